@@ -1,0 +1,100 @@
+// Package api is Vikalp's HTTP surface: the Gin router, thin handlers, DTOs
+// and the one error→HTTP mapper. It holds no SQL; every handler binds a DTO,
+// makes one domain call with the request context, and writes JSON.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Deps are the services the handlers call.
+type Deps struct {
+	Pool   *pgxpool.Pool
+	Logger *slog.Logger
+	// Registry receives the HTTP metrics; a fresh one is made when nil.
+	Registry *prometheus.Registry
+	// CookieSecure marks session cookies Secure (true behind HTTPS).
+	CookieSecure bool
+}
+
+// Handler carries the dependencies of every route.
+type Handler struct {
+	deps Deps
+}
+
+// New builds the router with middleware and every route.
+func New(deps Deps) *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
+	}
+	if deps.Registry == nil {
+		deps.Registry = prometheus.NewRegistry()
+		deps.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	h := &Handler{deps: deps}
+
+	r := gin.New()
+	r.ContextWithFallback = true
+	r.HandleMethodNotAllowed = true
+	r.Use(requestIDs(), accessLog(deps.Logger), recovery(), securityHeaders(),
+		newHTTPMetrics(deps.Registry).middleware())
+	r.NoRoute(handle(func(*gin.Context) error { return errNoRoute }))
+	r.NoMethod(func(c *gin.Context) {
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed,
+			errorResponse{Error: "this method is not allowed here", RequestID: requestID(c)})
+	})
+
+	r.GET("/healthz", h.healthz)
+	r.GET("/readyz", handle(h.readyz))
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(deps.Registry, promhttp.HandlerOpts{})))
+
+	v1 := r.Group("/api/v1", maxBody(1<<20))
+	h.registerRoutes(v1)
+	return r
+}
+
+// registerRoutes wires the versioned JSON API. Each domain adds its routes here.
+func (h *Handler) registerRoutes(v1 *gin.RouterGroup) {
+	_ = v1
+}
+
+func (h *Handler) healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+// readyz reports whether the database answers within a second.
+func (h *Handler) readyz(c *gin.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), time.Second)
+	defer cancel()
+	if err := h.deps.Pool.Ping(ctx); err != nil {
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "database unavailable"})
+		return nil
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+	return nil
+}
+
+// recovery turns a panic into a logged 500 without leaking its text.
+func recovery() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if p := recover(); p != nil {
+				logger(c).ErrorContext(c.Request.Context(), "Handler panicked",
+					slog.String("request_id", requestID(c)), slog.Any("panic", p))
+				c.AbortWithStatusJSON(http.StatusInternalServerError,
+					errorResponse{Error: "internal error", RequestID: requestID(c)})
+			}
+		}()
+		c.Next()
+	}
+}

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting Vikalp reads, parsed and validated once from the
+// environment. No other package reads the environment.
+type Config struct {
+	DatabaseURL   string        // DATABASE_URL (or VIKALP_DATABASE_URL)
+	Addr          string        // VIKALP_ADDR, default ":8080"
+	Env           string        // VIKALP_ENV: "development" (default) or "production"
+	LogLevel      string        // VIKALP_LOG_LEVEL: debug, info (default), warn, error
+	DataKeys      string        // VIKALP_DATA_KEY(_FILE): "id:base64key[,id:base64key…]", first is current
+	DistrictsFile string        // VIKALP_DISTRICTS_FILE, default ../shared/data/up-districts.geojson
+	CookieSecure  bool          // VIKALP_COOKIE_SECURE, default true in production
+	SessionTTL    time.Duration // VIKALP_SESSION_TTL, default 12h
+	MaxDBConns    int32         // VIKALP_DB_MAX_CONNS, default 20
+	MediaURL      string        // VIKALP_MEDIA_URL, default file://./var/media
+}
+
+// devDataKey is the fixed development key used only when VIKALP_ENV is not
+// production and no key is configured, so `make run` works out of the box.
+const devDataKey = "dev:ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtaW4tcHJvZCE="
+
+// LoadConfig reads and validates the environment.
+func LoadConfig() (Config, error) {
+	c := Config{
+		DatabaseURL:   firstNonEmpty(os.Getenv("VIKALP_DATABASE_URL"), os.Getenv("DATABASE_URL")),
+		Addr:          envOr("VIKALP_ADDR", ":8080"),
+		Env:           envOr("VIKALP_ENV", "development"),
+		LogLevel:      envOr("VIKALP_LOG_LEVEL", "info"),
+		DistrictsFile: envOr("VIKALP_DISTRICTS_FILE", "../shared/data/up-districts.geojson"),
+		MediaURL:      envOr("VIKALP_MEDIA_URL", "file://./var/media"),
+	}
+	if c.Env != "development" && c.Env != "production" {
+		return c, fmt.Errorf("VIKALP_ENV must be development or production, not %q", c.Env)
+	}
+	var err error
+	if c.DataKeys, err = secret("VIKALP_DATA_KEY"); err != nil {
+		return c, err
+	}
+	if c.DataKeys == "" {
+		if c.Production() {
+			return c, fmt.Errorf("VIKALP_DATA_KEY (or VIKALP_DATA_KEY_FILE) is required in production")
+		}
+		c.DataKeys = devDataKey
+	}
+	if c.CookieSecure, err = envBool("VIKALP_COOKIE_SECURE", c.Production()); err != nil {
+		return c, err
+	}
+	if c.SessionTTL, err = envDuration("VIKALP_SESSION_TTL", 12*time.Hour); err != nil {
+		return c, err
+	}
+	conns, err := envInt("VIKALP_DB_MAX_CONNS", 20)
+	if err != nil {
+		return c, err
+	}
+	c.MaxDBConns = int32(conns)
+	return c, nil
+}
+
+// Production reports whether Vikalp runs with production settings.
+func (c Config) Production() bool { return c.Env == "production" }
+
+// requireDB returns an error naming the variable when no database is set.
+func (c Config) requireDB() error {
+	if c.DatabaseURL == "" {
+		return fmt.Errorf("DATABASE_URL is not set (make run sets it for the local cluster)")
+	}
+	return nil
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// secret reads KEY, or the file named by KEY_FILE.
+func secret(key string) (string, error) {
+	if v := os.Getenv(key); v != "" {
+		return v, nil
+	}
+	path := os.Getenv(key + "_FILE")
+	if path == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("read %s_FILE: %w", key, err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+func envBool(key string, def bool) (bool, error) {
+	v := os.Getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("%s must be true or false, not %q", key, v)
+	}
+	return b, nil
+}
+
+func envInt(key string, def int) (int, error) {
+	v := os.Getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%s must be a positive integer, not %q", key, v)
+	}
+	return n, nil
+}
+
+func envDuration(key string, def time.Duration) (time.Duration, error) {
+	v := os.Getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s must be a positive duration like 12h, not %q", key, v)
+	}
+	return d, nil
+}
+
+// decodeKey accepts a 32-byte key as base64 or hex.
+func decodeKey(s string) ([]byte, error) {
+	if b, err := base64.StdEncoding.DecodeString(s); err == nil && len(b) == 32 {
+		return b, nil
+	}
+	if b, err := hex.DecodeString(s); err == nil && len(b) == 32 {
+		return b, nil
+	}
+	return nil, fmt.Errorf("a data key must be 32 bytes, base64 or hex encoded")
+}

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# devdb.sh — a project-local PostgreSQL + PostGIS cluster under .devdb/.
+#
+#   scripts/devdb.sh up     install PostGIS if missing, init and start the cluster,
+#                           create the database; prints `export DATABASE_URL=...`
+#   scripts/devdb.sh stop   stop the cluster (data stays in .devdb/)
+#   scripts/devdb.sh url    print the DATABASE_URL of the local cluster
+#
+# When DATABASE_URL is already set, `up` uses that server and starts nothing.
+# The cluster listens on 127.0.0.1:${VIKALP_DEVDB_PORT:-54329} and on a unix
+# socket in .devdb/run; it is for development and tests only.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+dir="$root/.devdb"
+data="$dir/data"
+port="${VIKALP_DEVDB_PORT:-54329}"
+local_url="postgres://vikalp:vikalp@127.0.0.1:${port}/vikalp?sslmode=disable"
+
+log() { printf 'devdb: %s\n' "$*" >&2; }
+
+pg_bindir() {
+	local d
+	for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+		if [ -x "$d/initdb" ]; then echo "$d"; return 0; fi
+	done
+	return 1
+}
+
+have_postgis() {
+	ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1
+}
+
+install_postgres() {
+	if pg_bindir >/dev/null && have_postgis; then return 0; fi
+	if [ ! -r /etc/os-release ] || ! grep -qiE '^(ID|ID_LIKE)=.*(debian|ubuntu)' /etc/os-release || ! command -v apt-get >/dev/null; then
+		log "PostgreSQL 15+ with PostGIS 3 is required and this is not a Debian-like system."
+		log "Install PostgreSQL and PostGIS yourself, or set DATABASE_URL to a PostGIS server, then retry."
+		exit 1
+	fi
+	if [ "$(id -u)" -ne 0 ]; then
+		log "PostgreSQL/PostGIS are missing and installing them needs root. Run as root, or:"
+		log "  sudo apt-get install -y postgresql postgresql-contrib postgresql-\$(ver)-postgis-3"
+		log "or set DATABASE_URL to an existing PostGIS server."
+		exit 1
+	fi
+	log "installing PostgreSQL and PostGIS from apt (one time)"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq postgresql postgresql-contrib >/dev/null
+	local ver
+	ver="$(basename "$(dirname "$(pg_bindir)")")"
+	apt-get install -y -qq "postgresql-${ver}-postgis-3" >/dev/null
+}
+
+# as_owner runs a command as the cluster's owner: postgres refuses to run as root.
+as_owner() {
+	if [ "$(id -u)" -eq 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
+
+up() {
+	if [ -n "${DATABASE_URL:-}" ]; then
+		log "using DATABASE_URL from the environment; not starting a local cluster"
+		echo "export DATABASE_URL='$DATABASE_URL'"
+		return 0
+	fi
+	install_postgres
+	local bin
+	bin="$(pg_bindir)"
+	mkdir -p "$dir/run"
+	if [ "$(id -u)" -eq 0 ]; then
+		chown -R postgres:postgres "$dir"
+		# The owner must be able to reach the data directory.
+		chmod o+x "$root" 2>/dev/null || true
+	fi
+	if [ ! -f "$data/PG_VERSION" ]; then
+		log "initialising a new cluster in .devdb/data"
+		local pw="$dir/pwfile"
+		echo vikalp > "$pw"
+		[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$pw"
+		as_owner "$bin/initdb" -D "$data" -U vikalp --pwfile="$pw" -E UTF8 --locale=C.UTF-8 \
+			--auth-local=trust --auth-host=scram-sha-256 >"$dir/initdb.log"
+		rm -f "$pw"
+		cat >>"$data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = ${port}
+unix_socket_directories = '${dir}/run'
+max_connections = 200
+shared_buffers = 256MB
+# A development cluster: trade crash durability for speed of tests.
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+CONF
+	fi
+	if ! as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+		log "starting PostgreSQL on 127.0.0.1:${port}"
+		as_owner "$bin/pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 start >/dev/null
+	fi
+	if ! as_owner "$bin/psql" -h "$dir/run" -p "$port" -U vikalp -d postgres -tAc \
+		"SELECT 1 FROM pg_database WHERE datname='vikalp'" | grep -q 1; then
+		as_owner "$bin/createdb" -h "$dir/run" -p "$port" -U vikalp vikalp
+	fi
+	echo "export DATABASE_URL='$local_url'"
+}
+
+stop() {
+	local bin
+	bin="$(pg_bindir)" || { log "no PostgreSQL installed"; return 0; }
+	if [ -f "$data/PG_VERSION" ] && as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+		as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+		log "stopped"
+	else
+		log "not running"
+	fi
+}
+
+case "${1:-}" in
+up) up ;;
+stop) stop ;;
+url) echo "$local_url" ;;
+*)
+	echo "usage: $0 up|stop|url" >&2
+	exit 2
+	;;
+esac
