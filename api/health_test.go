@@ -1,0 +1,82 @@
+package api_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/internal/pg/pgtest"
+)
+
+func TestHealthAndReadiness(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	router := api.New(api.Deps{Pool: pool})
+
+	t.Run("HealthzOK", func(t *testing.T) {
+		rec := serve(router, http.MethodGet, "/healthz")
+		if rec.Code != http.StatusOK {
+			t.Fatalf("status %d, want 200", rec.Code)
+		}
+	})
+	t.Run("ReadyzOKWithDatabase", func(t *testing.T) {
+		rec := serve(router, http.MethodGet, "/readyz")
+		if rec.Code != http.StatusOK {
+			t.Fatalf("status %d, want 200: %s", rec.Code, rec.Body)
+		}
+	})
+	t.Run("SecurityHeadersAndRequestID", func(t *testing.T) {
+		rec := serve(router, http.MethodGet, "/healthz")
+		for _, h := range []string{"Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "X-Request-ID"} {
+			if rec.Header().Get(h) == "" {
+				t.Errorf("missing header %s", h)
+			}
+		}
+	})
+	t.Run("UnknownRouteIsJSON404", func(t *testing.T) {
+		rec := serve(router, http.MethodGet, "/api/v1/nope")
+		if rec.Code != http.StatusNotFound {
+			t.Fatalf("status %d, want 404", rec.Code)
+		}
+		var body struct {
+			Error     string `json:"error"`
+			RequestID string `json:"request_id"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+			t.Fatalf("body is not JSON: %v", err)
+		}
+		if body.Error != "not found" || body.RequestID == "" {
+			t.Fatalf("body %+v, want generic message with request id", body)
+		}
+	})
+	t.Run("MetricsExposed", func(t *testing.T) {
+		rec := serve(router, http.MethodGet, "/metrics")
+		if rec.Code != http.StatusOK || !contains(rec.Body.String(), "vikalp_http_requests_total") {
+			t.Fatalf("metrics status %d, body lacks vikalp_http_requests_total", rec.Code)
+		}
+	})
+}
+
+func TestReadyzFailsWithoutDatabase(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.New(t)
+	router := api.New(api.Deps{Pool: pool})
+	pool.Close()
+	rec := serve(router, http.MethodGet, "/readyz")
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Fatalf("status %d, want 503", rec.Code)
+	}
+}
+
+func serve(h http.Handler, method, path string) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(method, path, nil))
+	return rec
+}
+
+func contains(s, sub string) bool {
+	return strings.Contains(s, sub)
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# run.sh — start Vikalp with demo data on a project-local PostGIS (make run).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+eval "$(scripts/devdb.sh up)"
+export DATABASE_URL
+export VIKALP_ADDR="${VIKALP_ADDR:-:8080}"
+
+bin/vikalp migrate
+# Seed only an empty database, so running `make run` twice keeps your changes.
+districts=$(psql "$DATABASE_URL" -tAc "SELECT count(*) FROM districts" 2>/dev/null || echo 0)
+if [ "${districts:-0}" = "0" ]; then
+	bin/vikalp seed --demo
+fi
+
+port="${VIKALP_ADDR##*:}"
+cat <<MSG
+
+  Vikalp is starting on http://localhost:${port}/
+  Staff accounts (demo password for every demo account: vikalp-demo-2026):
+$(bin/vikalp user list 2>/dev/null | sed 's/^/    /' || true)
+  Stop the server with Ctrl-C; stop the database with: make stop
+
+MSG
+exec bin/vikalp serve
