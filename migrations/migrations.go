@@ -79,10 +79,18 @@ func upSQL(ctx context.Context, db *sql.DB) ([]string, error) {
 	return names, nil
 }
 
-// quiet keeps River's migrator from logging each step at info level.
+// quiet keeps River's migrator from logging each step at info level; `vikalp
+// migrate` prints its own summary.
 func quiet(logger *slog.Logger) *slog.Logger {
 	if logger == nil {
 		return slog.New(slog.DiscardHandler)
 	}
-	return logger
+	return slog.New(warnOnly{logger.Handler()})
+}
+
+// warnOnly passes through records at warn level and above.
+type warnOnly struct{ slog.Handler }
+
+func (h warnOnly) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && h.Handler.Enabled(ctx, l)
 }

@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -59,6 +58,7 @@ Configuration comes from the environment (DATABASE_URL, VIKALP_*); see README.md
 	}
 	root.AddCommand(
 		newServeCmd(a),
+		newWorkCmd(a),
 		newMigrateCmd(a),
 		newSeedCmd(a),
 		newImportCmd(a),
@@ -86,6 +86,3 @@ func newLogger(cfg Config) *slog.Logger {
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
 }
-
-// errUsage marks a command-line mistake.
-var errUsage = errors.New("usage")

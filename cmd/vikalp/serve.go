@@ -40,6 +40,18 @@ func (a *app) serve(ctx context.Context, workers bool) error {
 	}
 	defer pool.Close()
 
+	jobs, err := a.newRiverClient(pool, workers)
+	if err != nil {
+		return err
+	}
+	if workers {
+		stopWorkers, err := startWorkers(ctx, jobs)
+		if err != nil {
+			return err
+		}
+		defer stopWorkers()
+	}
+
 	deps, err := a.apiDeps(pool)
 	if err != nil {
 		return err
