@@ -22,7 +22,10 @@ const (
 // Cells are the H3 cells of one location at every stored resolution, as the
 // h3_r5, h3_r7, h3_r8 and h3_r9 BIGINT columns hold them.
 type Cells struct {
-	R5, R7, R8, R9 int64
+	R5 int64 // resolution 5 (≈250 km²): state and district overviews
+	R7 int64 // resolution 7 (≈5 km²)
+	R8 int64 // resolution 8 (≈0.74 km²): hotspot analysis, finest public cell
+	R9 int64 // resolution 9 (≈0.1 km²): storage
 }
 
 // Index returns the H3 cells containing lat, lon at resolutions 5, 7, 8 and 9.

@@ -1,0 +1,28 @@
+// Package jurisdiction owns Uttar Pradesh's police geography and routes a
+// location (or a district) to the units that must act on it.
+//
+// Tables owned (written only here, by `vikalp import` and `vikalp seed`):
+//   - districts: the 75 districts keyed by LGD code, MultiPolygon geometry,
+//     English and Devanagari names, police range and zone, HQ point.
+//   - police_stations: thanas with a point, an optional jurisdiction polygon
+//     (area) and at most one default station per district.
+//   - ahtu_units and ahtu_districts: the 35 Anti-Human Trafficking Units and
+//     the one unit covering each district.
+//   - pcr_units: police control room units with a point and optional zone.
+//
+// Invariants:
+//   - Every geometry is SRID 4326 (lon/lat) and crosses pgx as WKB.
+//   - Routing is index-backed PostGIS: ST_Intersects against GIST-indexed
+//     polygons first, then KNN (<->) on GIST-indexed points. A point outside
+//     every district but within NearDistrictMeters of one belongs to the
+//     nearest; anything else is "outside Uttar Pradesh" (a user-safe
+//     vikalp.ErrInvalid).
+//   - Imports are transactional and idempotent: importing the same file twice
+//     changes nothing the second time, and a fatal error leaves no partial
+//     import. Invalid features are rejected one by one and reported.
+//   - Districts flagged approximate are generated demo shapes (Voronoi cells
+//     around district HQs) and must never be presented as real boundaries.
+//
+// District facts that the boundary files lack (Devanagari names, HQ points,
+// short codes) live in the embedded district_facts.csv, joined by LGD code.
+package jurisdiction
