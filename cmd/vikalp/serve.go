@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/auth"
 )
 
 func newServeCmd(a *app) *cobra.Command {
@@ -86,9 +87,14 @@ func (a *app) serve(ctx context.Context, workers bool) error {
 
 // apiDeps builds the services the HTTP handlers need.
 func (a *app) apiDeps(pool *pgxpool.Pool) (api.Deps, error) {
+	authSvc, err := auth.NewService(pool, auth.Config{SessionTTL: a.cfg.SessionTTL}, a.logger)
+	if err != nil {
+		return api.Deps{}, fmt.Errorf("start auth service: %w", err)
+	}
 	return api.Deps{
 		Pool:         pool,
 		Logger:       a.logger,
 		CookieSecure: a.cfg.CookieSecure,
+		Auth:         authSvc,
 	}, nil
 }

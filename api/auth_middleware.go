@@ -1,0 +1,156 @@
+package api
+
+import (
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/vikalp/vikalp"
+	"github.com/vikalp/vikalp/auth"
+)
+
+const (
+	// sessionCookie holds the session token: HttpOnly, never readable by
+	// scripts.
+	sessionCookie = "vikalp_session"
+	// csrfCookie holds the session's CSRF token for the web app to read and
+	// echo in csrfHeader on every unsafe request.
+	csrfCookie = "vikalp_csrf"
+	csrfHeader = "X-CSRF-Token"
+	ctxSession = "vikalp.session"
+)
+
+// csrfExempt lists the unsafe routes a cookie may reach without a CSRF
+// token: logging in replaces whatever session the cookie names.
+var csrfExempt = map[string]bool{
+	http.MethodPost + " /api/v1/session": true,
+}
+
+var (
+	errCSRF = &vikalp.UserError{Kind: vikalp.ErrForbidden, Code: "csrf_token",
+		Message: "missing or invalid CSRF token; reload the page and try again"}
+	errBadAuthorization = &vikalp.UserError{Kind: vikalp.ErrUnauthorized, Code: "bad_authorization",
+		Message: `the Authorization header must be "Bearer <token>"`}
+	errLoginRequired = fmt.Errorf("no session or token: %w", vikalp.ErrUnauthorized)
+	errRoleForbidden = fmt.Errorf("role not allowed: %w", vikalp.ErrForbidden)
+)
+
+// authenticate identifies the caller. An "Authorization: Bearer" API token
+// wins; a bad one is refused outright (401), since the caller meant to
+// authenticate. Otherwise the vikalp_session cookie is checked: an unknown
+// or expired one is cleared and the caller continues anonymously, and a live
+// one must come with the session's CSRF token in X-CSRF-Token on every
+// unsafe method (403 otherwise). Bearer requests need no CSRF token: a
+// browser never attaches that header on its own. The principal goes into the
+// request context (auth.WithPrincipal); anonymous callers pass through.
+func (h *Handler) authenticate() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if h.deps.Auth == nil {
+			c.Next()
+			return
+		}
+		if header := c.GetHeader("Authorization"); header != "" {
+			h.authenticateBearer(c, header)
+			return
+		}
+		token, err := c.Cookie(sessionCookie)
+		if err != nil || token == "" {
+			c.Next()
+			return
+		}
+		sess, p, err := h.deps.Auth.Authenticate(c.Request.Context(), token)
+		switch {
+		case errors.Is(err, vikalp.ErrUnauthorized):
+			h.clearSessionCookies(c)
+		case err != nil:
+			writeError(c, fmt.Errorf("authenticate session: %w", err))
+			return
+		default:
+			if !safeMethod(c.Request.Method) && !csrfExempt[c.Request.Method+" "+c.FullPath()] &&
+				!validCSRF(c.GetHeader(csrfHeader), sess.CSRFToken) {
+				writeError(c, errCSRF)
+				return
+			}
+			c.Set(ctxSession, sess)
+			c.Request = c.Request.WithContext(auth.WithPrincipal(c.Request.Context(), p))
+		}
+		c.Next()
+	}
+}
+
+// authenticateBearer authenticates an API token from the Authorization
+// header and runs the rest of the chain, or answers 401.
+func (h *Handler) authenticateBearer(c *gin.Context, header string) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		writeError(c, errBadAuthorization)
+		return
+	}
+	_, p, err := h.deps.Auth.AuthenticateToken(c.Request.Context(), strings.TrimSpace(token))
+	if err != nil {
+		writeError(c, fmt.Errorf("authenticate bearer token: %w", err))
+		return
+	}
+	c.Request = c.Request.WithContext(auth.WithPrincipal(c.Request.Context(), p))
+	c.Next()
+}
+
+// requireAuth refuses anonymous callers with 401.
+func (h *Handler) requireAuth() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if _, ok := principalOf(c); !ok {
+			writeError(c, errLoginRequired)
+			return
+		}
+		c.Next()
+	}
+}
+
+// requireRole refuses anonymous callers with 401 and callers holding none of
+// roles with 403.
+func (h *Handler) requireRole(roles ...auth.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		p, ok := principalOf(c)
+		if !ok {
+			writeError(c, errLoginRequired)
+			return
+		}
+		if !p.Has(roles...) {
+			writeError(c, errRoleForbidden)
+			return
+		}
+		c.Next()
+	}
+}
+
+// principalOf returns the authenticated caller, if any.
+func principalOf(c *gin.Context) (auth.Principal, bool) {
+	return auth.FromContext(c.Request.Context())
+}
+
+// sessionOf returns the session of a cookie-authenticated caller; callers
+// using an API token have none.
+func sessionOf(c *gin.Context) (auth.Session, bool) {
+	v, ok := c.Get(ctxSession)
+	if !ok {
+		return auth.Session{}, false
+	}
+	s, ok := v.(auth.Session)
+	return s, ok
+}
+
+func safeMethod(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+func validCSRF(got, want string) bool {
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}

@@ -1,0 +1,302 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/vikalp/vikalp"
+	"github.com/vikalp/vikalp/internal/pg"
+)
+
+// Config tunes the Service. Zero fields take the defaults in parentheses.
+type Config struct {
+	SessionTTL    time.Duration  // absolute session lifetime (12h)
+	TouchInterval time.Duration  // how often last_seen_at/last_used_at is written (1m)
+	Lockout       LockoutPolicy  // per-account lockout (5 failures within 15m lock for 15m)
+	IPFailures    int            // failed logins per IP within Lockout.Window before refusing it (20)
+	Password      PasswordParams // argon2id cost (DefaultPasswordParams)
+}
+
+func (c Config) withDefaults() Config {
+	if c.SessionTTL <= 0 {
+		c.SessionTTL = 12 * time.Hour
+	}
+	if c.TouchInterval <= 0 {
+		c.TouchInterval = time.Minute
+	}
+	if c.Lockout.MaxFailures <= 0 {
+		c.Lockout.MaxFailures = 5
+	}
+	if c.Lockout.Window <= 0 {
+		c.Lockout.Window = 15 * time.Minute
+	}
+	if c.IPFailures <= 0 {
+		c.IPFailures = 20
+	}
+	return c
+}
+
+// Service is the auth package's front door: login and logout, session and
+// token authentication, and account administration, each audited.
+type Service struct {
+	db       pg.DBTX
+	cfg      Config
+	logger   *slog.Logger
+	hasher   *Hasher
+	users    *UserStore
+	sessions *SessionStore
+	tokens   *TokenStore
+	byIP     *Throttle
+	byUser   *Throttle
+	now      func() time.Time
+}
+
+// NewService returns a Service on db (normally the pool).
+func NewService(db pg.DBTX, cfg Config, logger *slog.Logger) (*Service, error) {
+	cfg = cfg.withDefaults()
+	hasher, err := NewHasher(cfg.Password)
+	if err != nil {
+		return nil, err
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{
+		db: db, cfg: cfg, logger: logger, hasher: hasher,
+		users: NewUserStore(db), sessions: NewSessionStore(db), tokens: NewTokenStore(db),
+		byIP:   NewThrottle(cfg.IPFailures, cfg.Lockout.Window),
+		byUser: NewThrottle(cfg.Lockout.MaxFailures, cfg.Lockout.Window),
+		now:    time.Now,
+	}, nil
+}
+
+// errBadCredentials is the one answer to a wrong username, a wrong password
+// and a disabled account alike.
+var errBadCredentials = &vikalp.UserError{Kind: vikalp.ErrUnauthorized, Code: "bad_credentials",
+	Message: "username or password is incorrect"}
+
+// errSessionGone answers a missing, expired or revoked session or token.
+var errSessionGone = &vikalp.UserError{Kind: vikalp.ErrUnauthorized, Code: "session_expired",
+	Message: "your session has ended; please log in again"}
+
+// Login checks username and password and starts a new session (a fresh
+// token on every login, never a reused one). A wrong username, a wrong
+// password and a disabled account all return the same ErrUnauthorized; a
+// locked account or a throttled address or username returns
+// ErrTooManyRequests. ip and userAgent are stored with the session.
+func (s *Service) Login(ctx context.Context, username, password, ip, userAgent string) (Session, Principal, error) {
+	now := s.now()
+	userKey := normalizeUsername(username)
+	if err := s.byIP.Allow(ip, now); err != nil {
+		return Session{}, Principal{}, err
+	}
+	if err := s.byUser.Allow(userKey, now); err != nil {
+		return Session{}, Principal{}, err
+	}
+	u, hash, err := s.credentials(ctx, username, password)
+	if errors.Is(err, vikalp.ErrNotFound) {
+		s.hasher.VerifyDummy(ctx, password) // same time as a real check
+		s.fail(ip, userKey, now)
+		return Session{}, Principal{}, errBadCredentials
+	}
+	if err != nil {
+		return Session{}, Principal{}, err
+	}
+	if u.Locked(now) {
+		return Session{}, Principal{}, fmt.Errorf("user %d locked: %w", u.ID, errThrottled)
+	}
+	ok, err := s.hasher.Verify(ctx, password, hash)
+	if err != nil {
+		return Session{}, Principal{}, fmt.Errorf("login user %d: %w", u.ID, err)
+	}
+	if !ok || u.Disabled() {
+		s.fail(ip, userKey, now)
+		if err := s.recordFailure(ctx, u, ip, !ok, now); err != nil {
+			return Session{}, Principal{}, err
+		}
+		return Session{}, Principal{}, errBadCredentials
+	}
+	sess, err := s.startSession(ctx, u, ip, userAgent, now)
+	if err != nil {
+		return Session{}, Principal{}, err
+	}
+	s.byUser.Reset(userKey)
+	if s.hasher.NeedsRehash(hash) {
+		s.rehash(ctx, u.ID, password)
+	}
+	return sess, u.Principal(), nil
+}
+
+// credentials looks a login's user up; a username that cannot exist, or an
+// absurdly long password, is ErrNotFound without a query.
+func (s *Service) credentials(ctx context.Context, username, password string) (User, string, error) {
+	if ValidateUsername(username) != nil || password == "" || len(password) > 4*MaxPasswordLength {
+		return User{}, "", vikalp.ErrNotFound
+	}
+	u, hash, err := s.users.Credentials(ctx, username)
+	if err != nil {
+		return User{}, "", fmt.Errorf("login: %w", err)
+	}
+	return u, hash, nil
+}
+
+func (s *Service) fail(ip, userKey string, now time.Time) {
+	s.byIP.Fail(ip, now)
+	s.byUser.Fail(userKey, now)
+}
+
+// recordFailure counts a wrong password against the account (locking it at
+// the limit) and audits the refusal.
+func (s *Service) recordFailure(ctx context.Context, u User, ip string, wrongPassword bool, now time.Time) error {
+	return pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+		reason := "disabled"
+		if wrongPassword {
+			reason = "wrong_password"
+			updated, err := NewUserStore(tx).RecordLoginFailure(ctx, u.ID, now, s.cfg.Lockout)
+			if err != nil {
+				return err
+			}
+			if updated.Locked(now) && !u.Locked(now) {
+				s.logger.WarnContext(ctx, "User locked out", slog.Int64("user_id", u.ID),
+					slog.Int("failures", updated.FailedLogins))
+				reason = "locked"
+			}
+		}
+		_, err := Append(ctx, tx, Entry{ActorUserID: u.ID, ActorRole: u.Role, Action: "auth.login_failed",
+			ObjectKind: "user", ObjectID: u.ID, Detail: map[string]any{"reason": reason, "ip": ip}})
+		return err
+	})
+}
+
+// startSession creates the session of a successful login, clears the
+// account's failure count and audits the login.
+func (s *Service) startSession(ctx context.Context, u User, ip, userAgent string, now time.Time) (Session, error) {
+	token, hash, err := newToken("")
+	if err != nil {
+		return Session{}, fmt.Errorf("new session token: %w", err)
+	}
+	csrf, _, err := newToken("")
+	if err != nil {
+		return Session{}, fmt.Errorf("new csrf token: %w", err)
+	}
+	var sess Session
+	err = pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+		if sess, err = NewSessionStore(tx).Create(ctx, CreateSessionParams{TokenHash: hash, UserID: u.ID,
+			CSRFToken: csrf, IP: ip, UserAgent: userAgent, CreatedAt: now, ExpiresAt: now.Add(s.cfg.SessionTTL)}); err != nil {
+			return err
+		}
+		if err := NewUserStore(tx).RecordLoginSuccess(ctx, u.ID, now); err != nil {
+			return err
+		}
+		_, err := Append(ctx, tx, Entry{ActorUserID: u.ID, ActorRole: u.Role, Action: "auth.login",
+			ObjectKind: "session", ObjectID: sess.ID, Detail: map[string]any{"ip": ip}})
+		return err
+	})
+	if err != nil {
+		return Session{}, fmt.Errorf("start session of user %d: %w", u.ID, err)
+	}
+	sess.Token = token
+	return sess, nil
+}
+
+// rehash upgrades a stored hash made with older parameters. A failure only
+// delays the upgrade to the next login, so it is logged, not returned.
+func (s *Service) rehash(ctx context.Context, userID int64, password string) {
+	hash, err := s.hasher.Hash(ctx, password)
+	if err == nil {
+		err = s.users.SetPassword(ctx, userID, hash, s.now())
+	}
+	if err != nil {
+		s.logger.WarnContext(ctx, "Password rehash failed", slog.Int64("user_id", userID),
+			slog.String("error", err.Error()))
+	}
+}
+
+// Authenticate returns the live session whose cookie token is token and its
+// user's principal, or ErrUnauthorized when it is unknown, expired, or its
+// user is disabled.
+func (s *Service) Authenticate(ctx context.Context, token string) (Session, Principal, error) {
+	if !wellFormedToken(token, "") {
+		return Session{}, Principal{}, errSessionGone
+	}
+	now := s.now()
+	sess, u, err := s.sessions.ByTokenHash(ctx, hashToken(token), now)
+	if errors.Is(err, vikalp.ErrNotFound) || err == nil && u.Disabled() {
+		return Session{}, Principal{}, errSessionGone
+	}
+	if err != nil {
+		return Session{}, Principal{}, fmt.Errorf("authenticate session: %w", err)
+	}
+	if now.Sub(sess.LastSeenAt) >= s.cfg.TouchInterval {
+		if err := s.sessions.Touch(ctx, sess.ID, now); err != nil {
+			return Session{}, Principal{}, err
+		}
+		sess.LastSeenAt = now
+	}
+	return sess, u.Principal(), nil
+}
+
+// AuthenticateToken returns the live API token bearer and its user's
+// principal, or ErrUnauthorized when it is unknown, revoked, expired, or its
+// user is disabled.
+func (s *Service) AuthenticateToken(ctx context.Context, bearer string) (APIToken, Principal, error) {
+	if !wellFormedToken(bearer, APITokenPrefix) {
+		return APIToken{}, Principal{}, errSessionGone
+	}
+	now := s.now()
+	tok, u, err := s.tokens.ByHash(ctx, hashToken(bearer), now)
+	if errors.Is(err, vikalp.ErrNotFound) || err == nil && u.Disabled() {
+		return APIToken{}, Principal{}, errSessionGone
+	}
+	if err != nil {
+		return APIToken{}, Principal{}, fmt.Errorf("authenticate api token: %w", err)
+	}
+	if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) >= s.cfg.TouchInterval {
+		if err := s.tokens.Touch(ctx, tok.ID, now); err != nil {
+			return APIToken{}, Principal{}, err
+		}
+		tok.LastUsedAt = &now
+	}
+	return tok, u.Principal(), nil
+}
+
+// Logout ends the session whose cookie token is token. Ending an unknown or
+// already ended session is not an error.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	if !wellFormedToken(token, "") {
+		return nil
+	}
+	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+		sess, err := NewSessionStore(tx).DeleteByTokenHash(ctx, hashToken(token))
+		if err != nil {
+			return err
+		}
+		u, err := NewUserStore(tx).ByID(ctx, sess.UserID)
+		if err != nil {
+			return err
+		}
+		_, err = Append(ctx, tx, Entry{ActorUserID: u.ID, ActorRole: u.Role, Action: "auth.logout",
+			ObjectKind: "session", ObjectID: sess.ID})
+		return err
+	})
+	if err != nil && !errors.Is(err, vikalp.ErrNotFound) {
+		return fmt.Errorf("logout: %w", err)
+	}
+	return nil
+}
+
+// PruneSessions deletes expired sessions and returns how many; run it
+// periodically.
+func (s *Service) PruneSessions(ctx context.Context) (int64, error) {
+	return s.sessions.DeleteExpired(ctx, s.now())
+}
+
+// VerifyAudit walks the audit chain; see AuditStore.Verify.
+func (s *Service) VerifyAudit(ctx context.Context) (ChainStatus, error) {
+	return NewAuditStore(s.db).Verify(ctx)
+}
