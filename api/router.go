@@ -14,6 +14,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/cases"
 )
 
 // Deps are the services the handlers call.
@@ -24,11 +27,18 @@ type Deps struct {
 	Registry *prometheus.Registry
 	// CookieSecure marks session cookies Secure (true behind HTTPS).
 	CookieSecure bool
+	// Auth logs staff in and authenticates sessions and API tokens.
+	Auth *auth.Service
+	// Cases runs the complaint lifecycle.
+	Cases *cases.Service
 }
 
 // Handler carries the dependencies of every route.
 type Handler struct {
 	deps Deps
+	// trackThrottle counts failed code+secret attempts per client address
+	// and per complaint code.
+	trackThrottle *auth.Throttle
 }
 
 // New builds the router with middleware and every route.
@@ -41,7 +51,7 @@ func New(deps Deps) *gin.Engine {
 		deps.Registry = prometheus.NewRegistry()
 		deps.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
-	h := &Handler{deps: deps}
+	h := &Handler{deps: deps, trackThrottle: auth.NewThrottle(10, 15*time.Minute)}
 
 	r := gin.New()
 	r.ContextWithFallback = true
@@ -58,14 +68,15 @@ func New(deps Deps) *gin.Engine {
 	r.GET("/readyz", handle(h.readyz))
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(deps.Registry, promhttp.HandlerOpts{})))
 
-	v1 := r.Group("/api/v1", maxBody(1<<20))
+	v1 := r.Group("/api/v1", maxBody(1<<20), h.authenticate())
 	h.registerRoutes(v1)
 	return r
 }
 
 // registerRoutes wires the versioned JSON API. Each domain adds its routes here.
 func (h *Handler) registerRoutes(v1 *gin.RouterGroup) {
-	_ = v1
+	h.registerSessionRoutes(v1)
+	h.registerComplaintRoutes(v1)
 }
 
 func (h *Handler) healthz(c *gin.Context) {

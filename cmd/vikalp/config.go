@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"strconv"
@@ -143,15 +141,4 @@ func envDuration(key string, def time.Duration) (time.Duration, error) {
 		return 0, fmt.Errorf("%s must be a positive duration like 12h, not %q", key, v)
 	}
 	return d, nil
-}
-
-// decodeKey accepts a 32-byte key as base64 or hex.
-func decodeKey(s string) ([]byte, error) {
-	if b, err := base64.StdEncoding.DecodeString(s); err == nil && len(b) == 32 {
-		return b, nil
-	}
-	if b, err := hex.DecodeString(s); err == nil && len(b) == 32 {
-		return b, nil
-	}
-	return nil, fmt.Errorf("a data key must be 32 bytes, base64 or hex encoded")
 }

@@ -50,9 +50,8 @@ func seedDemo(ctx context.Context, a *app, pool *pgxpool.Pool, out io.Writer) er
 		return err
 	}
 	printSeedResult(out, res)
-	// Demo user accounts (auth package) are seeded here, after the
-	// jurisdictions their scopes refer to.
-	return nil
+	// Accounts after the jurisdictions their scopes refer to.
+	return seedDemoUsers(ctx, pool, out)
 }
 
 // printSeedResult writes what the jurisdiction seed did.

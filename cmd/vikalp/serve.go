@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vikalp/vikalp/api"
-	"github.com/vikalp/vikalp/auth"
 )
 
 func newServeCmd(a *app) *cobra.Command {
@@ -41,25 +40,21 @@ func (a *app) serve(ctx context.Context, workers bool) error {
 	}
 	defer pool.Close()
 
-	jobs, err := a.newRiverClient(pool, workers)
+	svc, err := a.newServices(pool)
 	if err != nil {
 		return err
 	}
 	if workers {
-		stopWorkers, err := startWorkers(ctx, jobs)
+		stopWorkers, err := a.startWorkers(ctx, pool, svc)
 		if err != nil {
 			return err
 		}
 		defer stopWorkers()
 	}
 
-	deps, err := a.apiDeps(pool)
-	if err != nil {
-		return err
-	}
 	srv := &http.Server{
 		Addr:              a.cfg.Addr,
-		Handler:           api.New(deps),
+		Handler:           api.New(a.apiDeps(pool, svc)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      0, // SSE streams stay open; handlers set their own deadlines
@@ -85,16 +80,13 @@ func (a *app) serve(ctx context.Context, workers bool) error {
 	return nil
 }
 
-// apiDeps builds the services the HTTP handlers need.
-func (a *app) apiDeps(pool *pgxpool.Pool) (api.Deps, error) {
-	authSvc, err := auth.NewService(pool, auth.Config{SessionTTL: a.cfg.SessionTTL}, a.logger)
-	if err != nil {
-		return api.Deps{}, fmt.Errorf("start auth service: %w", err)
-	}
+// apiDeps builds what the HTTP handlers need.
+func (a *app) apiDeps(pool *pgxpool.Pool, svc *services) api.Deps {
 	return api.Deps{
 		Pool:         pool,
 		Logger:       a.logger,
 		CookieSecure: a.cfg.CookieSecure,
-		Auth:         authSvc,
-	}, nil
+		Auth:         svc.auth,
+		Cases:        svc.cases,
+	}
 }

@@ -6,44 +6,35 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/spf13/cobra"
-)
 
-// newRiverClient builds the River client every process shares. With
-// runWorkers it also works jobs; without, it only inserts them (HTTP replicas
-// started with --workers=false).
-func (a *app) newRiverClient(pool *pgxpool.Pool, runWorkers bool) (*river.Client[pgx.Tx], error) {
-	cfg := &river.Config{
-		Logger:      a.logger.With(slog.String("component", "river")),
-		JobTimeout:  2 * time.Minute,
-		MaxAttempts: 12,
-	}
-	if runWorkers {
-		workers := river.NewWorkers()
-		registerWorkers(workers, a, pool)
-		cfg.Workers = workers
-		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20}}
-	}
-	client, err := river.NewClient(riverpgxv5.New(pool), cfg)
-	if err != nil {
-		return nil, fmt.Errorf("create river client: %w", err)
-	}
-	return client, nil
-}
+	"github.com/vikalp/vikalp/cases"
+)
 
 // registerWorkers adds every background worker. Each package owns its
 // XArgs/XWorker pairs; this is the only place they meet.
-func registerWorkers(workers *river.Workers, a *app, pool *pgxpool.Pool) {
-	_, _, _ = workers, a, pool
+func registerWorkers(workers *river.Workers, svc *services) {
+	cases.AddWorkers(workers, svc.cases)
 }
 
-// startWorkers starts the client's job loop and returns a stop function that
-// lets running jobs finish (up to 15 s) before cancelling them.
-func startWorkers(ctx context.Context, client *river.Client[pgx.Tx]) (stop func(), err error) {
+// startWorkers starts a River client that works jobs and returns a stop
+// function that lets running jobs finish (up to 15 s) before cancelling them.
+func (a *app) startWorkers(ctx context.Context, pool *pgxpool.Pool, svc *services) (stop func(), err error) {
+	workers := river.NewWorkers()
+	registerWorkers(workers, svc)
+	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
+		Logger:      a.logger.With(slog.String("component", "river")),
+		JobTimeout:  2 * time.Minute,
+		MaxAttempts: 12,
+		Workers:     workers,
+		Queues:      map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create river client: %w", err)
+	}
 	if err := client.Start(ctx); err != nil {
 		return nil, fmt.Errorf("start workers: %w", err)
 	}
@@ -72,11 +63,11 @@ one worker. Stops gracefully on SIGINT/SIGTERM.`,
 				return err
 			}
 			defer pool.Close()
-			client, err := a.newRiverClient(pool, true)
+			svc, err := a.newServices(pool)
 			if err != nil {
 				return err
 			}
-			stop, err := startWorkers(ctx, client)
+			stop, err := a.startWorkers(ctx, pool, svc)
 			if err != nil {
 				return err
 			}

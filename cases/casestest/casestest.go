@@ -1,0 +1,121 @@
+// Package casestest has test factories for package cases: a small,
+// fast jurisdiction fixture (two square districts, three stations), staff
+// principals, a data keyring and a controllable clock.
+package casestest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/internal/pg"
+)
+
+// Fixture names the jurisdiction rows Jurisdictions inserts.
+type Fixture struct {
+	// DistrictA covers lon 80.8–81.2, lat 26.7–27.1 (around Lucknow) and is
+	// split between StationA1 (west half, the default) and StationA2 (east).
+	DistrictA int
+	StationA1 int64
+	StationA2 int64
+	// DistrictB covers lon 80.2–80.6, lat 26.3–26.7 with one default station
+	// and no station areas.
+	DistrictB int
+	StationB1 int64
+}
+
+// Points inside the fixture's districts, as lat, lon.
+var (
+	PointA1 = [2]float64{26.9, 80.9}  // DistrictA, StationA1's area
+	PointA2 = [2]float64{26.9, 81.1}  // DistrictA, StationA2's area
+	PointB  = [2]float64{26.5, 80.4}  // DistrictB
+	PointUP = [2]float64{25.3, 82.97} // in UP's bounding box but in neither district (Varanasi)
+)
+
+// Polygons are squares in SRID 4326; stations' areas split district A.
+const fixtureSQL = `
+INSERT INTO districts (id, name_en, name_hi, slug, geom, hq) VALUES
+ (162, 'Lucknow', 'लखनऊ', 'lucknow',
+  ST_Multi(ST_MakeEnvelope(80.8, 26.7, 81.2, 27.1, 4326)), ST_SetSRID(ST_MakePoint(80.95, 26.85), 4326)),
+ (164, 'Kanpur Nagar', 'कानपुर नगर', 'kanpur-nagar',
+  ST_Multi(ST_MakeEnvelope(80.2, 26.3, 80.6, 26.7, 4326)), ST_SetSRID(ST_MakePoint(80.35, 26.45), 4326));
+INSERT INTO police_stations (code, name_en, name_hi, district_id, geom, area, is_default) VALUES
+ ('LKO-1', 'Hazratganj', 'हजरतगंज', 162, ST_SetSRID(ST_MakePoint(80.9, 26.9), 4326),
+  ST_Multi(ST_MakeEnvelope(80.8, 26.7, 81.0, 27.1, 4326)), true),
+ ('LKO-2', 'Gomti Nagar', 'गोमती नगर', 162, ST_SetSRID(ST_MakePoint(81.1, 26.9), 4326),
+  ST_Multi(ST_MakeEnvelope(81.0, 26.7, 81.2, 27.1, 4326)), false),
+ ('KNP-1', 'Kotwali', 'कोतवाली', 164, ST_SetSRID(ST_MakePoint(80.4, 26.5), 4326), NULL, true);`
+
+// Jurisdictions inserts the fixture into db and returns its ids.
+func Jurisdictions(ctx context.Context, t testing.TB, db pg.DBTX) Fixture {
+	t.Helper()
+	if _, err := db.Exec(ctx, fixtureSQL); err != nil {
+		t.Fatalf("casestest: insert jurisdictions: %v", err)
+	}
+	f := Fixture{DistrictA: 162, DistrictB: 164}
+	for code, id := range map[string]*int64{"LKO-1": &f.StationA1, "LKO-2": &f.StationA2, "KNP-1": &f.StationB1} {
+		if err := db.QueryRow(ctx, `SELECT id FROM police_stations WHERE code = $1`, code).Scan(id); err != nil {
+			t.Fatalf("casestest: station %s: %v", code, err)
+		}
+	}
+	return f
+}
+
+var userSeq atomic.Int64
+
+// User creates a staff account with role and scope and returns its
+// principal.
+func User(ctx context.Context, t testing.TB, db pg.DBTX, role auth.Role, scope auth.Scope) auth.Principal {
+	t.Helper()
+	name := fmt.Sprintf("%s%d", role, userSeq.Add(1))
+	u, err := auth.NewUserStore(db).Create(ctx, auth.CreateUserParams{Username: name,
+		PasswordHash: "$argon2id$v=19$m=65536,t=1,p=1$dGVzdA$dGVzdA", Role: role, Scope: scope})
+	if err != nil {
+		t.Fatalf("casestest: create %s user: %v", role, err)
+	}
+	return u.Principal()
+}
+
+// Keyring returns a data keyring with a fixed test key.
+func Keyring(t testing.TB) *auth.Keyring {
+	t.Helper()
+	k, err := auth.NewKeyring(map[string][]byte{"test": []byte("0123456789abcdef0123456789abcdef")}, "test")
+	if err != nil {
+		t.Fatalf("casestest: keyring: %v", err)
+	}
+	return k
+}
+
+// Clock is a cases.Clock that tests set and advance.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a Clock at start.
+func NewClock(start time.Time) *Clock { return &Clock{now: start} }
+
+// Now implements cases.Clock.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}

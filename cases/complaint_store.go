@@ -1,0 +1,259 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+
+	"github.com/vikalp/vikalp/internal/pg"
+)
+
+// ComplaintStore reads and writes complaints and their timeline.
+type ComplaintStore struct{ db pg.DBTX }
+
+// NewComplaintStore returns a ComplaintStore on db (a pool or a transaction).
+func NewComplaintStore(db pg.DBTX) *ComplaintStore { return &ComplaintStore{db: db} }
+
+// Visibility limits which complaints a query sees: one station's, one
+// district's, or (the zero value) the whole state's.
+type Visibility struct {
+	StationID  *int64
+	DistrictID *int
+}
+
+// complaintColumns selects a Complaint. The point comes out as ST_Y/ST_X
+// (lat/lon) because a raw geometry column cannot be scanned.
+const complaintColumns = `id, code, secret_hash, status, category, description, language, incident_at,
+	ST_Y(geom) AS lat, ST_X(geom) AS lon, h3_r5, h3_r7, h3_r8, h3_r9, district_id, station_id,
+	contact_sealed, has_phone, confidential, callback_window, filed_by, relation, filed_by_user_id,
+	atr_due_at, sla_stage, created_at, updated_at, closed_at`
+
+// NewComplaint is a validated complaint ready to insert.
+type NewComplaint struct {
+	Code           Code
+	SecretHash     []byte
+	Status         Status
+	Category       Category
+	Description    string
+	Language       Language
+	IncidentAt     *time.Time
+	Point          *orb.Point // lon/lat; nil without a location
+	H3             [4]int64   // r5, r7, r8, r9 when Point is set
+	DistrictID     int
+	StationID      int64
+	ContactSealed  []byte
+	HasPhone       bool
+	Confidential   bool
+	CallbackWindow string
+	FiledBy        FiledBy
+	Relation       string
+	FiledByUserID  *int64
+	IdempotencyKey *string
+	RequestHash    []byte
+	ReplaySealed   []byte
+	ReplayUntil    *time.Time
+	ATRDueAt       *time.Time
+	At             time.Time
+}
+
+// The point crosses pgx as WKB (orb) and is stamped with SRID 4326 here.
+const insertComplaintSQL = `
+	INSERT INTO complaints (code, secret_hash, status, category, description, language, incident_at,
+		geom, h3_r5, h3_r7, h3_r8, h3_r9, district_id, station_id, contact_sealed, has_phone,
+		confidential, callback_window, filed_by, relation, filed_by_user_id, idempotency_key,
+		request_hash, replay_sealed, replay_until, atr_due_at, created_at, updated_at)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, ST_GeomFromWKB($8, 4326), $9, $10, $11, $12, $13, $14, $15,
+		$16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $27)
+	RETURNING ` + complaintColumns
+
+// Insert stores a new complaint. A duplicate code or idempotency key is an
+// ErrConflict.
+func (s *ComplaintStore) Insert(ctx context.Context, n NewComplaint) (Complaint, error) {
+	var geom any
+	var h3 [4]*int64
+	if n.Point != nil {
+		geom = wkb.Value(*n.Point)
+		for i := range n.H3 {
+			h3[i] = &n.H3[i]
+		}
+	}
+	rows, _ := s.db.Query(ctx, insertComplaintSQL, n.Code, n.SecretHash, n.Status, n.Category,
+		n.Description, n.Language, n.IncidentAt, geom, h3[0], h3[1], h3[2], h3[3], n.DistrictID,
+		n.StationID, n.ContactSealed, n.HasPhone, n.Confidential, n.CallbackWindow, n.FiledBy,
+		n.Relation, n.FiledByUserID, n.IdempotencyKey, n.RequestHash, n.ReplaySealed, n.ReplayUntil,
+		n.ATRDueAt, n.At)
+	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Complaint])
+	if err != nil {
+		return Complaint{}, fmt.Errorf("insert complaint: %w", pg.Interpret(err))
+	}
+	return c, nil
+}
+
+const complaintByIDSQL = `SELECT ` + complaintColumns + ` FROM complaints
+	WHERE id = $1 AND ($2::bigint IS NULL OR station_id = $2) AND ($3::int IS NULL OR district_id = $3)`
+
+// ByID returns the complaint with id if v can see it, else ErrNotFound.
+func (s *ComplaintStore) ByID(ctx context.Context, id int64, v Visibility) (Complaint, error) {
+	return s.one(ctx, "get complaint", complaintByIDSQL, id, v.StationID, v.DistrictID)
+}
+
+// ByIDForUpdate is ByID that also locks the row until the transaction ends,
+// so concurrent transitions of one complaint serialize.
+func (s *ComplaintStore) ByIDForUpdate(ctx context.Context, id int64, v Visibility) (Complaint, error) {
+	return s.one(ctx, "lock complaint", complaintByIDSQL+" FOR UPDATE", id, v.StationID, v.DistrictID)
+}
+
+const complaintByCodeSQL = `SELECT ` + complaintColumns + ` FROM complaints WHERE code = $1`
+
+// ByCode returns the complaint with code, or ErrNotFound.
+func (s *ComplaintStore) ByCode(ctx context.Context, code Code) (Complaint, error) {
+	return s.one(ctx, "get complaint by code", complaintByCodeSQL, code)
+}
+
+// ByCodeForUpdate is ByCode that also locks the row.
+func (s *ComplaintStore) ByCodeForUpdate(ctx context.Context, code Code) (Complaint, error) {
+	return s.one(ctx, "lock complaint by code", complaintByCodeSQL+" FOR UPDATE", code)
+}
+
+func (s *ComplaintStore) one(ctx context.Context, what, sql string, args ...any) (Complaint, error) {
+	rows, _ := s.db.Query(ctx, sql, args...)
+	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Complaint])
+	if err != nil {
+		return Complaint{}, fmt.Errorf("%s: %w", what, pg.Interpret(err))
+	}
+	return c, nil
+}
+
+// Replay is what an idempotent retry needs: the complaint, the hash of the
+// original request and the sealed secret while it may still be replayed.
+type Replay struct {
+	ID           int64      `db:"id"`
+	RequestHash  []byte     `db:"request_hash"`
+	ReplaySealed []byte     `db:"replay_sealed"`
+	ReplayUntil  *time.Time `db:"replay_until"`
+}
+
+const replayByKeySQL = `SELECT id, request_hash, replay_sealed, replay_until
+	FROM complaints WHERE idempotency_key = $1`
+
+// ReplayByKey returns the replay data of the complaint filed with an
+// idempotency key, or ErrNotFound.
+func (s *ComplaintStore) ReplayByKey(ctx context.Context, key string) (Replay, error) {
+	rows, _ := s.db.Query(ctx, replayByKeySQL, key)
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Replay])
+	if err != nil {
+		return Replay{}, fmt.Errorf("get complaint by idempotency key: %w", pg.Interpret(err))
+	}
+	return r, nil
+}
+
+const clearReplaySQL = `UPDATE complaints SET replay_sealed = NULL, request_hash = NULL
+	WHERE id = $1 AND replay_sealed IS NOT NULL AND replay_until <= $2`
+
+// ClearReplay wipes the sealed secret (and request fingerprint) kept for
+// idempotent retries once the replay window has ended at now.
+func (s *ComplaintStore) ClearReplay(ctx context.Context, id int64, now time.Time) error {
+	if _, err := s.db.Exec(ctx, clearReplaySQL, id, now); err != nil {
+		return fmt.Errorf("clear replay secret: %w", pg.Interpret(err))
+	}
+	return nil
+}
+
+// closedAt is set exactly when a status ends the case (a table CHECK too).
+const setStatusSQL = `UPDATE complaints SET status = $2::text, updated_at = $3::timestamptz,
+	closed_at = CASE WHEN $2::text IN ('closed', 'withdrawn') THEN $3::timestamptz END
+	WHERE id = $1`
+
+// SetStatus moves complaint id to status at a time; callers check the
+// transition first (see CheckTransition).
+func (s *ComplaintStore) SetStatus(ctx context.Context, id int64, status Status, at time.Time) error {
+	tag, err := s.db.Exec(ctx, setStatusSQL, id, status, at)
+	if err != nil {
+		return fmt.Errorf("set complaint status: %w", pg.Interpret(err))
+	}
+	if tag.RowsAffected() != 1 {
+		return fmt.Errorf("set complaint status: %w", pg.Interpret(pgx.ErrNoRows))
+	}
+	return nil
+}
+
+const setDueSQL = `UPDATE complaints SET atr_due_at = $2, sla_stage = 0, updated_at = $3 WHERE id = $1`
+
+// SetDue sets (or with nil clears) the ATR deadline and resets the SLA
+// ladder for it.
+func (s *ComplaintStore) SetDue(ctx context.Context, id int64, due *time.Time, at time.Time) error {
+	if _, err := s.db.Exec(ctx, setDueSQL, id, due, at); err != nil {
+		return fmt.Errorf("set atr deadline: %w", pg.Interpret(err))
+	}
+	return nil
+}
+
+const setSLAStageSQL = `UPDATE complaints SET sla_stage = $2 WHERE id = $1`
+
+// SetSLAStage records how many rungs of the SLA ladder have fired.
+func (s *ComplaintStore) SetSLAStage(ctx context.Context, id int64, stage int) error {
+	if _, err := s.db.Exec(ctx, setSLAStageSQL, id, stage); err != nil {
+		return fmt.Errorf("set sla stage: %w", pg.Interpret(err))
+	}
+	return nil
+}
+
+const insertEventSQL = `
+	INSERT INTO complaint_events (complaint_id, at, actor_user_id, actor_role, kind, from_status,
+		to_status, reason, public, detail)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+
+// AddEvent appends e to its complaint's timeline (e.ID is ignored).
+func (s *ComplaintStore) AddEvent(ctx context.Context, e Event) error {
+	if e.Detail == nil {
+		e.Detail = map[string]any{}
+	}
+	_, err := s.db.Exec(ctx, insertEventSQL, e.ComplaintID, e.At, e.ActorUserID, e.ActorRole, e.Kind,
+		e.FromStatus, e.ToStatus, e.Reason, e.Public, e.Detail)
+	if err != nil {
+		return fmt.Errorf("add complaint event: %w", pg.Interpret(err))
+	}
+	return nil
+}
+
+const eventsSQL = `SELECT id, complaint_id, at, actor_user_id, actor_role, kind, from_status, to_status,
+	reason, public, detail
+	FROM complaint_events WHERE complaint_id = $1 AND (public OR NOT $2) ORDER BY id`
+
+// Events returns a complaint's timeline in order; publicOnly keeps only the
+// events the complainant may see.
+func (s *ComplaintStore) Events(ctx context.Context, complaintID int64, publicOnly bool) ([]Event, error) {
+	rows, _ := s.db.Query(ctx, eventsSQL, complaintID, publicOnly)
+	evs, err := pgx.CollectRows(rows, pgx.RowToStructByName[Event])
+	if err != nil {
+		return nil, fmt.Errorf("list complaint events: %w", pg.Interpret(err))
+	}
+	return evs, nil
+}
+
+// Place names a complaint's station and district for display.
+type Place struct {
+	StationNameEN  string `db:"station_name_en"`
+	StationNameHI  string `db:"station_name_hi"`
+	DistrictNameEN string `db:"district_name_en"`
+	DistrictNameHI string `db:"district_name_hi"`
+}
+
+// Reads package jurisdiction's tables for display only.
+const placeSQL = `SELECT s.name_en AS station_name_en, s.name_hi AS station_name_hi,
+	d.name_en AS district_name_en, d.name_hi AS district_name_hi
+	FROM police_stations s JOIN districts d ON d.id = $2 WHERE s.id = $1`
+
+// Place returns the names of a station and a district.
+func (s *ComplaintStore) Place(ctx context.Context, stationID int64, districtID int) (Place, error) {
+	rows, _ := s.db.Query(ctx, placeSQL, stationID, districtID)
+	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Place])
+	if err != nil {
+		return Place{}, fmt.Errorf("get station and district names: %w", pg.Interpret(err))
+	}
+	return p, nil
+}

@@ -1,0 +1,101 @@
+package cases
+
+import "github.com/vikalp/vikalp"
+
+// Stable codes of user-facing errors. They reach clients as the "code" of an
+// error response, so they never change once released.
+const (
+	CodeUnknownCategory       = "unknown_category"
+	CodeDescriptionRequired   = "description_required"
+	CodeDescriptionTooLong    = "description_too_long"
+	CodeInvalidLanguage       = "invalid_language"
+	CodeIncidentTimeInvalid   = "incident_time_invalid"
+	CodeIncidentTimeFuture    = "incident_time_future"
+	CodeLocationRequired      = "location_required"
+	CodeLocationInvalid       = "location_invalid"
+	CodeOutsideUP             = "outside_up"
+	CodeUnknownDistrict       = "unknown_district"
+	CodePhoneInvalid          = "phone_invalid"
+	CodeNameTooLong           = "name_too_long"
+	CodeAddressTooLong        = "address_too_long"
+	CodeFiledByInvalid        = "filed_by_invalid"
+	CodeRelationRequired      = "relation_required"
+	CodeRelationTooLong       = "relation_too_long"
+	CodeCallbackWindowInvalid = "callback_window_invalid"
+	CodeIdempotencyKeyInvalid = "idempotency_key_invalid"
+	CodeIdempotencyKeyReused  = "idempotency_key_reused"
+	CodeBadComplaintCode      = "complaint_code_invalid"
+	CodeRatingInvalid         = "rating_invalid"
+	CodeReasonRequired        = "reason_required"
+	CodeReasonTooLong         = "reason_too_long"
+	CodeATRTextRequired       = "atr_text_required"
+	CodeATRTextTooLong        = "atr_text_too_long"
+	CodeActionTakenRequired   = "action_taken_required"
+	CodeNoteTooLong           = "note_too_long"
+	CodeDecisionInvalid       = "decision_invalid"
+	CodeCallOutcomeInvalid    = "call_outcome_invalid"
+	CodeIllegalTransition     = "illegal_transition"
+	CodeMalformedBody         = "malformed_json"
+	CodeBodyTooLarge          = "body_too_large"
+)
+
+// messages holds every user-facing text in English and Hindi, by code.
+var messages = map[string][2]string{
+	CodeUnknownCategory:       {"please choose a category from the list", "कृपया सूची में से एक श्रेणी चुनें"},
+	CodeDescriptionRequired:   {"please describe what happened", "कृपया बताएं कि क्या हुआ"},
+	CodeDescriptionTooLong:    {"the description is too long (at most 5000 characters)", "विवरण बहुत लंबा है (अधिकतम 5000 अक्षर)"},
+	CodeInvalidLanguage:       {"the language must be English (en) or Hindi (hi)", "भाषा अंग्रेज़ी (en) या हिंदी (hi) होनी चाहिए"},
+	CodeIncidentTimeInvalid:   {"the incident time is not a valid date and time", "घटना का समय मान्य दिनांक और समय नहीं है"},
+	CodeIncidentTimeFuture:    {"the incident time cannot be in the future", "घटना का समय भविष्य में नहीं हो सकता"},
+	CodeLocationRequired:      {"please mark the place on the map or choose a district", "कृपया मानचित्र पर स्थान चिह्नित करें या जनपद चुनें"},
+	CodeLocationInvalid:       {"the location is not a valid latitude and longitude", "स्थान मान्य अक्षांश और देशांतर नहीं है"},
+	CodeOutsideUP:             {"this location is outside Uttar Pradesh", "यह स्थान उत्तर प्रदेश के बाहर है"},
+	CodeUnknownDistrict:       {"please choose a district of Uttar Pradesh from the list", "कृपया सूची में से उत्तर प्रदेश का एक जनपद चुनें"},
+	CodePhoneInvalid:          {"the phone number must be a 10-digit Indian mobile number starting with 6, 7, 8 or 9", "फ़ोन नंबर 6, 7, 8 या 9 से शुरू होने वाला 10 अंकों का भारतीय मोबाइल नंबर होना चाहिए"},
+	CodeNameTooLong:           {"the name is too long (at most 100 characters)", "नाम बहुत लंबा है (अधिकतम 100 अक्षर)"},
+	CodeAddressTooLong:        {"the address is too long (at most 500 characters)", "पता बहुत लंबा है (अधिकतम 500 अक्षर)"},
+	CodeFiledByInvalid:        {"please say whether you are filing for yourself or on someone's behalf", "कृपया बताएं कि आप अपने लिए शिकायत कर रही हैं या किसी और की ओर से"},
+	CodeRelationRequired:      {"please say how you are related to the woman you are filing for", "कृपया बताएं कि जिनकी ओर से आप शिकायत कर रहे हैं, उनसे आपका क्या संबंध है"},
+	CodeRelationTooLong:       {"the relation is too long (at most 100 characters)", "संबंध बहुत लंबा है (अधिकतम 100 अक्षर)"},
+	CodeCallbackWindowInvalid: {"the safe time to call must look like 10:00-13:00", "कॉल करने का सुरक्षित समय 10:00-13:00 जैसा होना चाहिए"},
+	CodeIdempotencyKeyInvalid: {"the idempotency key must be 1 to 128 letters, digits or dashes", "आइडेम्पोटेंसी कुंजी 1 से 128 अक्षर, अंक या डैश होनी चाहिए"},
+	CodeIdempotencyKeyReused:  {"this idempotency key was already used for a different complaint", "यह आइडेम्पोटेंसी कुंजी किसी अन्य शिकायत के लिए पहले ही उपयोग हो चुकी है"},
+	CodeBadComplaintCode:      {"this complaint code has a typing mistake; please check it", "इस शिकायत कोड में टाइपिंग की गलती है; कृपया इसे जांचें"},
+	CodeRatingInvalid:         {"the rating must be SATISFIED or DISSATISFIED", "मूल्यांकन SATISFIED या DISSATISFIED होना चाहिए"},
+	CodeReasonRequired:        {"please give a reason", "कृपया कारण बताएं"},
+	CodeReasonTooLong:         {"the reason is too long (at most 2000 characters)", "कारण बहुत लंबा है (अधिकतम 2000 अक्षर)"},
+	CodeATRTextRequired:       {"the action taken report needs a text", "कार्रवाई रिपोर्ट में विवरण आवश्यक है"},
+	CodeATRTextTooLong:        {"the action taken report is too long (at most 5000 characters)", "कार्रवाई रिपोर्ट बहुत लंबी है (अधिकतम 5000 अक्षर)"},
+	CodeActionTakenRequired:   {"please state the action taken", "कृपया की गई कार्रवाई बताएं"},
+	CodeNoteTooLong:           {"the note is too long (at most 2000 characters)", "टिप्पणी बहुत लंबी है (अधिकतम 2000 अक्षर)"},
+	CodeDecisionInvalid:       {"the decision must be pursue or advise", "निर्णय pursue या advise होना चाहिए"},
+	CodeCallOutcomeInvalid:    {"the call outcome must be reached, unsafe_to_talk, unreachable or wrong_number", "कॉल का परिणाम reached, unsafe_to_talk, unreachable या wrong_number होना चाहिए"},
+	CodeIllegalTransition:     {"this step is not possible in the complaint's current state", "शिकायत की वर्तमान स्थिति में यह कदम संभव नहीं है"},
+	CodeMalformedBody:         {"the request could not be read; send the form as JSON", "अनुरोध पढ़ा नहीं जा सका; कृपया फ़ॉर्म JSON में भेजें"},
+	CodeBodyTooLarge:          {"the request is too large", "अनुरोध बहुत बड़ा है"},
+}
+
+// Message returns the user-facing text for code in lang (English when lang
+// is not Hindi), or "" for an unknown code.
+func Message(code string, lang Language) string {
+	m, ok := messages[code]
+	if !ok {
+		return ""
+	}
+	if lang == Hindi {
+		return m[1]
+	}
+	return m[0]
+}
+
+// conflictField returns a vikalp ErrConflict about field with code's text in
+// lang.
+func conflictField(lang Language, field, code string) error {
+	return &vikalp.UserError{Kind: vikalp.ErrConflict, Field: field, Code: code,
+		Message: Message(code, lang.orEnglish())}
+}
+
+// invalid returns a vikalp.InvalidField for field with code's text in lang.
+func invalid(lang Language, field, code string) error {
+	return vikalp.InvalidField(field, code, Message(code, lang.orEnglish()))
+}

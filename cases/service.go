@@ -1,0 +1,211 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/vikalp/vikalp"
+	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/internal/pg"
+	"github.com/vikalp/vikalp/jurisdiction"
+)
+
+// Clock tells the time. Tests pass a controllable one.
+type Clock interface{ Now() time.Time }
+
+// SystemClock is the wall clock.
+type SystemClock struct{}
+
+// Now implements Clock.
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// JobInserter inserts River jobs inside a caller's transaction; a
+// *river.Client[pgx.Tx] satisfies it (an insert-only client, made without
+// Workers, is enough for the Service).
+type JobInserter interface {
+	InsertTx(ctx context.Context, tx pgx.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+}
+
+// Router finds the district and station for a place; *jurisdiction.Service
+// and *jurisdiction.RouteStore satisfy it.
+type Router interface {
+	Route(ctx context.Context, lat, lon float64) (jurisdiction.Routing, error)
+	RouteDistrict(ctx context.Context, districtID int) (jurisdiction.Routing, error)
+}
+
+// Config holds the lifecycle's timings. Zero fields take the defaults.
+type Config struct {
+	ATRWindow    time.Duration // ATR due this long after assignment or a pursue (24 h)
+	SLAToSP      time.Duration // overdue this long past due → SP (12 h)
+	SLAToMSP     time.Duration // overdue this long past due → MSP (24 h)
+	NoRatingCall time.Duration // no rating this long after an ATR → MSP call task (72 h)
+	CallWithin   time.Duration // call tasks are due this long after they are made (24 h)
+	ReplayWindow time.Duration // an idempotent retry gets the secret again within this (24 h)
+}
+
+func (c Config) withDefaults() Config {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&c.ATRWindow, 24*time.Hour)
+	def(&c.SLAToSP, 12*time.Hour)
+	def(&c.SLAToMSP, 24*time.Hour)
+	def(&c.NoRatingCall, 72*time.Hour)
+	def(&c.CallWithin, 24*time.Hour)
+	def(&c.ReplayWindow, 24*time.Hour)
+	return c
+}
+
+// Deps are the Service's collaborators.
+type Deps struct {
+	Jobs     JobInserter   // required: River client used with InsertTx
+	Router   Router        // required: jurisdiction routing
+	Keyring  *auth.Keyring // required: seals contact details
+	Provider SMSProvider   // SMS delivery; RecordingProvider when nil
+	Clock    Clock         // SystemClock when nil
+	Logger   *slog.Logger  // slog.Default() when nil
+	Config   Config        // timings; defaults when zero
+}
+
+// Service is the complaint lifecycle: filing, tracking, ATRs, vetting,
+// ratings, legal review, calls, the SLA ladder and the dashboard.
+type Service struct {
+	db       pg.DBTX
+	jobs     JobInserter
+	router   Router
+	keyring  *auth.Keyring
+	provider SMSProvider
+	clock    Clock
+	logger   *slog.Logger
+	cfg      Config
+}
+
+// NewService returns a Service on db (normally the pool).
+func NewService(db pg.DBTX, d Deps) *Service {
+	s := &Service{db: db, jobs: d.Jobs, router: d.Router, keyring: d.Keyring, provider: d.Provider,
+		clock: d.Clock, logger: d.Logger, cfg: d.Config.withDefaults()}
+	if s.provider == nil {
+		s.provider = &RecordingProvider{}
+	}
+	if s.clock == nil {
+		s.clock = SystemClock{}
+	}
+	if s.logger == nil {
+		s.logger = slog.Default()
+	}
+	return s
+}
+
+// now is the clock's time at Postgres precision, so values read back
+// compare equal to the ones written.
+func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }
+
+// txn is one unit of work: the stores on a transaction and its time.
+type txn struct {
+	tx         pgx.Tx
+	now        time.Time
+	complaints *ComplaintStore
+	atrs       *ATRStore
+	ratings    *RatingStore
+	calls      *CallStore
+	sms        *SMSStore
+}
+
+// inTx runs fn in a transaction with every store bound to it.
+func (s *Service) inTx(ctx context.Context, fn func(t *txn) error) error {
+	return pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+		return fn(&txn{tx: tx, now: s.now(), complaints: NewComplaintStore(tx), atrs: NewATRStore(tx),
+			ratings: NewRatingStore(tx), calls: NewCallStore(tx), sms: NewSMSStore(tx)})
+	})
+}
+
+// actor is who acts: an actor kind and, for staff, the user id.
+type actor struct {
+	kind   Actor
+	userID *int64
+}
+
+var (
+	systemActor      = actor{kind: ActorSystem}
+	complainantActor = actor{kind: ActorComplainant}
+)
+
+// staffActor returns the actor for a logged-in principal.
+func staffActor(p auth.Principal) actor {
+	id := p.UserID
+	return actor{kind: Actor(p.Role), userID: &id}
+}
+
+// step is a transition with its timeline entry.
+type step struct {
+	to     Status
+	by     actor
+	kind   string // event kind
+	reason string
+	public bool
+	detail map[string]any
+}
+
+// move checks and applies one transition of c and appends its event.
+func (t *txn) move(ctx context.Context, c *Complaint, st step, lang Language) error {
+	if err := transitionError(c.Status, st.to, st.by.kind, lang); err != nil {
+		return err
+	}
+	if err := t.complaints.SetStatus(ctx, c.ID, st.to, t.now); err != nil {
+		return err
+	}
+	from, to := c.Status, st.to
+	c.Status = st.to
+	return t.complaints.AddEvent(ctx, Event{ComplaintID: c.ID, At: t.now, ActorUserID: st.by.userID,
+		ActorRole: st.by.kind, Kind: st.kind, FromStatus: &from, ToStatus: &to, Reason: st.reason,
+		Public: st.public, Detail: st.detail})
+}
+
+// note appends a timeline event that changes no status.
+func (t *txn) note(ctx context.Context, c *Complaint, by actor, kind, reason string, public bool,
+	detail map[string]any) error {
+	return t.complaints.AddEvent(ctx, Event{ComplaintID: c.ID, At: t.now, ActorUserID: by.userID,
+		ActorRole: by.kind, Kind: kind, Reason: reason, Public: public, Detail: detail})
+}
+
+// visibility is what p may see: its station, its district or the state.
+// Roles without complaint work are ErrForbidden.
+func visibility(p auth.Principal) (Visibility, error) {
+	switch {
+	case p.Role == auth.RoleStation && p.Scope.Kind == auth.ScopeStation:
+		id := p.Scope.ID
+		return Visibility{StationID: &id}, nil
+	case (p.Role == auth.RoleNodal || p.Role == auth.RoleSP) && p.Scope.Kind == auth.ScopeDistrict:
+		id := int(p.Scope.ID)
+		return Visibility{DistrictID: &id}, nil
+	case (p.Role == auth.RoleMSPAnalyst || p.Role == auth.RoleMSPLegal) && p.Scope.Kind == auth.ScopeState:
+		return Visibility{}, nil
+	}
+	return Visibility{}, fmt.Errorf("role %s with scope %s: %w", p.Role, p.Scope.Kind, vikalp.ErrForbidden)
+}
+
+// requireRole returns ErrForbidden unless p has one of roles.
+func requireRole(p auth.Principal, roles ...auth.Role) error {
+	if !p.Has(roles...) {
+		return vikalp.Forbiddenf("your role may not do this")
+	}
+	return nil
+}
+
+// lockScoped loads and locks complaint id as p sees it: outside p's scope it
+// does not exist (ErrNotFound).
+func (s *Service) lockScoped(ctx context.Context, t *txn, p auth.Principal, id int64) (Complaint, error) {
+	v, err := visibility(p)
+	if err != nil {
+		return Complaint{}, err
+	}
+	return t.complaints.ByIDForUpdate(ctx, id, v)
+}

@@ -1,0 +1,294 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/vikalp/vikalp/auth"
+)
+
+// SMS recipients. Officers are addressed by district and role, never by a
+// stored number; only the complainant's own number is stored, sealed.
+const (
+	SMSToDistrictOfficers = "district_officers"
+	SMSToMSP              = "msp"
+	SMSToComplainant      = "complainant"
+)
+
+// OutboxSMS is one row of the SMS outbox. Body never names the complainant
+// or the crime: it carries only the complaint code, deadlines and places.
+type OutboxSMS struct {
+	ID          int64      `db:"id"`
+	ToKind      string     `db:"to_kind"`
+	ToRole      string     `db:"to_role"` // "" for every supervisory officer, or nodal/sp
+	DistrictID  *int       `db:"district_id"`
+	ComplaintID *int64     `db:"complaint_id"`
+	PhoneSealed []byte     `db:"phone_sealed"`
+	Template    string     `db:"template"`
+	Body        string     `db:"body"`
+	Status      string     `db:"status"` // queued, sent or failed
+	Provider    string     `db:"provider"`
+	Attempts    int        `db:"attempts"`
+	LastError   string     `db:"last_error"`
+	CreatedAt   time.Time  `db:"created_at"`
+	SentAt      *time.Time `db:"sent_at"`
+}
+
+// SMS is one message handed to a provider. Phone is set only for messages to
+// the complainant (opened from the outbox just before sending); officers'
+// numbers are the provider's to resolve from ToKind, ToRole and DistrictID.
+type SMS struct {
+	OutboxID   int64
+	ToKind     string
+	ToRole     string
+	DistrictID *int
+	Phone      string
+	Template   string
+	Body       string
+}
+
+// SMSProvider delivers SMS. Package alerts will add real gateways; until then
+// RecordingProvider stands in. Send must be safe for concurrent use and must
+// not log Phone or Body.
+type SMSProvider interface {
+	Name() string
+	Send(ctx context.Context, m SMS) error
+}
+
+// RecordingProvider is the default SMSProvider: it delivers nothing and
+// records each message as sent, keeping the most recent ones in memory for
+// tests and the demo.
+type RecordingProvider struct {
+	mu   sync.Mutex
+	sent []SMS
+}
+
+// recordingKeep bounds the messages a RecordingProvider keeps in memory.
+const recordingKeep = 1000
+
+// Name implements SMSProvider.
+func (p *RecordingProvider) Name() string { return "recording" }
+
+// Send implements SMSProvider.
+func (p *RecordingProvider) Send(_ context.Context, m SMS) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.sent) >= recordingKeep {
+		p.sent = p.sent[1:]
+	}
+	p.sent = append(p.sent, m)
+	return nil
+}
+
+// Sent returns a copy of the recorded messages, oldest first.
+func (p *RecordingProvider) Sent() []SMS {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]SMS(nil), p.sent...)
+}
+
+// SMS templates. Each takes only the code, a time and a place name, so no
+// template can leak who complained or about what.
+const (
+	TemplateAssignedOfficers     = "complaint.assigned.officers"
+	TemplateAssignedMSP          = "complaint.assigned.msp"
+	TemplateFiledComplainant     = "complaint.filed.complainant"
+	TemplateATRPublished         = "complaint.atr_published.complainant"
+	TemplateEscalatedOfficers    = "complaint.escalated.officers"
+	TemplateSLANodal             = "sla.overdue.nodal"
+	TemplateSLASP                = "sla.overdue.sp"
+	TemplateSLAMSP               = "sla.overdue.msp"
+	smsTimeLayout                = "02 Jan 15:04 IST"
+	smsDistrictPlaceholderLength = 60
+)
+
+// smsTexts are the bodies by template, English and Hindi; %[1]s is the code,
+// %[2]s a time in IST and %[3]s a district name.
+var smsTexts = map[string][2]string{
+	TemplateAssignedOfficers: {
+		"VIKALP: new complaint %[1]s assigned in your district. ATR due by %[2]s. Details in the Vikalp console.",
+		"विकल्प: आपके जनपद में नई शिकायत %[1]s आवंटित। कार्रवाई रिपोर्ट %[2]s तक देय। विवरण विकल्प कंसोल में।",
+	},
+	TemplateAssignedMSP: {
+		"VIKALP: new complaint %[1]s in %[3]s. ATR due by %[2]s.",
+		"विकल्प: %[3]s में नई शिकायत %[1]s। कार्रवाई रिपोर्ट %[2]s तक देय।",
+	},
+	TemplateFiledComplainant: {
+		"UP Police VIKALP: your request %[1]s is registered. Keep this number and your secret safe to check progress.",
+		"यूपी पुलिस विकल्प: आपका अनुरोध %[1]s दर्ज हो गया है। प्रगति देखने के लिए यह नंबर और अपना गुप्त कोड सुरक्षित रखें।",
+	},
+	TemplateATRPublished: {
+		"UP Police VIKALP: there is an update on your request %[1]s. Please check it and tell us if you are satisfied.",
+		"यूपी पुलिस विकल्प: आपके अनुरोध %[1]s पर नई जानकारी है। कृपया देखें और बताएं कि आप संतुष्ट हैं या नहीं।",
+	},
+	TemplateEscalatedOfficers: {
+		"VIKALP: complaint %[1]s reopened by MSP after review. New ATR due by %[2]s.",
+		"विकल्प: शिकायत %[1]s समीक्षा के बाद महिला सम्मान प्रकोष्ठ द्वारा पुनः खोली गई। नई कार्रवाई रिपोर्ट %[2]s तक देय।",
+	},
+	TemplateSLANodal: {
+		"VIKALP: ATR for complaint %[1]s is overdue since %[2]s. Please ensure it is filed now.",
+		"विकल्प: शिकायत %[1]s की कार्रवाई रिपोर्ट %[2]s से लंबित है। कृपया तुरंत दाखिल कराएं।",
+	},
+	TemplateSLASP: {
+		"VIKALP: ATR for complaint %[1]s still overdue since %[2]s; escalated to SP.",
+		"विकल्प: शिकायत %[1]s की कार्रवाई रिपोर्ट %[2]s से अब भी लंबित; पुलिस अधीक्षक को प्रेषित।",
+	},
+	TemplateSLAMSP: {
+		"VIKALP: ATR for complaint %[1]s in %[3]s overdue since %[2]s; escalated to MSP.",
+		"विकल्प: %[3]s की शिकायत %[1]s की कार्रवाई रिपोर्ट %[2]s से लंबित; महिला सम्मान प्रकोष्ठ को प्रेषित।",
+	},
+}
+
+// smsBody renders template in lang with a code, a time and a district name.
+func smsBody(template string, lang Language, code Code, at time.Time, district string) string {
+	t := smsTexts[template]
+	text := t[0]
+	if lang == Hindi {
+		text = t[1]
+	}
+	if len([]rune(district)) > smsDistrictPlaceholderLength {
+		district = string([]rune(district)[:smsDistrictPlaceholderLength])
+	}
+	return strings.TrimSpace(fmt.Sprintf(text, code, at.In(ist).Format(smsTimeLayout), district))
+}
+
+// SMSDeliverArgs delivers one outbox row; inserted with the row.
+type SMSDeliverArgs struct {
+	OutboxID int64 `json:"outbox_id"`
+}
+
+// Kind implements river.JobArgs.
+func (SMSDeliverArgs) Kind() string { return "cases.sms_deliver" }
+
+// smsMaxAttempts bounds delivery retries; the row is marked failed after.
+const smsMaxAttempts = 5
+
+// InsertOpts implements river.JobArgsWithInsertOpts.
+func (SMSDeliverArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: smsMaxAttempts}
+}
+
+// SMSDeliverWorker runs SMSDeliverArgs jobs.
+type SMSDeliverWorker struct {
+	river.WorkerDefaults[SMSDeliverArgs]
+	Service *Service
+}
+
+// Work implements river.Worker.
+func (w *SMSDeliverWorker) Work(ctx context.Context, job *river.Job[SMSDeliverArgs]) error {
+	return w.Service.DeliverSMS(ctx, job.Args.OutboxID, job.Attempt >= smsMaxAttempts)
+}
+
+// DeliverSMS hands queued outbox row id to the provider and records the
+// result; final marks the row failed if this attempt fails too. Opening the
+// complainant's number is audited. A row already sent is left alone.
+func (s *Service) DeliverSMS(ctx context.Context, id int64, final bool) error {
+	store := NewSMSStore(s.db)
+	m, err := store.ByID(ctx, id)
+	if err != nil {
+		return fmt.Errorf("deliver sms %d: %w", id, err)
+	}
+	if m.Status != "queued" {
+		return nil
+	}
+	msg := SMS{OutboxID: m.ID, ToKind: m.ToKind, ToRole: m.ToRole, DistrictID: m.DistrictID,
+		Template: m.Template, Body: m.Body}
+	if m.PhoneSealed != nil {
+		if msg.Phone, err = s.openPhone(ctx, m); err != nil {
+			return fmt.Errorf("deliver sms %d: %w", id, err)
+		}
+	}
+	if err := s.provider.Send(ctx, msg); err != nil {
+		text := err.Error()
+		if len(text) > 200 {
+			text = text[:200]
+		}
+		if merr := store.MarkAttemptFailed(ctx, id, s.provider.Name(), text, final); merr != nil {
+			return merr
+		}
+		return fmt.Errorf("deliver sms %d: %w", id, err)
+	}
+	return store.MarkSent(ctx, id, s.provider.Name(), s.now())
+}
+
+// openPhone decrypts the complainant's number of an outbox row, writing the
+// decryption to the audit log first.
+func (s *Service) openPhone(ctx context.Context, m OutboxSMS) (string, error) {
+	if m.ComplaintID == nil {
+		return "", fmt.Errorf("sms %d has a phone but no complaint", m.ID)
+	}
+	c, err := NewComplaintStore(s.db).ByID(ctx, *m.ComplaintID, Visibility{})
+	if err != nil {
+		return "", err
+	}
+	if _, err := auth.Append(ctx, s.db, auth.Entry{Action: "sms.phone_decrypted", ObjectKind: "complaint",
+		ObjectID: c.ID, Detail: map[string]any{"sms_outbox_id": m.ID, "purpose": "sms_delivery"}}); err != nil {
+		return "", fmt.Errorf("audit phone decryption: %w", err)
+	}
+	plain, err := s.keyring.Open(m.PhoneSealed, phoneAAD(c.Code))
+	if err != nil {
+		return "", fmt.Errorf("open phone: %w", err)
+	}
+	return string(plain), nil
+}
+
+// queueOfficerSMS queues an SMS to c's district officers (toRole "" for all
+// supervisory officers) or to MSP, with its delivery job, in t.
+func (s *Service) queueOfficerSMS(ctx context.Context, t *txn, c *Complaint, toKind, toRole, template string,
+	at time.Time) error {
+	place, err := t.complaints.Place(ctx, c.StationID, c.DistrictID)
+	if err != nil {
+		return err
+	}
+	district := c.DistrictID
+	return s.queueSMS(ctx, t, OutboxSMS{ToKind: toKind, ToRole: toRole, DistrictID: &district,
+		ComplaintID: &c.ID, Template: template, Body: smsBody(template, English, c.Code, at, place.DistrictNameEN),
+		CreatedAt: t.now})
+}
+
+// queueComplainantSMS queues an SMS to her, in her language. phone is the
+// plain number at filing; later messages reuse the sealed number of her
+// first SMS (sealed values are bound to the code, not to the row), so
+// nothing is decrypted to queue them. Without a number it does nothing.
+func (s *Service) queueComplainantSMS(ctx context.Context, t *txn, c *Complaint, phone, template string) error {
+	var sealed []byte
+	if phone != "" {
+		var err error
+		if sealed, err = s.keyring.Seal([]byte(phone), phoneAAD(c.Code)); err != nil {
+			return fmt.Errorf("seal phone: %w", err)
+		}
+	} else {
+		prev, err := t.sms.ForComplaint(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		for _, m := range prev {
+			if m.PhoneSealed != nil {
+				sealed = m.PhoneSealed
+				break
+			}
+		}
+		if sealed == nil {
+			return nil
+		}
+	}
+	return s.queueSMS(ctx, t, OutboxSMS{ToKind: SMSToComplainant, ComplaintID: &c.ID, PhoneSealed: sealed,
+		Template: template, Body: smsBody(template, c.Language, c.Code, t.now, ""), CreatedAt: t.now})
+}
+
+// queueSMS inserts an outbox row and its delivery job in t.
+func (s *Service) queueSMS(ctx context.Context, t *txn, m OutboxSMS) error {
+	m, err := t.sms.Insert(ctx, m)
+	if err != nil {
+		return err
+	}
+	if _, err := s.jobs.InsertTx(ctx, t.tx, SMSDeliverArgs{OutboxID: m.ID}, nil); err != nil {
+		return fmt.Errorf("schedule sms delivery: %w", err)
+	}
+	return nil
+}

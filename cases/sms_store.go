@@ -1,0 +1,83 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/vikalp/vikalp/internal/pg"
+)
+
+// SMSStore reads and writes the SMS outbox (see the note on sms_outbox in
+// the migration: package alerts takes it over).
+type SMSStore struct{ db pg.DBTX }
+
+// NewSMSStore returns an SMSStore on db (a pool or a transaction).
+func NewSMSStore(db pg.DBTX) *SMSStore { return &SMSStore{db: db} }
+
+const smsColumns = `id, to_kind, to_role, district_id, complaint_id, phone_sealed, template, body, status,
+	provider, attempts, last_error, created_at, sent_at`
+
+const insertSMSSQL = `
+	INSERT INTO sms_outbox (to_kind, to_role, district_id, complaint_id, phone_sealed, template, body,
+		created_at)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ` + smsColumns
+
+// Insert queues m (its ID, status and delivery fields are ignored).
+func (s *SMSStore) Insert(ctx context.Context, m OutboxSMS) (OutboxSMS, error) {
+	return s.one(ctx, "queue sms", insertSMSSQL, m.ToKind, m.ToRole, m.DistrictID, m.ComplaintID,
+		m.PhoneSealed, m.Template, m.Body, m.CreatedAt)
+}
+
+const smsByIDSQL = `SELECT ` + smsColumns + ` FROM sms_outbox WHERE id = $1`
+
+// ByID returns outbox row id, or ErrNotFound.
+func (s *SMSStore) ByID(ctx context.Context, id int64) (OutboxSMS, error) {
+	return s.one(ctx, "get sms", smsByIDSQL, id)
+}
+
+const smsForComplaintSQL = `SELECT ` + smsColumns + ` FROM sms_outbox WHERE complaint_id = $1 ORDER BY id`
+
+// ForComplaint returns the messages queued about a complaint, oldest first.
+func (s *SMSStore) ForComplaint(ctx context.Context, complaintID int64) ([]OutboxSMS, error) {
+	rows, _ := s.db.Query(ctx, smsForComplaintSQL, complaintID)
+	ms, err := pgx.CollectRows(rows, pgx.RowToStructByName[OutboxSMS])
+	if err != nil {
+		return nil, fmt.Errorf("list sms: %w", pg.Interpret(err))
+	}
+	return ms, nil
+}
+
+const markSMSSentSQL = `UPDATE sms_outbox SET status = 'sent', provider = $2, attempts = attempts + 1,
+	sent_at = $3, last_error = '' WHERE id = $1 AND status = 'queued'`
+
+// MarkSent records a delivered message.
+func (s *SMSStore) MarkSent(ctx context.Context, id int64, provider string, at time.Time) error {
+	if _, err := s.db.Exec(ctx, markSMSSentSQL, id, provider, at); err != nil {
+		return fmt.Errorf("mark sms sent: %w", pg.Interpret(err))
+	}
+	return nil
+}
+
+const markSMSFailedSQL = `UPDATE sms_outbox SET attempts = attempts + 1, provider = $2, last_error = $3,
+	status = CASE WHEN $4::bool THEN 'failed' ELSE status END
+	WHERE id = $1 AND status = 'queued'`
+
+// MarkAttemptFailed counts a failed attempt; final marks the row failed.
+func (s *SMSStore) MarkAttemptFailed(ctx context.Context, id int64, provider, errText string, final bool) error {
+	if _, err := s.db.Exec(ctx, markSMSFailedSQL, id, provider, errText, final); err != nil {
+		return fmt.Errorf("mark sms attempt failed: %w", pg.Interpret(err))
+	}
+	return nil
+}
+
+func (s *SMSStore) one(ctx context.Context, what, sql string, args ...any) (OutboxSMS, error) {
+	rows, _ := s.db.Query(ctx, sql, args...)
+	m, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[OutboxSMS])
+	if err != nil {
+		return OutboxSMS{}, fmt.Errorf("%s: %w", what, pg.Interpret(err))
+	}
+	return m, nil
+}
