@@ -29,6 +29,10 @@ type Deps struct {
 	CookieSecure bool
 	// Auth logs staff in and authenticates sessions and API tokens.
 	Auth *auth.Service
+	// TrustedProxies are the addresses (or CIDRs) of reverse proxies whose
+	// X-Forwarded-For is believed; with none, the peer address is the client.
+	// Per-client throttles depend on this being right.
+	TrustedProxies []string
 	// Cases runs the complaint lifecycle.
 	Cases *cases.Service
 }
@@ -55,6 +59,10 @@ func New(deps Deps) *gin.Engine {
 
 	r := gin.New()
 	r.ContextWithFallback = true
+	if err := r.SetTrustedProxies(deps.TrustedProxies); err != nil {
+		deps.Logger.Warn("Ignoring invalid trusted proxies; trusting none", slog.String("error", err.Error()))
+		_ = r.SetTrustedProxies(nil)
+	}
 	r.HandleMethodNotAllowed = true
 	r.Use(requestIDs(), accessLog(deps.Logger), recovery(), securityHeaders(),
 		newHTTPMetrics(deps.Registry).middleware())

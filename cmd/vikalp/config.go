@@ -21,6 +21,9 @@ type Config struct {
 	SessionTTL    time.Duration // VIKALP_SESSION_TTL, default 12h
 	MaxDBConns    int32         // VIKALP_DB_MAX_CONNS, default 20
 	MediaURL      string        // VIKALP_MEDIA_URL, default file://./var/media
+	// TrustedProxies (VIKALP_TRUSTED_PROXIES, comma-separated IPs/CIDRs) may
+	// set X-Forwarded-For; default none.
+	TrustedProxies []string
 }
 
 // devDataKey is the fixed development key used only when VIKALP_ENV is not
@@ -55,6 +58,11 @@ func LoadConfig() (Config, error) {
 	}
 	if c.SessionTTL, err = envDuration("VIKALP_SESSION_TTL", 12*time.Hour); err != nil {
 		return c, err
+	}
+	if v := os.Getenv("VIKALP_TRUSTED_PROXIES"); v != "" {
+		for _, p := range strings.Split(v, ",") {
+			c.TrustedProxies = append(c.TrustedProxies, strings.TrimSpace(p))
+		}
 	}
 	conns, err := envInt("VIKALP_DB_MAX_CONNS", 20)
 	if err != nil {

@@ -83,10 +83,11 @@ func (a *app) serve(ctx context.Context, workers bool) error {
 // apiDeps builds what the HTTP handlers need.
 func (a *app) apiDeps(pool *pgxpool.Pool, svc *services) api.Deps {
 	return api.Deps{
-		Pool:         pool,
-		Logger:       a.logger,
-		CookieSecure: a.cfg.CookieSecure,
-		Auth:         svc.auth,
-		Cases:        svc.cases,
+		Pool:           pool,
+		Logger:         a.logger,
+		CookieSecure:   a.cfg.CookieSecure,
+		TrustedProxies: a.cfg.TrustedProxies,
+		Auth:           svc.auth,
+		Cases:          svc.cases,
 	}
 }
