@@ -15,6 +15,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir="$root/.devdb"
 data="$dir/data"
 port="${VIKALP_DEVDB_PORT:-54329}"
+# A relocated cluster (see relocate_if_unreachable) is reached through the link.
+if [ -L "$dir" ]; then
+	dir="$(readlink -f "$dir")"
+	data="$dir/data"
+fi
 local_url="postgres://vikalp:vikalp@127.0.0.1:${port}/vikalp?sslmode=disable"
 
 log() { printf 'devdb: %s\n' "$*" >&2; }
@@ -56,10 +61,25 @@ install_postgres() {
 # as_owner runs a command as the cluster's owner: postgres refuses to run as root.
 as_owner() {
 	if [ "$(id -u)" -eq 0 ]; then
-		runuser -u postgres -- "$@"
+		(cd / && runuser -u postgres -- "$@")
 	else
 		"$@"
 	fi
+}
+
+# relocate_if_unreachable: when the checkout sits below a directory the
+# postgres user cannot enter (e.g. /root), keep the cluster in /var/lib and
+# leave .devdb as a symlink to it.
+relocate_if_unreachable() {
+	if runuser -u postgres -- test -w "$dir/run"; then return 0; fi
+	local real
+	real="/var/lib/vikalp-devdb/$(printf '%s' "$root" | sha256sum | cut -c1-12)"
+	log "postgres cannot reach $dir; keeping the cluster in $real"
+	mkdir -p "$real/run"
+	if [ ! -L "$dir" ]; then rm -rf "$dir"; ln -s "$real" "$dir"; fi
+	chown -R postgres:postgres "$real"
+	dir="$real"
+	data="$dir/data"
 }
 
 up() {
@@ -74,8 +94,8 @@ up() {
 	mkdir -p "$dir/run"
 	if [ "$(id -u)" -eq 0 ]; then
 		chown -R postgres:postgres "$dir"
-		# The owner must be able to reach the data directory.
 		chmod o+x "$root" 2>/dev/null || true
+		relocate_if_unreachable
 	fi
 	if [ ! -f "$data/PG_VERSION" ]; then
 		log "initialising a new cluster in .devdb/data"
