@@ -58,6 +58,7 @@ previous unit. Districts that no unit covers afterwards are reported.`,
 "name_hi" and "lgd_code" (otherwise the district is found from the location).`,
 			jurisdiction.ImportPCRUnits),
 	)
+	cmd.AddCommand(newImportReportsCmd(a))
 	return cmd
 }
 

@@ -1,0 +1,301 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/vikalp/vikalp"
+	"github.com/vikalp/vikalp/ingest"
+)
+
+// uploadBodyLimit caps a multipart submission: five photos at the pipeline's
+// per-photo limit plus the form fields. The pipeline checks each photo.
+const uploadBodyLimit = 52 << 20
+
+// registerIngestRoutes wires the JSON side of hotspot reports and tips:
+// public report status and photos, moderation and the AHTU/MSP tip views.
+// The multipart submissions are mounted by registerIntakeRoutes, which
+// needs a larger body limit than the /api/v1 group's.
+func (h *Handler) registerIngestRoutes(v1 *gin.RouterGroup) {
+	if h.deps.Ingest == nil {
+		return
+	}
+	v1.GET("/report-categories", handle(h.listReportCategories))
+	v1.GET("/reports/:code", handle(h.getReportStatus))
+	v1.GET("/reports/:code/photos/:n", handle(h.getPublicReportPhoto))
+	h.registerModerationRoutes(v1)
+	h.registerTipRoutes(v1)
+}
+
+// registerIntakeRoutes mounts the public multipart submissions (reports,
+// tips) and Open311 on the engine, each group with the upload body limit
+// and the same authentication as /api/v1.
+func (h *Handler) registerIntakeRoutes(r *gin.Engine) {
+	if h.deps.Ingest == nil {
+		return
+	}
+	up := r.Group("/api/v1", maxBody(uploadBodyLimit), h.authenticate())
+	up.POST("/reports", handle(h.submitReport))
+	up.POST("/tips", handle(h.submitTip))
+	h.registerOpen311Routes(r.Group("/open311/v2", maxBody(uploadBodyLimit), h.authenticate()))
+}
+
+// reportCategoryResponse is one entry of the bilingual taxonomy.
+type reportCategoryResponse struct {
+	Key     string `json:"key"`
+	LabelEN string `json:"label_en"`
+	LabelHI string `json:"label_hi"`
+}
+
+func (h *Handler) listReportCategories(c *gin.Context) error {
+	list := ingest.Categories()
+	out := make([]reportCategoryResponse, len(list))
+	for i, info := range list {
+		out[i] = reportCategoryResponse{Key: string(info.Key), LabelEN: info.LabelEN, LabelHI: info.LabelHI}
+	}
+	c.JSON(http.StatusOK, gin.H{"categories": out})
+	return nil
+}
+
+// reportReceiptResponse answers a submission.
+type reportReceiptResponse struct {
+	Code            string `json:"code"`
+	Status          string `json:"status"`
+	LinkedToEarlier bool   `json:"linked_to_earlier"`
+	AlsoReported    int    `json:"also_reported,omitempty"`
+	Message         string `json:"message"`
+}
+
+func newReportReceiptResponse(r ingest.ReportReceipt) reportReceiptResponse {
+	msg := "Thank you. Your report will be published after review. Keep the code to follow it."
+	if r.LinkedTo {
+		msg = "Thank you. Others reported this place recently; your report was added to theirs."
+	}
+	return reportReceiptResponse{Code: r.Code, Status: r.Status, LinkedToEarlier: r.LinkedTo,
+		AlsoReported: r.AlsoReported, Message: msg}
+}
+
+// submitReport takes a multipart hotspot report: photos (1–3), category,
+// text, lat/lon, occurred_at (RFC 3339) and happening_now.
+func (h *Handler) submitReport(c *gin.Context) error {
+	form, err := parseUpload(c)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = form.RemoveAll() }()
+	in, err := newReportInput(form, ingest.SourceWeb, h.deps.Ingest.Config().Media.MaxBytes)
+	if err != nil {
+		return err
+	}
+	rec, err := h.deps.Ingest.SubmitReport(c.Request.Context(), in)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusCreated, newReportReceiptResponse(rec))
+	return nil
+}
+
+// newReportInput reads a report's fields from a parsed form.
+func newReportInput(form *multipart.Form, source string, maxBytes int64) (ingest.NewReport, error) {
+	in := ingest.NewReport{Source: source, Category: formValue(form, "category"), Text: formValue(form, "text")}
+	var err error
+	if in.Lat, err = formFloat(form, "lat", "latitude"); err != nil {
+		return in, err
+	}
+	if in.Lon, err = formFloat(form, "lon", "longitude", "long"); err != nil {
+		return in, err
+	}
+	if in.OccurredAt, err = formTime(form, "occurred_at"); err != nil {
+		return in, err
+	}
+	if in.HappeningNow, err = formBool(form, "happening_now"); err != nil {
+		return in, err
+	}
+	in.Photos, err = readPhotos(form, ingest.MaxReportPhotos, maxBytes, "photos", "photo", "media")
+	return in, err
+}
+
+// publicReportResponse is the reporter's view of her report.
+type publicReportResponse struct {
+	Code            string     `json:"code"`
+	Status          string     `json:"status"`
+	Category        string     `json:"category"`
+	CategoryLabelEN string     `json:"category_label_en"`
+	CategoryLabelHI string     `json:"category_label_hi"`
+	District        string     `json:"district"`
+	DistrictHI      string     `json:"district_hi"`
+	ReceivedAt      time.Time  `json:"received_at"`
+	ModeratedAt     *time.Time `json:"moderated_at,omitempty"`
+	LinkedToEarlier bool       `json:"linked_to_earlier"`
+	AlsoReported    int        `json:"also_reported"`
+	Photos          []string   `json:"photos"`
+}
+
+func newPublicReportResponse(r ingest.PublicReport) publicReportResponse {
+	info, _ := r.Category.Info()
+	out := publicReportResponse{Code: r.Code, Status: r.Status, Category: string(r.Category),
+		CategoryLabelEN: info.LabelEN, CategoryLabelHI: info.LabelHI, District: r.DistrictEN,
+		DistrictHI: r.DistrictHI, ReceivedAt: r.ReceivedAt, ModeratedAt: r.ModeratedAt,
+		LinkedToEarlier: r.LinkedTo, AlsoReported: r.AlsoReported, Photos: []string{}}
+	for n := 1; n <= r.Photos; n++ {
+		out.Photos = append(out.Photos, fmt.Sprintf("/api/v1/reports/%s/photos/%d", r.Code, n))
+	}
+	return out
+}
+
+func (h *Handler) getReportStatus(c *gin.Context) error {
+	r, err := h.deps.Ingest.ReportStatus(c.Request.Context(), c.Param("code"))
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, newPublicReportResponse(r))
+	return nil
+}
+
+// getPublicReportPhoto serves an approved report's (redacted) photo;
+// ?size=thumb serves its thumbnail.
+func (h *Handler) getPublicReportPhoto(c *gin.Context) error {
+	n, err := pathNumber(c, "n")
+	if err != nil {
+		return err
+	}
+	data, err := h.deps.Ingest.PublicPhoto(c.Request.Context(), c.Param("code"), n, c.Query("size") == "thumb")
+	if err != nil {
+		return err
+	}
+	writeJPEG(c, data, "public, max-age=60")
+	return nil
+}
+
+// writeJPEG answers with a JPEG the pipeline made (never user bytes).
+func writeJPEG(c *gin.Context, data []byte, cacheControl string) {
+	c.Header("Cache-Control", cacheControl)
+	c.Data(http.StatusOK, ingest.TypeJPEG, data)
+}
+
+// pathNumber reads a positive integer path parameter; anything else is a
+// 404, as for a missing row.
+func pathNumber(c *gin.Context, name string) (int, error) {
+	n, err := strconv.Atoi(c.Param(name))
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("path %s: %w", name, vikalp.ErrNotFound)
+	}
+	return n, nil
+}
+
+// parseUpload parses a multipart/form-data body, keeping small parts in
+// memory and spilling large ones to temporary files; callers remove them
+// with form.RemoveAll when done.
+func parseUpload(c *gin.Context) (*multipart.Form, error) {
+	err := c.Request.ParseMultipartForm(8 << 20)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return nil, vikalp.InvalidField("photos", "upload_too_large",
+			fmt.Sprintf("the upload is larger than %d MiB altogether", uploadBodyLimit>>20))
+	case err != nil:
+		return nil, vikalp.InvalidField("form", "bad_form", "send the form as multipart/form-data")
+	}
+	return c.Request.MultipartForm, nil
+}
+
+// formValue returns the first value of the first present key, trimmed.
+func formValue(form *multipart.Form, keys ...string) string {
+	for _, k := range keys {
+		if v := form.Value[k]; len(v) > 0 {
+			return strings.TrimSpace(v[0])
+		}
+	}
+	return ""
+}
+
+// formFloat reads an optional number; empty is nil.
+func formFloat(form *multipart.Form, keys ...string) (*float64, error) {
+	s := formValue(form, keys...)
+	if s == "" {
+		return nil, nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return nil, vikalp.InvalidField(keys[0], "bad_number", keys[0]+" must be a number in degrees")
+	}
+	return &f, nil
+}
+
+// formTime reads an optional RFC 3339 time; empty is nil.
+func formTime(form *multipart.Form, key string) (*time.Time, error) {
+	s := formValue(form, key)
+	if s == "" {
+		return nil, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return nil, vikalp.InvalidField(key, "bad_time", key+" must be a time like 2024-06-01T18:30:00+05:30")
+	}
+	return &t, nil
+}
+
+// formBool reads an optional flag (true/false, 1/0, on); empty is false.
+func formBool(form *multipart.Form, key string) (bool, error) {
+	s := formValue(form, key)
+	if s == "" {
+		return false, nil
+	}
+	if s == "on" {
+		return true, nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, vikalp.InvalidField(key, "bad_flag", key+" must be true or false")
+	}
+	return b, nil
+}
+
+// readPhotos reads every file under keys, refusing more than maxCount
+// files, or one over maxBytes, before reading any. Types and pixel limits
+// are the pipeline's to check.
+func readPhotos(form *multipart.Form, maxCount int, maxBytes int64, keys ...string) ([][]byte, error) {
+	n := 0
+	for _, k := range keys {
+		n += len(form.File[k])
+	}
+	if n > maxCount {
+		return nil, vikalp.InvalidField("photos", "photo_count", fmt.Sprintf("attach at most %d photos", maxCount))
+	}
+	var out [][]byte
+	for _, k := range keys {
+		for _, fh := range form.File[k] {
+			if fh.Size > maxBytes {
+				return nil, vikalp.InvalidField("photos", "photo_too_large",
+					fmt.Sprintf("photo %d: each photo may be at most %d MiB", len(out)+1, maxBytes>>20))
+			}
+			data, err := readPart(fh, maxBytes)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, data)
+		}
+	}
+	return out, nil
+}
+
+func readPart(fh *multipart.FileHeader, maxBytes int64) ([]byte, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, fmt.Errorf("open upload part: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read upload part: %w", err)
+	}
+	return data, nil
+}

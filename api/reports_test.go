@@ -1,0 +1,270 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"gocloud.dev/blob"
+
+	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/ingest"
+	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/internal/pg/pgtest"
+)
+
+// ingestBundle is an API router with the ingest service on a seeded
+// database and an in-memory bucket.
+type ingestBundle struct {
+	ctx    context.Context
+	db     *pgxpool.Pool
+	bucket *blob.Bucket
+	router *gin.Engine
+	auth   *auth.Service
+}
+
+func setupIngest(t *testing.T) *ingestBundle {
+	t.Helper()
+	ctx := context.Background()
+	db := pgtest.New(t)
+	ingesttest.SeedJurisdictions(ctx, t, db)
+	b := &ingestBundle{ctx: ctx, db: db, bucket: ingesttest.Bucket(t)}
+	svc, err := ingest.NewService(db, ingest.Deps{Bucket: b.bucket, Keyring: ingesttest.Keyring(t),
+		Jobs: ingesttest.Jobs(t, db), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.auth, err = auth.NewService(db, auth.Config{Password: auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.router = api.New(api.Deps{Pool: db, Auth: b.auth, Ingest: svc, Logger: slog.New(slog.DiscardHandler)})
+	return b
+}
+
+// token creates a user with role and scope and returns a bearer header
+// value for it.
+func (b *ingestBundle) token(t *testing.T, role auth.Role, scope auth.Scope) string {
+	t.Helper()
+	p := ingesttest.User(b.ctx, t, b.db, role, scope)
+	_, tok, err := b.auth.CreateToken(b.ctx, auth.Principal{}, p.Username, "test", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "Bearer " + tok
+}
+
+// upload is a multipart body: fields and files (name → contents, each
+// file part named after its field).
+type upload struct {
+	fields map[string]string
+	files  map[string][][]byte
+}
+
+func (u upload) encode(t *testing.T) (*bytes.Buffer, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, v := range u.fields {
+		if err := w.WriteField(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k, files := range u.files {
+		for i, data := range files {
+			fw, err := w.CreateFormFile(k, fmt.Sprintf("photo%d.jpg", i+1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := fw.Write(data); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return &buf, w.FormDataContentType()
+}
+
+// post sends a multipart upload.
+func (b *ingestBundle) post(t *testing.T, path string, u upload, authz string) *httptest.ResponseRecorder {
+	t.Helper()
+	body, ct := u.encode(t)
+	req := httptest.NewRequest(http.MethodPost, path, body)
+	req.Header.Set("Content-Type", ct)
+	if authz != "" {
+		req.Header.Set("Authorization", authz)
+	}
+	rec := httptest.NewRecorder()
+	b.router.ServeHTTP(rec, req)
+	return rec
+}
+
+// do sends a request with an optional JSON body and bearer header.
+func (b *ingestBundle) do(method, path, jsonBody, authz string) *httptest.ResponseRecorder {
+	var r io.Reader
+	if jsonBody != "" {
+		r = bytes.NewBufferString(jsonBody)
+	}
+	req := httptest.NewRequest(method, path, r)
+	req.Header.Set("Content-Type", "application/json")
+	if authz != "" {
+		req.Header.Set("Authorization", authz)
+	}
+	rec := httptest.NewRecorder()
+	b.router.ServeHTTP(rec, req)
+	return rec
+}
+
+func (b *ingestBundle) count(t *testing.T, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := b.db.QueryRow(b.ctx, query, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// wantNothingStored fails unless no report, tip, media row or blob exists.
+func (b *ingestBundle) wantNothingStored(t *testing.T) {
+	t.Helper()
+	for _, table := range []string{"reports", "tips", "media"} {
+		if n := b.count(t, "SELECT count(*) FROM "+table); n != 0 {
+			t.Errorf("%s has %d rows, want 0", table, n)
+		}
+	}
+	if n := ingesttest.BlobCount(b.ctx, t, b.bucket); n != 0 {
+		t.Errorf("bucket holds %d blobs, want 0", n)
+	}
+}
+
+func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+		t.Fatalf("body %q: %v", rec.Body.String(), err)
+	}
+	return v
+}
+
+type receiptBody struct {
+	Code            string `json:"code"`
+	Status          string `json:"status"`
+	LinkedToEarlier bool   `json:"linked_to_earlier"`
+	AlsoReported    int    `json:"also_reported"`
+}
+
+type errorBody struct {
+	Error string `json:"error"`
+	Code  string `json:"code"`
+	Field string `json:"field"`
+}
+
+func TestReportSubmitAndFollowOverHTTP(t *testing.T) {
+	t.Parallel()
+	b := setupIngest(t)
+	photo := ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 120, Height: 90, GPS: &ingesttest.Lucknow})
+	text := "रात में यहाँ रोशनी नहीं होती"
+	rec := b.post(t, "/api/v1/reports", upload{fields: map[string]string{"category": "poorly_lit_area", "text": text},
+		files: map[string][][]byte{"photos": {photo}}}, "")
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	r := decode[receiptBody](t, rec)
+	if r.Status != "pending" || r.Code == "" {
+		t.Fatalf("receipt %+v", r)
+	}
+	if n := b.count(t, `SELECT count(*) FROM reports WHERE code = $1 AND location_source = 'exif' AND body = $2`, r.Code, text); n != 1 {
+		t.Error("report not stored with its EXIF location and Hindi text")
+	}
+
+	status := b.do(http.MethodGet, "/api/v1/reports/"+r.Code, "", "")
+	if status.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", status.Code, status.Body)
+	}
+	for _, leak := range []string{"lat", "lon", "26.84", "80.94", "यहाँ", "exif", "Exif"} {
+		if bytes.Contains(status.Body.Bytes(), []byte(leak)) {
+			t.Errorf("public status leaks %q: %s", leak, status.Body)
+		}
+	}
+	if got := b.do(http.MethodGet, "/api/v1/reports/"+r.Code+"/photos/1", "", ""); got.Code != http.StatusNotFound {
+		t.Errorf("pending photo: status %d, want 404", got.Code)
+	}
+
+	mod := b.token(t, auth.RoleModerator, auth.StateScope)
+	var id int64
+	if err := b.db.QueryRow(b.ctx, `SELECT id FROM reports WHERE code = $1`, r.Code).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.do(http.MethodPost, fmt.Sprintf("/api/v1/moderation/reports/%d/approve", id), "", mod); got.Code != http.StatusOK {
+		t.Fatalf("approve: %d %s", got.Code, got.Body)
+	}
+	for _, q := range []string{"", "?size=thumb"} {
+		got := b.do(http.MethodGet, "/api/v1/reports/"+r.Code+"/photos/1"+q, "", "")
+		if got.Code != http.StatusOK || got.Header().Get("Content-Type") != "image/jpeg" {
+			t.Fatalf("approved photo%s: %d %s", q, got.Code, got.Header().Get("Content-Type"))
+		}
+		if ingesttest.HasEXIF(got.Body.Bytes()) {
+			t.Errorf("served photo%s contains EXIF", q)
+		}
+	}
+}
+
+func TestReportRefusalsOverHTTP(t *testing.T) {
+	t.Parallel()
+	b := setupIngest(t)
+	ok := ingesttest.JPEG(t, ingesttest.PhotoOpts{GPS: &ingesttest.Lucknow})
+	big := append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, make([]byte, 10<<20)...)
+	cases := map[string]struct {
+		u    upload
+		code string
+	}{
+		"CorruptJPEG":   {upload{map[string]string{"category": "other"}, map[string][][]byte{"photos": {ingesttest.TruncatedJPEG(t)}}}, "photo_corrupt"},
+		"PNGBomb":       {upload{map[string]string{"category": "other"}, map[string][][]byte{"photos": {ingesttest.PNGBomb(100000, 100000)}}}, "photo_too_many_pixels"},
+		"PDFRenamedJPG": {upload{map[string]string{"category": "other"}, map[string][][]byte{"photos": {ingesttest.PDF()}}}, "photo_type"},
+		"Oversized":     {upload{map[string]string{"category": "other"}, map[string][][]byte{"photos": {big}}}, "photo_too_large"},
+		"OutsideUP":     {upload{map[string]string{"category": "other", "lat": "19.076", "lon": "72.8777"}, map[string][][]byte{"photos": {ok}}}, "outside_up"},
+		"NoLocation":    {upload{map[string]string{"category": "other"}, map[string][][]byte{"photos": {ingesttest.JPEG(t, ingesttest.PhotoOpts{})}}}, "location_required"},
+		"NoCategory":    {upload{map[string]string{}, map[string][][]byte{"photos": {ok}}}, "required"},
+		"NoPhoto":       {upload{map[string]string{"category": "other"}, nil}, "photo_count"},
+		"BadLatitude":   {upload{map[string]string{"category": "other", "lat": "north", "lon": "80"}, map[string][][]byte{"photos": {ok}}}, "bad_number"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			rec := b.post(t, "/api/v1/reports", tc.u, "")
+			if rec.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422: %s", rec.Code, rec.Body)
+			}
+			if e := decode[errorBody](t, rec); e.Code != tc.code || e.Error == "" {
+				t.Errorf("error %+v, want code %s with a message", e, tc.code)
+			}
+		})
+	}
+	t.Run("NotMultipart", func(t *testing.T) {
+		if rec := b.do(http.MethodPost, "/api/v1/reports", `{"category":"other"}`, ""); rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("status %d, want 422", rec.Code)
+		}
+	})
+	b.wantNothingStored(t)
+}
+
+func TestReportCategories(t *testing.T) {
+	t.Parallel()
+	b := setupIngest(t)
+	rec := b.do(http.MethodGet, "/api/v1/report-categories", "", "")
+	if rec.Code != http.StatusOK || !bytes.Contains(rec.Body.Bytes(), []byte("unsafe_transport_stop")) ||
+		!bytes.Contains(rec.Body.Bytes(), []byte("पीछा")) {
+		t.Errorf("categories: %d %s", rec.Code, rec.Body)
+	}
+}

@@ -1,0 +1,152 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/vikalp/vikalp/internal/pg"
+)
+
+// importStagingSQL creates the staging table; geom is generated from
+// lat/lon so COPY sends plain numbers. It lives until the transaction ends.
+const importStagingSQL = `
+CREATE TEMP TABLE ingest_import (
+	line        integer NOT NULL,
+	source_id   text NOT NULL,
+	occurred_at timestamptz NOT NULL,
+	category    text NOT NULL,
+	body        text NOT NULL,
+	lat         float8 NOT NULL,
+	lon         float8 NOT NULL,
+	h3_r5       bigint NOT NULL,
+	h3_r7       bigint NOT NULL,
+	h3_r8       bigint NOT NULL,
+	h3_r9       bigint NOT NULL,
+	geom        geometry(Point, 4326) GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED
+) ON COMMIT DROP`
+
+var importColumns = []string{"line", "source_id", "occurred_at", "category", "body", "lat", "lon",
+	"h3_r5", "h3_r7", "h3_r8", "h3_r9"}
+
+// importIndexSQL makes the spatial joins below index-driven: each district,
+// station area, PCR zone or Voronoi cell probes the staging points inside
+// its box, and PostGIS reuses the prepared polygon across those probes.
+const importIndexSQL = `CREATE INDEX ON ingest_import USING gist (geom); ANALYZE ingest_import`
+
+// importRouteSQL routes every staged row set-wise, by the rules of
+// jurisdiction.RouteStore.Route, and inserts the routed rows:
+//   - district: the one containing the point (lowest id on a shared edge),
+//     else the nearest within 5 km (few rows: a lateral KNN); none → the row
+//     is refused as outside Uttar Pradesh;
+//   - station: the one whose area contains the point (same district first),
+//     else the nearest station of the district: its only one when it has
+//     one (a hash join), else a KNN subquery for that row alone;
+//   - PCR unit: the one whose zone contains the point (same district
+//     first), else the nearest unit anywhere — the unit whose Voronoi cell
+//     contains the point, which is the planar nearest neighbour like "<->"
+//     (a KNN subquery for any row no cell holds);
+//   - AHTU: the district's unit.
+//
+// COALESCE evaluates its KNN subqueries only for the rows that reach them.
+// It returns how many rows were inserted (ON CONFLICT skips source_ids
+// already stored) and the lines refused for lack of a district.
+const importRouteSQL = `
+WITH dist_in AS (
+	SELECT DISTINCT ON (s.line) s.line, d.id AS district_id
+	FROM ingest_import s JOIN districts d ON ST_Intersects(d.geom, s.geom)
+	ORDER BY s.line, d.id
+), dist_near AS (
+	SELECT s.line, n.id AS district_id
+	FROM ingest_import s
+	CROSS JOIN LATERAL (SELECT d.id FROM districts d
+		WHERE ST_DWithin(d.geom, s.geom, 0.06) AND ST_DWithin(d.geom::geography, s.geom::geography, 5000)
+		ORDER BY d.geom <-> s.geom LIMIT 1) n
+	WHERE NOT EXISTS (SELECT 1 FROM dist_in i WHERE i.line = s.line)
+), dist AS (
+	SELECT * FROM dist_in UNION ALL SELECT * FROM dist_near
+), station_area AS (
+	SELECT DISTINCT ON (s.line) s.line, st.id AS station_id
+	FROM ingest_import s JOIN dist USING (line) JOIN police_stations st ON ST_Intersects(st.area, s.geom)
+	ORDER BY s.line, st.district_id <> dist.district_id, st.id
+), station_one AS (
+	SELECT district_id, min(id) AS station_id FROM police_stations GROUP BY district_id HAVING count(*) = 1
+), pcr_zone AS (
+	SELECT DISTINCT ON (s.line) s.line, u.id AS pcr_unit_id
+	FROM ingest_import s JOIN dist USING (line) JOIN pcr_units u ON ST_Intersects(u.zone, s.geom)
+	ORDER BY s.line, u.district_id <> dist.district_id, u.id
+), pcr_cells AS (
+	SELECT u.id, c.cell
+	FROM (SELECT (ST_Dump(ST_VoronoiPolygons(ST_Collect(geom), 0,
+		(SELECT ST_Expand(ST_Extent(geom)::geometry, 2) FROM districts)))).geom AS cell FROM pcr_units) c
+	JOIN pcr_units u ON ST_Intersects(c.cell, u.geom)
+), pcr_cell AS (
+	SELECT DISTINCT ON (s.line) s.line, c.id AS pcr_unit_id
+	FROM ingest_import s JOIN pcr_cells c ON ST_Intersects(c.cell, s.geom)
+	ORDER BY s.line, c.id
+), ins AS (
+	-- Inserting in H3 order keeps the B-tree and GiST insertions local.
+	INSERT INTO reports (code, source, source_id, status, category, body, happening_now, occurred_at,
+		received_at, event_at, location_source, geom, h3_r5, h3_r7, h3_r8, h3_r9,
+		district_id, station_id, pcr_unit_id, ahtu_id)
+	SELECT NULL, 'import', s.source_id, 'approved', s.category, s.body, false, s.occurred_at,
+		now(), s.occurred_at, 'import', s.geom, s.h3_r5, s.h3_r7, s.h3_r8, s.h3_r9, d.district_id,
+		COALESCE(sa.station_id, so.station_id, (SELECT st.id FROM police_stations st
+			WHERE st.district_id = d.district_id ORDER BY st.geom <-> s.geom LIMIT 1)),
+		COALESCE(pz.pcr_unit_id, pc.pcr_unit_id, (SELECT u.id FROM pcr_units u ORDER BY u.geom <-> s.geom LIMIT 1)),
+		ad.ahtu_id
+	FROM ingest_import s
+	JOIN dist d USING (line)
+	LEFT JOIN station_area sa USING (line)
+	LEFT JOIN station_one so ON so.district_id = d.district_id
+	LEFT JOIN pcr_zone pz USING (line)
+	LEFT JOIN pcr_cell pc USING (line)
+	LEFT JOIN ahtu_districts ad ON ad.district_id = d.district_id
+	ORDER BY s.h3_r9
+	ON CONFLICT (source_id) DO NOTHING
+	RETURNING 1
+)
+SELECT (SELECT count(*) FROM ins)::int,
+	COALESCE((SELECT array_agg(s.line ORDER BY s.line) FROM ingest_import s
+		WHERE NOT EXISTS (SELECT 1 FROM dist d WHERE d.line = s.line)), '{}')`
+
+// loadBatch loads one batch in tx: COPY into the staging table, index it,
+// then route and insert set-wise. JIT is off (its compile time costs more
+// than it saves here) and work_mem is raised so the sorts and hashes of a
+// batch stay in memory.
+func (s *importSource) loadBatch(ctx context.Context, tx pgx.Tx, batch []importRow) error {
+	if _, err := tx.Exec(ctx, `SET LOCAL jit = off; SET LOCAL work_mem = '128MB'`); err != nil {
+		return fmt.Errorf("configure import: %w", err)
+	}
+	if _, err := tx.Exec(ctx, importStagingSQL); err != nil {
+		return fmt.Errorf("create staging table: %w", err)
+	}
+	staged, err := tx.CopyFrom(ctx, pgx.Identifier{"ingest_import"}, importColumns,
+		pgx.CopyFromSlice(len(batch), func(i int) ([]any, error) { return batch[i].values(), nil }))
+	if err != nil {
+		return fmt.Errorf("copy rows: %w", pg.Interpret(err))
+	}
+	if _, err := tx.Exec(ctx, importIndexSQL); err != nil {
+		return fmt.Errorf("index staging table: %w", err)
+	}
+	var inserted int
+	var outside []int
+	if err := tx.QueryRow(ctx, importRouteSQL).Scan(&inserted, &outside); err != nil {
+		return fmt.Errorf("route and insert reports: %w", pg.Interpret(err))
+	}
+	for _, line := range outside {
+		s.reject(line, "this location is outside Uttar Pradesh")
+	}
+	s.mu.Lock()
+	s.sum.Loaded += inserted
+	s.sum.AlreadyImported += int(staged) - len(outside) - inserted
+	s.mu.Unlock()
+	return nil
+}
+
+// values is the row as COPY sends it, in importColumns order.
+func (r importRow) values() []any {
+	return []any{r.line, r.sourceID, r.occurredAt, string(r.category), r.body, r.lat, r.lon,
+		r.cells.R5, r.cells.R7, r.cells.R8, r.cells.R9}
+}

@@ -1,0 +1,220 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+
+	"github.com/vikalp/vikalp/geo"
+	"github.com/vikalp/vikalp/internal/pg"
+	"github.com/vikalp/vikalp/jurisdiction"
+)
+
+// ReportStore reads and writes the reports and report_media tables.
+type ReportStore struct{ db pg.DBTX }
+
+// NewReportStore returns a ReportStore on db (a pool or a transaction).
+func NewReportStore(db pg.DBTX) *ReportStore { return &ReportStore{db: db} }
+
+// reportRow is one report to insert.
+type reportRow struct {
+	Code           *string
+	Source         string
+	SourceID       *string
+	Status         string
+	Category       Category
+	Body           string
+	HappeningNow   bool
+	OccurredAt     *time.Time
+	ReceivedAt     time.Time
+	EventAt        time.Time
+	LocationSource string
+	Lat, Lon       float64
+	Cells          geo.Cells
+	Routing        jurisdiction.Routing
+	DuplicateOf    *int64
+}
+
+const insertReportSQL = `
+INSERT INTO reports (code, source, source_id, status, category, body, happening_now, occurred_at,
+	received_at, event_at, location_source, geom, h3_r5, h3_r7, h3_r8, h3_r9,
+	district_id, station_id, pcr_unit_id, ahtu_id, duplicate_of)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ST_GeomFromWKB($12, 4326), $13, $14, $15, $16,
+	$17, NULLIF($18, 0), NULLIF($19, 0), NULLIF($20, 0), $21)
+RETURNING id`
+
+// Insert stores r and returns its id. Zero station, PCR unit and AHTU ids
+// are stored as NULL (no such unit configured).
+func (s *ReportStore) Insert(ctx context.Context, r reportRow) (int64, error) {
+	var id int64
+	err := s.db.QueryRow(ctx, insertReportSQL, r.Code, r.Source, r.SourceID, r.Status, string(r.Category),
+		r.Body, r.HappeningNow, r.OccurredAt, r.ReceivedAt, r.EventAt, r.LocationSource,
+		wkb.Value(orb.Point{r.Lon, r.Lat}), r.Cells.R5, r.Cells.R7, r.Cells.R8, r.Cells.R9,
+		r.Routing.DistrictID, r.Routing.StationID, r.Routing.PCRUnitID, r.Routing.AHTUID,
+		r.DuplicateOf).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("insert report: %w", pg.Interpret(err))
+	}
+	return id, nil
+}
+
+// DuplicateLink is the outcome of LinkDuplicate.
+type DuplicateLink struct {
+	EarlierID    *int64 // the report a new one joins; nil when it stands alone
+	AlsoReported int    // the earlier report's count after the increment
+}
+
+// lockCellSQL serializes reports of one r9 cell and category until the
+// transaction ends, so two simultaneous reports of the same thing cannot
+// both become originals.
+const lockCellSQL = `SELECT pg_advisory_xact_lock(hashtextextended('ingest.reports:' || $1::bigint || ':' || $2::text, 0))`
+
+// earlierReportSQL finds the first standing report (not itself a duplicate,
+// not rejected) in the cell and category whose time is within the window.
+// reports_h3_r9_idx narrows it to one cell.
+const earlierReportSQL = `
+SELECT id FROM reports
+WHERE h3_r9 = $1 AND category = $2 AND duplicate_of IS NULL AND status <> 'rejected'
+	AND event_at BETWEEN $3 AND $4
+ORDER BY event_at, id LIMIT 1
+FOR UPDATE`
+
+const bumpAlsoReportedSQL = `UPDATE reports SET also_reported = also_reported + 1 WHERE id = $1 RETURNING also_reported`
+
+// LinkDuplicate finds the earlier report that a new report in cell r9 and
+// category at time at duplicates (within ±window), and raises its "also
+// reported" count. Call it in the transaction that inserts the new report.
+func (s *ReportStore) LinkDuplicate(ctx context.Context, r9 int64, c Category, at time.Time, window time.Duration) (DuplicateLink, error) {
+	if _, err := s.db.Exec(ctx, lockCellSQL, r9, string(c)); err != nil {
+		return DuplicateLink{}, fmt.Errorf("lock report cell: %w", err)
+	}
+	rows, err := s.db.Query(ctx, earlierReportSQL, r9, string(c), at.Add(-window), at.Add(window))
+	if err != nil {
+		return DuplicateLink{}, fmt.Errorf("find earlier report: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil || len(ids) == 0 {
+		return DuplicateLink{}, pg.Interpret(err)
+	}
+	link := DuplicateLink{EarlierID: &ids[0]}
+	if err := s.db.QueryRow(ctx, bumpAlsoReportedSQL, ids[0]).Scan(&link.AlsoReported); err != nil {
+		return DuplicateLink{}, fmt.Errorf("count also-reported: %w", pg.Interpret(err))
+	}
+	return link, nil
+}
+
+const attachReportMediaSQL = `
+INSERT INTO report_media (report_id, n, media_id)
+SELECT $1, t.n, t.media_id FROM unnest($2::bigint[]) WITH ORDINALITY AS t(media_id, n)`
+
+// AttachMedia links photos to a report, numbered 1… in the given order.
+func (s *ReportStore) AttachMedia(ctx context.Context, reportID int64, mediaIDs []int64) error {
+	if _, err := s.db.Exec(ctx, attachReportMediaSQL, reportID, mediaIDs); err != nil {
+		return fmt.Errorf("attach media to report %d: %w", reportID, pg.Interpret(err))
+	}
+	return nil
+}
+
+// PublicReport is what anyone holding a report's code may see: no point,
+// no text, no EXIF.
+type PublicReport struct {
+	Code         string     `db:"code"`
+	Status       string     `db:"status"`
+	Category     Category   `db:"category"`
+	DistrictEN   string     `db:"district_en"`
+	DistrictHI   string     `db:"district_hi"`
+	ReceivedAt   time.Time  `db:"received_at"`
+	ModeratedAt  *time.Time `db:"moderated_at"`
+	LinkedTo     bool       `db:"linked"`
+	AlsoReported int        `db:"also_reported"`
+	Photos       int        `db:"photos"` // photos viewable now (0 unless approved)
+	H3R8         int64      `db:"h3_r8"`  // public only once approved (finest public cell)
+}
+
+const publicColumns = `
+	r.code, r.status, r.category, d.name_en AS district_en, d.name_hi AS district_hi,
+	r.received_at, r.moderated_at, r.duplicate_of IS NOT NULL AS linked, r.also_reported,
+	CASE WHEN r.status = 'approved' THEN (SELECT count(*) FROM report_media m WHERE m.report_id = r.id) ELSE 0 END::int AS photos,
+	r.h3_r8`
+
+const publicReportSQL = `SELECT ` + publicColumns + `
+FROM reports r JOIN districts d ON d.id = r.district_id
+WHERE r.code = $1`
+
+// PublicByCode returns the public view of the report with code, or
+// vikalp.ErrNotFound.
+func (s *ReportStore) PublicByCode(ctx context.Context, code string) (PublicReport, error) {
+	rows, err := s.db.Query(ctx, publicReportSQL, code)
+	if err != nil {
+		return PublicReport{}, fmt.Errorf("get report by code: %w", err)
+	}
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[PublicReport])
+	if err != nil {
+		return PublicReport{}, fmt.Errorf("get report by code: %w", pg.Interpret(err))
+	}
+	return r, nil
+}
+
+// PublicQuery filters PublicList.
+type PublicQuery struct {
+	Codes    []string   // these reports (any status); empty: approved reports only
+	Category Category   // "" for all
+	From, To *time.Time // received between (inclusive), nil for open ends
+	Limit    int
+}
+
+// publicListSQL lists reports by code (any status: the codes are their
+// holders' capability) or, with no codes, approved reports only.
+const publicListSQL = `SELECT ` + publicColumns + `
+FROM reports r JOIN districts d ON d.id = r.district_id
+WHERE r.code IS NOT NULL
+	AND (CASE WHEN cardinality($1::text[]) > 0 THEN r.code = ANY($1) ELSE r.status = 'approved' END)
+	AND ($2::text = '' OR r.category = $2::text)
+	AND ($3::timestamptz IS NULL OR r.received_at >= $3)
+	AND ($4::timestamptz IS NULL OR r.received_at <= $4)
+ORDER BY r.received_at DESC, r.id DESC
+LIMIT $5`
+
+// PublicList returns the public views of reports matching q, newest first.
+func (s *ReportStore) PublicList(ctx context.Context, q PublicQuery) ([]PublicReport, error) {
+	rows, err := s.db.Query(ctx, publicListSQL, nonNil(q.Codes), string(q.Category), q.From, q.To, q.Limit)
+	if err != nil {
+		return nil, fmt.Errorf("list public reports: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[PublicReport])
+	if err != nil {
+		return nil, fmt.Errorf("list public reports: %w", err)
+	}
+	return list, nil
+}
+
+const approvedPhotoSQL = `
+SELECT m.media_id FROM reports r JOIN report_media m ON m.report_id = r.id
+WHERE r.code = $1 AND m.n = $2 AND r.status = 'approved'`
+
+// ApprovedPhotoMedia returns the media id of photo n of the approved report
+// with code; any other report (pending, rejected, unknown) is
+// vikalp.ErrNotFound.
+func (s *ReportStore) ApprovedPhotoMedia(ctx context.Context, code string, n int) (int64, error) {
+	var id int64
+	if err := s.db.QueryRow(ctx, approvedPhotoSQL, code, n).Scan(&id); err != nil {
+		return 0, fmt.Errorf("get approved photo: %w", pg.Interpret(err))
+	}
+	return id, nil
+}
+
+const photoMediaSQL = `SELECT media_id FROM report_media WHERE report_id = $1 AND n = $2`
+
+// PhotoMedia returns the media id of photo n of report id (staff use), or
+// vikalp.ErrNotFound.
+func (s *ReportStore) PhotoMedia(ctx context.Context, reportID int64, n int) (int64, error) {
+	var id int64
+	if err := s.db.QueryRow(ctx, photoMediaSQL, reportID, n).Scan(&id); err != nil {
+		return 0, fmt.Errorf("get photo %d of report %d: %w", n, reportID, pg.Interpret(err))
+	}
+	return id, nil
+}

@@ -1,0 +1,202 @@
+package ingest_test
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/vikalp/vikalp/geo"
+	"github.com/vikalp/vikalp/ingest"
+	"github.com/vikalp/vikalp/ingest/ingesttest"
+)
+
+// photoAt returns a JPEG whose EXIF places it at p.
+func photoAt(t *testing.T, p [2]float64) []byte {
+	t.Helper()
+	return ingesttest.JPEG(t, ingesttest.PhotoOpts{GPS: &p})
+}
+
+func TestSubmitReportLocatesFromEXIF(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	rec, err := b.svc.SubmitReport(b.ctx, ingest.NewReport{Category: "groping", Text: "bus stand, evenings",
+		Photos: [][]byte{photoAt(t, ingesttest.Lucknow)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(rec.Code, "HR-") || rec.Status != ingest.StatusPending || rec.LinkedTo {
+		t.Fatalf("receipt = %+v", rec)
+	}
+	var src string
+	var lat, lon float64
+	var r9 int64
+	var station, pcr, ahtu *int64
+	err = b.db.QueryRow(b.ctx, `SELECT location_source, ST_Y(geom), ST_X(geom), h3_r9, station_id, pcr_unit_id,
+		ahtu_id::bigint FROM reports WHERE code = $1`, rec.Code).Scan(&src, &lat, &lon, &r9, &station, &pcr, &ahtu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src != "exif" || math.Abs(lat-ingesttest.Lucknow[0]) > 1e-5 || math.Abs(lon-ingesttest.Lucknow[1]) > 1e-5 {
+		t.Errorf("stored %s %.5f,%.5f; want exif at Lucknow", src, lat, lon)
+	}
+	cells, _ := geo.Index(lat, lon)
+	if r9 != cells.R9 {
+		t.Errorf("h3_r9 = %d, want %d", r9, cells.R9)
+	}
+	if station == nil || pcr == nil || ahtu == nil {
+		t.Errorf("routing incomplete: station %v pcr %v ahtu %v", station, pcr, ahtu)
+	}
+	if n := ingesttest.BlobCount(b.ctx, t, b.bucket); n != 3 {
+		t.Errorf("blobs = %d, want 3 (sealed original, derivative, thumbnail)", n)
+	}
+	if n := b.count(t, `SELECT count(*) FROM media WHERE exif_geom IS NOT NULL AND sealed_key_id = 'test'`); n != 1 {
+		t.Errorf("media rows with EXIF point = %d, want 1", n)
+	}
+}
+
+func TestSubmitReportFormLocationWins(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	rec, err := b.svc.SubmitReport(b.ctx, ingest.NewReport{Category: "poorly_lit_area",
+		Lat: ptr(ingesttest.Varanasi[0]), Lon: ptr(ingesttest.Varanasi[1]),
+		Photos: [][]byte{photoAt(t, ingesttest.Lucknow), ingesttest.PNG(t, 20, 20)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := b.count(t, `SELECT count(*) FROM reports WHERE code = $1 AND location_source = 'form'
+		AND abs(ST_Y(geom) - $2) < 1e-9`, rec.Code, ingesttest.Varanasi[0]); n != 1 {
+		t.Error("report not stored at the form's location")
+	}
+	if n := b.count(t, `SELECT count(*) FROM report_media`); n != 2 {
+		t.Errorf("report_media = %d, want 2", n)
+	}
+}
+
+func TestSubmitReportRefusalsLeaveNothing(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ok := photoAt(t, ingesttest.Lucknow)
+	plain := ingesttest.JPEG(t, ingesttest.PhotoOpts{})
+	big := append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, make([]byte, 10<<20)...)
+	cases := map[string]struct {
+		in   ingest.NewReport
+		code string
+	}{
+		"CorruptJPEG":     {ingest.NewReport{Category: "other", Photos: [][]byte{ok, ingesttest.TruncatedJPEG(t)}}, "photo_corrupt"},
+		"PNGBomb":         {ingest.NewReport{Category: "other", Photos: [][]byte{ingesttest.PNGBomb(100000, 100000)}}, "photo_too_many_pixels"},
+		"PDFAsJPEG":       {ingest.NewReport{Category: "other", Photos: [][]byte{ingesttest.PDF()}}, "photo_type"},
+		"Oversized":       {ingest.NewReport{Category: "other", Photos: [][]byte{big}}, "photo_too_large"},
+		"FormOutsideUP":   {ingest.NewReport{Category: "other", Lat: ptr(ingesttest.Mumbai[0]), Lon: ptr(ingesttest.Mumbai[1]), Photos: [][]byte{ok}}, "outside_up"},
+		"EXIFOutsideUP":   {ingest.NewReport{Category: "other", Photos: [][]byte{photoAt(t, ingesttest.Mumbai)}}, "outside_up"},
+		"InBoxNoDistrict": {ingest.NewReport{Category: "other", Lat: ptr(28.2096), Lon: ptr(83.9856), Photos: [][]byte{ok}}, "outside_up"},
+		"NoLocation":      {ingest.NewReport{Category: "other", Photos: [][]byte{plain}}, "location_required"},
+		"HalfLocation":    {ingest.NewReport{Category: "other", Lat: ptr(26.8), Photos: [][]byte{ok}}, "partial_location"},
+		"NoCategory":      {ingest.NewReport{Photos: [][]byte{ok}}, "required"},
+		"BadCategory":     {ingest.NewReport{Category: "robbery", Photos: [][]byte{ok}}, "unknown_category"},
+		"NoPhotos":        {ingest.NewReport{Category: "other"}, "photo_count"},
+		"FourPhotos":      {ingest.NewReport{Category: "other", Photos: [][]byte{ok, ok, ok, ok}}, "photo_count"},
+		"TextTooLong":     {ingest.NewReport{Category: "other", Text: strings.Repeat("छ", 501), Photos: [][]byte{ok}}, "too_long"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := b.svc.SubmitReport(b.ctx, tc.in)
+			wantUserError(t, err, tc.code)
+		})
+	}
+	b.wantNothingStored(t)
+}
+
+// failingJobs refuses every insert, to fail a submission after its blobs
+// are written.
+type failingJobs struct{}
+
+func (failingJobs) InsertTx(context.Context, pgx.Tx, river.JobArgs, *river.InsertOpts) (*rivertype.JobInsertResult, error) {
+	return nil, errors.New("queue unavailable")
+}
+
+func TestSubmitReportLateFailureRemovesBlobs(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	svc := b.service(t, failingJobs{})
+	_, err := svc.SubmitReport(b.ctx, ingest.NewReport{Category: "groping", HappeningNow: true,
+		Photos: [][]byte{photoAt(t, ingesttest.Lucknow), photoAt(t, ingesttest.Lucknow)}})
+	if err == nil {
+		t.Fatal("submission succeeded with a failing job queue")
+	}
+	b.wantNothingStored(t)
+}
+
+func TestSubmitReportHappeningNowJob(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, err := b.svc.SubmitReport(b.ctx, ingest.NewReport{Category: "stalking", HappeningNow: true,
+		Photos: [][]byte{photoAt(t, ingesttest.Gorakhpur)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := b.count(t, `SELECT count(*) FROM river_job j JOIN reports r ON r.id = (j.args->>'report_id')::bigint
+		WHERE j.kind = 'ingest.happening_now' AND (j.args->>'pcr_unit_id')::bigint = r.pcr_unit_id
+		AND (j.args->>'h3_r8')::bigint = r.h3_r8`)
+	if n != 1 {
+		t.Errorf("happening-now jobs = %d, want 1 matching the report", n)
+	}
+	if n := b.count(t, `SELECT count(*) FROM river_job WHERE args::text LIKE '%26.76%'`); n != 0 {
+		t.Error("job args carry the exact coordinates")
+	}
+}
+
+func TestSubmitReportDuplicates(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	submit := func(cat string) ingest.ReportReceipt {
+		t.Helper()
+		rec, err := b.svc.SubmitReport(b.ctx, ingest.NewReport{Category: cat, Photos: [][]byte{photoAt(t, ingesttest.Agra)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec
+	}
+	first := submit("drunk_gathering")
+	second := submit("drunk_gathering")
+	third := submit("drunk_gathering")
+	other := submit("stalking")
+	if first.LinkedTo || !second.LinkedTo || second.AlsoReported != 1 || !third.LinkedTo || third.AlsoReported != 2 {
+		t.Errorf("receipts: first %+v second %+v third %+v", first, second, third)
+	}
+	if other.LinkedTo {
+		t.Error("a report of another category was linked")
+	}
+	st, err := b.svc.ReportStatus(b.ctx, first.Code)
+	if err != nil || st.AlsoReported != 2 || st.LinkedTo {
+		t.Errorf("first report status = %+v, %v; want also_reported 2", st, err)
+	}
+	if n := b.count(t, `SELECT count(*) FROM reports d JOIN reports o ON o.id = d.duplicate_of
+		WHERE o.code = $1`, first.Code); n != 2 {
+		t.Errorf("%d reports link to the first, want 2", n)
+	}
+}
+
+func TestReportHindiTextRoundTrips(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	text := "बस स्टैंड पर रोज़ शाम को लड़के फब्तियाँ कसते हैं। 😟"
+	rec, err := b.svc.SubmitReport(b.ctx, ingest.NewReport{Category: "फब्तियाँ / अभद्र टिप्पणी", Text: text,
+		Photos: [][]byte{photoAt(t, ingesttest.Lucknow)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := ingesttest.User(b.ctx, t, b.db, "moderator", stateScope)
+	q, err := b.svc.ModerationQueue(b.ctx, mod, "", zeroTime, 0, 10)
+	if err != nil || len(q) != 1 {
+		t.Fatalf("queue = %d items, %v", len(q), err)
+	}
+	if q[0].Code != rec.Code || q[0].Text != text || q[0].Category != ingest.CategoryCatcallingComments {
+		t.Errorf("queued %q %q %s; want the Hindi text back", q[0].Code, q[0].Text, q[0].Category)
+	}
+}

@@ -1,0 +1,69 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+)
+
+// ReportStatus returns what the holder of a report's code may see about it:
+// status, category, district, whether it joined an earlier report and how
+// many photos are public. Never the point, the text or any EXIF. An unknown
+// or malformed code is vikalp.ErrNotFound or a user-safe ErrInvalid.
+func (s *Service) ReportStatus(ctx context.Context, code string) (PublicReport, error) {
+	c, err := parseCode(code, reportCodePrefix)
+	if err != nil {
+		return PublicReport{}, err
+	}
+	return NewReportStore(s.db).PublicByCode(ctx, c)
+}
+
+// PublicPhoto returns photo n (1…) of the report with code as anyone may see
+// it: only when the report is approved, and then the redacted rendering
+// when a moderator blurred parts of it. thumb selects the thumbnail. The
+// bytes are a metadata-free JPEG. Anything else is vikalp.ErrNotFound.
+func (s *Service) PublicPhoto(ctx context.Context, code string, n int, thumb bool) ([]byte, error) {
+	c, err := parseCode(code, reportCodePrefix)
+	if err != nil {
+		return nil, err
+	}
+	mediaID, err := NewReportStore(s.db).ApprovedPhotoMedia(ctx, c, n)
+	if err != nil {
+		return nil, err
+	}
+	m, err := NewMediaStore(s.db).Media(ctx, mediaID)
+	if err != nil {
+		return nil, err
+	}
+	v := VariantRedacted
+	if thumb {
+		v = VariantRedThumb
+	}
+	data, err := s.readVariant(ctx, m, v)
+	if err != nil {
+		return nil, fmt.Errorf("public photo %d: %w", n, err)
+	}
+	return data, nil
+}
+
+// PublicReports lists public report views for Open311 clients: the given
+// codes (at most 100, malformed ones ignored), else approved reports only,
+// filtered by category and received time, newest first, at most 1000.
+func (s *Service) PublicReports(ctx context.Context, q PublicQuery) ([]PublicReport, error) {
+	codes := make([]string, 0, len(q.Codes))
+	for _, c := range q.Codes {
+		if code, err := parseCode(c, reportCodePrefix); err == nil {
+			codes = append(codes, code)
+		}
+	}
+	if len(q.Codes) > 0 && len(codes) == 0 {
+		return []PublicReport{}, nil
+	}
+	if len(codes) > 100 {
+		codes = codes[:100]
+	}
+	q.Codes = codes
+	if q.Limit <= 0 || q.Limit > 1000 {
+		q.Limit = 1000
+	}
+	return NewReportStore(s.db).PublicList(ctx, q)
+}

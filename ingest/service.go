@@ -1,0 +1,103 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+	"gocloud.dev/blob"
+
+	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/internal/pg"
+	"github.com/vikalp/vikalp/jurisdiction"
+)
+
+// Clock tells the time. Tests pass a controllable one.
+type Clock interface{ Now() time.Time }
+
+// SystemClock is the wall clock.
+type SystemClock struct{}
+
+// Now implements Clock.
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// JobInserter inserts River jobs inside a caller's transaction; a
+// *river.Client[pgx.Tx] satisfies it (an insert-only client is enough).
+type JobInserter interface {
+	InsertTx(ctx context.Context, tx pgx.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+}
+
+// Router finds the units responsible for a location; *jurisdiction.Service
+// and *jurisdiction.RouteStore satisfy it. Ingest calls it with the
+// transaction's own store so routing sees the same snapshot.
+type Router interface {
+	Route(ctx context.Context, lat, lon float64) (jurisdiction.Routing, error)
+}
+
+// Config holds the intake rules. Zero fields take the defaults.
+type Config struct {
+	Media           MediaConfig   // photo limits and derivative sizes
+	DuplicateWindow time.Duration // same r9 cell and category within this → duplicate (24 h)
+}
+
+func (c Config) withDefaults() Config {
+	c.Media = c.Media.withDefaults()
+	if c.DuplicateWindow <= 0 {
+		c.DuplicateWindow = 24 * time.Hour
+	}
+	return c
+}
+
+// Deps are the Service's collaborators.
+type Deps struct {
+	Bucket  *blob.Bucket  // required: where media blobs go
+	Keyring *auth.Keyring // required: seals originals and tip contacts
+	Jobs    JobInserter   // required: River client used with InsertTx
+	Clock   Clock         // SystemClock when nil
+	Logger  *slog.Logger  // slog.Default() when nil
+	Config  Config        // defaults when zero
+}
+
+// Service takes in hotspot reports and trafficking tips with their photos,
+// moderates reports and serves photos to those allowed to see them.
+type Service struct {
+	db       pg.DBTX
+	bucket   *blob.Bucket
+	keyring  *auth.Keyring
+	jobs     JobInserter
+	clock    Clock
+	logger   *slog.Logger
+	cfg      Config
+	pipeline *Pipeline
+}
+
+// NewService returns a Service on db (normally the pool). It fails when a
+// required dependency is missing.
+func NewService(db pg.DBTX, d Deps) (*Service, error) {
+	if db == nil || d.Bucket == nil || d.Keyring == nil || d.Jobs == nil {
+		return nil, errors.New("ingest: db, Bucket, Keyring and Jobs are required")
+	}
+	s := &Service{db: db, bucket: d.Bucket, keyring: d.Keyring, jobs: d.Jobs,
+		clock: d.Clock, logger: d.Logger, cfg: d.Config.withDefaults()}
+	if s.clock == nil {
+		s.clock = SystemClock{}
+	}
+	if s.logger == nil {
+		s.logger = slog.Default()
+	}
+	s.pipeline = NewPipeline(s.cfg.Media)
+	return s, nil
+}
+
+// Config returns the effective configuration (defaults filled in).
+func (s *Service) Config() Config { return s.cfg }
+
+// now is the clock's time at Postgres precision.
+func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }
+
+// router returns the jurisdiction routing on db (a transaction).
+func router(db pg.DBTX) Router { return jurisdiction.NewRouteStore(db) }
