@@ -4,13 +4,25 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# The browser tests (web/browser_test.go) drive Debian's Chromium.
+if [ ! -x /usr/bin/chromium ] && [ -z "${VIKALP_CHROMIUM:-}" ]; then
+	if [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null; then
+		echo "== installing chromium for the browser tests"
+		apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+	else
+		echo "test.sh: the browser tests need Chromium at /usr/bin/chromium and will fail without it." >&2
+		echo "  Debian/Ubuntu: sudo apt-get install chromium chromium-driver (or set VIKALP_CHROMIUM to a Chrome binary)" >&2
+	fi
+fi
+
 eval "$(scripts/devdb.sh up)"
 export DATABASE_URL
 
 if [ -f web/package.json ]; then scripts/web.sh; fi
 
 echo "== lint"
-unformatted=$(gofmt -l $(find . -name '*.go' -not -path './web/*' -not -path './.devdb/*'))
+unformatted=$(gofmt -l $(find . -name '*.go' -not -path './web/node_modules/*' -not -path './.devdb/*'))
 if [ -n "$unformatted" ]; then
 	echo "gofmt needed on:"; echo "$unformatted"; exit 1
 fi

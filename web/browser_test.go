@@ -1,0 +1,574 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/cases"
+	"github.com/vikalp/vikalp/internal/pg/pgtest"
+	"github.com/vikalp/vikalp/jurisdiction"
+	"github.com/vikalp/vikalp/web"
+)
+
+const staffPassword = "browser-test-password-1"
+
+// Hazratganj police station, Lucknow: a complaint placed here goes to station.hzg.
+const hazratganjLat, hazratganjLon = 26.8505, 80.9466
+
+// TestBrowser drives Debian's Chromium through the real app on a real server
+// and database: a woman files a complaint in Hindi and tracks it; quick exit
+// leaves the site by button and by Esc; the station files an ATR, the nodal
+// officer publishes it, and she rates it SATISFIED, which closes the case;
+// MSP legal sees the dashboard and records the follow-up call; a role
+// without a console yet is told so.
+// Screenshots of each page go to var/screenshots (git-ignored).
+func TestBrowser(t *testing.T) {
+	b := setup(t)
+
+	var code, secret string
+	t.Run("FileInHindiAndTrack", func(t *testing.T) {
+		code, secret = b.fileInHindi(t)
+		b.trackShowsStatus(t, code, secret, "assigned", "थाने के पास")
+	})
+	t.Run("QuickExit", func(t *testing.T) {
+		b.quickExit(t)
+	})
+	t.Run("StationATRNodalApprovesSheIsSatisfied", func(t *testing.T) {
+		if code == "" {
+			t.Fatal("no complaint was filed")
+		}
+		b.stationFilesATR(t, code)
+		b.nodalApproves(t, code)
+		b.ratesSatisfied(t, code, secret)
+	})
+	t.Run("MSPDashboardAndCallTask", func(t *testing.T) {
+		if code == "" {
+			t.Fatal("no complaint was filed")
+		}
+		b.mspWorksCallTask(t, code)
+	})
+	t.Run("OtherRoleSeesComingSoon", func(t *testing.T) {
+		b.login(t, "pcr.lko")
+		b.do(t, "coming soon", chromedp.WaitVisible(chromedp.CSS(`[data-testid="coming-soon"]`)))
+		b.logout(t)
+	})
+	b.noConsoleErrors(t)
+}
+
+// bundle is one browser on one server.
+type bundle struct {
+	ctx    context.Context
+	server *httptest.Server
+	shots  string
+
+	mu       sync.Mutex
+	jsErrors []string
+}
+
+func setup(t *testing.T) *bundle {
+	t.Helper()
+	chromium := findChromium(t)
+	if !web.Built() {
+		t.Fatal("the web app is not built into this test binary: run scripts/web.sh first")
+	}
+	srv := startServer(t)
+
+	shots := filepath.Join("..", "var", "screenshots")
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancel)
+
+	b := &bundle{ctx: ctx, server: srv, shots: shots}
+	b.watchErrors(t)
+	// The narrowest phone the app supports.
+	b.do(t, "emulate a phone", chromedp.EmulateViewport(360, 780, chromedp.EmulateMobile, chromedp.EmulateScale(1)))
+	if _, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
+		Permission: &browser.PermissionDescriptor{Name: "geolocation"},
+		Setting:    browser.PermissionSettingGranted, Origin: srv.URL,
+	}); err != nil {
+		t.Fatalf("grant geolocation: %v", err)
+	}
+	return b
+}
+
+// geolocate makes the browser report the phone at lat, lon.
+func geolocate(lat, lon float64) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tgt *chromedp.Target) (chromedp.Void, error) {
+		acc := 20.0
+		_, err := cdp.Call(ctx, tgt, emulation.SetGeolocationOverride, emulation.SetGeolocationOverrideParams{
+			Latitude: &lat, Longitude: &lon, Accuracy: &acc,
+		})
+		return chromedp.Void{}, err
+	}
+}
+
+// findChromium fails the test, never skips it, when there is no browser.
+func findChromium(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("VIKALP_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Fatal("Chromium not found: install it with `apt-get install chromium chromium-driver` " +
+		"(scripts/test.sh does this), or set VIKALP_CHROMIUM")
+	return ""
+}
+
+// startServer runs the real router and services on a fresh database with
+// the UP districts, the demo stations and the two officers the test needs.
+func startServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	if _, err := jurisdiction.SeedDemo(ctx, pool, sharedDistricts(t), nil); err != nil {
+		t.Fatalf("seed jurisdictions: %v", err)
+	}
+	j := jurisdiction.New(pool)
+	hzg, err := j.StationByCode(ctx, "LKO-HAZ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := []auth.DemoUser{
+		{Username: "station.hzg", DisplayName: "SHO Hazratganj", Role: auth.RoleStation,
+			Scope: auth.Scope{Kind: auth.ScopeStation, ID: hzg.ID}},
+		{Username: "nodal.lko", DisplayName: "Nodal Officer Lucknow", Role: auth.RoleNodal,
+			Scope: auth.Scope{Kind: auth.ScopeDistrict, ID: 162}},
+		{Username: "msp.legal", DisplayName: "MSP Legal", Role: auth.RoleMSPLegal, Scope: auth.StateScope},
+		{Username: "pcr.lko", DisplayName: "PCR Lucknow", Role: auth.RolePCR,
+			Scope: auth.Scope{Kind: auth.ScopeDistrict, ID: 162}},
+	}
+	for i := range users {
+		users[i].Password = staffPassword
+	}
+	if _, err := auth.SeedDemoUsers(ctx, pool, users); err != nil {
+		t.Fatalf("seed users: %v", err)
+	}
+	authSvc, err := auth.NewService(pool, auth.Config{Password: auth.PasswordParams{Memory: 8 * 1024, Iterations: 1, Parallelism: 1}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyring, err := auth.ParseKeyring("test:" + strings.Repeat("cd", 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inserter, err := river.NewClient(riverpgxv5.New(pool), &river.Config{}) // insert-only: no workers run
+	if err != nil {
+		t.Fatal(err)
+	}
+	casesSvc := cases.NewService(pool, cases.Deps{Jobs: inserter, Router: j, Keyring: keyring,
+		Logger: slog.New(slog.DiscardHandler)})
+	srv := httptest.NewServer(api.New(api.Deps{Pool: pool, Auth: authSvc, Cases: casesSvc,
+		Logger: slog.New(slog.DiscardHandler)}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// sharedDistricts finds ../shared/data/up-districts.geojson beside the repository.
+func sharedDistricts(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{"../../shared/data/up-districts.geojson", "../shared/data/up-districts.geojson"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	t.Fatal("../shared/data/up-districts.geojson not found beside the repository")
+	return ""
+}
+
+// watchErrors records uncaught exceptions, console.error calls and browser
+// errors such as CSP violations; the app must produce none. Failed requests
+// are left out: the test makes some on purpose (a wrong secret is a 404).
+func (b *bundle) watchErrors(t *testing.T) {
+	t.Helper()
+	exceptions := chromedp.Events(b.ctx, runtime.ExceptionThrown)
+	console := chromedp.Events(b.ctx, runtime.ConsoleAPICalled)
+	entries := chromedp.Events(b.ctx, cdplog.EntryAdded)
+	go func() {
+		for ev, err := range entries {
+			if err != nil {
+				return
+			}
+			if e := ev.Entry; e.Level == cdplog.EntryLevelError && e.Source != cdplog.EntrySourceNetwork {
+				b.addJSError(fmt.Sprintf("%s: %s", e.Source, e.Text))
+			}
+		}
+	}()
+	go func() {
+		for ev, err := range exceptions {
+			if err != nil {
+				return
+			}
+			b.addJSError((&chromedp.ExceptionError{ExceptionDetails: ev.ExceptionDetails}).Error())
+		}
+	}()
+	go func() {
+		for ev, err := range console {
+			if err != nil {
+				return
+			}
+			if ev.Type == runtime.ConsoleAPICalledTypeError {
+				var parts []string
+				for _, a := range ev.Args {
+					parts = append(parts, string(a.Value))
+				}
+				b.addJSError("console.error: " + strings.Join(parts, " "))
+			}
+		}
+	}()
+}
+
+func (b *bundle) addJSError(s string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.jsErrors = append(b.jsErrors, s)
+}
+
+func (b *bundle) noConsoleErrors(t *testing.T) {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, e := range b.jsErrors {
+		t.Errorf("browser error: %s", e)
+	}
+}
+
+// do runs steps with a deadline, failing the test with what was being done.
+func (b *bundle) do(t *testing.T, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		b.shot(t, "failed")
+		page, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`location.pathname + '\n' + document.body.innerText.slice(0, 1500)`))
+		t.Fatalf("%s: %v\npage now: %s", what, err, page)
+	}
+}
+
+func eval[T any](t *testing.T, b *bundle, expr string) T {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+// js quotes s as a JavaScript string literal.
+func js(s string) string {
+	raw, _ := json.Marshal(s)
+	return string(raw)
+}
+
+// waitJS waits until the JavaScript expression is truthy.
+func waitJS(expr string) chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(10*time.Second))
+}
+
+// waitText waits until the first element matching css contains want.
+func waitText(css, want string) chromedp.Action[chromedp.Void] {
+	return waitJS(fmt.Sprintf(`(document.querySelector(%s)?.textContent || '').includes(%s)`, js(css), js(want)))
+}
+
+// choose picks an option of a <select> as a person would, firing "change".
+func choose(css, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
+		const el = document.querySelector(%s);
+		el.value = %s;
+		el.dispatchEvent(new Event('change', { bubbles: true }));
+	})()`, js(css), js(value)))
+}
+
+// clearInput empties a text field as deleting its text would, firing "input".
+func clearInput(css string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
+		const el = document.querySelector(%s);
+		el.value = '';
+		el.dispatchEvent(new Event('input', { bubbles: true }));
+	})()`, js(css)))
+}
+
+// waitLocation waits until the tab has navigated to url; it polls from Go
+// because a navigation destroys the page's JavaScript context.
+func waitLocation(url string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tgt *chromedp.Target) (chromedp.Void, error) {
+		for {
+			if loc, err := chromedp.Location()(ctx, tgt); err == nil && loc == url {
+				return chromedp.Void{}, nil
+			}
+			select {
+			case <-ctx.Done():
+				return chromedp.Void{}, fmt.Errorf("wait for %s: %w", url, ctx.Err())
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}
+}
+
+func click(css string) chromedp.Action[chromedp.Void] {
+	return chromedp.Click(chromedp.CSS(css), chromedp.NodeVisible)
+}
+
+func typeInto(css, text string) chromedp.Action[chromedp.Void] {
+	return chromedp.SendKeys(chromedp.CSS(css), text, chromedp.NodeVisible)
+}
+
+// shot writes a full-page screenshot to var/screenshots/NAME.png, after
+// checking that the page fits the 360 px screen without sideways scrolling.
+func (b *bundle) shot(t *testing.T, name string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	if w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); err == nil && w > 360 {
+		t.Errorf("%s: the page is %d px wide on a 360 px screen", name, w)
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	if err := os.WriteFile(filepath.Join(b.shots, name+".png"), png, 0o644); err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+	}
+}
+
+// englishLeft lists the Latin words visible on the page, leaving out what is
+// marked as English on purpose (the "English" switch, the Esc key name) and
+// complaint codes and secrets (marked translate="no").
+const englishLeft = `(() => {
+	const copy = document.body.cloneNode(true);
+	copy.querySelectorAll('[lang="en"], [translate="no"], kbd, script, style, noscript').forEach((el) => el.remove());
+	return (copy.textContent.match(/[A-Za-z]{2,}/g) || []);
+})()`
+
+func (b *bundle) fileInHindi(t *testing.T) (code, secret string) {
+	t.Helper()
+	b.do(t, "open home", chromedp.Navigate(b.server.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="quick-exit"]`)))
+	b.do(t, "switch to Hindi", click(`[data-testid="lang-switch"]`), waitJS(`document.documentElement.lang === 'hi'`),
+		waitText("h1", "उत्पीड़न"))
+	if left := eval[[]string](t, b, englishLeft); len(left) > 0 {
+		t.Errorf("English left on the Hindi home page: %v", left)
+	}
+	for _, n := range []string{"112", "1090", "181"} {
+		if !eval[bool](t, b, fmt.Sprintf(`!!document.querySelector('.emergency a[href="tel:%s"]')`, n)) {
+			t.Errorf("emergency number %s is not shown", n)
+		}
+	}
+	b.shot(t, "01-home-hi")
+
+	// Step 1: the client refuses an empty form, in Hindi, next to the field.
+	b.do(t, "open the form", click(`[data-testid="cta-file"]`), chromedp.WaitVisible(chromedp.CSS(`#category`)),
+		click(`[data-testid="next"]`), waitText(`[data-field-error="category"]`, "समस्या"))
+	b.do(t, "what happened",
+		waitJS(`document.querySelectorAll('#category option').length > 5`),
+		choose(`#category`, "stalking"),
+		typeInto(`#description`, "एक व्यक्ति रोज़ कॉलेज के रास्ते में मेरा पीछा करता है"),
+		click(`[data-testid="next"]`), chromedp.WaitVisible(chromedp.CSS(`#district_id`)))
+	b.shot(t, "02-file-where")
+
+	// Step 2: the district list is in Hindi; her location, once given, wins.
+	// She is in Mumbai at first, which only the server can refuse.
+	b.do(t, "where",
+		waitJS(`[...document.querySelectorAll('#district_id option')].some((o) => o.value === '162' && o.textContent.includes('लखनऊ'))`),
+		choose(`#district_id`, "162"),
+		geolocate(19.07, 72.87),
+		click(`[data-testid="use-location"]`), waitJS(`!document.querySelector('#district_id')`),
+		click(`[data-testid="next"]`), chromedp.WaitVisible(chromedp.CSS(`#phone`)))
+
+	// Step 3: a bad phone number is caught before sending.
+	b.do(t, "contact",
+		typeInto(`#name`, "सुनीता"),
+		typeInto(`#phone`, "12345"),
+		click(`[data-testid="next"]`), waitText(`[data-field-error="phone"]`, "मोबाइल"),
+		clearInput(`#phone`), typeInto(`#phone`, "98765 43210"),
+		click(`#confidential`),
+		click(`[data-testid="next"]`), chromedp.WaitVisible(chromedp.CSS(`[data-testid="review"]`)),
+		waitText(`[data-testid="review"]`, "मेरी अभी की जगह"))
+	b.shot(t, "03-file-review")
+
+	// The server's Hindi message appears next to the place, on its step.
+	b.do(t, "send from outside UP", click(`[data-testid="submit"]`),
+		waitText(`[data-testid="step-title"]`, "कहाँ"), chromedp.WaitVisible(chromedp.CSS(`[data-field-error="location"]`)))
+	if msg := eval[string](t, b, `document.querySelector('[data-field-error="location"]').textContent`); !strings.ContainsAny(msg, "उप्रदेशनहीं") {
+		t.Errorf("location error %q is not the server's Hindi message", msg)
+	}
+	b.shot(t, "03b-file-outside-up")
+	b.do(t, "move to Hazratganj and send", click(`[data-testid="clear-location"]`), geolocate(hazratganjLat, hazratganjLon),
+		click(`[data-testid="use-location"]`), chromedp.WaitVisible(chromedp.CSS(`[data-testid="clear-location"]`)),
+		click(`[data-testid="next"]`), chromedp.WaitVisible(chromedp.CSS(`#phone`)),
+		click(`[data-testid="next"]`), chromedp.WaitVisible(chromedp.CSS(`[data-testid="review"]`)),
+		click(`[data-testid="submit"]`), chromedp.WaitVisible(chromedp.CSS(`[data-testid="filed-secret"]`)))
+	code = strings.TrimSpace(eval[string](t, b, `document.querySelector('[data-testid="filed-code"]').textContent`))
+	secret = strings.TrimSpace(eval[string](t, b, `document.querySelector('[data-testid="filed-secret"]').textContent`))
+	if code == "" || secret == "" {
+		t.Fatalf("code %q secret %q", code, secret)
+	}
+	if left := eval[[]string](t, b, englishLeft); len(left) > 0 {
+		t.Errorf("English left on the Hindi success page: %v", left)
+	}
+	b.shot(t, "04-filed")
+	b.do(t, "track from the success page", click(`[data-testid="track-filed"]`),
+		waitJS(`document.querySelector('[data-testid="track-status"]')?.dataset.status === 'assigned'`))
+	return code, secret
+}
+
+// trackShowsStatus tracks by typing code and secret, after a wrong secret
+// is refused with a message in Hindi.
+func (b *bundle) trackShowsStatus(t *testing.T, code, secret, status, label string) {
+	t.Helper()
+	b.do(t, "open track", chromedp.Navigate(b.server.URL+"/track"), chromedp.WaitVisible(chromedp.CSS(`#code`)),
+		typeInto(`#code`, code), typeInto(`#secret`, "WRONGSECRETWRONG"), click(`[data-testid="track-submit"]`),
+		waitJS(`!!document.querySelector('.notice-error')?.textContent`))
+	msg := eval[string](t, b, `document.querySelector('.notice-error').textContent`)
+	if !strings.ContainsAny(msg, "अआइईउएओकखगचजटडतदनपबमयरलवशसह") {
+		t.Errorf("wrong-secret message %q is not in Hindi", msg)
+	}
+	b.do(t, "track", clearInput(`#secret`), typeInto(`#secret`, secret), click(`[data-testid="track-submit"]`),
+		waitJS(fmt.Sprintf(`document.querySelector('[data-testid="track-status"]')?.dataset.status === %s`, js(status))),
+		waitText(`[data-testid="track-status"]`, label),
+		waitText("main", "पीछा करना")) // the category, once the list has loaded
+	if left := eval[[]string](t, b, englishLeft); len(left) > 0 {
+		t.Errorf("English left on the Hindi tracking page: %v", left)
+	}
+	b.shot(t, "05-track-"+status)
+}
+
+// quickExit leaves by button and by Esc. The neutral page is the test
+// server's /healthz (there is no internet here), set through data-exit-url.
+func (b *bundle) quickExit(t *testing.T) {
+	t.Helper()
+	neutral := b.server.URL + "/healthz"
+	setExit := chromedp.Evaluate[chromedp.Void](`document.documentElement.dataset.exitUrl = ` + js(neutral))
+	atNeutral := waitLocation(neutral)
+	b.do(t, "quick exit button", chromedp.Navigate(b.server.URL+"/file"), chromedp.WaitVisible(chromedp.CSS(`#description`)),
+		setExit, click(`[data-testid="quick-exit"]`), atNeutral)
+	b.do(t, "quick exit by Esc", chromedp.Navigate(b.server.URL+"/track"), chromedp.WaitVisible(chromedp.CSS(`#code`)),
+		setExit, click(`#code`), chromedp.KeyEvent(kb.Escape), atNeutral)
+}
+
+func (b *bundle) login(t *testing.T, username string) {
+	t.Helper()
+	b.do(t, "log in as "+username, chromedp.Navigate(b.server.URL+"/staff/login"),
+		chromedp.WaitVisible(chromedp.CSS(`#username`)),
+		typeInto(`#username`, username), typeInto(`#password`, staffPassword), click(`[data-testid="login-submit"]`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="whoami"]`)))
+}
+
+func (b *bundle) logout(t *testing.T) {
+	t.Helper()
+	b.do(t, "log out", click(`[data-testid="logout"]`), chromedp.WaitVisible(chromedp.CSS(`#username`)))
+}
+
+func (b *bundle) openFromQueue(t *testing.T, code string) {
+	t.Helper()
+	item := fmt.Sprintf(`[data-testid="queue"] a[data-code=%s]`, js(code))
+	b.do(t, "open "+code+" from the queue", chromedp.WaitVisible(chromedp.CSS(item)), click(item),
+		waitText(`[data-testid="detail-code"]`, code))
+}
+
+func (b *bundle) stationFilesATR(t *testing.T, code string) {
+	t.Helper()
+	b.login(t, "station.hzg")
+	b.do(t, "staff console in English", click(`[data-testid="lang-switch"]`), waitJS(`document.documentElement.lang === 'en'`))
+	item := fmt.Sprintf(`[data-testid="queue"] a[data-code=%s]`, js(code))
+	b.do(t, "queue shows the SLA countdown", chromedp.WaitVisible(chromedp.CSS(item)),
+		waitJS(fmt.Sprintf(`/left/.test(document.querySelector(%s + ' .deadline')?.textContent || '')`, js(item))))
+	b.shot(t, "06-station-queue")
+	b.openFromQueue(t, code)
+	b.do(t, "draft the ATR", chromedp.WaitVisible(chromedp.CSS(`#text`)),
+		typeInto(`#text`, "आरोपी की पहचान कर ली गई है और उसे चेतावनी दी गई है"),
+		typeInto(`#action_taken`, "चेतावनी दी गई"),
+		typeInto(`#internal_note`, "OFFICER-ONLY-NOTE"),
+		click(`[data-testid="atr-save"]`), waitText(`.notice-ok`, "Draft saved"))
+	b.do(t, "submit the ATR", click(`[data-testid="atr-submit"]`), waitText(`.notice-ok`, "nodal officer"),
+		waitText(`[data-testid="detail-status"]`, "awaiting vetting"))
+	b.shot(t, "07-station-atr-submitted")
+	b.logout(t)
+}
+
+func (b *bundle) nodalApproves(t *testing.T, code string) {
+	t.Helper()
+	b.login(t, "nodal.lko")
+	b.do(t, "vetting queue", waitJS(`location.pathname === '/staff/vetting'`))
+	b.openFromQueue(t, code)
+	b.do(t, "approve", waitText(`#vet-title`, "Vet"), click(`[data-testid="vet-approve"]`),
+		waitText(`.notice-ok`, "Published"),
+		waitJS(`document.querySelector('[data-testid="detail-status"]')?.dataset.status === 'awaiting_feedback'`))
+	b.shot(t, "08-nodal-approved")
+	b.logout(t)
+}
+
+func (b *bundle) ratesSatisfied(t *testing.T, code, secret string) {
+	t.Helper()
+	b.do(t, "back to Hindi", chromedp.Navigate(b.server.URL+"/"), click(`[data-testid="lang-switch"]`),
+		waitJS(`document.documentElement.lang === 'hi'`))
+	b.trackShowsStatus(t, code, secret, "awaiting_feedback", "आपके उत्तर की प्रतीक्षा")
+	if txt := eval[string](t, b, `document.body.textContent`); strings.Contains(txt, "OFFICER-ONLY-NOTE") {
+		t.Fatal("the officer-internal note reached the complainant")
+	}
+	b.do(t, "rate", waitText(`[data-testid="atr"]`, "आरोपी की पहचान"),
+		click(`input[name="rating"][value="SATISFIED"]`), click(`[data-testid="rate-submit"]`),
+		waitJS(`document.querySelector('[data-testid="track-status"]')?.dataset.status === 'closed'`),
+		waitText(`[data-testid="track-status"]`, "बंद"))
+	b.shot(t, "09-closed")
+}
+
+// mspWorksCallTask uses the MSP consoles in Hindi (the language she last chose).
+func (b *bundle) mspWorksCallTask(t *testing.T, code string) {
+	t.Helper()
+	b.login(t, "msp.legal")
+	b.do(t, "legal queue is home", waitJS(`location.pathname === '/staff/legal'`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="queue-empty"]`)))
+	b.do(t, "dashboard", click(`a[href="/staff/dashboard"]`), chromedp.WaitVisible(chromedp.CSS(`[data-testid="dash-stats"]`)),
+		waitText("table.districts", "लखनऊ"))
+	if left := eval[[]string](t, b, englishLeft); len(left) > 0 {
+		t.Errorf("English left on the Hindi dashboard: %v", left)
+	}
+	b.shot(t, "10-msp-dashboard")
+	task := fmt.Sprintf(`[data-testid="call-task"][data-code=%s]`, js(code))
+	b.do(t, "record the follow-up call", click(`a[href="/staff/calls"]`), chromedp.WaitVisible(chromedp.CSS(task)),
+		click(task+` input[value="reached"]`), click(task+` button[type="submit"]`),
+		waitText(".notice-ok", "दर्ज हो गया"), waitJS(`!document.querySelector(`+js(task)+`)`))
+	b.shot(t, "11-msp-calls")
+	b.logout(t)
+}

@@ -1,0 +1,23 @@
+import { defineConfig } from 'vite';
+
+// The app is served by the Go binary (web/web.go) from web/dist. Hashed file
+// names under /assets/ are cached for a year; index.html never is. The CSP
+// allows only same-origin scripts, so nothing is inlined into index.html.
+export default defineConfig({
+  base: '/',
+  oxc: {
+    jsx: { runtime: 'automatic', importSource: 'preact' },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2020',
+    assetsInlineLimit: 0,
+    modulePreload: { polyfill: false },
+    sourcemap: false,
+    reportCompressedSize: true,
+  },
+  server: {
+    proxy: { '/api': 'http://localhost:8080' },
+  },
+});
