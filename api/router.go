@@ -17,6 +17,7 @@ import (
 
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/cases"
+	"github.com/vikalp/vikalp/ingest"
 )
 
 // Deps are the services the handlers call.
@@ -35,6 +36,8 @@ type Deps struct {
 	TrustedProxies []string
 	// Cases runs the complaint lifecycle.
 	Cases *cases.Service
+	// Ingest takes in hotspot reports and trafficking tips.
+	Ingest *ingest.Service
 }
 
 // Handler carries the dependencies of every route.
@@ -67,6 +70,7 @@ func New(deps Deps) *gin.Engine {
 	r.Use(requestIDs(), accessLog(deps.Logger), recovery(), securityHeaders(),
 		newHTTPMetrics(deps.Registry).middleware())
 	r.NoRoute(handle(func(*gin.Context) error { return errNoRoute }))
+	mountWeb(r) // the browser app for GET paths outside /api/; see web.go
 	r.NoMethod(func(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed,
 			errorResponse{Error: "this method is not allowed here", RequestID: requestID(c)})
@@ -78,6 +82,7 @@ func New(deps Deps) *gin.Engine {
 
 	v1 := r.Group("/api/v1", maxBody(1<<20), h.authenticate())
 	h.registerRoutes(v1)
+	h.registerIntakeRoutes(r)
 	return r
 }
 
@@ -85,6 +90,8 @@ func New(deps Deps) *gin.Engine {
 func (h *Handler) registerRoutes(v1 *gin.RouterGroup) {
 	h.registerSessionRoutes(v1)
 	h.registerComplaintRoutes(v1)
+	h.registerDistrictRoutes(v1)
+	h.registerIngestRoutes(v1)
 }
 
 func (h *Handler) healthz(c *gin.Context) {

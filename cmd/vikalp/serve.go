@@ -89,5 +89,6 @@ func (a *app) apiDeps(pool *pgxpool.Pool, svc *services) api.Deps {
 		TrustedProxies: a.cfg.TrustedProxies,
 		Auth:           svc.auth,
 		Cases:          svc.cases,
+		Ingest:         svc.ingest,
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/cases"
+	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/jurisdiction"
 )
 
@@ -19,6 +20,7 @@ type services struct {
 	keyring *auth.Keyring
 	auth    *auth.Service
 	cases   *cases.Service
+	ingest  *ingest.Service
 	// inserter is an insert-only River client: services insert jobs in
 	// their own transactions; a separate client works them.
 	inserter *river.Client[pgx.Tx]
@@ -44,5 +46,13 @@ func (a *app) newServices(pool *pgxpool.Pool) (*services, error) {
 		Keyring: keyring,
 		Logger:  a.logger,
 	})
-	return &services{keyring: keyring, auth: authSvc, cases: casesSvc, inserter: inserter}, nil
+	bucket, err := openMediaBucket(a.cfg.MediaURL)
+	if err != nil {
+		return nil, err
+	}
+	ingestSvc, err := ingest.NewService(pool, ingest.Deps{Bucket: bucket, Keyring: keyring, Jobs: inserter, Logger: a.logger})
+	if err != nil {
+		return nil, fmt.Errorf("start ingest service: %w", err)
+	}
+	return &services{keyring: keyring, auth: authSvc, cases: casesSvc, ingest: ingestSvc, inserter: inserter}, nil
 }

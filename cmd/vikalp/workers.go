@@ -12,12 +12,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vikalp/vikalp/cases"
+	"github.com/vikalp/vikalp/ingest"
 )
 
 // registerWorkers adds every background worker. Each package owns its
 // XArgs/XWorker pairs; this is the only place they meet.
 func registerWorkers(workers *river.Workers, svc *services) {
 	cases.AddWorkers(workers, svc.cases)
+	// Placeholders until the alerts and analytics work consumes these events.
+	river.AddWorker(workers, &ingest.HappeningNowWorker{})
+	river.AddWorker(workers, &ingest.TipReceivedWorker{})
 }
 
 // startWorkers starts a River client that works jobs and returns a stop
