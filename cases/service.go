@@ -7,30 +7,22 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/internal/clock"
 	"github.com/vikalp/vikalp/internal/pg"
 	"github.com/vikalp/vikalp/jurisdiction"
 )
 
-// Clock tells the time. Tests pass a controllable one.
-type Clock interface{ Now() time.Time }
+// Clock tells the time; tests pass a controllable one.
+type Clock = clock.Clock
 
 // SystemClock is the wall clock.
-type SystemClock struct{}
+type SystemClock = clock.System
 
-// Now implements Clock.
-func (SystemClock) Now() time.Time { return time.Now() }
-
-// JobInserter inserts River jobs inside a caller's transaction; a
-// *river.Client[pgx.Tx] satisfies it (an insert-only client, made without
-// Workers, is enough for the Service).
-type JobInserter interface {
-	InsertTx(ctx context.Context, tx pgx.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
-}
+// JobInserter inserts River jobs inside a caller's transaction.
+type JobInserter = pg.JobInserter
 
 // Router finds the district and station for a place; *jurisdiction.Service
 // and *jurisdiction.RouteStore satisfy it.

@@ -6,30 +6,22 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 	"gocloud.dev/blob"
 
 	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/internal/clock"
 	"github.com/vikalp/vikalp/internal/pg"
 	"github.com/vikalp/vikalp/jurisdiction"
 )
 
-// Clock tells the time. Tests pass a controllable one.
-type Clock interface{ Now() time.Time }
+// Clock tells the time; tests pass a controllable one.
+type Clock = clock.Clock
 
 // SystemClock is the wall clock.
-type SystemClock struct{}
+type SystemClock = clock.System
 
-// Now implements Clock.
-func (SystemClock) Now() time.Time { return time.Now() }
-
-// JobInserter inserts River jobs inside a caller's transaction; a
-// *river.Client[pgx.Tx] satisfies it (an insert-only client is enough).
-type JobInserter interface {
-	InsertTx(ctx context.Context, tx pgx.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
-}
+// JobInserter inserts River jobs inside a caller's transaction.
+type JobInserter = pg.JobInserter
 
 // Router finds the units responsible for a location; *jurisdiction.Service
 // and *jurisdiction.RouteStore satisfy it. Ingest calls it with the

@@ -12,6 +12,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/vikalp/vikalp"
 )
@@ -87,4 +89,12 @@ func Interpret(err error) error {
 		}
 	}
 	return err
+}
+
+// JobInserter inserts River jobs inside a caller's transaction, so a job
+// exists exactly when the data it serves was committed (transactional
+// outbox). A *river.Client[pgx.Tx] satisfies it; an insert-only client, made
+// without Workers, is enough.
+type JobInserter interface {
+	InsertTx(ctx context.Context, tx pgx.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
 }
