@@ -119,11 +119,7 @@ type redactRequest struct {
 
 func (h *Handler) redactReportPhoto(c *gin.Context) error {
 	p, _ := principalOf(c)
-	id, err := pathNumber(c, "id")
-	if err != nil {
-		return err
-	}
-	n, err := pathNumber(c, "n")
+	id, n, err := photoPath(c)
 	if err != nil {
 		return err
 	}
@@ -142,11 +138,7 @@ func (h *Handler) redactReportPhoto(c *gin.Context) error {
 // ?variant=derivative (default), thumbnail, redacted or redacted_th.
 func (h *Handler) moderationPhoto(c *gin.Context) error {
 	p, _ := principalOf(c)
-	id, err := pathNumber(c, "id")
-	if err != nil {
-		return err
-	}
-	n, err := pathNumber(c, "n")
+	id, n, err := photoPath(c)
 	if err != nil {
 		return err
 	}

@@ -184,11 +184,17 @@ func writeJPEG(c *gin.Context, data []byte, cacheControl string) {
 // pathNumber reads a positive integer path parameter; anything else is a
 // 404, as for a missing row.
 func pathNumber(c *gin.Context, name string) (int, error) {
-	n, err := strconv.Atoi(c.Param(name))
-	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("path %s: %w", name, vikalp.ErrNotFound)
+	n, err := pathID(c, name)
+	return int(n), err
+}
+
+// photoPath reads the :id and :n (photo number) parameters of a photo route.
+func photoPath(c *gin.Context) (id, n int, err error) {
+	if id, err = pathNumber(c, "id"); err != nil {
+		return 0, 0, err
 	}
-	return n, nil
+	n, err = pathNumber(c, "n")
+	return id, n, err
 }
 
 // parseUpload parses a multipart/form-data body, keeping small parts in

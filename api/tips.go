@@ -182,11 +182,7 @@ func (h *Handler) getTipContact(c *gin.Context) error {
 // for the thumbnail). Never cached: each copy names its viewer.
 func (h *Handler) getTipPhoto(c *gin.Context) error {
 	p, _ := principalOf(c)
-	id, err := pathNumber(c, "id")
-	if err != nil {
-		return err
-	}
-	n, err := pathNumber(c, "n")
+	id, n, err := photoPath(c)
 	if err != nil {
 		return err
 	}
