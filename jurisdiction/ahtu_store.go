@@ -26,12 +26,7 @@ func scanAHTU(row pgx.CollectableRow) (AHTU, error) {
 
 // oneAHTU runs a query returning at most one unit row.
 func (s *AHTUStore) oneAHTU(ctx context.Context, query string, args ...any) (AHTU, error) {
-	rows, err := s.db.Query(ctx, query, args...)
-	if err != nil {
-		return AHTU{}, err
-	}
-	a, err := pgx.CollectExactlyOneRow(rows, scanAHTU)
-	return a, pg.Interpret(err)
+	return pg.QueryOne(ctx, s.db, scanAHTU, query, args...)
 }
 
 const ahtusSQL = `SELECT ` + ahtuColumns + ` FROM ahtu_units a ORDER BY a.id`

@@ -70,13 +70,9 @@ const districtSQL = `SELECT ` + districtColumns + ` FROM districts d WHERE d.id 
 
 // District returns the district with LGD code id, or vikalp.ErrNotFound.
 func (s *DistrictStore) District(ctx context.Context, id int) (District, error) {
-	rows, err := s.db.Query(ctx, districtSQL, id)
+	d, err := pg.QueryOne(ctx, s.db, scanDistrict, districtSQL, id)
 	if err != nil {
 		return District{}, fmt.Errorf("get district %d: %w", id, err)
-	}
-	d, err := pgx.CollectExactlyOneRow(rows, scanDistrict)
-	if err != nil {
-		return District{}, fmt.Errorf("get district %d: %w", id, pg.Interpret(err))
 	}
 	return d, nil
 }

@@ -42,12 +42,7 @@ func scanPCRUnit(row pgx.CollectableRow) (PCRUnit, error) {
 
 // oneUnit runs a query returning at most one unit row.
 func (s *PCRStore) oneUnit(ctx context.Context, query string, args ...any) (PCRUnit, error) {
-	rows, err := s.db.Query(ctx, query, args...)
-	if err != nil {
-		return PCRUnit{}, err
-	}
-	u, err := pgx.CollectExactlyOneRow(rows, scanPCRUnit)
-	return u, pg.Interpret(err)
+	return pg.QueryOne(ctx, s.db, scanPCRUnit, query, args...)
 }
 
 const pcrUnitSQL = `SELECT ` + pcrColumns + ` FROM pcr_units u WHERE u.id = $1`

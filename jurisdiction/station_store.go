@@ -51,12 +51,7 @@ func scanStation(row pgx.CollectableRow) (Station, error) {
 
 // oneStation runs a query returning at most one station row.
 func (s *StationStore) oneStation(ctx context.Context, query string, args ...any) (Station, error) {
-	rows, err := s.db.Query(ctx, query, args...)
-	if err != nil {
-		return Station{}, err
-	}
-	st, err := pgx.CollectExactlyOneRow(rows, scanStation)
-	return st, pg.Interpret(err)
+	return pg.QueryOne(ctx, s.db, scanStation, query, args...)
 }
 
 const stationSQL = `SELECT ` + stationColumns + ` FROM police_stations s WHERE s.id = $1`

@@ -98,3 +98,16 @@ func Interpret(err error) error {
 type JobInserter interface {
 	InsertTx(ctx context.Context, tx pgx.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
 }
+
+// QueryOne runs a query expected to return exactly one row and scans it with
+// scan (pgx.RowToStructByName[T] or a hand-written scanner for geometry
+// columns). No row is vikalp.ErrNotFound, via Interpret.
+func QueryOne[T any](ctx context.Context, db DBTX, scan pgx.RowToFunc[T], sql string, args ...any) (T, error) {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		var zero T
+		return zero, Interpret(err)
+	}
+	v, err := pgx.CollectExactlyOneRow(rows, scan)
+	return v, Interpret(err)
+}
