@@ -4,21 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
-
-	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/auth"
-	"github.com/vikalp/vikalp/cases"
-	"github.com/vikalp/vikalp/internal/pg/pgtest"
 	"github.com/vikalp/vikalp/jurisdiction"
 )
 
@@ -35,72 +28,28 @@ type complaintBundle struct {
 
 func setupComplaints(t *testing.T) *complaintBundle {
 	t.Helper()
+	srv := apitest.Start(t, e2ePassword, func(j *jurisdiction.Service) []auth.DemoUser {
+		lko := auth.Scope{Kind: auth.ScopeDistrict, ID: 162}
+		return []auth.DemoUser{
+			{Username: "station.hzg", Role: auth.RoleStation, Scope: auth.Scope{Kind: auth.ScopeStation, ID: apitest.StationID(t, j, "LKO-HAZ")}},
+			{Username: "station.gom", Role: auth.RoleStation, Scope: auth.Scope{Kind: auth.ScopeStation, ID: apitest.StationID(t, j, "LKO-GOM")}},
+			{Username: "nodal.lko", Role: auth.RoleNodal, Scope: lko},
+			{Username: "nodal.agra", Role: auth.RoleNodal, Scope: auth.Scope{Kind: auth.ScopeDistrict, ID: 118}},
+			{Username: "msp.legal", Role: auth.RoleMSPLegal, Scope: auth.StateScope},
+			{Username: "pcr.user", Role: auth.RolePCR, Scope: lko},
+		}
+	})
 	ctx := context.Background()
-	pool := pgtest.New(t)
-	if _, err := jurisdiction.SeedDemo(ctx, pool, sharedDistricts(t), nil); err != nil {
-		t.Fatalf("seed jurisdictions: %v", err)
-	}
-	j := jurisdiction.New(pool)
-	hzg, err := j.StationByCode(ctx, "LKO-HAZ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	gom, err := j.StationByCode(ctx, "LKO-GOM")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lko := auth.Scope{Kind: auth.ScopeDistrict, ID: 162}
-	users := []auth.DemoUser{
-		{Username: "station.hzg", Role: auth.RoleStation, Scope: auth.Scope{Kind: auth.ScopeStation, ID: hzg.ID}},
-		{Username: "station.gom", Role: auth.RoleStation, Scope: auth.Scope{Kind: auth.ScopeStation, ID: gom.ID}},
-		{Username: "nodal.lko", Role: auth.RoleNodal, Scope: lko},
-		{Username: "nodal.agra", Role: auth.RoleNodal, Scope: auth.Scope{Kind: auth.ScopeDistrict, ID: 118}},
-		{Username: "msp.legal", Role: auth.RoleMSPLegal, Scope: auth.StateScope},
-		{Username: "pcr.user", Role: auth.RolePCR, Scope: auth.Scope{Kind: auth.ScopeDistrict, ID: 162}},
-	}
-	for i := range users {
-		users[i].Password, users[i].DisplayName = e2ePassword, users[i].Username
-	}
-	if _, err := auth.SeedDemoUsers(ctx, pool, users); err != nil {
-		t.Fatalf("seed users: %v", err)
-	}
-	authSvc, err := auth.NewService(pool, auth.Config{Password: auth.PasswordParams{Memory: 8 * 1024, Iterations: 1, Parallelism: 1}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyring, err := auth.ParseKeyring("test:" + strings.Repeat("ab", 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	inserter, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	casesSvc := cases.NewService(pool, cases.Deps{Jobs: inserter, Router: j, Keyring: keyring})
-	srv := httptest.NewServer(api.New(api.Deps{Pool: pool, Auth: authSvc, Cases: casesSvc, Logger: slog.New(slog.DiscardHandler)}))
-	t.Cleanup(srv.Close)
-	b := &complaintBundle{t: t, ctx: ctx, server: srv}
+	b := &complaintBundle{t: t, ctx: ctx, server: srv.Server}
 	b.count = func(sql string, args ...any) int {
 		t.Helper()
 		var n int
-		if err := pool.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+		if err := srv.Pool.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
 			t.Fatalf("count %q: %v", sql, err)
 		}
 		return n
 	}
 	return b
-}
-
-// sharedDistricts finds ../shared/data/up-districts.geojson above the package.
-func sharedDistricts(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{"../../shared/data/up-districts.geojson", "../shared/data/up-districts.geojson"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Fatal("../shared/data/up-districts.geojson not found beside the repository")
-	return ""
 }
 
 // client is one browser: a cookie jar and the CSRF token of its session.

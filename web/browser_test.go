@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -21,13 +20,9 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
-	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/auth"
-	"github.com/vikalp/vikalp/cases"
-	"github.com/vikalp/vikalp/internal/pg/pgtest"
 	"github.com/vikalp/vikalp/jurisdiction"
 	"github.com/vikalp/vikalp/web"
 )
@@ -154,64 +149,20 @@ func findChromium(t *testing.T) string {
 }
 
 // startServer runs the real router and services on a fresh database with
-// the UP districts, the demo stations and the two officers the test needs.
+// the UP districts, the demo stations and the officers the test needs.
 func startServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	ctx := context.Background()
-	pool := pgtest.New(t)
-	if _, err := jurisdiction.SeedDemo(ctx, pool, sharedDistricts(t), nil); err != nil {
-		t.Fatalf("seed jurisdictions: %v", err)
-	}
-	j := jurisdiction.New(pool)
-	hzg, err := j.StationByCode(ctx, "LKO-HAZ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	users := []auth.DemoUser{
-		{Username: "station.hzg", DisplayName: "SHO Hazratganj", Role: auth.RoleStation,
-			Scope: auth.Scope{Kind: auth.ScopeStation, ID: hzg.ID}},
-		{Username: "nodal.lko", DisplayName: "Nodal Officer Lucknow", Role: auth.RoleNodal,
-			Scope: auth.Scope{Kind: auth.ScopeDistrict, ID: 162}},
-		{Username: "msp.legal", DisplayName: "MSP Legal", Role: auth.RoleMSPLegal, Scope: auth.StateScope},
-		{Username: "pcr.lko", DisplayName: "PCR Lucknow", Role: auth.RolePCR,
-			Scope: auth.Scope{Kind: auth.ScopeDistrict, ID: 162}},
-	}
-	for i := range users {
-		users[i].Password = staffPassword
-	}
-	if _, err := auth.SeedDemoUsers(ctx, pool, users); err != nil {
-		t.Fatalf("seed users: %v", err)
-	}
-	authSvc, err := auth.NewService(pool, auth.Config{Password: auth.PasswordParams{Memory: 8 * 1024, Iterations: 1, Parallelism: 1}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyring, err := auth.ParseKeyring("test:" + strings.Repeat("cd", 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	inserter, err := river.NewClient(riverpgxv5.New(pool), &river.Config{}) // insert-only: no workers run
-	if err != nil {
-		t.Fatal(err)
-	}
-	casesSvc := cases.NewService(pool, cases.Deps{Jobs: inserter, Router: j, Keyring: keyring,
-		Logger: slog.New(slog.DiscardHandler)})
-	srv := httptest.NewServer(api.New(api.Deps{Pool: pool, Auth: authSvc, Cases: casesSvc,
-		Logger: slog.New(slog.DiscardHandler)}))
-	t.Cleanup(srv.Close)
-	return srv
-}
-
-// sharedDistricts finds ../shared/data/up-districts.geojson beside the repository.
-func sharedDistricts(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{"../../shared/data/up-districts.geojson", "../shared/data/up-districts.geojson"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
+	return apitest.Start(t, staffPassword, func(j *jurisdiction.Service) []auth.DemoUser {
+		return []auth.DemoUser{
+			{Username: "station.hzg", DisplayName: "SHO Hazratganj", Role: auth.RoleStation,
+				Scope: auth.Scope{Kind: auth.ScopeStation, ID: apitest.StationID(t, j, "LKO-HAZ")}},
+			{Username: "nodal.lko", DisplayName: "Nodal Officer Lucknow", Role: auth.RoleNodal,
+				Scope: auth.Scope{Kind: auth.ScopeDistrict, ID: 162}},
+			{Username: "msp.legal", DisplayName: "MSP Legal", Role: auth.RoleMSPLegal, Scope: auth.StateScope},
+			{Username: "pcr.lko", DisplayName: "PCR Lucknow", Role: auth.RolePCR,
+				Scope: auth.Scope{Kind: auth.ScopeDistrict, ID: 162}},
 		}
-	}
-	t.Fatal("../shared/data/up-districts.geojson not found beside the repository")
-	return ""
+	}).Server
 }
 
 // watchErrors records uncaught exceptions, console.error calls and browser
