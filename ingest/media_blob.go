@@ -8,8 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"gocloud.dev/blob"
 	"gocloud.dev/gcerrors"
 
@@ -214,4 +216,18 @@ func numberPhotoError(n int, err error) error {
 		return err
 	}
 	return vikalp.InvalidField(ue.Field, ue.Code, fmt.Sprintf("photo %d: %s", n, ue.Message))
+}
+
+// inTxWithBlobs runs fn in a transaction with a fresh blob batch. When the
+// transaction fails, every blob fn wrote is deleted, so a refused or failed
+// submission leaves neither rows nor blobs.
+func (s *Service) inTxWithBlobs(ctx context.Context, fn func(tx pgx.Tx, batch *blobBatch) error) error {
+	batch := &blobBatch{bucket: s.bucket}
+	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error { return fn(tx, batch) })
+	if err != nil {
+		if derr := batch.discard(ctx); derr != nil {
+			s.logger.ErrorContext(ctx, "Blobs left behind after a failed submission", slog.String("error", derr.Error()))
+		}
+	}
+	return err
 }

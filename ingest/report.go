@@ -10,7 +10,6 @@ import (
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/geo"
-	"github.com/vikalp/vikalp/internal/pg"
 )
 
 // Report statuses. Reports start pending; only a moderator publishes one.
@@ -80,17 +79,13 @@ func (s *Service) SubmitReport(ctx context.Context, in NewReport) (ReportReceipt
 	if err != nil {
 		return ReportReceipt{}, err
 	}
-	batch := &blobBatch{bucket: s.bucket}
 	var rec ReportReceipt
 	var id int64
-	err = pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+	err = s.inTxWithBlobs(ctx, func(tx pgx.Tx, batch *blobBatch) error {
 		id, rec, err = s.insertReport(ctx, tx, batch, d)
 		return err
 	})
 	if err != nil {
-		if derr := batch.discard(ctx); derr != nil {
-			s.logger.ErrorContext(ctx, "Report blobs left behind", slog.String("error", derr.Error()))
-		}
 		return ReportReceipt{}, fmt.Errorf("submit report: %w", err)
 	}
 	s.logger.InfoContext(ctx, "Report ingested", slog.Int64("report_id", id),

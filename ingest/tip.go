@@ -12,7 +12,6 @@ import (
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/geo"
-	"github.com/vikalp/vikalp/internal/pg"
 )
 
 // Limits of a trafficking tip.
@@ -76,17 +75,13 @@ func (s *Service) SubmitTip(ctx context.Context, in NewTip) (TipReceipt, error) 
 	if err != nil {
 		return TipReceipt{}, err
 	}
-	batch := &blobBatch{bucket: s.bucket}
 	var rec TipReceipt
 	var id int64
-	err = pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+	err = s.inTxWithBlobs(ctx, func(tx pgx.Tx, batch *blobBatch) error {
 		id, rec, err = s.insertTip(ctx, tx, batch, d)
 		return err
 	})
 	if err != nil {
-		if derr := batch.discard(ctx); derr != nil {
-			s.logger.ErrorContext(ctx, "Tip blobs left behind", slog.String("error", derr.Error()))
-		}
 		return TipReceipt{}, fmt.Errorf("submit tip: %w", err)
 	}
 	s.logger.InfoContext(ctx, "Tip ingested", slog.Int64("tip_id", id), slog.Int("places", len(in.Places)),
