@@ -48,7 +48,7 @@ func (h *Handler) fileComplaint(c *gin.Context) error {
 	if p, ok := principalOf(c); ok {
 		by = &p
 	}
-	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
+	key := idempotencyKey(c)
 	if len(key) > 200 {
 		return vikalp.InvalidField("Idempotency-Key", "idempotency_key_too_long", "the Idempotency-Key header is too long")
 	}
@@ -56,11 +56,7 @@ func (h *Handler) fileComplaint(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	status := http.StatusCreated
-	if filed.Replayed {
-		status = http.StatusOK
-	}
-	c.JSON(status, filedResponse{Code: string(filed.Code), Secret: string(filed.Secret), Status: string(filed.Status),
+	c.JSON(createdOrReplayed(filed.Replayed), filedResponse{Code: string(filed.Code), Secret: string(filed.Secret), Status: string(filed.Status),
 		ATRDueAt: filed.ATRDueAt, Replayed: filed.Replayed})
 	return nil
 }

@@ -72,6 +72,7 @@ type reportReceiptResponse struct {
 	LinkedToEarlier bool   `json:"linked_to_earlier"`
 	AlsoReported    int    `json:"also_reported,omitempty"`
 	Message         string `json:"message"`
+	Replayed        bool   `json:"replayed,omitempty"`
 }
 
 func newReportReceiptResponse(r ingest.ReportReceipt) reportReceiptResponse {
@@ -80,7 +81,7 @@ func newReportReceiptResponse(r ingest.ReportReceipt) reportReceiptResponse {
 		msg = "Thank you. Others reported this place recently; your report was added to theirs."
 	}
 	return reportReceiptResponse{Code: r.Code, Status: r.Status, LinkedToEarlier: r.LinkedTo,
-		AlsoReported: r.AlsoReported, Message: msg}
+		AlsoReported: r.AlsoReported, Message: msg, Replayed: r.Replayed}
 }
 
 // submitReport takes a multipart hotspot report: photos (1–3), category,
@@ -95,12 +96,28 @@ func (h *Handler) submitReport(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	in.IdempotencyKey = idempotencyKey(c)
 	rec, err := h.deps.Ingest.SubmitReport(c.Request.Context(), in)
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusCreated, newReportReceiptResponse(rec))
+	c.JSON(createdOrReplayed(rec.Replayed), newReportReceiptResponse(rec))
 	return nil
+}
+
+// idempotencyKey is the request's Idempotency-Key header, trimmed; the
+// domain validates it.
+func idempotencyKey(c *gin.Context) string {
+	return strings.TrimSpace(c.GetHeader("Idempotency-Key"))
+}
+
+// createdOrReplayed is 201 for a new submission and 200 for the replayed
+// answer to a retry with the same Idempotency-Key (as for complaints).
+func createdOrReplayed(replayed bool) int {
+	if replayed {
+		return http.StatusOK
+	}
+	return http.StatusCreated
 }
 
 // newReportInput reads a report's fields from a parsed form.

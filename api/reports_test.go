@@ -67,8 +67,9 @@ func (b *ingestBundle) token(t *testing.T, role auth.Role, scope auth.Scope) str
 // upload is a multipart body: fields and files (name → contents, each
 // file part named after its field).
 type upload struct {
-	fields map[string]string
-	files  map[string][][]byte
+	fields  map[string]string
+	files   map[string][][]byte
+	headers map[string]string // extra request headers, e.g. Idempotency-Key
 }
 
 func (u upload) encode(t *testing.T) (*bytes.Buffer, string) {
@@ -105,6 +106,9 @@ func (b *ingestBundle) post(t *testing.T, path string, u upload, authz string) *
 	req.Header.Set("Content-Type", ct)
 	if authz != "" {
 		req.Header.Set("Authorization", authz)
+	}
+	for k, v := range u.headers {
+		req.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()
 	b.router.ServeHTTP(rec, req)
@@ -230,15 +234,15 @@ func TestReportRefusalsOverHTTP(t *testing.T) {
 		u    upload
 		code string
 	}{
-		"CorruptJPEG":   {upload{map[string]string{"category": "other"}, map[string][][]byte{"photos": {ingesttest.TruncatedJPEG(t)}}}, "photo_corrupt"},
-		"PNGBomb":       {upload{map[string]string{"category": "other"}, map[string][][]byte{"photos": {ingesttest.PNGBomb(100000, 100000)}}}, "photo_too_many_pixels"},
-		"PDFRenamedJPG": {upload{map[string]string{"category": "other"}, map[string][][]byte{"photos": {ingesttest.PDF()}}}, "photo_type"},
-		"Oversized":     {upload{map[string]string{"category": "other"}, map[string][][]byte{"photos": {big}}}, "photo_too_large"},
-		"OutsideUP":     {upload{map[string]string{"category": "other", "lat": "19.076", "lon": "72.8777"}, map[string][][]byte{"photos": {ok}}}, "outside_up"},
-		"NoLocation":    {upload{map[string]string{"category": "other"}, map[string][][]byte{"photos": {ingesttest.JPEG(t, ingesttest.PhotoOpts{})}}}, "location_required"},
-		"NoCategory":    {upload{map[string]string{}, map[string][][]byte{"photos": {ok}}}, "required"},
-		"NoPhoto":       {upload{map[string]string{"category": "other"}, nil}, "photo_count"},
-		"BadLatitude":   {upload{map[string]string{"category": "other", "lat": "north", "lon": "80"}, map[string][][]byte{"photos": {ok}}}, "bad_number"},
+		"CorruptJPEG":   {upload{map[string]string{"category": "other"}, map[string][][]byte{"photos": {ingesttest.TruncatedJPEG(t)}}, nil}, "photo_corrupt"},
+		"PNGBomb":       {upload{map[string]string{"category": "other"}, map[string][][]byte{"photos": {ingesttest.PNGBomb(100000, 100000)}}, nil}, "photo_too_many_pixels"},
+		"PDFRenamedJPG": {upload{map[string]string{"category": "other"}, map[string][][]byte{"photos": {ingesttest.PDF()}}, nil}, "photo_type"},
+		"Oversized":     {upload{map[string]string{"category": "other"}, map[string][][]byte{"photos": {big}}, nil}, "photo_too_large"},
+		"OutsideUP":     {upload{map[string]string{"category": "other", "lat": "19.076", "lon": "72.8777"}, map[string][][]byte{"photos": {ok}}, nil}, "outside_up"},
+		"NoLocation":    {upload{map[string]string{"category": "other"}, map[string][][]byte{"photos": {ingesttest.JPEG(t, ingesttest.PhotoOpts{})}}, nil}, "location_required"},
+		"NoCategory":    {upload{map[string]string{}, map[string][][]byte{"photos": {ok}}, nil}, "required"},
+		"NoPhoto":       {upload{map[string]string{"category": "other"}, nil, nil}, "photo_count"},
+		"BadLatitude":   {upload{map[string]string{"category": "other", "lat": "north", "lon": "80"}, map[string][][]byte{"photos": {ok}}, nil}, "bad_number"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

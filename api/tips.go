@@ -59,11 +59,12 @@ func (h *Handler) submitTip(c *gin.Context) error {
 	if in.Photos, err = readPhotos(form, ingest.MaxTipPhotos, h.deps.Ingest.Config().Media.MaxBytes, "photos", "photo"); err != nil {
 		return err
 	}
+	in.IdempotencyKey = idempotencyKey(c)
 	rec, err := h.deps.Ingest.SubmitTip(c.Request.Context(), in)
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusCreated, gin.H{"code": rec.Code,
+	c.JSON(createdOrReplayed(rec.Replayed), gin.H{"code": rec.Code, "replayed": rec.Replayed,
 		"message": "Thank you. Your information has been sent to the Anti-Human Trafficking Unit."})
 	return nil
 }

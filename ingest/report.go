@@ -42,6 +42,9 @@ type NewReport struct {
 	HappeningNow bool       // alert the PCR unit now
 	Photos       [][]byte   // 1–3 JPEG, PNG or WebP files
 	Source       string     // SourceWeb (default) or SourceOpen311
+	// IdempotencyKey, when set, makes a retry of the same submission return
+	// the first receipt (Replayed) instead of storing it twice.
+	IdempotencyKey string
 }
 
 // ReportReceipt is what the reporter is told after submitting.
@@ -53,6 +56,9 @@ type ReportReceipt struct {
 	// how many later reports the earlier one has.
 	LinkedTo     bool
 	AlsoReported int
+	// Replayed marks the receipt of an earlier submission with the same
+	// Idempotency-Key.
+	Replayed bool
 }
 
 // reportDraft is a validated NewReport ready to store.
@@ -66,6 +72,7 @@ type reportDraft struct {
 	happeningNow   bool
 	source         string
 	photos         []ProcessedPhoto
+	key            SubmissionKey // Key "" when none was given
 }
 
 // SubmitReport validates and stores a public hotspot report with its
@@ -74,11 +81,34 @@ type reportDraft struct {
 // Routing, the duplicate link, the photos' rows and the happening-now job
 // are written in one transaction; when anything fails, no row and no blob
 // remains.
+//
+// With an IdempotencyKey, a retry of the same submission returns the first
+// receipt marked Replayed, and the key reused for other content is a
+// user-safe ErrConflict.
 func (s *Service) SubmitReport(ctx context.Context, in NewReport) (ReportReceipt, error) {
+	if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
+		return ReportReceipt{}, err
+	}
+	var hash []byte
+	if in.IdempotencyKey != "" {
+		hash = reportRequestHash(in)
+	}
+	return idempotent(ctx, s.db, submissionReport, in.IdempotencyKey, hash,
+		func() (ReportReceipt, error) { return s.storeReport(ctx, in, hash) },
+		func(id int64) (ReportReceipt, error) {
+			rec, err := NewSubmissionKeyStore(s.db).ReportReceipt(ctx, id)
+			rec.Replayed = true
+			return rec, err
+		})
+}
+
+// storeReport drafts and stores one report.
+func (s *Service) storeReport(ctx context.Context, in NewReport, requestHash []byte) (ReportReceipt, error) {
 	d, err := s.draftReport(ctx, in)
 	if err != nil {
 		return ReportReceipt{}, err
 	}
+	d.key = SubmissionKey{Key: in.IdempotencyKey, Kind: submissionReport, RequestHash: requestHash}
 	var rec ReportReceipt
 	var id int64
 	err = s.inTxWithBlobs(ctx, func(tx pgx.Tx, batch *blobBatch) error {
@@ -201,6 +231,9 @@ func (s *Service) insertReport(ctx context.Context, tx pgx.Tx, batch *blobBatch,
 		return 0, ReportReceipt{}, err
 	}
 	if err := store.AttachMedia(ctx, id, mediaIDs); err != nil {
+		return 0, ReportReceipt{}, err
+	}
+	if err := s.recordKey(ctx, tx, d.key, id); err != nil {
 		return 0, ReportReceipt{}, err
 	}
 	if d.happeningNow {

@@ -35,6 +35,9 @@ type NewTip struct {
 	ConsentContact bool
 	ConsentShare   bool
 	Photos         [][]byte // 0–5 JPEG, PNG or WebP files
+	// IdempotencyKey, when set, makes a retry of the same tip return the
+	// first receipt (Replayed) instead of storing it twice.
+	IdempotencyKey string
 }
 
 // TipPlace is a place and time in a tip.
@@ -55,7 +58,8 @@ type TipContact struct {
 
 // TipReceipt is what the informant is told: a reference code.
 type TipReceipt struct {
-	Code string
+	Code     string
+	Replayed bool // the receipt of an earlier tip with the same Idempotency-Key
 }
 
 // tipDraft is a validated NewTip with its places routed later, in the tx.
@@ -64,17 +68,38 @@ type tipDraft struct {
 	cells   []geo.Cells
 	contact []byte // JSON, sealed in the transaction once the code exists
 	photos  []ProcessedPhoto
+	key     SubmissionKey // Key "" when none was given
 }
 
 // SubmitTip validates and stores a trafficking tip, routing each place to
 // its district and AHTU, sealing the contact details and storing the
 // photos, all in one transaction with its TipReceivedArgs job. A refused
 // or failed tip leaves no row and no blob.
+// An IdempotencyKey works as for SubmitReport.
 func (s *Service) SubmitTip(ctx context.Context, in NewTip) (TipReceipt, error) {
+	if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
+		return TipReceipt{}, err
+	}
+	var hash []byte
+	if in.IdempotencyKey != "" {
+		hash = tipRequestHash(in)
+	}
+	return idempotent(ctx, s.db, submissionTip, in.IdempotencyKey, hash,
+		func() (TipReceipt, error) { return s.storeTip(ctx, in, hash) },
+		func(id int64) (TipReceipt, error) {
+			rec, err := NewSubmissionKeyStore(s.db).TipReceipt(ctx, id)
+			rec.Replayed = true
+			return rec, err
+		})
+}
+
+// storeTip drafts and stores one tip.
+func (s *Service) storeTip(ctx context.Context, in NewTip, requestHash []byte) (TipReceipt, error) {
 	d, err := s.draftTip(ctx, in)
 	if err != nil {
 		return TipReceipt{}, err
 	}
+	d.key = SubmissionKey{Key: in.IdempotencyKey, Kind: submissionTip, RequestHash: requestHash}
 	var rec TipReceipt
 	var id int64
 	err = s.inTxWithBlobs(ctx, func(tx pgx.Tx, batch *blobBatch) error {
@@ -216,6 +241,9 @@ func (s *Service) insertTip(ctx context.Context, tx pgx.Tx, batch *blobBatch, d 
 	}
 	if _, err := s.jobs.InsertTx(ctx, tx, TipReceivedArgs{TipID: id, AHTUIDs: row.AHTUIDs}, nil); err != nil {
 		return 0, TipReceipt{}, fmt.Errorf("insert tip job: %w", err)
+	}
+	if err := s.recordKey(ctx, tx, d.key, id); err != nil {
+		return 0, TipReceipt{}, err
 	}
 	return id, TipReceipt{Code: code}, nil
 }

@@ -1,0 +1,150 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"strings"
+
+	"github.com/vikalp/vikalp"
+	"github.com/vikalp/vikalp/internal/pg"
+)
+
+// Kinds of submission an Idempotency-Key can stand for.
+const (
+	submissionReport = "report"
+	submissionTip    = "tip"
+)
+
+// MaxIdempotencyKey is the longest Idempotency-Key accepted (as for complaints).
+const MaxIdempotencyKey = 128
+
+// errKeyReused refuses a key that already stands for other content.
+var errKeyReused = &vikalp.UserError{Kind: vikalp.ErrConflict, Field: "idempotency_key",
+	Code: "idempotency_key_reused", Message: "this Idempotency-Key was already used for a different submission"}
+
+// checkIdempotencyKey accepts "" (no key) or 1–128 of A–Z a–z 0–9 - _ : .,
+// the same rule as complaint filing.
+func checkIdempotencyKey(key string) error {
+	if key == "" {
+		return nil
+	}
+	if len(key) > MaxIdempotencyKey || strings.Trim(key,
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_:.") != "" {
+		return vikalp.InvalidField("idempotency_key", "idempotency_key_invalid",
+			"the Idempotency-Key must be 1 to 128 letters, digits, '-', '_', ':' or '.'")
+	}
+	return nil
+}
+
+// requestHasher fingerprints a submission for replay checks: every field
+// length-prefixed, so ("ab","c") and ("a","bc") differ.
+type requestHasher struct{ h hash.Hash }
+
+func newRequestHasher(kind string) *requestHasher {
+	r := &requestHasher{h: sha256.New()}
+	r.add(kind)
+	return r
+}
+
+func (r *requestHasher) add(fields ...any) {
+	for _, f := range fields {
+		s := fmt.Sprint(f)
+		if p, ok := f.(*float64); ok && p != nil {
+			s = fmt.Sprintf("%.7f", *p)
+		}
+		_ = binary.Write(r.h, binary.BigEndian, uint32(len(s)))
+		_, _ = io.WriteString(r.h, s)
+	}
+}
+
+// addPhotos adds each photo's SHA-256, so a retry must carry the same files.
+func (r *requestHasher) addPhotos(photos [][]byte) {
+	for _, p := range photos {
+		sum := sha256.Sum256(p)
+		r.h.Write(sum[:])
+	}
+}
+
+func (r *requestHasher) sum() []byte { return r.h.Sum(nil) }
+
+// reportRequestHash fingerprints what a reporter submitted.
+func reportRequestHash(in NewReport) []byte {
+	r := newRequestHasher(submissionReport)
+	r.add(in.Category, in.Text, in.Lat, in.Lon, in.OccurredAt, in.HappeningNow, in.Source, len(in.Photos))
+	r.addPhotos(in.Photos)
+	return r.sum()
+}
+
+// tipRequestHash fingerprints a tip. Contact details are left out on
+// purpose: a hash over a phone number could be brute-forced back to it.
+func tipRequestHash(in NewTip) []byte {
+	r := newRequestHasher(submissionTip)
+	r.add(in.Text, len(in.Places))
+	for _, p := range in.Places {
+		r.add(p.Lat, p.Lon, p.Description, p.SeenAt)
+	}
+	r.add(strings.Join(in.Vehicles, "\x00"), strings.Join(in.Phones, "\x00"), strings.Join(in.People, "\x00"),
+		in.ConsentContact, in.ConsentShare, len(in.Photos))
+	r.addPhotos(in.Photos)
+	return r.sum()
+}
+
+// replaySubmission finds the submission stored under key: its id, or
+// ErrNotFound when the key is new, or a user-safe ErrConflict when the key
+// was used for another kind or other content.
+func replaySubmission(ctx context.Context, db pg.DBTX, kind, key string, requestHash []byte) (int64, error) {
+	k, err := NewSubmissionKeyStore(db).Get(ctx, key)
+	if err != nil {
+		return 0, err
+	}
+	if k.Kind != kind || string(k.RequestHash) != string(requestHash) {
+		return 0, errKeyReused
+	}
+	return k.EntityID, nil
+}
+
+// idempotent runs store for a submission with an Idempotency-Key at most
+// once: a key already stored answers with load of its submission; a key
+// that a concurrent request stores first (store then fails with a
+// conflict) answers the same way. Without a key it just runs store.
+func idempotent[T any](ctx context.Context, db pg.DBTX, kind, key string, requestHash []byte,
+	store func() (T, error), load func(id int64) (T, error)) (T, error) {
+	if key == "" {
+		return store()
+	}
+	replay := func() (v T, done bool, err error) {
+		id, err := replaySubmission(ctx, db, kind, key, requestHash)
+		if errors.Is(err, vikalp.ErrNotFound) {
+			return v, false, nil
+		}
+		if err != nil {
+			return v, true, err
+		}
+		v, err = load(id)
+		return v, true, err
+	}
+	if v, done, err := replay(); done {
+		return v, err
+	}
+	v, err := store()
+	if errors.Is(err, vikalp.ErrConflict) {
+		if v, done, err := replay(); done {
+			return v, err
+		}
+	}
+	return v, err
+}
+
+// recordKey stores k for the submission id in tx (nothing when k has no key).
+func (s *Service) recordKey(ctx context.Context, tx pg.DBTX, k SubmissionKey, id int64) error {
+	if k.Key == "" {
+		return nil
+	}
+	k.EntityID, k.CreatedAt = id, s.now()
+	return NewSubmissionKeyStore(tx).Insert(ctx, k)
+}

@@ -1,0 +1,139 @@
+package ingest_test
+
+import (
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vikalp/vikalp"
+	"github.com/vikalp/vikalp/ingest"
+	"github.com/vikalp/vikalp/ingest/ingesttest"
+)
+
+func TestSubmitReportIdempotent(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	photo := photoAt(t, ingesttest.Lucknow)
+	in := ingest.NewReport{Category: "stalking", Text: "रोज़ शाम", Photos: [][]byte{photo}, IdempotencyKey: "rep-1"}
+
+	first, err := b.svc.SubmitReport(b.ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := b.svc.SubmitReport(b.ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Replayed || !again.Replayed || again.Code != first.Code || again.Status != first.Status {
+		t.Fatalf("first %+v, retry %+v: want the same code, the retry marked replayed", first, again)
+	}
+	if n := b.count(t, `SELECT count(*) FROM reports`); n != 1 {
+		t.Errorf("reports = %d, want 1", n)
+	}
+	if n := ingesttest.BlobCount(b.ctx, t, b.bucket); n != 3 {
+		t.Errorf("blobs = %d, want the first submission's 3", n)
+	}
+
+	t.Run("ReusedForOtherContent", func(t *testing.T) {
+		other := in
+		other.Text = "something else"
+		_, err := b.svc.SubmitReport(b.ctx, other)
+		wantKindError(t, err, vikalp.ErrConflict, "idempotency_key_reused")
+	})
+	t.Run("ReusedForATip", func(t *testing.T) {
+		_, err := b.svc.SubmitTip(b.ctx, ingest.NewTip{Text: "a tip", IdempotencyKey: "rep-1",
+			Places: []ingest.TipPlace{{Lat: ingesttest.Lucknow[0], Lon: ingesttest.Lucknow[1]}}})
+		wantKindError(t, err, vikalp.ErrConflict, "idempotency_key_reused")
+	})
+	t.Run("InvalidKey", func(t *testing.T) {
+		bad := in
+		bad.IdempotencyKey = "has space"
+		_, err := b.svc.SubmitReport(b.ctx, bad)
+		wantUserError(t, err, "idempotency_key_invalid")
+	})
+	if n := b.count(t, `SELECT count(*) FROM reports`); n != 1 {
+		t.Errorf("after refused retries reports = %d, want 1", n)
+	}
+}
+
+func TestSubmitReportIdempotentConcurrent(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	in := ingest.NewReport{Category: "groping", Photos: [][]byte{photoAt(t, ingesttest.Lucknow)}, IdempotencyKey: "race-1"}
+	const n = 4
+	codes := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			rec, err := b.svc.SubmitReport(b.ctx, in)
+			codes[i], errs[i] = rec.Code, err
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil || codes[i] != codes[0] {
+			t.Fatalf("submission %d: %q, %v; want every one to get %q", i, codes[i], errs[i], codes[0])
+		}
+	}
+	if got := b.count(t, `SELECT count(*) FROM reports`); got != 1 {
+		t.Errorf("reports = %d, want 1", got)
+	}
+	if got := ingesttest.BlobCount(b.ctx, t, b.bucket); got != 3 {
+		t.Errorf("blobs = %d, want 3: the losers' blobs must be removed", got)
+	}
+}
+
+func TestSubmitTipIdempotent(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	in := ingest.NewTip{Text: "two girls taken towards the border", IdempotencyKey: "tip-1",
+		Places:  []ingest.TipPlace{{Lat: ingesttest.Lucknow[0], Lon: ingesttest.Lucknow[1]}},
+		Contact: &ingest.TipContact{Phone: "9123456780"}, ConsentContact: true}
+	first, err := b.svc.SubmitTip(b.ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := b.svc.SubmitTip(b.ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Code != first.Code || !again.Replayed {
+		t.Fatalf("first %+v, retry %+v", first, again)
+	}
+	if n := b.count(t, `SELECT count(*) FROM tips`); n != 1 {
+		t.Errorf("tips = %d, want 1", n)
+	}
+	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'ingest.tip_received'`); n != 1 {
+		t.Errorf("tip_received jobs = %d, want 1", n)
+	}
+}
+
+func TestSubmissionKeyPrune(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	if _, err := b.svc.SubmitReport(b.ctx, ingest.NewReport{Category: "other",
+		Photos: [][]byte{photoAt(t, ingesttest.Lucknow)}, IdempotencyKey: "old"}); err != nil {
+		t.Fatal(err)
+	}
+	store := ingest.NewSubmissionKeyStore(b.db)
+	if n, err := store.Prune(b.ctx, time.Now().Add(-time.Hour)); err != nil || n != 0 {
+		t.Fatalf("prune before the key = %d, %v; want 0", n, err)
+	}
+	if n, err := store.Prune(b.ctx, time.Now().Add(time.Hour)); err != nil || n != 1 {
+		t.Fatalf("prune after the key = %d, %v; want 1", n, err)
+	}
+	if _, err := store.Get(b.ctx, "old"); !errors.Is(err, vikalp.ErrNotFound) {
+		t.Errorf("get pruned key: %v, want ErrNotFound", err)
+	}
+}
+
+// wantKindError fails unless err is a user error of kind with code.
+func wantKindError(t *testing.T, err error, kind error, code string) {
+	t.Helper()
+	ue, ok := vikalp.AsUserError(err)
+	if !errors.Is(err, kind) || !ok || ue.Code != code {
+		t.Fatalf("err = %v, want %v with code %s", err, kind, code)
+	}
+}
