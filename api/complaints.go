@@ -22,7 +22,7 @@ func (h *Handler) registerComplaintRoutes(v1 *gin.RouterGroup) {
 		return
 	}
 	v1.GET("/complaint-categories", handle(h.listComplaintCategories))
-	v1.POST("/complaints", handle(h.fileComplaint))
+	v1.POST("/complaints", h.limitPublic(), handle(h.fileComplaint))
 	v1.POST("/complaints/track", handle(h.trackComplaint))
 	v1.POST("/complaints/rate", handle(h.rateComplaint))
 	v1.POST("/complaints/withdraw", handle(h.withdrawComplaint))

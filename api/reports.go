@@ -43,8 +43,8 @@ func (h *Handler) registerIntakeRoutes(r *gin.Engine) {
 		return
 	}
 	up := r.Group("/api/v1", maxBody(uploadBodyLimit), h.authenticate())
-	up.POST("/reports", handle(h.submitReport))
-	up.POST("/tips", handle(h.submitTip))
+	up.POST("/reports", h.limitPublic(), handle(h.submitReport))
+	up.POST("/tips", h.limitPublic(), handle(h.submitTip))
 	h.registerOpen311Routes(r.Group("/open311/v2", maxBody(uploadBodyLimit), h.authenticate()))
 }
 

@@ -31,6 +31,7 @@ type ingestBundle struct {
 	bucket *blob.Bucket
 	router *gin.Engine
 	auth   *auth.Service
+	ingest *ingest.Service
 }
 
 func setupIngest(t *testing.T) *ingestBundle {
@@ -48,6 +49,7 @@ func setupIngest(t *testing.T) *ingestBundle {
 	if err != nil {
 		t.Fatal(err)
 	}
+	b.ingest = svc
 	b.router = api.New(api.Deps{Pool: db, Auth: b.auth, Ingest: svc, Logger: slog.New(slog.DiscardHandler)})
 	return b
 }
@@ -101,6 +103,14 @@ func (u upload) encode(t *testing.T) (*bytes.Buffer, string) {
 // post sends a multipart upload.
 func (b *ingestBundle) post(t *testing.T, path string, u upload, authz string) *httptest.ResponseRecorder {
 	t.Helper()
+	req, rec := b.multipart(t, path, u, authz)
+	b.router.ServeHTTP(rec, req)
+	return rec
+}
+
+// multipart builds a multipart upload request and a recorder for it.
+func (b *ingestBundle) multipart(t *testing.T, path string, u upload, authz string) (*http.Request, *httptest.ResponseRecorder) {
+	t.Helper()
 	body, ct := u.encode(t)
 	req := httptest.NewRequest(http.MethodPost, path, body)
 	req.Header.Set("Content-Type", ct)
@@ -110,9 +120,7 @@ func (b *ingestBundle) post(t *testing.T, path string, u upload, authz string) *
 	for k, v := range u.headers {
 		req.Header.Set(k, v)
 	}
-	rec := httptest.NewRecorder()
-	b.router.ServeHTTP(rec, req)
-	return rec
+	return req, httptest.NewRecorder()
 }
 
 // do sends a request with an optional JSON body and bearer header.

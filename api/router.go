@@ -38,6 +38,8 @@ type Deps struct {
 	Cases *cases.Service
 	// Ingest takes in hotspot reports and trafficking tips.
 	Ingest *ingest.Service
+	// PublicRate limits anonymous submissions per client address.
+	PublicRate RateLimit
 }
 
 // Handler carries the dependencies of every route.
@@ -46,6 +48,8 @@ type Handler struct {
 	// trackThrottle counts failed code+secret attempts per client address
 	// and per complaint code.
 	trackThrottle *auth.Throttle
+	// publicLimiter rate-limits anonymous submissions; nil when disabled.
+	publicLimiter *clientLimiter
 }
 
 // New builds the router with middleware and every route.
@@ -58,7 +62,8 @@ func New(deps Deps) *gin.Engine {
 		deps.Registry = prometheus.NewRegistry()
 		deps.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
-	h := &Handler{deps: deps, trackThrottle: auth.NewThrottle(10, 15*time.Minute)}
+	h := &Handler{deps: deps, trackThrottle: auth.NewThrottle(10, 15*time.Minute),
+		publicLimiter: newClientLimiter(deps.PublicRate)}
 
 	r := gin.New()
 	r.ContextWithFallback = true

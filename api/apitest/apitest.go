@@ -64,7 +64,10 @@ func Start(t testing.TB, password string, users func(*jurisdiction.Service) []au
 	}
 	quiet := slog.New(slog.DiscardHandler)
 	casesSvc := cases.NewService(pool, cases.Deps{Jobs: inserter, Router: j, Keyring: keyring, Logger: quiet})
-	srv := httptest.NewServer(api.New(api.Deps{Pool: pool, Auth: authSvc, Cases: casesSvc, Logger: quiet}))
+	// Every test of the package shares this server and its one client
+	// address, so the public rate limit (tested on its own) is off.
+	srv := httptest.NewServer(api.New(api.Deps{Pool: pool, Auth: authSvc, Cases: casesSvc, Logger: quiet,
+		PublicRate: api.RateLimit{PerMinute: -1}}))
 	t.Cleanup(srv.Close)
 	return &Server{Server: srv, Pool: pool}
 }

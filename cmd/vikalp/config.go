@@ -24,6 +24,11 @@ type Config struct {
 	// TrustedProxies (VIKALP_TRUSTED_PROXIES, comma-separated IPs/CIDRs) may
 	// set X-Forwarded-For; default none.
 	TrustedProxies []string
+	// PublicRatePerMinute (VIKALP_PUBLIC_RATE, default 30; "off" disables)
+	// and PublicBurst (VIKALP_PUBLIC_BURST, default 20) limit anonymous
+	// submissions per client address.
+	PublicRatePerMinute float64
+	PublicBurst         int
 }
 
 // devDataKey is the fixed development key used only when VIKALP_ENV is not
@@ -63,6 +68,12 @@ func LoadConfig() (Config, error) {
 		for _, p := range strings.Split(v, ",") {
 			c.TrustedProxies = append(c.TrustedProxies, strings.TrimSpace(p))
 		}
+	}
+	if c.PublicRatePerMinute, err = envRate("VIKALP_PUBLIC_RATE", 30); err != nil {
+		return c, err
+	}
+	if c.PublicBurst, err = envInt("VIKALP_PUBLIC_BURST", 20); err != nil {
+		return c, err
 	}
 	conns, err := envInt("VIKALP_DB_MAX_CONNS", 20)
 	if err != nil {
@@ -149,4 +160,21 @@ func envDuration(key string, def time.Duration) (time.Duration, error) {
 		return 0, fmt.Errorf("%s must be a positive duration like 12h, not %q", key, v)
 	}
 	return d, nil
+}
+
+// envRate reads a per-minute rate: a positive number, or "off" (returned
+// as -1) to disable the limit.
+func envRate(key string, def float64) (float64, error) {
+	v := strings.TrimSpace(os.Getenv(key))
+	switch {
+	case v == "":
+		return def, nil
+	case strings.EqualFold(v, "off"):
+		return -1, nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f <= 0 {
+		return 0, fmt.Errorf("%s must be a positive number per minute or \"off\", not %q", key, v)
+	}
+	return f, nil
 }

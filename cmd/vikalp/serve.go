@@ -90,5 +90,6 @@ func (a *app) apiDeps(pool *pgxpool.Pool, svc *services) api.Deps {
 		Auth:           svc.auth,
 		Cases:          svc.cases,
 		Ingest:         svc.ingest,
+		PublicRate:     api.RateLimit{PerMinute: a.cfg.PublicRatePerMinute, Burst: a.cfg.PublicBurst},
 	}
 }
