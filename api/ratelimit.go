@@ -91,4 +91,3 @@ func (h *Handler) limitPublic() gin.HandlerFunc {
 		}
 	}
 }
-
