@@ -288,7 +288,6 @@ func (s *importSource) openCSV(r io.Reader) error {
 			if errors.Is(err, io.EOF) {
 				return importRow{}, false, nil
 			}
-			line, _ := cr.FieldPos(0)
 			if err != nil {
 				var pe *csv.ParseError
 				if errors.As(err, &pe) {
@@ -298,6 +297,8 @@ func (s *importSource) openCSV(r io.Reader) error {
 				}
 				return importRow{}, false, fmt.Errorf("read csv: %w", err)
 			}
+			// FieldPos panics unless the last Read succeeded.
+			line, _ := cr.FieldPos(0)
 			if row, ok := s.accept(line, csvFields(rec, idx)); ok {
 				return row, true, nil
 			}
