@@ -5,7 +5,7 @@ SHELL := /bin/bash
 BIN   := bin/vikalp
 GO    ?= go
 
-.PHONY: run test stop build web lint fmt bench clean
+.PHONY: run test stop build web lint fmt fuzz bench clean
 
 run: build
 	@scripts/run.sh
@@ -29,6 +29,10 @@ lint:
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
+
+# Every fuzz target for FUZZTIME (default 60s) each; make test runs 2 s each.
+fuzz:
+	@scripts/fuzz.sh
 
 clean:
 	rm -rf bin web/dist

@@ -30,3 +30,6 @@ go vet ./...
 
 echo "== go test"
 go test -count=1 -timeout 15m ./...
+
+echo "== short fuzz pass (make fuzz runs longer)"
+FUZZTIME=${VIKALP_TEST_FUZZTIME:-2s} scripts/fuzz.sh
