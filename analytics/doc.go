@@ -1,0 +1,34 @@
+// Package analytics finds hotspots in Vikalp's reports and complaints and
+// links trafficking tips into leads (ARCHITECTURE §7).
+//
+// Hotspot statistics are pure functions with no database: Getis–Ord Gi*
+// (GiStar, HotSpots) over binary weights (Weights: GeoDa .gal files, H3
+// k-rings, distance bands), Benjamini–Hochberg FDR correction, the
+// Mann–Kendall trend test, the ArcGIS emerging hot spot categories
+// (ClassifyEmerging), the quartic-kernel density surface (KDE) and the PAI and
+// RRI backtest indices. They are tested against published values.
+//
+// The hotspot pipeline (Pipeline, HexStatStore) reads severity-weighted
+// report and complaint counts per H3 cell, runs Gi* per window and
+// resolution and rewrites hex_stats in one transaction per run, recording the
+// run in analysis_runs.
+//
+// Invariants:
+//   - Owns tables hex_stats and analysis_runs (migrations/sql/00006_analytics.sql).
+//   - Cells are H3 indexes as int64 at resolutions 5–9; analysis defaults to
+//     r8 with k = 1. Gi* weights include the focal cell.
+//   - hex_stats.geom is the hexagon in EPSG:3857 (for tiles), geom_4326 the
+//     same hexagon in WGS 84 (for the API and exports).
+//   - Rejected reports never count. Hotspot alerts carry cells, bins and ids,
+//     never text or exact points.
+//   - Readers see either the previous run or the new one, never a mix.
+//
+// Trafficking leads (LeadService, docs/LEADS.md) own transit_places,
+// border_lines, entities, tip_entities, leads, lead_members and lead_events
+// (00007_leads.sql). Extraction (EntityExtractor) is pure; tips sharing a
+// phone, vehicle or name–alias pair are linked by union-find (LinkTips),
+// scored by ScoreLead with a stored per-indicator explanation, and routed to
+// the AHTU with most of their places. Investigator merges and splits are
+// pinned memberships that relinking never undoes; lead alerts
+// (LeadAlertArgs) carry ids and scores only.
+package analytics

@@ -1,0 +1,309 @@
+package analytics
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb/encoding/ewkb"
+	"github.com/paulmach/orb/project"
+
+	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/geo"
+	"github.com/vikalp/vikalp/internal/pg"
+)
+
+// Source tells report counts from complaint counts in CellCount.
+type Source uint8
+
+// Input sources of the hotspot pipeline.
+const (
+	SourceReport Source = iota
+	SourceComplaint
+)
+
+// CellCount is one aggregate row the pipeline reads: how many reports (or
+// complaints) of a category fell in an r9 cell and district on one day,
+// counted back from the as-of time (AgeDays 0 is the last 24 hours).
+type CellCount struct {
+	Source     Source
+	Cell       int64 // r9
+	DistrictID int
+	AgeDays    int
+	Category   string
+	N          int
+	NDistinct  int // not linked as a duplicate of an earlier report
+}
+
+// HexStatStore reads the pipeline's inputs and reads and rewrites hex_stats.
+type HexStatStore struct{ db pg.DBTX }
+
+// NewHexStatStore returns a store on db.
+func NewHexStatStore(db pg.DBTX) *HexStatStore { return &HexStatStore{db: db} }
+
+// reportCountsSQL aggregates reports per (r9 cell, district, day, category)
+// in one pass over (since, asOf]. Rejected reports never count; pending and
+// approved ones do (moderation lags, and a pending report is a real signal).
+const reportCountsSQL = `
+SELECT h3_r9, district_id,
+       floor(extract(epoch FROM ($2::timestamptz - event_at)) / 86400)::int,
+       category, count(*)::int, (count(*) FILTER (WHERE duplicate_of IS NULL))::int
+FROM reports
+WHERE status <> 'rejected' AND event_at > $1 AND event_at <= $2
+GROUP BY 1, 2, 3, 4`
+
+// complaintCountsSQL aggregates located complaints the same way, by incident
+// time (else filing time). Withdrawn complaints do not count.
+const complaintCountsSQL = `
+SELECT h3_r9, district_id,
+       floor(extract(epoch FROM ($2::timestamptz - coalesce(incident_at, created_at))) / 86400)::int,
+       category, count(*)::int, count(*)::int
+FROM complaints
+WHERE h3_r9 IS NOT NULL AND status <> 'withdrawn'
+  AND coalesce(incident_at, created_at) > $1 AND coalesce(incident_at, created_at) <= $2
+GROUP BY 1, 2, 3, 4`
+
+// CellCounts returns the report and complaint aggregates of (since, asOf].
+// Rows are scanned by hand: there can be hundreds of thousands, and
+// reflection-based scanning would cost more than the query.
+func (s *HexStatStore) CellCounts(ctx context.Context, since, asOf time.Time) ([]CellCount, error) {
+	var out []CellCount
+	for _, q := range []struct {
+		src Source
+		sql string
+	}{{SourceReport, reportCountsSQL}, {SourceComplaint, complaintCountsSQL}} {
+		rows, err := s.db.Query(ctx, q.sql, since, asOf)
+		if err != nil {
+			return nil, fmt.Errorf("aggregate cell counts: %w", pg.Interpret(err))
+		}
+		c := CellCount{Source: q.src}
+		_, err = pgx.ForEachRow(rows, []any{&c.Cell, &c.DistrictID, &c.AgeDays, &c.Category, &c.N, &c.NDistinct},
+			func() error { out = append(out, c); return nil })
+		if err != nil {
+			return nil, fmt.Errorf("scan cell counts: %w", pg.Interpret(err))
+		}
+	}
+	return out, nil
+}
+
+// hexStatColumns are the hex_stats columns the pipeline writes, in COPY order.
+var hexStatColumns = []string{"window_key", "resolution", "cell", "run_id", "window_start", "window_end",
+	"n_reports", "n_complaints", "n_distinct", "score", "gi_z", "gi_p", "gi_p_fdr", "bin",
+	"emerging", "emerging_cold", "district_id", "geom", "geom_4326"}
+
+// The staging table mirrors hex_stats (columns, defaults, CHECKs) without
+// indexes; indexes are built in bulk after COPY, which is far cheaper than
+// maintaining a GiST index row by row. Names come from the run id only.
+const (
+	dropStageSQL   = `DROP TABLE IF EXISTS %s`
+	createStageSQL = `CREATE TABLE %s (LIKE hex_stats INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`
+	indexStageSQL  = `
+ALTER TABLE %[1]s ADD CONSTRAINT %[1]s_pkey PRIMARY KEY (window_key, resolution, cell);
+CREATE INDEX %[1]s_geom_idx ON %[1]s USING gist (geom);
+CREATE INDEX %[1]s_significant_idx ON %[1]s (window_key, resolution, bin) WHERE bin <> 0;
+CREATE INDEX %[1]s_district_idx ON %[1]s (district_id);
+ANALYZE %[1]s`
+	lockHexStatsSQL = `LOCK TABLE hex_stats IN ACCESS EXCLUSIVE MODE`
+	// swapSQL replaces hex_stats by the staging table and gives its
+	// constraints and indexes the names the migration created. The foreign
+	// keys are added NOT VALID: the pipeline wrote ids it just read, and
+	// validating a million rows would hold the exclusive lock for seconds.
+	swapSQL = `
+DROP TABLE hex_stats;
+ALTER TABLE %[1]s RENAME TO hex_stats;
+ALTER TABLE hex_stats RENAME CONSTRAINT %[1]s_pkey TO hex_stats_pkey;
+ALTER INDEX %[1]s_geom_idx RENAME TO hex_stats_geom_idx;
+ALTER INDEX %[1]s_significant_idx RENAME TO hex_stats_significant_idx;
+ALTER INDEX %[1]s_district_idx RENAME TO hex_stats_district_idx;
+ALTER TABLE hex_stats ADD CONSTRAINT hex_stats_run_id_fkey
+    FOREIGN KEY (run_id) REFERENCES analysis_runs (id) NOT VALID;
+ALTER TABLE hex_stats ADD CONSTRAINT hex_stats_district_id_fkey
+    FOREIGN KEY (district_id) REFERENCES districts (id) NOT VALID`
+)
+
+// Replace rewrites hex_stats with rows as run runID. Rows are copied into a
+// staging table and indexed there; then one transaction locks hex_stats,
+// calls inTx (which may read the previous results and insert jobs) and
+// swaps the staging table in. Readers see the old run until the commit and
+// the new one after it, never a mix.
+func (s *HexStatStore) Replace(ctx context.Context, runID int64, rows []HexStat, inTx func(pgx.Tx) error) error {
+	stage := fmt.Sprintf("hex_stats_stage_%d", runID)
+	if _, err := s.db.Exec(ctx, fmt.Sprintf(dropStageSQL, stage)); err != nil {
+		return fmt.Errorf("drop staging table: %w", err)
+	}
+	if _, err := s.db.Exec(ctx, fmt.Sprintf(createStageSQL, stage)); err != nil {
+		return fmt.Errorf("create staging table: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			_, _ = s.db.Exec(context.WithoutCancel(ctx), fmt.Sprintf(dropStageSQL, stage))
+		}
+	}()
+	if _, err := s.db.CopyFrom(ctx, pgx.Identifier{stage}, hexStatColumns, &hexStatSource{rows: rows, i: -1}); err != nil {
+		return fmt.Errorf("copy hex stats: %w", pg.Interpret(err))
+	}
+	if _, err := s.db.Exec(ctx, fmt.Sprintf(indexStageSQL, stage)); err != nil {
+		return fmt.Errorf("index staging table: %w", pg.Interpret(err))
+	}
+	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, lockHexStatsSQL); err != nil {
+			return fmt.Errorf("lock hex_stats: %w", err)
+		}
+		if inTx != nil {
+			if err := inTx(tx); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, fmt.Sprintf(swapSQL, stage)); err != nil {
+			return fmt.Errorf("swap hex_stats: %w", pg.Interpret(err))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	ok = true
+	return nil
+}
+
+// hexStatSource feeds rows to COPY, building both hexagon geometries as EWKB.
+type hexStatSource struct {
+	rows []HexStat
+	i    int
+	err  error
+}
+
+func (h *hexStatSource) Next() bool { h.i++; return h.i < len(h.rows) }
+
+func (h *hexStatSource) Err() error { return h.err }
+
+func (h *hexStatSource) Values() ([]any, error) {
+	r := h.rows[h.i]
+	poly := geo.HexPolygon(r.Cell)
+	if poly == nil {
+		return nil, fmt.Errorf("cell %d is not a valid H3 cell", r.Cell)
+	}
+	g4326, err := ewkb.Marshal(poly, 4326)
+	if err != nil {
+		return nil, fmt.Errorf("encode hexagon: %w", err)
+	}
+	// Tiles clip in Web Mercator: project once here, not per tile request.
+	g3857, err := ewkb.Marshal(project.Polygon(poly.Clone(), project.WGS84.ToMercator), 3857)
+	if err != nil {
+		return nil, fmt.Errorf("encode hexagon: %w", err)
+	}
+	var emerging, district any
+	if r.Emerging != EmergingNone {
+		emerging = string(r.Emerging)
+	}
+	if r.DistrictID != 0 {
+		district = int32(r.DistrictID)
+	}
+	return []any{r.WindowKey, int16(r.Resolution), r.Cell, r.RunID, r.WindowStart, r.WindowEnd,
+		int32(r.NReports), int32(r.NComplaints), int32(r.NDistinct), r.Score, r.GiZ, r.GiP, r.GiPFDR, int16(r.Bin),
+		emerging, r.EmergingCold, district, g3857, g4326}, nil
+}
+
+const significantCellsSQL = `
+SELECT cell FROM hex_stats WHERE window_key = $1 AND resolution = $2 AND bin >= $3`
+
+// SignificantCells returns the cells of the stored run at bin ≥ minBin for
+// a window and resolution. Call it on the swap transaction to compare a new
+// run with the one it replaces.
+func (s *HexStatStore) SignificantCells(ctx context.Context, windowKey string, res, minBin int) (map[int64]bool, error) {
+	rows, err := s.db.Query(ctx, significantCellsSQL, windowKey, res, minBin)
+	if err != nil {
+		return nil, fmt.Errorf("read significant cells: %w", pg.Interpret(err))
+	}
+	out := map[int64]bool{}
+	var cell int64
+	_, err = pgx.ForEachRow(rows, []any{&cell}, func() error { out[cell] = true; return nil })
+	if err != nil {
+		return nil, fmt.Errorf("read significant cells: %w", pg.Interpret(err))
+	}
+	return out, nil
+}
+
+// hotspotsSQL selects hex_stats rows by HotspotFilter. Class is "" (all),
+// "hot" (bin > 0), "cold" (bin < 0), an emerging class name (hot spots of
+// that class) or "cold_" + a class name (cold spots of that class).
+const hotspotsSQL = `
+SELECT window_key, resolution, cell, run_id, window_start, window_end, n_reports, n_complaints,
+       n_distinct, score, gi_z, gi_p, gi_p_fdr, bin, coalesce(emerging, ''), emerging_cold,
+       coalesce(district_id, 0)
+FROM hex_stats
+WHERE window_key = $1 AND resolution = $2 AND n_distinct >= $3
+  AND ($4::int[] IS NULL OR district_id = ANY ($4))
+  AND CASE
+        WHEN $5 = '' THEN true
+        WHEN $5 = 'hot' THEN bin > 0
+        WHEN $5 = 'cold' THEN bin < 0
+        WHEN $5 LIKE 'cold\_%' THEN emerging_cold AND emerging = substr($5, 6)
+        ELSE NOT emerging_cold AND emerging = $5
+      END
+ORDER BY abs(gi_z) DESC, cell
+LIMIT $6`
+
+// Hotspots returns the rows f selects, strongest |z| first.
+func (s *HexStatStore) Hotspots(ctx context.Context, f HotspotFilter) ([]HexStat, error) {
+	var districts []int32
+	if f.DistrictIDs != nil {
+		districts = make([]int32, len(f.DistrictIDs))
+		for i, d := range f.DistrictIDs {
+			districts[i] = int32(d)
+		}
+	}
+	var limit any
+	if f.Limit > 0 {
+		limit = f.Limit
+	}
+	rows, err := s.db.Query(ctx, hotspotsSQL, f.WindowKey, f.Resolution, f.MinDistinct, districts, f.Class, limit)
+	if err != nil {
+		return nil, fmt.Errorf("query hotspots: %w", pg.Interpret(err))
+	}
+	var out []HexStat
+	var r HexStat
+	var emerging string
+	_, err = pgx.ForEachRow(rows, []any{&r.WindowKey, &r.Resolution, &r.Cell, &r.RunID, &r.WindowStart,
+		&r.WindowEnd, &r.NReports, &r.NComplaints, &r.NDistinct, &r.Score, &r.GiZ, &r.GiP, &r.GiPFDR, &r.Bin,
+		&emerging, &r.EmergingCold, &r.DistrictID}, func() error {
+		r.Emerging = EmergingClass(emerging)
+		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("scan hotspots: %w", pg.Interpret(err))
+	}
+	return out, nil
+}
+
+// scopeDistrictsSQL lists the districts a non-state scope covers: the
+// district itself, a station's or PCR unit's district, or an AHTU's districts.
+const scopeDistrictsSQL = `
+SELECT $2::int WHERE $1 = 'district'
+UNION SELECT district_id FROM police_stations WHERE $1 = 'station' AND id = $2
+UNION SELECT district_id FROM pcr_units WHERE $1 = 'pcr' AND id = $2
+UNION SELECT district_id FROM ahtu_districts WHERE $1 = 'ahtu' AND ahtu_id = $2`
+
+// ScopeDistricts returns the district ids scope covers, or nil for the
+// state scope (everything). A scope that covers nothing gives an empty,
+// non-nil slice.
+func (s *HexStatStore) ScopeDistricts(ctx context.Context, scope auth.Scope) ([]int, error) {
+	if scope.Kind == auth.ScopeState {
+		return nil, nil
+	}
+	rows, err := s.db.Query(ctx, scopeDistrictsSQL, string(scope.Kind), scope.ID)
+	if err != nil {
+		return nil, fmt.Errorf("scope districts: %w", pg.Interpret(err))
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	if err != nil {
+		return nil, fmt.Errorf("scope districts: %w", pg.Interpret(err))
+	}
+	if ids == nil {
+		ids = []int{}
+	}
+	return ids, nil
+}

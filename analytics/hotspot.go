@@ -1,0 +1,150 @@
+package analytics
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/vikalp/vikalp"
+	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/internal/pg"
+)
+
+// HotspotQuery is what a caller asks the hotspots API for.
+type HotspotQuery struct {
+	WindowKey  string // default "30d"
+	Resolution int    // default 8
+	Class      string // "", "hot", "cold", an emerging class or "cold_" + one
+	DistrictID int    // 0: every district the caller may see
+}
+
+// HotspotService answers hotspot queries scoped by the caller (ARCHITECTURE
+// §6, §11): anonymous callers see cells at r8 or coarser with at least
+// PublicMinDistinct distinct reports; staff see every cell of their scope's
+// districts.
+type HotspotService struct {
+	db pg.DBTX
+	// PublicMinDistinct is the k of the public k-anonymity rule (default 3).
+	PublicMinDistinct int
+}
+
+// NewHotspotService returns a service on db; minDistinct ≤ 0 means 3.
+func NewHotspotService(db pg.DBTX, minDistinct int) *HotspotService {
+	if minDistinct <= 0 {
+		minDistinct = 3
+	}
+	return &HotspotService{db: db, PublicMinDistinct: minDistinct}
+}
+
+// maxPublicResolution is the finest resolution anonymous callers may see.
+const maxPublicResolution = 8
+
+// Hotspots returns the cells q selects that p may see (p is nil for an
+// anonymous caller), strongest |z| first, at most limit rows (0: no limit).
+func (s *HotspotService) Hotspots(ctx context.Context, p *auth.Principal, q HotspotQuery, limit int) ([]HexStat, error) {
+	f, err := s.filter(ctx, p, q)
+	if err != nil {
+		return nil, err
+	}
+	f.Limit = limit
+	return NewHexStatStore(s.db).Hotspots(ctx, f)
+}
+
+// Export returns every cell q selects for staff member p and writes an
+// audit entry naming the format and the filters, in one transaction.
+func (s *HotspotService) Export(ctx context.Context, p auth.Principal, q HotspotQuery, format string) ([]HexStat, error) {
+	var out []HexStat
+	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+		f, err := s.filter(ctx, &p, q)
+		if err != nil {
+			return err
+		}
+		out, err = NewHexStatStore(tx).Hotspots(ctx, f)
+		if err != nil {
+			return err
+		}
+		_, err = auth.Append(ctx, tx, auth.EntryBy(p, "hotspots.exported", "", 0, map[string]any{
+			"format": format, "window": f.WindowKey, "resolution": f.Resolution, "class": f.Class,
+			"district_id": q.DistrictID, "rows": len(out)}))
+		if err != nil {
+			return fmt.Errorf("audit hotspot export: %w", err)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// filter validates q and applies p's permissions.
+func (s *HotspotService) filter(ctx context.Context, p *auth.Principal, q HotspotQuery) (HotspotFilter, error) {
+	f := HotspotFilter{WindowKey: q.WindowKey, Resolution: q.Resolution, Class: q.Class}
+	if f.WindowKey == "" {
+		f.WindowKey = "30d"
+	}
+	if f.Resolution == 0 {
+		f.Resolution = 8
+	}
+	if !validWindow(f.WindowKey) {
+		return f, vikalp.InvalidField("window", "unknown_window", "window must be one of 7d, 30d, 90d, 365d")
+	}
+	if f.Resolution < 5 || f.Resolution > 9 {
+		return f, vikalp.InvalidField("resolution", "out_of_range", "resolution must be between 5 and 9")
+	}
+	if !validClass(f.Class) {
+		return f, vikalp.InvalidField("class", "unknown_class",
+			"class must be hot, cold, an emerging class (new, consecutive, …) or cold_ + one")
+	}
+	if q.DistrictID != 0 {
+		f.DistrictIDs = []int{q.DistrictID}
+	}
+	if p == nil {
+		// Privacy rule: nothing finer than r8, no cell with fewer than k reports.
+		if f.Resolution > maxPublicResolution {
+			return f, vikalp.InvalidField("resolution", "not_public", "public maps show resolution 8 or coarser")
+		}
+		f.MinDistinct = s.PublicMinDistinct
+		return f, nil
+	}
+	allowed, err := NewHexStatStore(s.db).ScopeDistricts(ctx, p.Scope)
+	if err != nil {
+		return f, err
+	}
+	if allowed == nil { // state scope
+		return f, nil
+	}
+	if q.DistrictID == 0 {
+		f.DistrictIDs = allowed
+		return f, nil
+	}
+	for _, d := range allowed {
+		if d == q.DistrictID {
+			return f, nil
+		}
+	}
+	// Outside the caller's scope: behave as if the district had no cells.
+	f.DistrictIDs = []int{}
+	return f, nil
+}
+
+func validWindow(k string) bool {
+	for _, w := range DefaultWindows {
+		if w.Key == k {
+			return true
+		}
+	}
+	return false
+}
+
+func validClass(c string) bool {
+	switch c {
+	case "", "hot", "cold":
+		return true
+	}
+	switch EmergingClass(strings.TrimPrefix(c, "cold_")) {
+	case EmergingNew, EmergingConsecutive, EmergingIntensifying, EmergingPersistent,
+		EmergingDiminishing, EmergingSporadic, EmergingOscillating, EmergingHistorical:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,74 @@
+package analytics
+
+import (
+	"context"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+)
+
+// AnalyzeArgs asks for one run of the hotspot pipeline as of the time the
+// job runs. It is a River periodic job (see AnalyzePeriodicJob).
+type AnalyzeArgs struct{}
+
+// Kind implements river.JobArgs.
+func (AnalyzeArgs) Kind() string { return "analytics.analyze" }
+
+// InsertOpts keeps at most one analysis waiting or running at a time.
+func (AnalyzeArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+		rivertype.JobStateRetryable, rivertype.JobStateScheduled}}, MaxAttempts: 3}
+}
+
+// AnalyzeWorker runs the hotspot pipeline.
+type AnalyzeWorker struct {
+	river.WorkerDefaults[AnalyzeArgs]
+	Pipeline *Pipeline
+}
+
+// Work implements river.Worker.
+func (w *AnalyzeWorker) Work(ctx context.Context, _ *river.Job[AnalyzeArgs]) error {
+	_, err := w.Pipeline.Run(ctx, time.Now())
+	return err
+}
+
+// Timeout gives a run more than River's default job timeout.
+func (w *AnalyzeWorker) Timeout(*river.Job[AnalyzeArgs]) time.Duration { return 10 * time.Minute }
+
+// AnalyzePeriodicJob runs AnalyzeArgs every interval (and once at start).
+func AnalyzePeriodicJob(interval time.Duration) *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(interval),
+		func() (river.JobArgs, *river.InsertOpts) { return AnalyzeArgs{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true})
+}
+
+// HotspotDetectedArgs announces a new significant hot spot: an r8 cell of the
+// alert window at bin ≥ 2 (95 % confidence) that was not significant in the
+// previous run. It is inserted in the transaction that writes hex_stats and
+// carries only the cell, its statistics and ids, never text or points.
+type HotspotDetectedArgs struct {
+	Cell       int64   `json:"cell"` // r8
+	WindowKey  string  `json:"window_key"`
+	Bin        int     `json:"bin"`
+	GiZ        float64 `json:"gi_z"`
+	DistrictID int     `json:"district_id"` // 0 when unknown
+	RunID      int64   `json:"run_id"`
+}
+
+// Kind implements river.JobArgs.
+func (HotspotDetectedArgs) Kind() string { return "analytics.hotspot_detected" }
+
+// HotspotDetectedWorker is a placeholder that completes HotspotDetectedArgs
+// jobs until package alerts registers the worker that raises the alert.
+// River refuses to insert a kind without a registered worker in a process
+// that runs workers, so such a process must register one of the two.
+type HotspotDetectedWorker struct {
+	river.WorkerDefaults[HotspotDetectedArgs]
+}
+
+// Work implements river.Worker.
+func (*HotspotDetectedWorker) Work(context.Context, *river.Job[HotspotDetectedArgs]) error {
+	return nil
+}

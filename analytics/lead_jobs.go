@@ -1,0 +1,45 @@
+package analytics
+
+import (
+	"context"
+
+	"github.com/riverqueue/river"
+
+	"github.com/vikalp/vikalp/ingest"
+)
+
+// LeadAlertArgs asks for an alert to the AHTU of a new or rising lead. It
+// is inserted in the transaction that stores the lead's new score, so a
+// committed lead change always gets its alert. It carries ids and numbers
+// only: never tip text, names, phone numbers or places.
+type LeadAlertArgs struct {
+	LeadID        int64   `json:"lead_id"`
+	AHTUID        int     `json:"ahtu_id"` // 0 when no AHTU covers the lead's places
+	Score         float64 `json:"score"`
+	PreviousScore float64 `json:"previous_score"` // score of the last alert; 0 for "new"
+	Reason        string  `json:"reason"`         // "new" or "rising"
+}
+
+// Kind implements river.JobArgs.
+func (LeadAlertArgs) Kind() string { return "analytics.lead_alert" }
+
+// LeadAlertWorker is a placeholder that completes LeadAlertArgs jobs until
+// package alerts registers the worker that raises the alert.
+type LeadAlertWorker struct {
+	river.WorkerDefaults[LeadAlertArgs]
+}
+
+// Work implements river.Worker.
+func (*LeadAlertWorker) Work(context.Context, *river.Job[LeadAlertArgs]) error { return nil }
+
+// LeadTipWorker links a newly received tip into the leads: it extracts the
+// tip's entities and relinks the tips connected to it (LeadService.RunTip).
+type LeadTipWorker struct {
+	river.WorkerDefaults[ingest.TipReceivedArgs]
+	Leads *LeadService
+}
+
+// Work implements river.Worker.
+func (w *LeadTipWorker) Work(ctx context.Context, job *river.Job[ingest.TipReceivedArgs]) error {
+	return w.Leads.RunTip(ctx, job.Args.TipID)
+}

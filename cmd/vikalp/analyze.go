@@ -1,0 +1,148 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/vikalp/vikalp/analytics"
+)
+
+// analyzeFlags are the options of `vikalp analyze`.
+type analyzeFlags struct {
+	asOf, backtest string
+	halfLife       time.Duration
+	rawBins        bool
+	bt             analytics.BacktestConfig
+}
+
+func newAnalyzeCmd(a *app) *cobra.Command {
+	var f analyzeFlags
+	cmd := &cobra.Command{
+		Use:   "analyze [--as-of TIME] [--backtest DATE]",
+		Short: "Run the hotspot analysis once (or a backtest) and print a summary",
+		Long: `analyze runs the hotspot pipeline once, as the periodic analytics job does
+(every VIKALP_ANALYTICS_INTERVAL, default 15m, in 'serve' and 'work'): Getis–Ord
+Gi* with Benjamini–Hochberg FDR bins for the windows 7d, 30d, 90d and 365d at
+H3 resolutions 5–9, emerging hot spots over 12 weekly periods at r8, then
+hex_stats is replaced in one transaction and new significant r8 hot spots of
+the 7d window raise alerts. See docs/ANALYTICS.md.
+
+With --backtest DATE it instead computes hotspots from the --train-days before
+DATE and reports how well they predict the --test-days after it: the
+Predictive Accuracy Index (PAI) and the Recapture Rate Index (RRI). The result
+is stored as a 'backtest' analysis run; hex_stats is not touched.
+
+Examples:
+  vikalp analyze
+  vikalp analyze --as-of 2025-03-01T00:00:00+05:30 --half-life 336h
+  vikalp analyze --backtest 2025-02-01 --train-days 90 --test-days 28 --top-share 0.05`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.analyze(cmd, f)
+		},
+	}
+	cmd.Flags().StringVar(&f.asOf, "as-of", "", "end of the windows (RFC 3339 or YYYY-MM-DD; default now)")
+	cmd.Flags().DurationVar(&f.halfLife, "half-life", 0, "time-decay half-life of counts (e.g. 336h; default none)")
+	cmd.Flags().BoolVar(&f.rawBins, "raw-bins", false, "confidence bins from raw p instead of FDR-adjusted p")
+	cmd.Flags().StringVar(&f.backtest, "backtest", "", "backtest date (YYYY-MM-DD or RFC 3339)")
+	cmd.Flags().IntVar(&f.bt.TrainDays, "train-days", 90, "backtest: days of data before the date")
+	cmd.Flags().IntVar(&f.bt.TestDays, "test-days", 30, "backtest: days after the date to score")
+	cmd.Flags().IntVar(&f.bt.Resolution, "resolution", 8, "backtest: H3 resolution")
+	cmd.Flags().Float64Var(&f.bt.TopShare, "top-share", 0, "backtest: hotspots are this share of cells by z (default: cells at bin ≥ 2)")
+	return cmd
+}
+
+// analyze runs the pipeline or a backtest and prints the summary.
+func (a *app) analyze(cmd *cobra.Command, f analyzeFlags) error {
+	ctx := cmd.Context()
+	pool, err := a.pool(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	svc, err := a.newServices(pool)
+	if err != nil {
+		return err
+	}
+	out := cmd.OutOrStdout()
+	deps := analytics.Deps{Jobs: svc.inserter, Logger: a.logger}
+	if file, ok := out.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
+		started := time.Now()
+		deps.Progress = func(stage string) {
+			fmt.Fprintf(os.Stderr, "[%5.1fs] %s…\n", time.Since(started).Seconds(), stage)
+		}
+	}
+	p := analytics.NewPipeline(pool, analytics.Config{HalfLife: f.halfLife, RawBins: f.rawBins}, deps)
+	if f.backtest != "" {
+		date, err := parseTime(f.backtest)
+		if err != nil {
+			return err
+		}
+		res, err := p.Backtest(ctx, date, f.bt)
+		if err != nil {
+			return err
+		}
+		printBacktest(out, res)
+		return nil
+	}
+	asOf := time.Now()
+	if f.asOf != "" {
+		if asOf, err = parseTime(f.asOf); err != nil {
+			return err
+		}
+	}
+	sum, err := p.Run(ctx, asOf)
+	if err != nil {
+		return err
+	}
+	printRunSummary(out, sum)
+	return nil
+}
+
+// parseTime accepts RFC 3339 or a date (midnight IST).
+func parseTime(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	t, err := time.ParseInLocation("2006-01-02", s, time.FixedZone("IST", 5*3600+1800))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a date (YYYY-MM-DD) or RFC 3339 time", s)
+	}
+	return t, nil
+}
+
+func printRunSummary(w io.Writer, s analytics.RunSummary) {
+	fmt.Fprintf(w, "Hotspot run %d as of %s: %d input groups, %d cells written in %s\n",
+		s.RunID, s.AsOf.Format(time.RFC3339), s.Inputs, s.Cells, s.Elapsed.Round(time.Millisecond))
+	keys := make([]string, 0, len(s.Significant))
+	for k := range s.Significant {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		fmt.Fprintf(w, "  significant cells %-9s %d\n", k, s.Significant[k])
+	}
+	for class, n := range s.Emerging {
+		if class != analytics.EmergingNone {
+			fmt.Fprintf(w, "  emerging %-13s %d\n", class, n)
+		}
+	}
+	fmt.Fprintf(w, "  new hot spots alerted: %d\n", s.NewHotspots)
+	for _, stage := range []string{"read", "compute", "write"} {
+		fmt.Fprintf(w, "  %-8s %s\n", stage, s.Timings[stage].Round(time.Millisecond))
+	}
+}
+
+func printBacktest(w io.Writer, r analytics.BacktestResult) {
+	fmt.Fprintf(w, "Backtest run %d at %s (r%d)\n", r.RunID, r.Date.Format(time.RFC3339), r.Resolution)
+	fmt.Fprintf(w, "  hotspots: %d of %d cells, %.2f of %.2f km²\n", r.HotspotCells, r.StudyCells, r.HotspotKm2, r.StudyKm2)
+	fmt.Fprintf(w, "  before: %d of %d records in hotspots\n", r.TrainHits, r.TrainTotal)
+	fmt.Fprintf(w, "  after:  %d of %d records in hotspots\n", r.TestHits, r.TestTotal)
+	fmt.Fprintf(w, "  PAI %.3f  RRI %.3f\n", r.PAI, r.RRI)
+}
