@@ -62,6 +62,7 @@ type Deps struct {
 	Router   Router        // required: jurisdiction routing
 	Keyring  *auth.Keyring // required: seals contact details
 	Provider SMSProvider   // SMS delivery; RecordingProvider when nil
+	Alerts   AlertRaiser   // console alerts for officers and MSP; none when nil
 	Clock    Clock         // SystemClock when nil
 	Logger   *slog.Logger  // slog.Default() when nil
 	Config   Config        // timings; defaults when zero
@@ -75,6 +76,7 @@ type Service struct {
 	router   Router
 	keyring  *auth.Keyring
 	provider SMSProvider
+	alerts   AlertRaiser
 	clock    Clock
 	logger   *slog.Logger
 	cfg      Config
@@ -83,7 +85,7 @@ type Service struct {
 // NewService returns a Service on db (normally the pool).
 func NewService(db pg.DBTX, d Deps) *Service {
 	s := &Service{db: db, jobs: d.Jobs, router: d.Router, keyring: d.Keyring, provider: d.Provider,
-		clock: d.Clock, logger: d.Logger, cfg: d.Config.withDefaults()}
+		alerts: d.Alerts, clock: d.Clock, logger: d.Logger, cfg: d.Config.withDefaults()}
 	if s.provider == nil {
 		s.provider = &RecordingProvider{}
 	}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"github.com/vikalp/vikalp/auth"
@@ -246,9 +247,47 @@ func (s *Service) queueOfficerSMS(ctx context.Context, t *txn, c *Complaint, toK
 		return err
 	}
 	district := c.DistrictID
-	return s.queueSMS(ctx, t, OutboxSMS{ToKind: toKind, ToRole: toRole, DistrictID: &district,
+	err = s.queueSMS(ctx, t, OutboxSMS{ToKind: toKind, ToRole: toRole, DistrictID: &district,
 		ComplaintID: &c.ID, Template: template, Body: smsBody(template, English, c.Code, at, place.DistrictNameEN),
 		CreatedAt: t.now})
+	if err != nil || s.alerts == nil {
+		return err
+	}
+	n := AlertNotice{Event: alertEvents[template], ComplaintID: c.ID, Code: string(c.Code), DistrictID: c.DistrictID,
+		ToMSP: toKind == SMSToMSP, ToRole: toRole, DueAt: at}
+	if err := s.alerts.RaiseComplaintTx(ctx, t.tx, n); err != nil {
+		return fmt.Errorf("raise complaint alert: %w", err)
+	}
+	return nil
+}
+
+// AlertRaiser raises console alerts in a complaint's transaction, so an
+// officer's console shows what the SMS said. Package alerts implements it
+// (adapted in cmd/vikalp); cases does not import alerts.
+type AlertRaiser interface {
+	RaiseComplaintTx(ctx context.Context, tx pgx.Tx, n AlertNotice) error
+}
+
+// AlertNotice is a complaint event for officers or the MSP: ids, the code
+// and the deadline only, never her name or the crime.
+type AlertNotice struct {
+	Event       string // "assigned", "atr_overdue" or "escalated"
+	ComplaintID int64
+	Code        string
+	DistrictID  int
+	ToMSP       bool      // the MSP; otherwise the district's officers
+	ToRole      string    // "" (every officer), "nodal" or "sp"
+	DueAt       time.Time // the ATR deadline
+}
+
+// alertEvents names the alert event of each officer SMS template.
+var alertEvents = map[string]string{
+	TemplateAssignedOfficers:  "assigned",
+	TemplateAssignedMSP:       "assigned",
+	TemplateEscalatedOfficers: "escalated",
+	TemplateSLANodal:          "atr_overdue",
+	TemplateSLASP:             "atr_overdue",
+	TemplateSLAMSP:            "atr_overdue",
 }
 
 // queueComplainantSMS queues an SMS to her, in her language. phone is the

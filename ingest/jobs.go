@@ -1,11 +1,5 @@
 package ingest
 
-import (
-	"context"
-
-	"github.com/riverqueue/river"
-)
-
 // HappeningNowArgs asks for an alert to the PCR unit covering a report
 // marked "happening now". It is inserted in the transaction that stores the
 // report, so a committed report always gets its alert. It carries ids and
@@ -29,23 +23,3 @@ type TipReceivedArgs struct {
 
 // Kind implements river.JobArgs.
 func (TipReceivedArgs) Kind() string { return "ingest.tip_received" }
-
-// HappeningNowWorker is a placeholder that completes HappeningNowArgs jobs
-// until package alerts registers the worker that raises the alert. River
-// refuses to insert a job kind no worker is registered for, so a process
-// that runs workers must register one of the two.
-type HappeningNowWorker struct {
-	river.WorkerDefaults[HappeningNowArgs]
-}
-
-// Work implements river.Worker.
-func (*HappeningNowWorker) Work(context.Context, *river.Job[HappeningNowArgs]) error { return nil }
-
-// TipReceivedWorker is a placeholder that completes TipReceivedArgs jobs
-// until package analytics registers the lead-linking worker.
-type TipReceivedWorker struct {
-	river.WorkerDefaults[TipReceivedArgs]
-}
-
-// Work implements river.Worker.
-func (*TipReceivedWorker) Work(context.Context, *river.Job[TipReceivedArgs]) error { return nil }

@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
+	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/internal/pg"
 	"github.com/vikalp/vikalp/jurisdiction"
@@ -133,13 +134,17 @@ type PublicReport struct {
 	AlsoReported int        `db:"also_reported"`
 	Photos       int        `db:"photos"` // photos viewable now (0 unless approved)
 	H3R8         int64      `db:"h3_r8"`  // public only once approved (finest public cell)
+	// PoliceOutcome is what the police did about a "happening now" report
+	// ("visited", "action_taken", "nothing_found"), "" until they said.
+	PoliceOutcome   string     `db:"police_outcome"`
+	PoliceOutcomeAt *time.Time `db:"police_outcome_at"`
 }
 
 const publicColumns = `
 	r.code, r.status, r.category, d.name_en AS district_en, d.name_hi AS district_hi,
 	r.received_at, r.moderated_at, r.duplicate_of IS NOT NULL AS linked, r.also_reported,
 	CASE WHEN r.status = 'approved' THEN (SELECT count(*) FROM report_media m WHERE m.report_id = r.id) ELSE 0 END::int AS photos,
-	r.h3_r8`
+	r.h3_r8, COALESCE(r.police_outcome, '') AS police_outcome, r.police_outcome_at`
 
 const publicReportSQL = `SELECT ` + publicColumns + `
 FROM reports r JOIN districts d ON d.id = r.district_id
@@ -217,4 +222,27 @@ func (s *ReportStore) PhotoMedia(ctx context.Context, reportID int64, n int) (in
 		return 0, fmt.Errorf("get photo %d of report %d: %w", n, reportID, pg.Interpret(err))
 	}
 	return id, nil
+}
+
+// Police outcomes of a "happening now" report, as the reporter sees them.
+const (
+	PoliceVisited      = "visited"
+	PoliceActionTaken  = "action_taken"
+	PoliceNothingFound = "nothing_found"
+)
+
+const setPoliceOutcomeSQL = `UPDATE reports SET police_outcome = $2, police_outcome_at = $3 WHERE id = $1`
+
+// SetPoliceOutcome records what the police did about report id (one of the
+// Police* outcomes) at time at; package alerts calls it when a PCR unit
+// closes the report's alert. An unknown report is vikalp.ErrNotFound.
+func (s *ReportStore) SetPoliceOutcome(ctx context.Context, id int64, outcome string, at time.Time) error {
+	tag, err := s.db.Exec(ctx, setPoliceOutcomeSQL, id, outcome, at)
+	if err != nil {
+		return fmt.Errorf("set police outcome of report %d: %w", id, pg.Interpret(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("set police outcome of report %d: %w", id, vikalp.ErrNotFound)
+	}
+	return nil
 }

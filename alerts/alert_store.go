@@ -1,0 +1,278 @@
+package alerts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/vikalp/vikalp"
+	"github.com/vikalp/vikalp/internal/pg"
+)
+
+// AlertStore reads and writes alerts and alert_events.
+type AlertStore struct{ db pg.DBTX }
+
+// NewAlertStore returns an AlertStore on db (a pool or a transaction).
+func NewAlertStore(db pg.DBTX) *AlertStore { return &AlertStore{db: db} }
+
+// NotifyChannel is the Postgres channel every alert event is announced on;
+// the payload is the event id.
+const NotifyChannel = "vikalp_alert_events"
+
+// eventLockKey is the advisory lock every event insert takes first, so event
+// ids commit in increasing order (see doc.go). 0x76696b616c70 is "vikalp".
+const eventLockKey = 0x76696b616c70
+
+const alertColumns = `a.id, a.kind, a.unit_kind, a.unit_id, a.unit_role, a.district_id, a.escalated_kind,
+	a.escalated_id, a.escalation_level, a.severity, a.dedup_key, a.summary, a.link, a.subject_kind,
+	a.subject_id, a.h3_r8, a.state, a.ack_due_at, a.outcome, a.outcome_note, a.raised_at,
+	a.acknowledged_at, a.acknowledged_by, a.resolved_at, a.resolved_by, a.updated_at`
+
+// alertDest lists where each of alertColumns scans to.
+func alertDest(a *Alert) []any {
+	return []any{&a.ID, &a.Kind, &a.UnitKind, &a.UnitID, &a.UnitRole, &a.DistrictID, &a.EscalatedKind,
+		&a.EscalatedID, &a.EscalationLevel, &a.Severity, &a.DedupKey, &a.Summary, &a.Link, &a.SubjectKind,
+		&a.SubjectID, &a.H3R8, &a.State, &a.AckDueAt, &a.Outcome, &a.OutcomeNote, &a.RaisedAt,
+		&a.AcknowledgedAt, &a.AcknowledgedBy, &a.ResolvedAt, &a.ResolvedBy, &a.UpdatedAt}
+}
+
+func scanAlert(row pgx.CollectableRow) (Alert, error) {
+	var a Alert
+	err := row.Scan(alertDest(&a)...)
+	return a, err
+}
+
+const eventColumns = `e.id, e.alert_id, e.kind, e.actor_user_id, e.actor_role, e.at, e.detail`
+
+func scanEventView(row pgx.CollectableRow) (EventView, error) {
+	var v EventView
+	e := &v.Event
+	dest := append([]any{&e.ID, &e.AlertID, &e.Kind, &e.ActorUserID, &e.ActorRole, &e.At, &e.Detail},
+		alertDest(&v.Alert)...)
+	err := row.Scan(dest...)
+	return v, err
+}
+
+// visibleSQL filters alerts a by a Visibility given as $1…$4 (see
+// Visibility.args and Visibility.Allows).
+const visibleSQL = `($1::bool
+	OR (a.unit_kind = $2::text AND a.unit_id = $3::bigint AND (a.unit_role = '' OR a.unit_role = $4::text))
+	OR (a.escalated_kind = $2::text AND a.escalated_id = $3::bigint))`
+
+const insertAlertSQL = `
+INSERT INTO alerts AS a (kind, unit_kind, unit_id, unit_role, district_id, severity, dedup_key, summary, link,
+	subject_kind, subject_id, h3_r8, ack_due_at, raised_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+ON CONFLICT (dedup_key) WHERE state IN ('open', 'acknowledged') DO NOTHING
+RETURNING ` + alertColumns
+
+const liveByDedupSQL = `SELECT ` + alertColumns + ` FROM alerts a
+WHERE a.dedup_key = $1 AND a.state IN ('open', 'acknowledged')`
+
+// Insert stores a new open alert. When an alert with the same dedup key is
+// still open or acknowledged it stores nothing and returns that one, with
+// created false.
+func (s *AlertStore) Insert(ctx context.Context, a Alert) (_ Alert, created bool, _ error) {
+	got, err := pg.QueryOne(ctx, s.db, scanAlert, insertAlertSQL, a.Kind, a.UnitKind, a.UnitID, a.UnitRole,
+		a.DistrictID, a.Severity, a.DedupKey, a.Summary, a.Link, a.SubjectKind, a.SubjectID, a.H3R8, a.AckDueAt,
+		a.RaisedAt)
+	if err == nil {
+		return got, true, nil
+	}
+	if !errors.Is(err, vikalp.ErrNotFound) {
+		return Alert{}, false, fmt.Errorf("insert alert: %w", err)
+	}
+	got, err = pg.QueryOne(ctx, s.db, scanAlert, liveByDedupSQL, a.DedupKey)
+	if err != nil {
+		return Alert{}, false, fmt.Errorf("get live alert by dedup key: %w", err)
+	}
+	return got, false, nil
+}
+
+const alertByIDSQL = `SELECT ` + alertColumns + ` FROM alerts a WHERE ` + visibleSQL + ` AND a.id = $5`
+
+const alertByIDForUpdateSQL = alertByIDSQL + ` FOR UPDATE`
+
+// ByID returns alert id as v sees it; an alert v may not see is
+// vikalp.ErrNotFound.
+func (s *AlertStore) ByID(ctx context.Context, id int64, v Visibility) (Alert, error) {
+	return s.byID(ctx, alertByIDSQL, id, v)
+}
+
+// ByIDForUpdate is ByID that also locks the row until the transaction ends.
+func (s *AlertStore) ByIDForUpdate(ctx context.Context, id int64, v Visibility) (Alert, error) {
+	return s.byID(ctx, alertByIDForUpdateSQL, id, v)
+}
+
+func (s *AlertStore) byID(ctx context.Context, sql string, id int64, v Visibility) (Alert, error) {
+	a, err := pg.QueryOne(ctx, s.db, scanAlert, sql, append(v.args(), id)...)
+	if err != nil {
+		return Alert{}, fmt.Errorf("get alert %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// Filter selects alerts for List. Zero fields do not filter.
+type Filter struct {
+	State    State
+	Kind     Kind
+	UnitKind UnitKind
+	UnitID   int64
+	Since    *time.Time // raised at or after
+	Until    *time.Time // raised before
+	BeforeID int64      // page: alerts with a smaller id
+	Limit    int        // default and maximum 200
+}
+
+const listAlertsSQL = `SELECT ` + alertColumns + ` FROM alerts a WHERE ` + visibleSQL + `
+	AND ($5::text = '' OR a.state = $5)
+	AND ($6::text = '' OR a.kind = $6)
+	AND ($7::text = '' OR ((a.unit_kind = $7 AND ($8::bigint = 0 OR a.unit_id = $8))
+		OR (a.escalated_kind = $7 AND ($8::bigint = 0 OR a.escalated_id = $8))))
+	AND ($9::timestamptz IS NULL OR a.raised_at >= $9)
+	AND ($10::timestamptz IS NULL OR a.raised_at < $10)
+	AND ($11::bigint = 0 OR a.id < $11)
+ORDER BY a.id DESC LIMIT $12`
+
+// List returns the alerts v may see that match f, newest first.
+func (s *AlertStore) List(ctx context.Context, v Visibility, f Filter) ([]Alert, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 200
+	}
+	rows, err := s.db.Query(ctx, listAlertsSQL, append(v.args(), string(f.State), string(f.Kind),
+		string(f.UnitKind), f.UnitID, f.Since, f.Until, f.BeforeID, f.Limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("list alerts: %w", pg.Interpret(err))
+	}
+	list, err := pgx.CollectRows(rows, scanAlert)
+	if err != nil {
+		return nil, fmt.Errorf("list alerts: %w", pg.Interpret(err))
+	}
+	return list, nil
+}
+
+const acknowledgeSQL = `UPDATE alerts SET state = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3,
+	updated_at = $2 WHERE id = $1 AND state = 'open'`
+
+// Acknowledge moves open alert id to acknowledged.
+func (s *AlertStore) Acknowledge(ctx context.Context, id int64, by *int64, at time.Time) error {
+	return s.update(ctx, "acknowledge alert", acknowledgeSQL, id, at, by)
+}
+
+const resolveSQL = `UPDATE alerts SET state = 'resolved', resolved_at = $2, resolved_by = $3, updated_at = $2
+	WHERE id = $1 AND state IN ('open', 'acknowledged')`
+
+// Resolve moves open or acknowledged alert id to resolved.
+func (s *AlertStore) Resolve(ctx context.Context, id int64, by *int64, at time.Time) error {
+	return s.update(ctx, "resolve alert", resolveSQL, id, at, by)
+}
+
+const setOutcomeSQL = `UPDATE alerts SET outcome = $3, outcome_note = $4, updated_at = $2
+	WHERE id = $1 AND state IN ('open', 'acknowledged')`
+
+// SetOutcome records a PCR outcome and note on live alert id.
+func (s *AlertStore) SetOutcome(ctx context.Context, id int64, at time.Time, outcome, note string) error {
+	return s.update(ctx, "set alert outcome", setOutcomeSQL, id, at, outcome, note)
+}
+
+const escalateSQL = `UPDATE alerts SET escalated_kind = $3, escalated_id = $4,
+	escalation_level = escalation_level + 1, updated_at = $2 WHERE id = $1 AND state = 'open'`
+
+// Escalate hands open alert id on to unit (kind, id) as well.
+func (s *AlertStore) Escalate(ctx context.Context, id int64, at time.Time, to Unit) error {
+	return s.update(ctx, "escalate alert", escalateSQL, id, at, string(to.Kind), to.ID)
+}
+
+// update runs one guarded UPDATE; no row changed is vikalp.ErrConflict (the
+// alert moved on meanwhile; callers lock the row first, so this is a bug
+// guard, not a race).
+func (s *AlertStore) update(ctx context.Context, what, sql string, args ...any) error {
+	tag, err := s.db.Exec(ctx, sql, args...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, pg.Interpret(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("%s: %w", what, vikalp.ErrConflict)
+	}
+	return nil
+}
+
+const lockEventsSQL = `SELECT pg_advisory_xact_lock($1)`
+
+// insertEventSQL appends an event and announces its id; pg_notify inside the
+// transaction is delivered on commit only.
+const insertEventSQL = `
+WITH e AS (
+	INSERT INTO alert_events (alert_id, kind, actor_user_id, actor_role, at, detail)
+	VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+)
+SELECT e.id, pg_notify('` + NotifyChannel + `', e.id::text) IS NULL FROM e`
+
+// AppendEvent appends e (its ID is ignored) and returns its id. It must run
+// in a transaction: it takes the event-order lock until commit.
+func (s *AlertStore) AppendEvent(ctx context.Context, e Event) (int64, error) {
+	if _, err := s.db.Exec(ctx, lockEventsSQL, int64(eventLockKey)); err != nil {
+		return 0, fmt.Errorf("lock alert events: %w", pg.Interpret(err))
+	}
+	if e.Detail == nil {
+		e.Detail = map[string]any{}
+	}
+	var id int64
+	var ignored bool
+	err := s.db.QueryRow(ctx, insertEventSQL, e.AlertID, e.Kind, e.ActorUserID, e.ActorRole, e.At, e.Detail).
+		Scan(&id, &ignored)
+	if err != nil {
+		return 0, fmt.Errorf("append alert event: %w", pg.Interpret(err))
+	}
+	return id, nil
+}
+
+const eventsAfterSQL = `SELECT ` + eventColumns + `, ` + alertColumns + `
+FROM alert_events e JOIN alerts a ON a.id = e.alert_id
+WHERE ` + visibleSQL + ` AND e.id > $5
+ORDER BY e.id LIMIT $6`
+
+// EventsAfter returns up to limit events with an id above after, of alerts v
+// may see, oldest first.
+func (s *AlertStore) EventsAfter(ctx context.Context, v Visibility, after int64, limit int) ([]EventView, error) {
+	rows, err := s.db.Query(ctx, eventsAfterSQL, append(v.args(), after, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("list alert events: %w", pg.Interpret(err))
+	}
+	list, err := pgx.CollectRows(rows, scanEventView)
+	if err != nil {
+		return nil, fmt.Errorf("list alert events: %w", pg.Interpret(err))
+	}
+	return list, nil
+}
+
+const eventsOfSQL = `SELECT ` + eventColumns + `, ` + alertColumns + `
+FROM alert_events e JOIN alerts a ON a.id = e.alert_id
+WHERE ` + visibleSQL + ` AND e.alert_id = $5 ORDER BY e.id`
+
+// EventsOf returns the timeline of alert id as v sees it, oldest first.
+func (s *AlertStore) EventsOf(ctx context.Context, v Visibility, id int64) ([]EventView, error) {
+	rows, err := s.db.Query(ctx, eventsOfSQL, append(v.args(), id)...)
+	if err != nil {
+		return nil, fmt.Errorf("list events of alert %d: %w", id, pg.Interpret(err))
+	}
+	list, err := pgx.CollectRows(rows, scanEventView)
+	if err != nil {
+		return nil, fmt.Errorf("list events of alert %d: %w", id, pg.Interpret(err))
+	}
+	return list, nil
+}
+
+const lastEventIDSQL = `SELECT COALESCE(max(id), 0) FROM alert_events`
+
+// LastEventID returns the highest committed event id, 0 when none.
+func (s *AlertStore) LastEventID(ctx context.Context) (int64, error) {
+	var id int64
+	if err := s.db.QueryRow(ctx, lastEventIDSQL).Scan(&id); err != nil {
+		return 0, fmt.Errorf("get last alert event id: %w", pg.Interpret(err))
+	}
+	return id, nil
+}

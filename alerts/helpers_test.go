@@ -1,0 +1,116 @@
+package alerts_test
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/vikalp/vikalp/alerts"
+	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/ingest"
+	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/internal/pg/pgtest"
+)
+
+// clock is a controllable clock.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// bundle is an alerts service on a fresh database with the demo
+// jurisdictions, an ingest service to file reports, and a controllable clock.
+type bundle struct {
+	ctx    context.Context
+	db     *pgxpool.Pool
+	clock  *clock
+	svc    *alerts.Service
+	ingest *ingest.Service
+}
+
+func setup(t *testing.T) *bundle {
+	t.Helper()
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.New(t)
+	ingesttest.SeedJurisdictions(ctx, t, db)
+	b := &bundle{ctx: ctx, db: db, clock: &clock{now: time.Now().UTC().Truncate(time.Second)}}
+	jobs := ingesttest.Jobs(t, db)
+	quiet := slog.New(slog.DiscardHandler)
+	b.svc = alerts.NewService(db, alerts.Deps{Jobs: jobs, Keyring: ingesttest.Keyring(t), Clock: b.clock,
+		Logger: quiet, Config: alerts.Config{WebhookBackoff: 10 * time.Millisecond, WebhookMaxAttempts: 4}})
+	var err error
+	b.ingest, err = ingest.NewService(db, ingest.Deps{Bucket: ingesttest.Bucket(t), Keyring: ingesttest.Keyring(t),
+		Jobs: jobs, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// user creates a staff principal.
+func (b *bundle) user(t *testing.T, role auth.Role, kind auth.ScopeKind, id int64) auth.Principal {
+	t.Helper()
+	return ingesttest.User(b.ctx, t, b.db, role, auth.Scope{Kind: kind, ID: id})
+}
+
+// report files a "happening now" report at lat, lon and returns the
+// HappeningNowArgs job ingest queued with it.
+func (b *bundle) report(t *testing.T, lat, lon float64) ingest.HappeningNowArgs {
+	t.Helper()
+	_, err := b.ingest.SubmitReport(b.ctx, ingest.NewReport{Category: "stalking", Lat: &lat, Lon: &lon,
+		HappeningNow: true, Photos: [][]byte{ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 160, Height: 120})}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw []byte
+	err = b.db.QueryRow(b.ctx, `SELECT args FROM river_job WHERE kind = 'ingest.happening_now'
+		ORDER BY id DESC LIMIT 1`).Scan(&raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var args ingest.HappeningNowArgs
+	if err := json.Unmarshal(raw, &args); err != nil {
+		t.Fatal(err)
+	}
+	return args
+}
+
+// raiseReport files a report at lat, lon and raises its alert.
+func (b *bundle) raiseReport(t *testing.T, lat, lon float64) (alerts.Alert, ingest.HappeningNowArgs) {
+	t.Helper()
+	args := b.report(t, lat, lon)
+	a, err := b.svc.RaiseHappeningNow(b.ctx, args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, args
+}
+
+func (b *bundle) count(t *testing.T, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := b.db.QueryRow(b.ctx, query, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+var lucknow = ingesttest.Lucknow

@@ -1,0 +1,263 @@
+package alerts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/vikalp/vikalp"
+	"github.com/vikalp/vikalp/analytics"
+	"github.com/vikalp/vikalp/geo"
+	"github.com/vikalp/vikalp/ingest"
+	"github.com/vikalp/vikalp/internal/pg"
+	"github.com/vikalp/vikalp/jurisdiction"
+)
+
+// The routing rules of ARCHITECTURE §8. Each takes ids and cells only; the
+// summaries they write never hold text, names, numbers or points.
+
+// districtName returns a district's English name for a summary, "" when
+// the district is unknown.
+func districtName(ctx context.Context, db pg.DBTX, id int) string {
+	if id == 0 {
+		return ""
+	}
+	d, err := jurisdiction.NewDistrictStore(db).District(ctx, id)
+	if err != nil {
+		return ""
+	}
+	return d.NameEN
+}
+
+func inDistrict(name string) string {
+	if name == "" {
+		return ""
+	}
+	return " in " + name
+}
+
+// RaiseHappeningNow alerts the PCR unit that ingest routed a "happening
+// now" report to (the unit whose zone covers the point, else the nearest by
+// KNN), or the district control room when no PCR unit exists at all. One
+// report raises one alert however often the job runs.
+func (s *Service) RaiseHappeningNow(ctx context.Context, args ingest.HappeningNowArgs) (Alert, error) {
+	unit := Unit{Kind: UnitPCR, ID: args.PCRUnitID}
+	if args.PCRUnitID == 0 {
+		unit = Unit{Kind: UnitDistrictControlRoom, ID: int64(args.DistrictID)}
+	}
+	var a Alert
+	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+		var err error
+		a, _, err = s.RaiseTx(ctx, tx, Raise{Kind: KindHappeningNow, Unit: unit, DistrictID: args.DistrictID,
+			Severity: SeverityCritical, DedupKey: fmt.Sprintf("report:%d", args.ReportID),
+			Summary:     "Happening now: a public report needs a PCR response" + inDistrict(districtName(ctx, tx, args.DistrictID)),
+			Link:        fmt.Sprintf("/console/reports/%d", args.ReportID),
+			SubjectKind: "report", SubjectID: args.ReportID, H3R8: args.H3R8})
+		return err
+	})
+	if err != nil {
+		return Alert{}, fmt.Errorf("raise happening-now alert for report %d: %w", args.ReportID, err)
+	}
+	return a, nil
+}
+
+// Hotspot is a new statistically significant hotspot found by analytics.
+type Hotspot struct {
+	H3R8       int64   // the hot cell
+	WindowKey  string  // the analysis window, e.g. "30d"
+	Bin        int     // Gi* confidence bin, 3 = 99 %
+	GiZ        float64 // Gi* z score
+	DistrictID int     // its district, 0 when unknown
+	RunID      int64   // the analysis run
+}
+
+// PCRUnitForCell returns the PCR unit for an r8 cell: the one whose zone
+// covers the cell's centre, else the nearest unit by PostGIS KNN.
+func PCRUnitForCell(ctx context.Context, db pg.DBTX, cell int64) (jurisdiction.PCRUnit, error) {
+	if !geo.ValidCell(cell) {
+		return jurisdiction.PCRUnit{}, vikalp.Invalidf("not an H3 cell")
+	}
+	c := geo.Center(cell)
+	return jurisdiction.NewPCRStore(db).PCRUnitFor(ctx, c.Lat(), c.Lon())
+}
+
+// RaiseHotspot alerts the PCR unit covering a new significant hotspot
+// (nearest unit when none covers it). The same cell never has two live
+// alerts, whichever run or window found it.
+func (s *Service) RaiseHotspot(ctx context.Context, h Hotspot) (Alert, error) {
+	var a Alert
+	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+		u, err := PCRUnitForCell(ctx, tx, h.H3R8)
+		if err != nil {
+			return err
+		}
+		district := h.DistrictID
+		if district == 0 {
+			district = u.DistrictID
+		}
+		sev := SeverityWarning
+		if h.Bin >= 3 {
+			sev = SeverityCritical
+		}
+		a, _, err = s.RaiseTx(ctx, tx, Raise{Kind: KindHotspot, Unit: Unit{Kind: UnitPCR, ID: u.ID},
+			DistrictID: district, Severity: sev, DedupKey: fmt.Sprintf("hotspot:%d", h.H3R8),
+			Summary:     fmt.Sprintf("New harassment hotspot (%d%% confidence)%s", binConfidence(h.Bin), inDistrict(districtName(ctx, tx, district))),
+			Link:        fmt.Sprintf("/console/hotspots/%x", h.H3R8),
+			SubjectKind: "hotspot", SubjectID: h.RunID, H3R8: h.H3R8})
+		return err
+	})
+	if err != nil {
+		return Alert{}, fmt.Errorf("raise hotspot alert: %w", err)
+	}
+	return a, nil
+}
+
+func binConfidence(bin int) int {
+	switch {
+	case bin >= 3:
+		return 99
+	case bin == 2:
+		return 95
+	}
+	return 90
+}
+
+// Lead is a new or rising trafficking lead found by analytics.
+type Lead struct {
+	LeadID        int64
+	AHTUID        int // the AHTU of the lead's district; 0 to look it up
+	DistrictID    int // used when AHTUID is 0; with both 0 the AHTU in-charge is alerted
+	Score         float64
+	PreviousScore float64
+	Reason        string // "new" or "rising"
+}
+
+// RaiseLead alerts the AHTU covering a lead's district (the AHTU in-charge
+// when no AHTU covers it). A lead with a live alert raises no second one.
+func (s *Service) RaiseLead(ctx context.Context, l Lead) (Alert, error) {
+	var a Alert
+	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+		unit := Unit{Kind: UnitAHTU, ID: int64(l.AHTUID)}
+		switch {
+		case l.AHTUID == 0 && l.DistrictID != 0:
+			u, err := jurisdiction.NewAHTUStore(tx).AHTUForDistrict(ctx, l.DistrictID)
+			if err != nil {
+				return err
+			}
+			unit.ID = int64(u.ID)
+		case l.AHTUID == 0:
+			unit = Unit{Kind: UnitAHTUInCharge} // no AHTU covers its places: the state in-charge
+		}
+		what := "New"
+		if l.Reason == "rising" {
+			what = "Rising"
+		}
+		var err error
+		a, _, err = s.RaiseTx(ctx, tx, Raise{Kind: KindLead, Unit: unit,
+			DistrictID: l.DistrictID, Severity: SeverityCritical, DedupKey: fmt.Sprintf("lead:%d", l.LeadID),
+			Summary:     fmt.Sprintf("%s trafficking lead, score %.0f", what, l.Score),
+			Link:        fmt.Sprintf("/console/leads/%d", l.LeadID),
+			SubjectKind: "lead", SubjectID: l.LeadID})
+		return err
+	})
+	if err != nil {
+		return Alert{}, fmt.Errorf("raise lead alert %d: %w", l.LeadID, err)
+	}
+	return a, nil
+}
+
+// ComplaintNotice is a complaint event for district officers or the MSP
+// (the shape of cases' alert hook, converted in cmd/vikalp). Code is the
+// complaint code, never her name or the crime.
+type ComplaintNotice struct {
+	Event       string // "assigned", "atr_overdue" or "escalated"
+	ComplaintID int64
+	Code        string
+	DistrictID  int
+	ToMSP       bool      // the MSP; otherwise the district's officers
+	ToRole      string    // "", "nodal" or "sp" for officers
+	DueAt       time.Time // the ATR deadline
+}
+
+// RaiseComplaintTx raises a console alert for n in the complaint's
+// transaction tx.
+func (s *Service) RaiseComplaintTx(ctx context.Context, tx pgx.Tx, n ComplaintNotice) error {
+	unit := Unit{Kind: UnitDistrictOfficers, ID: int64(n.DistrictID), Role: n.ToRole}
+	if n.ToMSP {
+		unit = Unit{Kind: UnitMSP}
+	}
+	r := Raise{Unit: unit, DistrictID: n.DistrictID, SubjectKind: "complaint", SubjectID: n.ComplaintID,
+		Link: fmt.Sprintf("/console/complaints/%d", n.ComplaintID)}
+	due := n.DueAt.In(ist).Format("02 Jan 15:04 IST")
+	switch n.Event {
+	case "assigned":
+		r.Kind, r.Severity = KindComplaintAssigned, SeverityInfo
+		r.Summary = fmt.Sprintf("New complaint %s assigned; ATR due by %s", n.Code, due)
+	case "atr_overdue":
+		r.Kind, r.Severity = KindComplaintOverdue, SeverityWarning
+		r.Summary = fmt.Sprintf("ATR for complaint %s overdue since %s", n.Code, due)
+	case "escalated":
+		r.Kind, r.Severity = KindComplaintEscalated, SeverityWarning
+		r.Summary = fmt.Sprintf("Complaint %s reopened after MSP review; new ATR due by %s", n.Code, due)
+	default:
+		return fmt.Errorf("raise complaint alert: unknown event %q", n.Event)
+	}
+	r.DedupKey = fmt.Sprintf("complaint:%d:%s:%s:%d:%s:%d", n.ComplaintID, n.Event, unit.Kind, unit.ID, unit.Role,
+		n.DueAt.Unix())
+	_, _, err := s.RaiseTx(ctx, tx, r)
+	return err
+}
+
+// ist is India Standard Time for summaries.
+var ist = time.FixedZone("IST", 5*3600+1800)
+
+// HappeningNowWorker raises the alert for ingest's HappeningNowArgs; it
+// replaces ingest's placeholder worker.
+type HappeningNowWorker struct {
+	river.WorkerDefaults[ingest.HappeningNowArgs]
+	Service *Service
+}
+
+// Work implements river.Worker.
+func (w *HappeningNowWorker) Work(ctx context.Context, job *river.Job[ingest.HappeningNowArgs]) error {
+	_, err := w.Service.RaiseHappeningNow(ctx, job.Args)
+	if errors.Is(err, vikalp.ErrNotFound) {
+		return river.JobCancel(err) // the report or unit is gone: retrying cannot help
+	}
+	return err
+}
+
+// HotspotDetectedWorker raises the alert for analytics' HotspotDetectedArgs.
+type HotspotDetectedWorker struct {
+	river.WorkerDefaults[analytics.HotspotDetectedArgs]
+	Service *Service
+}
+
+// Work implements river.Worker.
+func (w *HotspotDetectedWorker) Work(ctx context.Context, job *river.Job[analytics.HotspotDetectedArgs]) error {
+	a := job.Args
+	_, err := w.Service.RaiseHotspot(ctx, Hotspot{H3R8: a.Cell, WindowKey: a.WindowKey, Bin: a.Bin, GiZ: a.GiZ,
+		DistrictID: a.DistrictID, RunID: a.RunID})
+	if errors.Is(err, vikalp.ErrInvalid) || errors.Is(err, vikalp.ErrNotFound) {
+		return river.JobCancel(err) // a bad cell or no PCR unit at all: retrying cannot help
+	}
+	return err
+}
+
+// LeadAlertWorker raises the alert for analytics' LeadAlertArgs.
+type LeadAlertWorker struct {
+	river.WorkerDefaults[analytics.LeadAlertArgs]
+	Service *Service
+}
+
+// Work implements river.Worker.
+func (w *LeadAlertWorker) Work(ctx context.Context, job *river.Job[analytics.LeadAlertArgs]) error {
+	a := job.Args
+	_, err := w.Service.RaiseLead(ctx, Lead{LeadID: a.LeadID, AHTUID: a.AHTUID, Score: a.Score,
+		PreviousScore: a.PreviousScore, Reason: a.Reason})
+	return err
+}

@@ -1,0 +1,193 @@
+package alerts
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/internal/clock"
+	"github.com/vikalp/vikalp/internal/pg"
+)
+
+// Config holds the alert timings and delivery limits. Zero fields take the
+// defaults.
+type Config struct {
+	PCRAckTimeout      time.Duration // unacknowledged PCR alert → district control room (10 min)
+	AHTUAckTimeout     time.Duration // unacknowledged AHTU alert → AHTU in-charge (60 min)
+	WebhookMaxAttempts int           // attempts before a delivery is dead (8)
+	WebhookTimeout     time.Duration // one webhook request (10 s)
+	// WebhookBackoff is the first retry delay; each further one doubles, up
+	// to an hour (5 s).
+	WebhookBackoff time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.PCRAckTimeout <= 0 {
+		c.PCRAckTimeout = 10 * time.Minute
+	}
+	if c.AHTUAckTimeout <= 0 {
+		c.AHTUAckTimeout = 60 * time.Minute
+	}
+	if c.WebhookMaxAttempts <= 0 {
+		c.WebhookMaxAttempts = 8
+	}
+	if c.WebhookTimeout <= 0 {
+		c.WebhookTimeout = 10 * time.Second
+	}
+	if c.WebhookBackoff <= 0 {
+		c.WebhookBackoff = 5 * time.Second
+	}
+	return c
+}
+
+// Deps are the Service's collaborators.
+type Deps struct {
+	Jobs    pg.JobInserter // required: River client used with InsertTx
+	Keyring *auth.Keyring  // required: seals webhook secrets
+	Clock   clock.Clock    // clock.System when nil
+	Logger  *slog.Logger   // slog.Default() when nil
+	HTTP    *http.Client   // webhook client; one with Config.WebhookTimeout when nil
+	Config  Config
+}
+
+// Service raises alerts, runs their lifecycle and delivers them.
+type Service struct {
+	db      pg.DBTX
+	jobs    pg.JobInserter
+	keyring *auth.Keyring
+	clock   clock.Clock
+	logger  *slog.Logger
+	http    *http.Client
+	cfg     Config
+}
+
+// NewService returns a Service on db (normally the pool).
+func NewService(db pg.DBTX, d Deps) *Service {
+	s := &Service{db: db, jobs: d.Jobs, keyring: d.Keyring, clock: d.Clock, logger: d.Logger, http: d.HTTP,
+		cfg: d.Config.withDefaults()}
+	if s.clock == nil {
+		s.clock = clock.System{}
+	}
+	if s.logger == nil {
+		s.logger = slog.Default()
+	}
+	if s.http == nil {
+		s.http = &http.Client{Timeout: s.cfg.WebhookTimeout}
+	}
+	return s
+}
+
+// now is the clock's time at Postgres precision.
+func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }
+
+// Raise is a request to alert one unit.
+type Raise struct {
+	Kind        Kind
+	Unit        Unit
+	DistrictID  int // 0 when none
+	Severity    Severity
+	DedupKey    string
+	Summary     string // public-safe: no names, numbers, text or points
+	Link        string // console path to the subject
+	SubjectKind string // report, hotspot, lead or complaint
+	SubjectID   int64
+	H3R8        int64 // 0 when none; staff consoles only
+}
+
+// ackTimeout is how long unit kind k has to acknowledge before escalation;
+// 0 means alerts to k do not escalate.
+func (s *Service) ackTimeout(k UnitKind) time.Duration {
+	switch k {
+	case UnitPCR:
+		return s.cfg.PCRAckTimeout
+	case UnitAHTU:
+		return s.cfg.AHTUAckTimeout
+	}
+	return 0
+}
+
+// RaiseTx raises r in tx: the alert, its "raised" event, webhook deliveries
+// to the unit's subscriptions and, for units that must acknowledge, an
+// escalation job scheduled at the acknowledgement deadline. When an alert
+// with the same dedup key is live, nothing is written and that alert is
+// returned with created false.
+func (s *Service) RaiseTx(ctx context.Context, tx pgx.Tx, r Raise) (_ Alert, created bool, _ error) {
+	if !r.Unit.Kind.Valid() {
+		return Alert{}, false, fmt.Errorf("raise alert: unknown unit kind %q", r.Unit.Kind)
+	}
+	now := s.now()
+	a := Alert{Kind: r.Kind, UnitKind: r.Unit.Kind, UnitID: r.Unit.ID, UnitRole: r.Unit.Role,
+		Severity: r.Severity, DedupKey: r.DedupKey, Summary: r.Summary, Link: r.Link,
+		SubjectKind: r.SubjectKind, SubjectID: r.SubjectID, RaisedAt: now}
+	if r.DistrictID != 0 {
+		d := r.DistrictID
+		a.DistrictID = &d
+	}
+	if r.H3R8 != 0 {
+		c := r.H3R8
+		a.H3R8 = &c
+	}
+	timeout := s.ackTimeout(r.Unit.Kind)
+	if timeout > 0 {
+		due := now.Add(timeout)
+		a.AckDueAt = &due
+	}
+	a, created, err := NewAlertStore(tx).Insert(ctx, a)
+	if err != nil || !created {
+		return a, false, err
+	}
+	if err := s.record(ctx, tx, a, Event{Kind: EventRaised, ActorRole: actorSystem, At: now}); err != nil {
+		return Alert{}, false, err
+	}
+	if a.AckDueAt != nil {
+		args := EscalateArgs{AlertID: a.ID}
+		if _, err := s.jobs.InsertTx(ctx, tx, args, &river.InsertOpts{ScheduledAt: *a.AckDueAt}); err != nil {
+			return Alert{}, false, fmt.Errorf("schedule alert escalation: %w", err)
+		}
+	}
+	s.logger.InfoContext(ctx, "Alert raised", slog.Int64("alert_id", a.ID), slog.String("kind", string(a.Kind)),
+		slog.String("unit_kind", string(a.UnitKind)), slog.Int64("unit_id", a.UnitID))
+	return a, true, nil
+}
+
+// Raise is RaiseTx in a transaction of its own.
+func (s *Service) Raise(ctx context.Context, r Raise) (a Alert, created bool, err error) {
+	err = pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+		a, created, err = s.RaiseTx(ctx, tx, r)
+		return err
+	})
+	return a, created, err
+}
+
+// record appends e to alert a and queues its webhook deliveries, in tx.
+func (s *Service) record(ctx context.Context, tx pgx.Tx, a Alert, e Event) error {
+	e.AlertID = a.ID
+	id, err := NewAlertStore(tx).AppendEvent(ctx, e)
+	if err != nil {
+		return err
+	}
+	return s.queueDeliveries(ctx, tx, a, id)
+}
+
+// actorOf returns the user id and role recorded for p.
+func actorOf(p auth.Principal) (*int64, string) {
+	id := p.UserID
+	return &id, string(p.Role)
+}
+
+// AddWorkers registers every River worker of package alerts on workers,
+// including those that turn ingest's "happening now" jobs and analytics'
+// hotspot and lead jobs into alerts.
+func AddWorkers(workers *river.Workers, s *Service) {
+	river.AddWorker(workers, &HappeningNowWorker{Service: s})
+	river.AddWorker(workers, &HotspotDetectedWorker{Service: s})
+	river.AddWorker(workers, &LeadAlertWorker{Service: s})
+	river.AddWorker(workers, &EscalateWorker{Service: s})
+	river.AddWorker(workers, &WebhookDeliverWorker{Service: s})
+}
