@@ -1,0 +1,242 @@
+package api_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb/encoding/mvt"
+
+	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/geo"
+	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/internal/pg/pgtest"
+	"github.com/vikalp/vikalp/tiles"
+)
+
+// tileBundle is a router with the tile service on a seeded database.
+type tileBundle struct {
+	ctx    context.Context
+	db     *pgxpool.Pool
+	auth   *auth.Service
+	router *gin.Engine
+}
+
+func setupTiles(t *testing.T) *tileBundle {
+	t.Helper()
+	ctx := context.Background()
+	db := pgtest.New(t)
+	ingesttest.SeedJurisdictions(ctx, t, db)
+	authSvc, err := auth.NewService(db, auth.Config{Password: auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	router := api.New(api.Deps{Pool: db, Auth: authSvc, Tiles: tiles.NewService(db, tiles.Config{}),
+		Logger: slog.New(slog.DiscardHandler)})
+	return &tileBundle{ctx: ctx, db: db, auth: authSvc, router: router}
+}
+
+// bearer creates a user with role and scope and returns an Authorization
+// header value for it.
+func (b *tileBundle) bearer(t *testing.T, role auth.Role, scope auth.Scope) string {
+	t.Helper()
+	p := ingesttest.User(b.ctx, t, b.db, role, scope)
+	_, tok, err := b.auth.CreateToken(b.ctx, auth.Principal{}, p.Username, "test", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "Bearer " + tok
+}
+
+// get requests path with the given headers.
+func (b *tileBundle) get(path string, headers ...string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	for i := 0; i+1 < len(headers); i += 2 {
+		if headers[i+1] != "" {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+	}
+	rec := httptest.NewRecorder()
+	b.router.ServeHTTP(rec, req)
+	return rec
+}
+
+// report stores an approved report at lat, lon.
+func (b *tileBundle) report(t *testing.T, lat, lon float64) {
+	t.Helper()
+	c, err := geo.Index(lat, lon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.db.Exec(b.ctx, `INSERT INTO reports (source, status, category, received_at, event_at,
+		location_source, geom, h3_r5, h3_r7, h3_r8, h3_r9, district_id)
+		SELECT 'import', 'approved', 'groping', now(), now(), 'import', ST_SetSRID(ST_MakePoint($2, $1), 4326),
+		$3, $4, $5, $6, d.id FROM districts d ORDER BY d.geom <-> ST_SetSRID(ST_MakePoint($2, $1), 4326) LIMIT 1`,
+		lat, lon, c.R5, c.R7, c.R8, c.R9)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func tilePath(layer string, a tiles.Address) string {
+	return fmt.Sprintf("/tiles/%s/%d/%d/%d.mvt", layer, a.Z, a.X, a.Y)
+}
+
+func decodeFeatures(t *testing.T, body []byte) int {
+	t.Helper()
+	layers, err := mvt.Unmarshal(body)
+	if err != nil {
+		t.Fatalf("decode tile: %v", err)
+	}
+	n := 0
+	for _, l := range layers {
+		n += len(l.Features)
+	}
+	return n
+}
+
+func TestTileOverHTTP(t *testing.T) {
+	t.Parallel()
+	b := setupTiles(t)
+	lat, lon := ingesttest.Lucknow[0], ingesttest.Lucknow[1]
+	b.report(t, lat, lon)
+	msp := b.bearer(t, auth.RoleMSPAnalyst, auth.StateScope)
+	path := tilePath(tiles.LayerReports, tiles.TileOf(lat, lon, 15))
+
+	rec := b.get(path, "Authorization", msp)
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/vnd.mapbox-vector-tile" {
+		t.Fatalf("tile: %d %q %s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+	}
+	if n := decodeFeatures(t, rec.Body.Bytes()); n != 1 {
+		t.Errorf("%d features, want 1", n)
+	}
+	if cc := rec.Header().Get("Cache-Control"); cc != "private, no-store" {
+		t.Errorf("staff tile Cache-Control %q", cc)
+	}
+	etag := rec.Header().Get("ETag")
+	if !strings.HasPrefix(etag, `"`) {
+		t.Errorf("ETag %q is not a strong tag", etag)
+	}
+	if rec := b.get(path, "Authorization", msp, "If-None-Match", etag); rec.Code != http.StatusNotModified || rec.Body.Len() != 0 {
+		t.Errorf("matching If-None-Match: %d, %d bytes", rec.Code, rec.Body.Len())
+	}
+	if rec := b.get(path, "Authorization", msp, "If-None-Match", `"other"`); rec.Code != http.StatusOK {
+		t.Errorf("other If-None-Match: %d", rec.Code)
+	}
+
+	gz := b.get(path, "Authorization", msp, "Accept-Encoding", "br, gzip;q=0.8")
+	if gz.Header().Get("Content-Encoding") != "gzip" || gz.Header().Get("ETag") == etag {
+		t.Fatalf("gzip: encoding %q, etag %q", gz.Header().Get("Content-Encoding"), gz.Header().Get("ETag"))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(raw, rec.Body.Bytes()) {
+		t.Errorf("gunzipped body differs from the plain one (%v)", err)
+	}
+	if rec := b.get(path, "Authorization", msp, "Accept-Encoding", "gzip;q=0"); rec.Header().Get("Content-Encoding") != "" {
+		t.Error("gzip sent although refused")
+	}
+}
+
+func TestTileStatuses(t *testing.T) {
+	t.Parallel()
+	b := setupTiles(t)
+	lko := tiles.TileOf(ingesttest.Lucknow[0], ingesttest.Lucknow[1], 12)
+	ahtu := b.bearer(t, auth.RoleAHTU, auth.StateScope)
+	for name, tc := range map[string]struct {
+		path, authz string
+		want        int
+	}{
+		"EmptyHotspots":   {tilePath(tiles.LayerHotspots, lko), "", http.StatusNoContent},
+		"BelowMinZoom":    {"/tiles/tips/0/0/0.mvt", ahtu, http.StatusNoContent},
+		"XOutOfRange":     {"/tiles/districts/3/8/1.mvt", "", http.StatusBadRequest},
+		"ZoomTooDeep":     {"/tiles/districts/23/1/1.mvt", "", http.StatusBadRequest},
+		"NotANumber":      {"/tiles/districts/3/a/1.mvt", "", http.StatusBadRequest},
+		"BadWindow":       {tilePath(tiles.LayerHotspots, lko) + "?window=2y", "", http.StatusBadRequest},
+		"UnknownLayer":    {"/tiles/users/3/1/1.mvt", "", http.StatusNotFound},
+		"UnknownTileJSON": {"/tiles/users.json", "", http.StatusNotFound},
+		"NoExtension":     {"/tiles/districts/3/1/1", "", http.StatusNotFound},
+		"AnonymousTips":   {tilePath(tiles.LayerTips, lko), "", http.StatusUnauthorized},
+		"AHTUOnReports":   {tilePath(tiles.LayerReports, lko), ahtu, http.StatusNotFound},
+		"AHTUOnTips":      {tilePath(tiles.LayerTips, lko), ahtu, http.StatusNoContent},
+		"PBF":             {"/tiles/districts/6/46/27.pbf", "", http.StatusOK},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if rec := b.get(tc.path, "Authorization", tc.authz); rec.Code != tc.want {
+				t.Errorf("GET %s: %d, want %d: %s", tc.path, rec.Code, tc.want, rec.Body)
+			}
+		})
+	}
+}
+
+func TestPublicTileCaching(t *testing.T) {
+	t.Parallel()
+	b := setupTiles(t)
+	path := tilePath(tiles.LayerDistricts, tiles.TileOf(ingesttest.Lucknow[0], ingesttest.Lucknow[1], 7))
+	rec := b.get(path)
+	if rec.Code != http.StatusOK || rec.Header().Get("Cache-Control") != "public, max-age=3600" {
+		t.Fatalf("districts: %d %q", rec.Code, rec.Header().Get("Cache-Control"))
+	}
+	if n := decodeFeatures(t, rec.Body.Bytes()); n == 0 {
+		t.Error("no districts around Lucknow")
+	}
+	again := b.get(path, "If-None-Match", `W/"x", `+rec.Header().Get("ETag"))
+	if again.Code != http.StatusNotModified || again.Header().Get("Cache-Control") != "public, max-age=3600" {
+		t.Errorf("revalidation: %d %q", again.Code, again.Header().Get("Cache-Control"))
+	}
+	hot := b.get(tilePath(tiles.LayerHotspots, tiles.TileOf(ingesttest.Lucknow[0], ingesttest.Lucknow[1], 9)))
+	if !strings.Contains(hot.Header().Get("Vary"), "Authorization") {
+		t.Errorf("hotspots Vary %q: one URL serves a public and a staff view", hot.Header().Get("Vary"))
+	}
+}
+
+func TestTileJSON(t *testing.T) {
+	t.Parallel()
+	b := setupTiles(t)
+	rec := b.get("/tiles/hotspots.json?window=90d")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("tilejson: %d %s", rec.Code, rec.Body)
+	}
+	var doc struct {
+		TileJSON     string     `json:"tilejson"`
+		Tiles        []string   `json:"tiles"`
+		Bounds       [4]float64 `json:"bounds"`
+		MinZoom      *int       `json:"minzoom"`
+		MaxZoom      *int       `json:"maxzoom"`
+		VectorLayers []struct {
+			ID     string            `json:"id"`
+			Fields map[string]string `json:"fields"`
+		} `json:"vector_layers"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.TileJSON != "3.0.0" || len(doc.Tiles) != 1 ||
+		!strings.HasSuffix(doc.Tiles[0], "/tiles/hotspots/{z}/{x}/{y}.mvt?window=90d") ||
+		!strings.HasPrefix(doc.Tiles[0], "http://") || doc.MinZoom == nil || doc.MaxZoom == nil {
+		t.Errorf("document: %s", rec.Body)
+	}
+	if doc.Bounds[0] < 77 || doc.Bounds[2] > 85 || doc.Bounds[1] < 23 || doc.Bounds[3] > 31 {
+		t.Errorf("bounds %v are not Uttar Pradesh", doc.Bounds)
+	}
+	if len(doc.VectorLayers) != 1 || doc.VectorLayers[0].ID != "hotspots" || doc.VectorLayers[0].Fields["bin"] == "" {
+		t.Errorf("vector_layers: %+v", doc.VectorLayers)
+	}
+	if rec := b.get("/tiles/tips.json"); rec.Code != http.StatusUnauthorized {
+		t.Errorf("anonymous tips.json: %d", rec.Code)
+	}
+}

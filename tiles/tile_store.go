@@ -1,0 +1,347 @@
+package tiles
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/vikalp/vikalp/internal/pg"
+)
+
+// TileStore runs the tile statements: one statement per tile, every value a
+// bound parameter ($1, $2, $3 are always z, x, y). Each method returns the
+// MVT bytes of one layer; an empty tile is a nil or empty slice.
+//
+// Point layers keep their SRID 4326 geometry: they filter on the existing
+// GIST index with the tile envelope transformed to 4326 once (exact, since
+// Web Mercator maps the envelope's edges to meridians and parallels) and
+// transform only the features the tile emits. Below PointZoom they group
+// the rows inside the exact envelope (no buffer) by an H3 column and emit one
+// point per group at the group's mean position: each report is counted in
+// exactly one tile and the point lies in that tile.
+type TileStore struct{ db pg.DBTX }
+
+// NewTileStore returns a TileStore on db (a pool or a transaction).
+func NewTileStore(db pg.DBTX) *TileStore { return &TileStore{db: db} }
+
+// maxPoints caps the individual points of one tile (newest or best first):
+// at PointZoom and above a tile covers a few km², so the cap only bites on
+// pathological data, and it keeps a tile from ever growing huge.
+const maxPoints = 5000
+
+// render runs one tile statement and returns its bytes.
+func (s *TileStore) render(ctx context.Context, layer, sql string, args ...any) ([]byte, error) {
+	var mvt []byte
+	if err := s.db.QueryRow(ctx, sql, args...).Scan(&mvt); err != nil {
+		return nil, fmt.Errorf("render %s tile: %w", layer, pg.Interpret(err))
+	}
+	return mvt, nil
+}
+
+// hotspotsTileSQL clips hex_stats hexagons, stored in EPSG:3857, to the tile.
+// $4 window, $5 resolution, $6 minimum distinct reports (k for the public,
+// 0 for staff); $7–$11 the scope (all, district, AHTU, station, PCR unit),
+// a district-level jurisdiction for every staff scope kind.
+const hotspotsTileSQL = `
+SELECT ST_AsMVT(m, 'hotspots', 4096, 'geom') FROM (
+	SELECT ST_AsMVTGeom(h.geom, ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
+		to_hex(h.cell) AS cell, h.n_reports AS count, h.score, h.gi_z AS z, h.bin,
+		CASE WHEN h.emerging IS NULL THEN NULL
+			WHEN h.emerging_cold THEN h.emerging || '_cold' ELSE h.emerging || '_hot' END AS class
+	FROM hex_stats h
+	WHERE h.window_key = $4 AND h.resolution = $5::smallint
+		AND h.geom && ST_TileEnvelope($1, $2, $3)
+		AND h.n_distinct >= $6::int
+		AND ($7::boolean OR h.district_id = $8::int
+			OR h.district_id IN (SELECT ad.district_id FROM ahtu_districts ad WHERE ad.ahtu_id = $9::int)
+			OR h.district_id = (SELECT st.district_id FROM police_stations st WHERE st.id = $10::bigint)
+			OR h.district_id = (SELECT u.district_id FROM pcr_units u WHERE u.id = $11::bigint))
+) m`
+
+// Hotspots renders the hotspots layer for q.Window at q.Res.
+func (s *TileStore) Hotspots(ctx context.Context, q Query) ([]byte, error) {
+	a, sc := q.Address, q.Scope
+	return s.render(ctx, LayerHotspots, hotspotsTileSQL, a.Z, a.X, a.Y, q.Window, q.Res, q.MinDistinct,
+		sc.All, sc.DistrictID, sc.AHTUID, sc.StationID, sc.PCRUnitID)
+}
+
+// reportClustersTileSQL groups the reports inside the tile by the H3 cell at
+// $4 (5, 7, 8 or 9). $5 shows rejected reports; $6–$9 the scope (all,
+// district, station, PCR unit).
+const reportClustersTileSQL = `
+SELECT ST_AsMVT(m, 'reports', 4096, 'geom') FROM (
+	SELECT ST_AsMVTGeom(ST_Transform(ST_SetSRID(ST_MakePoint(avg(ST_X(r.geom)), avg(ST_Y(r.geom))), 4326), 3857),
+			ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
+		count(*)::int AS count
+	FROM reports r
+	WHERE r.geom && ST_Transform(ST_TileEnvelope($1, $2, $3), 4326)
+		AND ($5::boolean OR r.status <> 'rejected')
+		AND ($6::boolean OR r.district_id = $7::int OR r.station_id = $8::bigint OR r.pcr_unit_id = $9::bigint)
+	GROUP BY CASE $4::int WHEN 5 THEN r.h3_r5 WHEN 7 THEN r.h3_r7 WHEN 8 THEN r.h3_r8 ELSE r.h3_r9 END
+) m`
+
+// reportRollupTileSQL draws the clusters of zooms up to 12 from the
+// tile_report_cells rollup ($4 resolution 5, 7 or 8): one point per cell and
+// tile at the mean position of the cell's rows whose own mean lies in the
+// tile, so each row is still counted in exactly one tile. $5 shows rejected
+// reports; $6–$9 the scope.
+const reportRollupTileSQL = `
+SELECT ST_AsMVT(m, 'reports', 4096, 'geom') FROM (
+	SELECT ST_AsMVTGeom(ST_SetSRID(ST_MakePoint(sum(c.n * ST_X(c.geom)) / sum(c.n), sum(c.n * ST_Y(c.geom)) / sum(c.n)), 3857),
+			ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
+		sum(c.n)::int AS count
+	FROM tile_report_cells c
+	WHERE c.resolution = $4::smallint AND c.geom && ST_TileEnvelope($1, $2, $3)
+		AND ($5::boolean OR NOT c.rejected)
+		AND ($6::boolean OR c.district_id = $7::int OR c.station_id = $8::bigint OR c.pcr_unit_id = $9::bigint)
+	GROUP BY c.cell
+) m`
+
+// refreshReportCellsSQL rewrites the rollup from reports in one statement
+// pair inside a transaction (readers see the old rollup until commit); the
+// advisory lock lets one of several replicas do it at a time.
+const (
+	lockReportCellsSQL    = `SELECT pg_try_advisory_xact_lock(hashtext('tiles.tile_report_cells'))`
+	clearReportCellsSQL   = `DELETE FROM tile_report_cells`
+	refreshReportCellsSQL = `
+INSERT INTO tile_report_cells (resolution, cell, district_id, station_id, pcr_unit_id, rejected, n, geom)
+SELECT g.res, g.cell, r.district_id, r.station_id, r.pcr_unit_id, r.status = 'rejected', count(*),
+	ST_Transform(ST_SetSRID(ST_MakePoint(avg(ST_X(r.geom)), avg(ST_Y(r.geom))), 4326), 3857)
+FROM reports r
+CROSS JOIN LATERAL (VALUES (5::smallint, r.h3_r5), (7::smallint, r.h3_r7), (8::smallint, r.h3_r8)) AS g(res, cell)
+GROUP BY g.res, g.cell, r.district_id, r.station_id, r.pcr_unit_id, r.status = 'rejected'`
+)
+
+// RefreshReportCells rewrites tile_report_cells from reports. It returns
+// false without waiting when another process is refreshing.
+func (s *TileStore) RefreshReportCells(ctx context.Context) (bool, error) {
+	done := false
+	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, lockReportCellsSQL).Scan(&done); err != nil || !done {
+			return err
+		}
+		if _, err := tx.Exec(ctx, clearReportCellsSQL); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, refreshReportCellsSQL)
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("refresh report cells: %w", err)
+	}
+	return done, nil
+}
+
+// reportPointsTileSQL emits individual reports with public-safe attributes
+// only (never body text, photos or the reporter's code), newest first. $4
+// shows rejected reports; $5–$8 the scope; $9 the point cap.
+const reportPointsTileSQL = `
+SELECT ST_AsMVT(m, 'reports', 4096, 'geom', 'id') FROM (
+	SELECT ST_AsMVTGeom(ST_Transform(r.geom, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
+		r.id, 1 AS count, r.category, r.status,
+		to_char(r.event_at AT TIME ZONE 'Asia/Kolkata', 'YYYY-MM') AS month
+	FROM reports r
+	WHERE r.geom && ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326)
+		AND ($4::boolean OR r.status <> 'rejected')
+		AND ($5::boolean OR r.district_id = $6::int OR r.station_id = $7::bigint OR r.pcr_unit_id = $8::bigint)
+	ORDER BY r.event_at DESC
+	LIMIT $9
+) m`
+
+// Reports renders the reports layer: clusters at q.Res (from the rollup up
+// to r8, live at r9), points when q.Res is 0.
+func (s *TileStore) Reports(ctx context.Context, q Query) ([]byte, error) {
+	a, sc := q.Address, q.Scope
+	if q.Res == 0 {
+		return s.render(ctx, LayerReports, reportPointsTileSQL, a.Z, a.X, a.Y, sc.Moderation,
+			sc.All, sc.DistrictID, sc.StationID, sc.PCRUnitID, maxPoints)
+	}
+	sql := reportClustersTileSQL
+	if q.Res <= 8 {
+		sql = reportRollupTileSQL
+	}
+	return s.render(ctx, LayerReports, sql, a.Z, a.X, a.Y, q.Res, sc.Moderation,
+		sc.All, sc.DistrictID, sc.StationID, sc.PCRUnitID)
+}
+
+// complaintClustersTileSQL groups located complaints by the H3 cell at $4.
+// Confidential complaints are never drawn. $5–$7 the scope (all, district,
+// station).
+const complaintClustersTileSQL = `
+SELECT ST_AsMVT(m, 'complaints', 4096, 'geom') FROM (
+	SELECT ST_AsMVTGeom(ST_Transform(ST_SetSRID(ST_MakePoint(avg(ST_X(c.geom)), avg(ST_Y(c.geom))), 4326), 3857),
+			ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
+		count(*)::int AS count
+	FROM complaints c
+	WHERE c.geom && ST_Transform(ST_TileEnvelope($1, $2, $3), 4326) AND NOT c.confidential
+		AND ($5::boolean OR c.district_id = $6::int OR c.station_id = $7::bigint)
+	GROUP BY CASE $4::int WHEN 5 THEN c.h3_r5 WHEN 7 THEN c.h3_r7 WHEN 8 THEN c.h3_r8 ELSE c.h3_r9 END
+) m`
+
+// complaintPointsTileSQL emits individual complaints: id, status, category
+// and month filed, never text or anything naming the complainant. $4–$6 the
+// scope; $7 the point cap.
+const complaintPointsTileSQL = `
+SELECT ST_AsMVT(m, 'complaints', 4096, 'geom', 'id') FROM (
+	SELECT ST_AsMVTGeom(ST_Transform(c.geom, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
+		c.id, 1 AS count, c.status, c.category,
+		to_char(c.created_at AT TIME ZONE 'Asia/Kolkata', 'YYYY-MM') AS month
+	FROM complaints c
+	WHERE c.geom && ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326) AND NOT c.confidential
+		AND ($4::boolean OR c.district_id = $5::int OR c.station_id = $6::bigint)
+	ORDER BY c.created_at DESC
+	LIMIT $7
+) m`
+
+// Complaints renders the complaints layer: clusters at q.Res, points when
+// q.Res is 0.
+func (s *TileStore) Complaints(ctx context.Context, q Query) ([]byte, error) {
+	a, sc := q.Address, q.Scope
+	if q.Res == 0 {
+		return s.render(ctx, LayerComplaints, complaintPointsTileSQL, a.Z, a.X, a.Y,
+			sc.All, sc.DistrictID, sc.StationID, maxPoints)
+	}
+	return s.render(ctx, LayerComplaints, complaintClustersTileSQL, a.Z, a.X, a.Y, q.Res,
+		sc.All, sc.DistrictID, sc.StationID)
+}
+
+// tipClustersTileSQL groups tip places by the H3 cell at $4. The scope is
+// the tip's, as package ingest decides it: $5 all, $6 an AHTU among the
+// tip's ahtu_ids.
+const tipClustersTileSQL = `
+SELECT ST_AsMVT(m, 'tips', 4096, 'geom') FROM (
+	SELECT ST_AsMVTGeom(ST_Transform(ST_SetSRID(ST_MakePoint(avg(ST_X(p.geom)), avg(ST_Y(p.geom))), 4326), 3857),
+			ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
+		count(*)::int AS count
+	FROM tip_places p JOIN tips t ON t.id = p.tip_id
+	WHERE p.geom && ST_Transform(ST_TileEnvelope($1, $2, $3), 4326)
+		AND ($5::boolean OR $6::int = ANY(t.ahtu_ids))
+	GROUP BY CASE $4::int WHEN 5 THEN p.h3_r5 WHEN 7 THEN p.h3_r7 WHEN 8 THEN p.h3_r8 ELSE p.h3_r9 END
+) m`
+
+// tipPointsTileSQL emits individual tip places (feature id = place id) with
+// the tip id and the month seen: never text, phones, vehicles or names. $4
+// all, $5 AHTU; $6 the point cap.
+const tipPointsTileSQL = `
+SELECT ST_AsMVT(m, 'tips', 4096, 'geom', 'id') FROM (
+	SELECT ST_AsMVTGeom(ST_Transform(p.geom, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
+		p.id, 1 AS count, p.tip_id,
+		to_char(COALESCE(p.seen_at, t.received_at) AT TIME ZONE 'Asia/Kolkata', 'YYYY-MM') AS month
+	FROM tip_places p JOIN tips t ON t.id = p.tip_id
+	WHERE p.geom && ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326)
+		AND ($4::boolean OR $5::int = ANY(t.ahtu_ids))
+	ORDER BY p.id DESC
+	LIMIT $6
+) m`
+
+// Tips renders the tips layer: clusters at q.Res, points when q.Res is 0.
+func (s *TileStore) Tips(ctx context.Context, q Query) ([]byte, error) {
+	a, sc := q.Address, q.Scope
+	if q.Res == 0 {
+		return s.render(ctx, LayerTips, tipPointsTileSQL, a.Z, a.X, a.Y, sc.All, sc.AHTUID, maxPoints)
+	}
+	return s.render(ctx, LayerTips, tipClustersTileSQL, a.Z, a.X, a.Y, q.Res, sc.All, sc.AHTUID)
+}
+
+// leadPointsTileSQL emits live trafficking leads (merged ones are history),
+// strongest first (leads are few: no clustering). $4 all, $5 the AHTU the
+// lead is routed to; $6 the cap.
+const leadPointsTileSQL = `
+SELECT ST_AsMVT(m, 'leads', 4096, 'geom', 'id') FROM (
+	SELECT ST_AsMVTGeom(ST_Transform(l.geom, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
+		l.id, 1 AS count, l.status, l.score::double precision AS score
+	FROM leads l
+	WHERE l.geom && ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326)
+		AND l.merged_into IS NULL
+		AND ($4::boolean OR l.ahtu_id = $5::int)
+	ORDER BY l.score DESC
+	LIMIT $6
+) m`
+
+// Leads renders the leads layer.
+func (s *TileStore) Leads(ctx context.Context, q Query) ([]byte, error) {
+	a, sc := q.Address, q.Scope
+	return s.render(ctx, LayerLeads, leadPointsTileSQL, a.Z, a.X, a.Y, sc.All, sc.AHTUID, maxPoints)
+}
+
+// districtsTileSQL clips the districts' EPSG:3857 copies (00009_tiles.sql).
+const districtsTileSQL = `
+SELECT ST_AsMVT(m, 'districts', 4096, 'geom', 'id') FROM (
+	SELECT ST_AsMVTGeom(d.geom_3857, ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
+		d.id, d.name_en, d.name_hi, d.slug
+	FROM districts d
+	WHERE d.geom_3857 && ST_TileEnvelope($1, $2, $3)
+) m`
+
+// Districts renders the districts layer.
+func (s *TileStore) Districts(ctx context.Context, q Query) ([]byte, error) {
+	a := q.Address
+	return s.render(ctx, LayerDistricts, districtsTileSQL, a.Z, a.X, a.Y)
+}
+
+// policeStationsTileSQL places the police stations (EPSG:3857 copies).
+const policeStationsTileSQL = `
+SELECT ST_AsMVT(m, 'police_stations', 4096, 'geom', 'id') FROM (
+	SELECT ST_AsMVTGeom(s.geom_3857, ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
+		s.id, s.code, s.name_en, s.name_hi, s.district_id
+	FROM police_stations s
+	WHERE s.geom_3857 && ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096)
+) m`
+
+// PoliceStations renders the police_stations layer.
+func (s *TileStore) PoliceStations(ctx context.Context, q Query) ([]byte, error) {
+	a := q.Address
+	return s.render(ctx, LayerPoliceStations, policeStationsTileSQL, a.Z, a.X, a.Y)
+}
+
+// pcrUnitsTileSQL places the PCR (UP 112) units (EPSG:3857 copies).
+const pcrUnitsTileSQL = `
+SELECT ST_AsMVT(m, 'pcr_units', 4096, 'geom', 'id') FROM (
+	SELECT ST_AsMVTGeom(u.geom_3857, ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
+		u.id, u.code, u.name_en, u.name_hi, u.district_id
+	FROM pcr_units u
+	WHERE u.geom_3857 && ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096)
+) m`
+
+// PCRUnits renders the pcr_units layer.
+func (s *TileStore) PCRUnits(ctx context.Context, q Query) ([]byte, error) {
+	a := q.Address
+	return s.render(ctx, LayerPCRUnits, pcrUnitsTileSQL, a.Z, a.X, a.Y)
+}
+
+// ahtuUnitsTileSQL draws each AHTU as the union of its districts, dissolved
+// per tile: only the pieces inside the buffered envelope are unioned, so a
+// deep tile stays cheap; the layer is public and cached in process.
+const ahtuUnitsTileSQL = `
+SELECT ST_AsMVT(m, 'ahtu_units', 4096, 'geom', 'id') FROM (
+	SELECT ST_AsMVTGeom(ST_Union(ST_ClipByBox2D(d.geom_3857, ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096))),
+			ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
+		a.id, a.code, a.name_en, a.name_hi
+	FROM ahtu_units a
+	JOIN ahtu_districts ad ON ad.ahtu_id = a.id
+	JOIN districts d ON d.id = ad.district_id
+	WHERE d.geom_3857 && ST_TileEnvelope($1, $2, $3)
+	GROUP BY a.id
+) m`
+
+// AHTUUnits renders the ahtu_units layer.
+func (s *TileStore) AHTUUnits(ctx context.Context, q Query) ([]byte, error) {
+	a := q.Address
+	return s.render(ctx, LayerAHTUUnits, ahtuUnitsTileSQL, a.Z, a.X, a.Y)
+}
+
+// latestHotspotRunSQL is the id of the newest finished hotspot run (0 when
+// none): the hotspot cache generation. analysis_runs_kind_idx serves it.
+const latestHotspotRunSQL = `
+SELECT COALESCE((SELECT id FROM analysis_runs WHERE kind = 'hotspots' AND status = 'done'
+	ORDER BY id DESC LIMIT 1), 0)`
+
+// LatestHotspotRun returns the id of the newest finished hotspot analysis run.
+func (s *TileStore) LatestHotspotRun(ctx context.Context) (int64, error) {
+	var id int64
+	if err := s.db.QueryRow(ctx, latestHotspotRunSQL).Scan(&id); err != nil {
+		return 0, fmt.Errorf("latest hotspot run: %w", err)
+	}
+	return id, nil
+}
