@@ -154,6 +154,10 @@ type publicReportResponse struct {
 	LinkedToEarlier bool       `json:"linked_to_earlier"`
 	AlsoReported    int        `json:"also_reported"`
 	Photos          []string   `json:"photos"`
+	// PoliceOutcome is what the PCR unit reported ("visited",
+	// "action_taken", "nothing_found"), omitted until then.
+	PoliceOutcome   string     `json:"police_outcome,omitempty"`
+	PoliceOutcomeAt *time.Time `json:"police_outcome_at,omitempty"`
 }
 
 func newPublicReportResponse(r ingest.PublicReport) publicReportResponse {
@@ -161,7 +165,8 @@ func newPublicReportResponse(r ingest.PublicReport) publicReportResponse {
 	out := publicReportResponse{Code: r.Code, Status: r.Status, Category: string(r.Category),
 		CategoryLabelEN: info.LabelEN, CategoryLabelHI: info.LabelHI, District: r.DistrictEN,
 		DistrictHI: r.DistrictHI, ReceivedAt: r.ReceivedAt, ModeratedAt: r.ModeratedAt,
-		LinkedToEarlier: r.LinkedTo, AlsoReported: r.AlsoReported, Photos: []string{}}
+		LinkedToEarlier: r.LinkedTo, AlsoReported: r.AlsoReported, Photos: []string{},
+		PoliceOutcome: r.PoliceOutcome, PoliceOutcomeAt: r.PoliceOutcomeAt}
 	for n := 1; n <= r.Photos; n++ {
 		out.Photos = append(out.Photos, fmt.Sprintf("/api/v1/reports/%s/photos/%d", r.Code, n))
 	}

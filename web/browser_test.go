@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/auth"
@@ -37,12 +38,15 @@ const hazratganjLat, hazratganjLon = 26.8505, 80.9466
 // leaves the site by button and by Esc; the station files an ATR, the nodal
 // officer publishes it, and she rates it SATISFIED, which closes the case;
 // MSP legal sees the dashboard and records the follow-up call; a role
-// without a console yet is told so.
+// without a console yet is told so. Then (report_browser_test.go) a hotspot
+// is reported with a photo whose EXIF GPS places the pin, a trafficking tip
+// is sent and the hotspot map shown, all checked in Hindi, and a moderator
+// blurs part of the photo and approves the report.
 // Screenshots of each page go to var/screenshots (git-ignored).
 func TestBrowser(t *testing.T) {
 	b := setup(t)
 
-	var code, secret string
+	var code, secret, reportCode string
 	t.Run("FileInHindiAndTrack", func(t *testing.T) {
 		code, secret = b.fileInHindi(t)
 		b.trackShowsStatus(t, code, secret, "assigned", "थाने के पास")
@@ -69,6 +73,19 @@ func TestBrowser(t *testing.T) {
 		b.do(t, "coming soon", chromedp.WaitVisible(chromedp.CSS(`[data-testid="coming-soon"]`)))
 		b.logout(t)
 	})
+	t.Run("ReportHotspotFromPhotoGPS", func(t *testing.T) {
+		reportCode = b.reportHotspotFromPhoto(t)
+	})
+	t.Run("TrafficTipAndHotspotMapInHindi", func(t *testing.T) {
+		b.sendTipInHindi(t)
+		b.hotspotMapInHindi(t)
+	})
+	t.Run("ModeratorRedactsAndApproves", func(t *testing.T) {
+		if reportCode == "" {
+			t.Fatal("no report was sent")
+		}
+		b.moderatorApproves(t, reportCode)
+	})
 	b.noConsoleErrors(t)
 }
 
@@ -76,6 +93,7 @@ func TestBrowser(t *testing.T) {
 type bundle struct {
 	ctx    context.Context
 	server *httptest.Server
+	pool   *pgxpool.Pool
 	shots  string
 
 	mu       sync.Mutex
@@ -101,6 +119,8 @@ func setup(t *testing.T) *bundle {
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		// Software WebGL for the MapLibre maps (Chromium 137+ needs this opt-in).
+		chromedp.Flag("enable-unsafe-swiftshader", true),
 		chromedp.UserDataDir(t.TempDir()),
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
@@ -108,7 +128,7 @@ func setup(t *testing.T) *bundle {
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	t.Cleanup(cancel)
 
-	b := &bundle{ctx: ctx, server: srv, shots: shots}
+	b := &bundle{ctx: ctx, server: srv.Server, pool: srv.Pool, shots: shots}
 	b.watchErrors(t)
 	// The narrowest phone the app supports.
 	b.do(t, "emulate a phone", chromedp.EmulateViewport(360, 780, chromedp.EmulateMobile, chromedp.EmulateScale(1)))
@@ -150,7 +170,7 @@ func findChromium(t *testing.T) string {
 
 // startServer runs the real router and services on a fresh database with
 // the UP districts, the demo stations and the officers the test needs.
-func startServer(t *testing.T) *httptest.Server {
+func startServer(t *testing.T) *apitest.Server {
 	t.Helper()
 	return apitest.Start(t, staffPassword, func(j *jurisdiction.Service) []auth.DemoUser {
 		return []auth.DemoUser{
@@ -161,8 +181,9 @@ func startServer(t *testing.T) *httptest.Server {
 			{Username: "msp.legal", DisplayName: "MSP Legal", Role: auth.RoleMSPLegal, Scope: auth.StateScope},
 			{Username: "pcr.lko", DisplayName: "PCR Lucknow", Role: auth.RolePCR,
 				Scope: auth.Scope{Kind: auth.ScopeDistrict, ID: 162}},
+			{Username: "moderator.up", DisplayName: "Moderator UP", Role: auth.RoleModerator, Scope: auth.StateScope},
 		}
-	}).Server
+	})
 }
 
 // watchErrors records uncaught exceptions, console.error calls and browser

@@ -14,10 +14,12 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"gocloud.dev/blob/memblob"
 
 	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/cases"
+	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
 	"github.com/vikalp/vikalp/jurisdiction"
 )
@@ -26,10 +28,12 @@ import (
 type Server struct {
 	*httptest.Server
 	Pool *pgxpool.Pool
+	// Ingest takes hotspot reports and tips (photos in an in-memory bucket).
+	Ingest *ingest.Service
 }
 
 // Start seeds the jurisdictions, creates the accounts that users returns
-// (each with password), and serves the API with auth and cases wired as in
+// (each with password), and serves the API with auth, cases and ingest wired as in
 // production, except that no River worker runs (jobs are only inserted) and
 // password hashing is cheap.
 func Start(t testing.TB, password string, users func(*jurisdiction.Service) []auth.DemoUser) *Server {
@@ -64,12 +68,18 @@ func Start(t testing.TB, password string, users func(*jurisdiction.Service) []au
 	}
 	quiet := slog.New(slog.DiscardHandler)
 	casesSvc := cases.NewService(pool, cases.Deps{Jobs: inserter, Router: j, Keyring: keyring, Logger: quiet})
+	bucket := memblob.OpenBucket(nil)
+	t.Cleanup(func() { _ = bucket.Close() })
+	ingestSvc, err := ingest.NewService(pool, ingest.Deps{Bucket: bucket, Keyring: keyring, Jobs: inserter, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
 	// Every test of the package shares this server and its one client
 	// address, so the public rate limit (tested on its own) is off.
-	srv := httptest.NewServer(api.New(api.Deps{Pool: pool, Auth: authSvc, Cases: casesSvc, Logger: quiet,
-		PublicRate: api.RateLimit{PerMinute: -1}}))
+	srv := httptest.NewServer(api.New(api.Deps{Pool: pool, Auth: authSvc, Cases: casesSvc, Ingest: ingestSvc,
+		Logger: quiet, PublicRate: api.RateLimit{PerMinute: -1}}))
 	t.Cleanup(srv.Close)
-	return &Server{Server: srv, Pool: pool}
+	return &Server{Server: srv, Pool: pool, Ingest: ingestSvc}
 }
 
 // StationID returns the id of the demo station with code, failing the test

@@ -80,15 +80,29 @@ export async function api<T>(method: string, path: string, body?: unknown, opts:
     const csrf = cookie('vikalp_csrf');
     if (csrf) headers['X-CSRF-Token'] = csrf;
   }
+  return send<T>(method, path, headers, body === undefined ? undefined : JSON.stringify(body), opts);
+}
+
+/**
+ * postForm sends a multipart form (photos and fields) to the API; the
+ * browser sets the multipart Content-Type with its boundary. Answers and
+ * errors are handled as by api().
+ */
+export async function postForm<T>(path: string, form: FormData, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Language': lang.get(),
+    ...opts.headers,
+  };
+  const csrf = cookie('vikalp_csrf');
+  if (csrf) headers['X-CSRF-Token'] = csrf;
+  return send<T>('POST', path, headers, form, opts);
+}
+
+async function send<T>(method: string, path: string, headers: Record<string, string>, body: BodyInit | undefined, opts: RequestOptions): Promise<T> {
   let resp: Response;
   try {
-    resp = await fetch('/api/v1' + path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      cache: 'no-store',
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    resp = await fetch('/api/v1' + path, { method, headers, credentials: 'same-origin', cache: 'no-store', body });
   } catch {
     throw new ApiError(t('err.network'), 0);
   }

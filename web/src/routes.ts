@@ -2,13 +2,20 @@ import { NotFound } from './pages/NotFound';
 import { Filed } from './pages/public/Filed';
 import { FileComplaint } from './pages/public/file/FileComplaint';
 import { Home } from './pages/public/Home';
+import { HotspotMap } from './pages/public/HotspotMap';
+import { ReportDone } from './pages/public/report/ReportDone';
+import { ReportHotspot } from './pages/public/report/ReportHotspot';
+import { TrackReport } from './pages/public/report/TrackReport';
+import { TipDone } from './pages/public/tip/TipDone';
+import { SendTip } from './pages/public/tip/SendTip';
 import { Track } from './pages/public/Track';
 import { CallTasks } from './pages/staff/CallTasks';
 import { ComplaintDetail } from './pages/staff/ComplaintDetail';
 import { Dashboard } from './pages/staff/Dashboard';
 import { StaffHome } from './pages/staff/Home';
 import { Login } from './pages/staff/Login';
-import { complaintRoles, mspRoles } from './pages/staff/nav';
+import { ModerationDetail, ModerationQueue } from './pages/staff/Moderation';
+import { complaintRoles, moderatorRoles, mspRoles } from './pages/staff/nav';
 import { ComplaintQueue, LegalQueue, VettingQueue } from './pages/staff/Queue';
 import type { RouteDef } from './router';
 
@@ -22,6 +29,12 @@ export const routes: readonly RouteDef[] = [
   { path: '/file', area: 'public', view: FileComplaint },
   { path: '/file/done', area: 'public', view: Filed },
   { path: '/track', area: 'public', view: Track },
+  { path: '/report', area: 'public', view: ReportHotspot },
+  { path: '/report/done', area: 'public', view: ReportDone },
+  { path: '/report/track', area: 'public', view: TrackReport },
+  { path: '/tip', area: 'public', view: SendTip },
+  { path: '/tip/done', area: 'public', view: TipDone },
+  { path: '/map', area: 'public', view: HotspotMap },
   { path: '/staff/login', area: 'login', view: Login },
   { path: '/staff', area: 'staff', view: StaffHome },
   { path: '/staff/queue', area: 'staff', view: ComplaintQueue, roles: complaintRoles },
@@ -30,6 +43,8 @@ export const routes: readonly RouteDef[] = [
   { path: '/staff/complaints/:id', area: 'staff', view: ComplaintDetail, roles: complaintRoles },
   { path: '/staff/dashboard', area: 'staff', view: Dashboard, roles: mspRoles },
   { path: '/staff/calls', area: 'staff', view: CallTasks, roles: mspRoles },
+  { path: '/staff/moderation', area: 'staff', view: ModerationQueue, roles: moderatorRoles },
+  { path: '/staff/moderation/:id', area: 'staff', view: ModerationDetail, roles: moderatorRoles },
 ];
 
 /** notFound is shown for any other path. */

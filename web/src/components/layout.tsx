@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { quickExit } from '../exit';
-import { lang, setLang, t } from '../i18n';
+import { type Key, lang, setLang, t } from '../i18n';
 import { Link, navigate, path } from '../router';
 import { logout, session } from '../session';
 import { useStore } from '../store';
@@ -72,10 +72,13 @@ export function PublicShell({ children }: { children: ComponentChildren }) {
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, []);
-  const nav: [string, 'nav.home' | 'nav.file' | 'nav.track'][] = [
+  const nav: [string, Key][] = [
     ['/', 'nav.home'],
     ['/file', 'nav.file'],
     ['/track', 'nav.track'],
+    ['/report', 'nav.report'],
+    ['/tip', 'nav.tip'],
+    ['/map', 'nav.map'],
   ];
   return (
     <div class="shell public">

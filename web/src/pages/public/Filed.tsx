@@ -51,7 +51,7 @@ export function Filed() {
 }
 
 /** copyText copies to the clipboard, falling back to a hidden textarea outside secure contexts. */
-async function copyText(text: string): Promise<boolean> {
+export async function copyText(text: string): Promise<boolean> {
   try {
     if (navigator.clipboard && window.isSecureContext) {
       await navigator.clipboard.writeText(text);

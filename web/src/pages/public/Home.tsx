@@ -11,6 +11,16 @@ export function Home() {
         <Link href="/file" class="btn btn-primary btn-block" data-testid="cta-file">{t('home.fileCta')}</Link>
         <Link href="/track" class="btn btn-block" data-testid="cta-track">{t('home.trackCta')}</Link>
       </div>
+      <section class="card" aria-labelledby="more-title">
+        <h2 id="more-title">{t('home.moreTitle')}</h2>
+        <p>{t('home.reportText')}</p>
+        <Link href="/report" class="btn btn-block" data-testid="cta-report">{t('home.reportCta')}</Link>
+        <Link href="/report/track" class="btn btn-block" data-testid="cta-report-track">{t('home.reportTrackCta')}</Link>
+        <p>{t('home.tipText')}</p>
+        <Link href="/tip" class="btn btn-block" data-testid="cta-tip">{t('home.tipCta')}</Link>
+        <p>{t('home.mapText')}</p>
+        <Link href="/map" class="btn btn-block" data-testid="cta-map">{t('home.mapCta')}</Link>
+      </section>
       <section class="card">
         <h2>{t('home.anonTitle')}</h2>
         <ul class="plain">

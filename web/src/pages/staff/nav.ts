@@ -12,6 +12,7 @@ const vetting: NavItem = { path: '/staff/vetting', key: 'staff.nav.vetting' };
 const legal: NavItem = { path: '/staff/legal', key: 'staff.nav.legal' };
 const dashboard: NavItem = { path: '/staff/dashboard', key: 'staff.nav.dashboard' };
 const calls: NavItem = { path: '/staff/calls', key: 'staff.nav.calls' };
+const moderation: NavItem = { path: '/staff/moderation', key: 'staff.nav.moderation' };
 
 // Each role's tabs; the first is its home. Roles without tabs see "your
 // console is coming". Add a slice's page here and in routes.ts.
@@ -21,6 +22,7 @@ const byRole: Partial<Record<Role, NavItem[]>> = {
   sp: [queue],
   msp_legal: [legal, dashboard, calls, queue],
   msp_analyst: [dashboard, calls, queue],
+  moderator: [moderation],
 };
 
 /** staffNav lists the console tabs of role. */
@@ -33,3 +35,6 @@ export const complaintRoles: readonly Role[] = ['station', 'nodal', 'sp', 'msp_a
 
 /** Roles of the Mahila Samman Prakoshth (state). */
 export const mspRoles: readonly Role[] = ['msp_analyst', 'msp_legal'];
+
+/** Roles that moderate hotspot reports. */
+export const moderatorRoles: readonly Role[] = ['moderator', 'admin'];

@@ -1,0 +1,14 @@
+/**
+ * binColors colour the hotspot confidence bins (Gi*): +3/+2/+1 hot at
+ * 99/95/90 %, -1/-2/-3 cold. A diverging red–blue scheme (ColorBrewer RdBu)
+ * that stays readable for the common colour-vision deficiencies. Bin 0 is
+ * not significant and is not drawn.
+ */
+export const binColors: Record<string, string> = {
+  '3': '#b2182b',
+  '2': '#ef8a62',
+  '1': '#fddbc7',
+  '-1': '#d1e5f0',
+  '-2': '#67a9cf',
+  '-3': '#2166ac',
+};

@@ -1,0 +1,182 @@
+// This module is the map chunk: MapLibre GL JS and its CSS. It is loaded
+// only by dynamic import() from MapView, so pages stay small until a map is
+// shown. The map draws Vikalp's own vector tiles and nothing else: no base
+// map, no glyph or sprite server (no symbol layers), so it works on a
+// closed network, and with a plain background when the tiles are missing.
+import maplibregl, { type LngLatLike, type StyleSpecification } from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import type { LatLon } from '../../photo';
+import { t } from '../../i18n';
+import { binColors } from './colors';
+
+/** MapHandle is what MapView drives once the map exists. */
+export interface MapHandle {
+  /** setPin shows (or, with null, hides) the draggable pin; fly moves the view to it. */
+  setPin(p: LatLon | null, fly: boolean): void;
+  /** center is the point in the middle of the view. */
+  center(): LatLon;
+  /** setHotspots shows the hotspot cells of a time window; false when the tiles are missing. */
+  setHotspots(window: string): Promise<boolean>;
+  /** hasBase says whether the district base map loaded. */
+  hasBase: boolean;
+  destroy(): void;
+}
+
+/** MapOptions configure a new map. */
+export interface MapOptions {
+  container: HTMLElement;
+  /** onPick is called when the user taps the map or drags the pin. */
+  onPick?: (p: LatLon) => void;
+  /** label is the accessible name of the map canvas. */
+  label: string;
+}
+
+// Uttar Pradesh with a margin: the view may not wander far from it.
+const upBounds: [number, number, number, number] = [76.5, 23.3, 85.2, 31.0];
+const upCenter: LngLatLike = [80.9462, 26.8467];
+
+
+interface TileJSON {
+  tiles: string[];
+  minzoom?: number;
+  maxzoom?: number;
+  bounds?: [number, number, number, number];
+}
+
+/** tileJSON fetches /tiles/{layer}.json; null while the tile server is missing. */
+async function tileJSON(layer: string, query = ''): Promise<TileJSON | null> {
+  try {
+    const r = await fetch(`/tiles/${layer}.json${query}`, { credentials: 'same-origin' });
+    if (!r.ok) return null;
+    const tj = (await r.json()) as TileJSON;
+    if (!Array.isArray(tj.tiles) || !tj.tiles.length) return null;
+    // The worker fetches tiles, so every URL must be absolute.
+    tj.tiles = tj.tiles.map((u) => {
+      const abs = new URL(u, location.href);
+      if (query) new URLSearchParams(query).forEach((v, k) => abs.searchParams.has(k) || abs.searchParams.set(k, v));
+      return abs.href.replace(/%7B/g, '{').replace(/%7D/g, '}');
+    });
+    return tj;
+  } catch {
+    return null;
+  }
+}
+
+function baseStyle(districts: TileJSON | null): StyleSpecification {
+  const style: StyleSpecification = {
+    version: 8,
+    sources: {},
+    layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef0ea' } }],
+  };
+  if (districts) {
+    style.sources.districts = {
+      type: 'vector', tiles: districts.tiles, minzoom: districts.minzoom ?? 0, maxzoom: districts.maxzoom ?? 14,
+    };
+    style.layers.push(
+      { id: 'districts-fill', type: 'fill', source: 'districts', 'source-layer': 'districts',
+        paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.85 } },
+      { id: 'districts-line', type: 'line', source: 'districts', 'source-layer': 'districts',
+        paint: { 'line-color': '#6f6a78', 'line-width': ['interpolate', ['linear'], ['zoom'], 5, 0.6, 10, 2] } },
+    );
+  }
+  return style;
+}
+
+/**
+ * createMap makes a map of Uttar Pradesh in container. It throws when the
+ * browser cannot draw WebGL; MapView then shows its fallback.
+ */
+export async function createMap(o: MapOptions): Promise<MapHandle> {
+  const districts = await tileJSON('districts');
+  const map = new maplibregl.Map({
+    container: o.container,
+    style: baseStyle(districts),
+    center: upCenter,
+    zoom: 5.6,
+    minZoom: 4,
+    maxZoom: 17,
+    maxBounds: upBounds,
+    attributionControl: false,
+    dragRotate: false,
+    pitchWithRotate: false,
+    touchPitch: false,
+    cooperativeGestures: false,
+    locale: { 'NavigationControl.ZoomIn': t('map.zoomIn'), 'NavigationControl.ZoomOut': t('map.zoomOut') },
+  });
+  // Without a listener MapLibre logs every failed tile with console.error.
+  map.on('error', () => undefined);
+  // data-idle marks a map with every requested tile drawn (tests wait for it).
+  map.on('idle', () => (o.container.dataset.idle = 'true'));
+  map.on('dataloading', () => delete o.container.dataset.idle);
+  map.touchZoomRotate.disableRotation();
+  map.keyboard.disableRotation();
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+  map.getCanvas().setAttribute('aria-label', o.label);
+
+  let marker: maplibregl.Marker | null = null;
+  const pick = (p: LatLon) => o.onPick?.(p);
+  if (o.onPick) {
+    map.on('click', (e) => pick({ lat: e.lngLat.lat, lon: e.lngLat.lng }));
+  }
+  const loaded = new Promise<void>((resolve) => {
+    if (map.loaded()) resolve();
+    else map.once('load', () => resolve());
+  });
+
+  let hotspotsShown = false;
+  return {
+    hasBase: districts !== null,
+    setPin(p, fly) {
+      if (!p) {
+        marker?.remove();
+        marker = null;
+        return;
+      }
+      if (!marker) {
+        marker = new maplibregl.Marker({ color: '#5b2a86', draggable: !!o.onPick }).setLngLat([p.lon, p.lat]).addTo(map);
+        marker.on('dragend', () => {
+          const ll = marker!.getLngLat();
+          pick({ lat: ll.lat, lon: ll.lng });
+        });
+      } else {
+        marker.setLngLat([p.lon, p.lat]);
+      }
+      if (fly) map.jumpTo({ center: [p.lon, p.lat], zoom: Math.max(map.getZoom(), 14) });
+    },
+    center() {
+      const c = map.getCenter();
+      return { lat: c.lat, lon: c.lng };
+    },
+    async setHotspots(window) {
+      await loaded;
+      const tj = await tileJSON('hotspots', '?window=' + encodeURIComponent(window));
+      if (hotspotsShown) {
+        map.removeLayer('hotspots-fill');
+        map.removeLayer('hotspots-line');
+        map.removeSource('hotspots');
+        hotspotsShown = false;
+      }
+      if (!tj) {
+        o.container.dataset.hotspots = 'none';
+        return false;
+      }
+      delete o.container.dataset.idle;
+      map.addSource('hotspots', { type: 'vector', tiles: tj.tiles, minzoom: tj.minzoom ?? 4, maxzoom: tj.maxzoom ?? 16 });
+      const color: any = ['match', ['to-number', ['get', 'bin'], 0]];
+      for (const [bin, c] of Object.entries(binColors)) color.push(Number(bin), c);
+      color.push('rgba(0,0,0,0)');
+      map.addLayer({ id: 'hotspots-fill', type: 'fill', source: 'hotspots', 'source-layer': 'hotspots',
+        filter: ['!=', ['to-number', ['get', 'bin'], 0], 0],
+        paint: { 'fill-color': color, 'fill-opacity': 0.75 } });
+      map.addLayer({ id: 'hotspots-line', type: 'line', source: 'hotspots', 'source-layer': 'hotspots',
+        filter: ['!=', ['to-number', ['get', 'bin'], 0], 0],
+        paint: { 'line-color': '#ffffff', 'line-width': 0.5 } });
+      hotspotsShown = true;
+      o.container.dataset.hotspots = window; // tests wait for this, then for idle
+      return true;
+    },
+    destroy() {
+      map.remove();
+    },
+  };
+}

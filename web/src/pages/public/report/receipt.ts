@@ -1,0 +1,56 @@
+/** ReportReceipt is the server's answer to a new hotspot report. */
+export interface ReportReceipt {
+  code: string;
+  status: string;
+  linked_to_earlier: boolean;
+  also_reported?: number;
+}
+
+/** TipReceipt is the server's answer to a new tip. */
+export interface TipReceipt {
+  code: string;
+}
+
+// Receipts live in memory only (never storage), like complaint secrets.
+let report: ReportReceipt | null = null;
+let tip: TipReceipt | null = null;
+let trackCode = '';
+
+/** setReportReceipt keeps the receipt for the receipt page. */
+export function setReportReceipt(r: ReportReceipt): void {
+  report = r;
+}
+
+/** reportReceipt is the last report's receipt in this page load. */
+export function reportReceipt(): ReportReceipt | null {
+  return report;
+}
+
+/** setTipReceipt keeps the receipt for the receipt page. */
+export function setTipReceipt(r: TipReceipt): void {
+  tip = r;
+}
+
+/** tipReceipt is the last tip's receipt in this page load. */
+export function tipReceipt(): TipReceipt | null {
+  return tip;
+}
+
+/** prefillReportCode hands a code to the report tracking page. */
+export function prefillReportCode(code: string): void {
+  trackCode = code;
+}
+
+/** takeReportCode returns (once) the code handed over by prefillReportCode. */
+export function takeReportCode(): string {
+  const c = trackCode;
+  trackCode = '';
+  return c;
+}
+
+/** ReportCategory is one entry of the bilingual hotspot taxonomy. */
+export interface ReportCategory {
+  key: string;
+  label_en: string;
+  label_hi: string;
+}
