@@ -15,9 +15,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/vikalp/vikalp/alerts"
+	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/ingest"
+	"github.com/vikalp/vikalp/tiles"
 )
 
 // Deps are the services the handlers call.
@@ -40,6 +43,17 @@ type Deps struct {
 	Ingest *ingest.Service
 	// PublicRate limits anonymous submissions per client address.
 	PublicRate RateLimit
+	// Tiles renders the vector map tiles (/tiles); one with default settings
+	// is made from Pool when nil.
+	Tiles *tiles.Service
+	// Hotspots answers the hotspot map and its exports.
+	Hotspots *analytics.HotspotService
+	// Alerts runs alert consoles, webhooks and the SMS outbox view; AlertHub
+	// feeds the live alert streams. Alert routes are off when nil.
+	Alerts   *alerts.Service
+	AlertHub *alerts.Hub
+	// Leads serves trafficking leads and their workflow.
+	Leads *analytics.LeadService
 }
 
 // Handler carries the dependencies of every route.
@@ -88,6 +102,7 @@ func New(deps Deps) *gin.Engine {
 	v1 := r.Group("/api/v1", maxBody(1<<20), h.authenticate())
 	h.registerRoutes(v1)
 	h.registerIntakeRoutes(r)
+	h.registerTileRoutes(r)
 	return r
 }
 
@@ -97,6 +112,9 @@ func (h *Handler) registerRoutes(v1 *gin.RouterGroup) {
 	h.registerComplaintRoutes(v1)
 	h.registerDistrictRoutes(v1)
 	h.registerIngestRoutes(v1)
+	h.registerAlertRoutes(v1)
+	h.registerHotspotRoutes(v1)
+	h.registerLeadRoutes(v1)
 }
 
 func (h *Handler) healthz(c *gin.Context) {

@@ -17,6 +17,8 @@ type Config struct {
 	LogLevel      string        // VIKALP_LOG_LEVEL: debug, info (default), warn, error
 	DataKeys      string        // VIKALP_DATA_KEY(_FILE): "id:base64key[,id:base64key…]", first is current
 	DistrictsFile string        // VIKALP_DISTRICTS_FILE, default ../shared/data/up-districts.geojson
+	TransitFile   string        // VIKALP_TRANSIT_FILE, default ../shared/data/up-railway-stations.geojson
+	BorderFile    string        // VIKALP_BORDER_FILE, default ../shared/data/up-nepal-border.geojson
 	CookieSecure  bool          // VIKALP_COOKIE_SECURE, default true in production
 	SessionTTL    time.Duration // VIKALP_SESSION_TTL, default 12h
 	MaxDBConns    int32         // VIKALP_DB_MAX_CONNS, default 20
@@ -24,6 +26,25 @@ type Config struct {
 	// TrustedProxies (VIKALP_TRUSTED_PROXIES, comma-separated IPs/CIDRs) may
 	// set X-Forwarded-For; default none.
 	TrustedProxies []string
+	// AnalyticsInterval (VIKALP_ANALYTICS_INTERVAL, default 15m) is how often
+	// the periodic hotspot analysis runs; HotspotMinReports
+	// (VIKALP_HOTSPOT_MIN_REPORTS, default 3) is the k public hotspot cells need.
+	AnalyticsInterval time.Duration
+	HotspotMinReports int
+	// PCRAckTimeout (VIKALP_ALERT_PCR_ACK_TIMEOUT, default 10m) and
+	// AHTUAckTimeout (VIKALP_ALERT_AHTU_ACK_TIMEOUT, default 60m) are how long
+	// a unit has to acknowledge an alert before it escalates.
+	PCRAckTimeout  time.Duration
+	AHTUAckTimeout time.Duration
+	// SMSURL (VIKALP_SMS_URL) selects the HTTP SMS gateway; empty keeps
+	// messages in the outbox only. SMSAuthHeader (VIKALP_SMS_AUTH_HEADER(_FILE),
+	// "Name: value"), SMSBodyTemplate (VIKALP_SMS_BODY_TEMPLATE, a Go
+	// text/template over To, Recipient, Template, Body, Ref with a json
+	// function) and SMSContentType (VIKALP_SMS_CONTENT_TYPE) shape requests.
+	SMSURL          string
+	SMSAuthHeader   string
+	SMSBodyTemplate string
+	SMSContentType  string
 	// PublicRatePerMinute (VIKALP_PUBLIC_RATE, default 30; "off" disables)
 	// and PublicBurst (VIKALP_PUBLIC_BURST, default 20) limit anonymous
 	// submissions per client address.
@@ -43,6 +64,8 @@ func LoadConfig() (Config, error) {
 		Env:           envOr("VIKALP_ENV", "development"),
 		LogLevel:      envOr("VIKALP_LOG_LEVEL", "info"),
 		DistrictsFile: envOr("VIKALP_DISTRICTS_FILE", "../shared/data/up-districts.geojson"),
+		TransitFile:   envOr("VIKALP_TRANSIT_FILE", "../shared/data/up-railway-stations.geojson"),
+		BorderFile:    envOr("VIKALP_BORDER_FILE", "../shared/data/up-nepal-border.geojson"),
 		MediaURL:      envOr("VIKALP_MEDIA_URL", "file://./var/media"),
 	}
 	if c.Env != "development" && c.Env != "production" {
@@ -73,6 +96,24 @@ func LoadConfig() (Config, error) {
 		return c, err
 	}
 	if c.PublicBurst, err = envInt("VIKALP_PUBLIC_BURST", 20); err != nil {
+		return c, err
+	}
+	if c.AnalyticsInterval, err = envDuration("VIKALP_ANALYTICS_INTERVAL", 15*time.Minute); err != nil {
+		return c, err
+	}
+	if c.HotspotMinReports, err = envInt("VIKALP_HOTSPOT_MIN_REPORTS", 3); err != nil {
+		return c, err
+	}
+	if c.PCRAckTimeout, err = envDuration("VIKALP_ALERT_PCR_ACK_TIMEOUT", 10*time.Minute); err != nil {
+		return c, err
+	}
+	if c.AHTUAckTimeout, err = envDuration("VIKALP_ALERT_AHTU_ACK_TIMEOUT", 60*time.Minute); err != nil {
+		return c, err
+	}
+	c.SMSURL = os.Getenv("VIKALP_SMS_URL")
+	c.SMSBodyTemplate = os.Getenv("VIKALP_SMS_BODY_TEMPLATE")
+	c.SMSContentType = os.Getenv("VIKALP_SMS_CONTENT_TYPE")
+	if c.SMSAuthHeader, err = secret("VIKALP_SMS_AUTH_HEADER"); err != nil {
 		return c, err
 	}
 	conns, err := envInt("VIKALP_DB_MAX_CONNS", 20)

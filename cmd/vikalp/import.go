@@ -59,6 +59,7 @@ previous unit. Districts that no unit covers afterwards are reported.`,
 			jurisdiction.ImportPCRUnits),
 	)
 	cmd.AddCommand(newImportReportsCmd(a))
+	cmd.AddCommand(newImportTransitCmd(a), newImportBorderCmd(a))
 	return cmd
 }
 

@@ -63,6 +63,10 @@ Configuration comes from the environment (DATABASE_URL, VIKALP_*); see README.md
 		newSeedCmd(a),
 		newImportCmd(a),
 		newUserCmd(a),
+		newAuditCmd(a),
+		newBenchCmd(),
+		newStatsCmd(),
+		newAnalyzeCmd(a),
 	)
 	return root
 }

@@ -96,6 +96,9 @@ func seedDemo(ctx context.Context, a *app, pool *pgxpool.Pool, out io.Writer) er
 		return err
 	}
 	printSeedResult(out, res)
+	if err := seedTransit(ctx, a, pool, out); err != nil {
+		return err
+	}
 	// Accounts after the jurisdictions their scopes refer to.
 	return seedDemoUsers(ctx, pool, out)
 }

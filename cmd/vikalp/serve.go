@@ -44,6 +44,10 @@ func (a *app) serve(ctx context.Context, workers bool) error {
 	if err != nil {
 		return err
 	}
+	go svc.tiles.RefreshLoop(ctx, a.logger) // low-zoom report clusters; one replica at a time
+	hubCtx, stopHub := context.WithCancel(ctx)
+	defer stopHub()
+	go svc.hub.Run(hubCtx)
 	if workers {
 		stopWorkers, err := a.startWorkers(ctx, pool, svc)
 		if err != nil {
@@ -91,5 +95,10 @@ func (a *app) apiDeps(pool *pgxpool.Pool, svc *services) api.Deps {
 		Cases:          svc.cases,
 		Ingest:         svc.ingest,
 		PublicRate:     api.RateLimit{PerMinute: a.cfg.PublicRatePerMinute, Burst: a.cfg.PublicBurst},
+		Hotspots:       svc.hotspots,
+		Leads:          svc.leads,
+		Tiles:          svc.tiles,
+		Alerts:         svc.alerts,
+		AlertHub:       svc.hub,
 	}
 }

@@ -1,17 +1,24 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
+	"github.com/vikalp/vikalp/alerts"
+	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/jurisdiction"
+	"github.com/vikalp/vikalp/tiles"
 )
 
 // services are the domain services one process runs, built once and shared
@@ -24,6 +31,17 @@ type services struct {
 	// inserter is an insert-only River client: services insert jobs in
 	// their own transactions; a separate client works them.
 	inserter *river.Client[pgx.Tx]
+	// pipeline computes hotspots; hotspots answers the hotspot API.
+	pipeline *analytics.Pipeline
+	hotspots *analytics.HotspotService
+	// leads links trafficking tips into leads and runs their workflow.
+	leads *analytics.LeadService
+	// tiles renders map tiles and caches the public ones.
+	tiles *tiles.Service
+	// alerts raises and delivers alerts; hub fans their events out to this
+	// process's live streams (serve runs it).
+	alerts *alerts.Service
+	hub    *alerts.Hub
 }
 
 // newServices wires every domain service on pool.
@@ -36,15 +54,26 @@ func (a *app) newServices(pool *pgxpool.Pool) (*services, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start auth service: %w", err)
 	}
-	inserter, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: a.logger})
+	// River announces inserted jobs at most once per FetchCooldown; 20 ms
+	// (default 100) keeps report → alert latency low (see docs/ALERTS.md).
+	inserter, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: a.logger,
+		FetchCooldown: 20 * time.Millisecond})
 	if err != nil {
 		return nil, fmt.Errorf("create river inserter: %w", err)
 	}
+	alertsSvc := alerts.NewService(pool, alerts.Deps{Jobs: inserter, Keyring: keyring, Logger: a.logger,
+		Config: alerts.Config{PCRAckTimeout: a.cfg.PCRAckTimeout, AHTUAckTimeout: a.cfg.AHTUAckTimeout}})
+	sms, err := a.smsProvider()
+	if err != nil {
+		return nil, err
+	}
 	casesSvc := cases.NewService(pool, cases.Deps{
-		Jobs:    inserter,
-		Router:  jurisdiction.New(pool),
-		Keyring: keyring,
-		Logger:  a.logger,
+		Jobs:     inserter,
+		Router:   jurisdiction.New(pool),
+		Keyring:  keyring,
+		Provider: sms,
+		Alerts:   complaintAlerts{alertsSvc},
+		Logger:   a.logger,
 	})
 	bucket, err := openMediaBucket(a.cfg.MediaURL)
 	if err != nil {
@@ -54,5 +83,53 @@ func (a *app) newServices(pool *pgxpool.Pool) (*services, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start ingest service: %w", err)
 	}
-	return &services{keyring: keyring, auth: authSvc, cases: casesSvc, ingest: ingestSvc, inserter: inserter}, nil
+	svc := &services{keyring: keyring, auth: authSvc, cases: casesSvc, ingest: ingestSvc, inserter: inserter,
+		alerts: alertsSvc, hub: alerts.NewHub(pool, a.logger.With(slog.String("component", "alert_hub")))}
+	svc.pipeline = analytics.NewPipeline(pool, analytics.Config{}, analytics.Deps{Jobs: inserter, Logger: a.logger})
+	svc.hotspots = analytics.NewHotspotService(pool, a.cfg.HotspotMinReports)
+	if svc.leads, err = analytics.NewLeadService(pool, analytics.LeadDeps{Jobs: inserter, Logger: a.logger}); err != nil {
+		return nil, fmt.Errorf("start lead service: %w", err)
+	}
+	svc.tiles = tiles.NewService(pool, tiles.Config{MinDistinct: a.cfg.HotspotMinReports})
+	return svc, nil
+}
+
+// smsProvider is the HTTP gateway when VIKALP_SMS_URL is set, else the
+// outbox-only provider, adapted to cases' SMSProvider.
+func (a *app) smsProvider() (cases.SMSProvider, error) {
+	if a.cfg.SMSURL == "" {
+		return smsGateway{alerts.OutboxProvider{}}, nil
+	}
+	p, err := alerts.NewHTTPSMSProvider(alerts.HTTPSMSConfig{URL: a.cfg.SMSURL, AuthHeader: a.cfg.SMSAuthHeader,
+		BodyTemplate: a.cfg.SMSBodyTemplate, ContentType: a.cfg.SMSContentType})
+	if err != nil {
+		return nil, fmt.Errorf("VIKALP_SMS_*: %w", err)
+	}
+	return smsGateway{p}, nil
+}
+
+// smsGateway adapts an alerts.SMSProvider to cases.SMSProvider (cases and
+// alerts do not import each other).
+type smsGateway struct{ p alerts.SMSProvider }
+
+func (g smsGateway) Name() string { return g.p.Name() }
+
+func (g smsGateway) Send(ctx context.Context, m cases.SMS) error {
+	recipient := m.ToKind
+	if m.DistrictID != nil {
+		recipient += ":" + strconv.Itoa(*m.DistrictID)
+	}
+	if m.ToRole != "" {
+		recipient += ":" + m.ToRole
+	}
+	return g.p.Send(ctx, alerts.SMS{Ref: strconv.FormatInt(m.OutboxID, 10), To: m.Phone, Recipient: recipient,
+		Template: m.Template, Body: m.Body})
+}
+
+// complaintAlerts adapts alerts.Service to cases.AlertRaiser.
+type complaintAlerts struct{ s *alerts.Service }
+
+func (c complaintAlerts) RaiseComplaintTx(ctx context.Context, tx pgx.Tx, n cases.AlertNotice) error {
+	return c.s.RaiseComplaintTx(ctx, tx, alerts.ComplaintNotice{Event: n.Event, ComplaintID: n.ComplaintID,
+		Code: n.Code, DistrictID: n.DistrictID, ToMSP: n.ToMSP, ToRole: n.ToRole, DueAt: n.DueAt})
 }

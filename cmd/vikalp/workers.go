@@ -11,17 +11,20 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/spf13/cobra"
 
+	"github.com/vikalp/vikalp/alerts"
+	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/cases"
-	"github.com/vikalp/vikalp/ingest"
 )
 
 // registerWorkers adds every background worker. Each package owns its
 // XArgs/XWorker pairs; this is the only place they meet.
 func registerWorkers(workers *river.Workers, svc *services) {
 	cases.AddWorkers(workers, svc.cases)
-	// Placeholders until the alerts and analytics work consumes these events.
-	river.AddWorker(workers, &ingest.HappeningNowWorker{})
-	river.AddWorker(workers, &ingest.TipReceivedWorker{})
+	// alerts works ingest.HappeningNowArgs and analytics' hotspot and lead
+	// alert jobs.
+	alerts.AddWorkers(workers, svc.alerts)
+	river.AddWorker(workers, &analytics.LeadTipWorker{Leads: svc.leads})
+	river.AddWorker(workers, &analytics.AnalyzeWorker{Pipeline: svc.pipeline})
 }
 
 // startWorkers starts a River client that works jobs and returns a stop
@@ -30,11 +33,14 @@ func (a *app) startWorkers(ctx context.Context, pool *pgxpool.Pool, svc *service
 	workers := river.NewWorkers()
 	registerWorkers(workers, svc)
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
-		Logger:      a.logger.With(slog.String("component", "river")),
-		JobTimeout:  2 * time.Minute,
-		MaxAttempts: 12,
-		Workers:     workers,
-		Queues:      map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20}},
+		Logger:     a.logger.With(slog.String("component", "river")),
+		JobTimeout: 2 * time.Minute,
+		// Fetch at most every 20 ms (default 100) for low alert latency.
+		FetchCooldown: 20 * time.Millisecond,
+		MaxAttempts:   12,
+		Workers:       workers,
+		PeriodicJobs:  []*river.PeriodicJob{analytics.AnalyzePeriodicJob(a.cfg.AnalyticsInterval)},
+		Queues:        map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20}},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create river client: %w", err)
