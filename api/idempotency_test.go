@@ -46,3 +46,32 @@ func TestSubmissionRetriesWithIdempotencyKey(t *testing.T) {
 		t.Errorf("stored %d submissions, want 2", n)
 	}
 }
+
+// A JSON report has no photos, needs its location, and is stored and
+// routed like a form report.
+func TestJSONReportWithoutPhotos(t *testing.T) {
+	t.Parallel()
+	b := setupIngest(t)
+	rec := b.do(http.MethodPost, "/api/v1/reports",
+		`{"category":"drunk_gathering","text":"शाम को","lat":26.8467,"lon":80.9462,"happening_now":true}`, "")
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	r := decode[receiptBody](t, rec)
+	if n := b.count(t, `SELECT count(*) FROM reports WHERE code = $1 AND location_source = 'form' AND happening_now
+		AND h3_r9 IS NOT NULL AND pcr_unit_id IS NOT NULL`, r.Code); n != 1 {
+		t.Error("JSON report not stored routed and indexed")
+	}
+	if n := b.count(t, `SELECT count(*) FROM report_media`); n != 0 {
+		t.Errorf("report_media = %d, want 0", n)
+	}
+	for name, body := range map[string]string{
+		"NoLocation": `{"category":"groping"}`,
+		"OutsideUP":  `{"category":"groping","lat":19.07,"lon":72.87}`,
+		"NotJSON":    `{"category":`,
+	} {
+		if got := b.do(http.MethodPost, "/api/v1/reports", body, ""); got.Code != http.StatusUnprocessableEntity {
+			t.Errorf("%s: status %d, want 422: %s", name, got.Code, got.Body)
+		}
+	}
+}

@@ -86,7 +86,13 @@ func newReportReceiptResponse(r ingest.ReportReceipt) reportReceiptResponse {
 
 // submitReport takes a multipart hotspot report: photos (1–3), category,
 // text, lat/lon, occurred_at (RFC 3339) and happening_now.
+//
+// A JSON body (Content-Type application/json) is a quick report without
+// photos; see submitJSONReport.
 func (h *Handler) submitReport(c *gin.Context) error {
+	if c.ContentType() == "application/json" {
+		return h.submitJSONReport(c)
+	}
 	form, err := parseUpload(c)
 	if err != nil {
 		return err
@@ -98,6 +104,40 @@ func (h *Handler) submitReport(c *gin.Context) error {
 	}
 	in.IdempotencyKey = idempotencyKey(c)
 	rec, err := h.deps.Ingest.SubmitReport(c.Request.Context(), in)
+	if err != nil {
+		return err
+	}
+	c.JSON(createdOrReplayed(rec.Replayed), newReportReceiptResponse(rec))
+	return nil
+}
+
+// jsonReportLimit caps a JSON report body: a few short fields.
+const jsonReportLimit = 16 << 10
+
+// jsonReportRequest is a quick report without photos.
+type jsonReportRequest struct {
+	Category     string     `json:"category"`
+	Text         string     `json:"text"`
+	Lat          *float64   `json:"lat"`
+	Lon          *float64   `json:"lon"`
+	OccurredAt   *time.Time `json:"occurred_at"`
+	HappeningNow bool       `json:"happening_now"`
+}
+
+// submitJSONReport takes a report without photos, for apps, partner systems
+// and a woman for whom taking a photo is not safe: category, text, lat and
+// lon (required), occurred_at and happening_now. Validation, routing,
+// moderation and Idempotency-Key work as for the multipart form.
+func (h *Handler) submitJSONReport(c *gin.Context) error {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, jsonReportLimit)
+	var req jsonReportRequest
+	if err := c.ShouldBindJSON(&req); err != nil {
+		return vikalp.InvalidField("body", "bad_json",
+			"send the report as a JSON object with category, text, lat, lon, occurred_at and happening_now")
+	}
+	rec, err := h.deps.Ingest.SubmitReport(c.Request.Context(), ingest.NewReport{Source: ingest.SourceWeb,
+		Category: req.Category, Text: req.Text, Lat: req.Lat, Lon: req.Lon, OccurredAt: req.OccurredAt,
+		HappeningNow: req.HappeningNow, WithoutPhotos: true, IdempotencyKey: idempotencyKey(c)})
 	if err != nil {
 		return err
 	}

@@ -45,6 +45,10 @@ type NewReport struct {
 	// IdempotencyKey, when set, makes a retry of the same submission return
 	// the first receipt (Replayed) instead of storing it twice.
 	IdempotencyKey string
+	// WithoutPhotos marks a quick report sent as JSON (by an app or a
+	// partner system, or by a woman for whom taking a photo is not safe):
+	// it has no photos, so the location must be given.
+	WithoutPhotos bool
 }
 
 // ReportReceipt is what the reporter is told after submitting.
@@ -142,7 +146,13 @@ func (s *Service) draftReport(ctx context.Context, in NewReport) (reportDraft, e
 	if d.occurredAt, err = s.checkIncidentTime(in.OccurredAt); err != nil {
 		return d, err
 	}
-	if len(in.Photos) < MinReportPhotos || len(in.Photos) > MaxReportPhotos {
+	switch {
+	case in.WithoutPhotos && len(in.Photos) > 0:
+		return d, vikalp.InvalidField("photos", "photo_count", "send photos as a multipart form, not with a JSON report")
+	case in.WithoutPhotos && (in.Lat == nil || in.Lon == nil):
+		return d, vikalp.InvalidField("location", "location_required",
+			"a report without photos needs its latitude and longitude")
+	case !in.WithoutPhotos && (len(in.Photos) < MinReportPhotos || len(in.Photos) > MaxReportPhotos):
 		return d, vikalp.InvalidField("photos", "photo_count",
 			fmt.Sprintf("attach %d to %d photos of the place", MinReportPhotos, MaxReportPhotos))
 	}

@@ -75,7 +75,7 @@ func (r *requestHasher) sum() []byte { return r.h.Sum(nil) }
 // reportRequestHash fingerprints what a reporter submitted.
 func reportRequestHash(in NewReport) []byte {
 	r := newRequestHasher(submissionReport)
-	r.add(in.Category, in.Text, in.Lat, in.Lon, in.OccurredAt, in.HappeningNow, in.Source, len(in.Photos))
+	r.add(in.Category, in.Text, in.Lat, in.Lon, in.OccurredAt, in.HappeningNow, in.Source, in.WithoutPhotos, len(in.Photos))
 	r.addPhotos(in.Photos)
 	return r.sum()
 }
