@@ -223,7 +223,8 @@ func newOpen311Requests(list []ingest.PublicReport) []open311Request {
 }
 
 // newOpen311Request maps a public report. Only an approved report shows a
-// position (its r8 cell's centre), its district and a photo.
+// position (the centre of its public cell: r8, or coarser when too few
+// reports share it), its district and a photo.
 func newOpen311Request(r ingest.PublicReport) open311Request {
 	info, _ := r.Category.Info()
 	out := open311Request{ServiceRequestID: r.Code, ServiceCode: string(r.Category), ServiceName: info.LabelEN,
@@ -235,9 +236,12 @@ func newOpen311Request(r ingest.PublicReport) open311Request {
 		out.Status, out.StatusNotes = "closed", "not published"
 	case ingest.StatusApproved:
 		out.StatusNotes = "published"
-		centre := geo.Center(r.H3R8)
-		lat, lon := centre.Lat(), centre.Lon()
-		out.Lat, out.Long, out.Address = &lat, &lon, r.DistrictEN
+		out.Address = r.DistrictEN
+		if r.PublicCell != 0 { // k-anonymous: no position for a report nearly alone in its area
+			centre := geo.Center(r.PublicCell)
+			lat, lon := centre.Lat(), centre.Lon()
+			out.Lat, out.Long = &lat, &lon
+		}
 		if r.Photos > 0 {
 			out.MediaURL = fmt.Sprintf("/api/v1/reports/%s/photos/1", r.Code)
 		}

@@ -134,6 +134,12 @@ type PublicReport struct {
 	AlsoReported int        `db:"also_reported"`
 	Photos       int        `db:"photos"` // photos viewable now (0 unless approved)
 	H3R8         int64      `db:"h3_r8"`  // public only once approved (finest public cell)
+	// PublicCell is the finest cell an anonymous listing may show for the
+	// report: its r8, r7 or r5 cell, whichever first holds at least k
+	// distinct approved reports; 0 (no position) when none does or the report
+	// is not approved. Looked up by code it is the r8 cell (the code is the
+	// reporter's own handle).
+	PublicCell int64 `db:"public_cell"`
 	// PoliceOutcome is what the police did about a "happening now" report
 	// ("visited", "action_taken", "nothing_found"), "" until they said.
 	PoliceOutcome   string     `db:"police_outcome"`
@@ -146,7 +152,8 @@ const publicColumns = `
 	CASE WHEN r.status = 'approved' THEN (SELECT count(*) FROM report_media m WHERE m.report_id = r.id) ELSE 0 END::int AS photos,
 	r.h3_r8, COALESCE(r.police_outcome, '') AS police_outcome, r.police_outcome_at`
 
-const publicReportSQL = `SELECT ` + publicColumns + `
+const publicReportSQL = `SELECT ` + publicColumns + `,
+	CASE WHEN r.status = 'approved' THEN r.h3_r8 ELSE 0 END AS public_cell
 FROM reports r JOIN districts d ON d.id = r.district_id
 WHERE r.code = $1`
 
@@ -170,11 +177,28 @@ type PublicQuery struct {
 	Category Category   // "" for all
 	From, To *time.Time // received between (inclusive), nil for open ends
 	Limit    int
+	// MinReports is k for positions in a listing without codes; the
+	// service sets it from Config.PublicMinReports.
+	MinReports int
 }
 
 // publicListSQL lists reports by code (any status: the codes are their
 // holders' capability) or, with no codes, approved reports only.
-const publicListSQL = `SELECT ` + publicColumns + `
+//
+// Without codes, a report's position is k-anonymous: public_cell is the
+// first of its r8, r7, r5 cells holding at least k ($6) distinct approved
+// reports (each count stops at k rows, so a busy cell costs no more than a
+// quiet one), else 0.
+const publicListSQL = `SELECT ` + publicColumns + `,
+	CASE WHEN r.status <> 'approved' THEN 0
+		WHEN cardinality($1::text[]) > 0 THEN r.h3_r8
+		WHEN (SELECT count(*) FROM (SELECT 1 FROM reports x WHERE x.h3_r8 = r.h3_r8
+			AND x.status = 'approved' AND x.duplicate_of IS NULL LIMIT $6) k) >= $6 THEN r.h3_r8
+		WHEN (SELECT count(*) FROM (SELECT 1 FROM reports x WHERE x.h3_r7 = r.h3_r7
+			AND x.status = 'approved' AND x.duplicate_of IS NULL LIMIT $6) k) >= $6 THEN r.h3_r7
+		WHEN (SELECT count(*) FROM (SELECT 1 FROM reports x WHERE x.h3_r5 = r.h3_r5
+			AND x.status = 'approved' AND x.duplicate_of IS NULL LIMIT $6) k) >= $6 THEN r.h3_r5
+		ELSE 0 END AS public_cell
 FROM reports r JOIN districts d ON d.id = r.district_id
 WHERE r.code IS NOT NULL
 	AND (CASE WHEN cardinality($1::text[]) > 0 THEN r.code = ANY($1) ELSE r.status = 'approved' END)
@@ -186,7 +210,7 @@ LIMIT $5`
 
 // PublicList returns the public views of reports matching q, newest first.
 func (s *ReportStore) PublicList(ctx context.Context, q PublicQuery) ([]PublicReport, error) {
-	rows, err := s.db.Query(ctx, publicListSQL, nonNil(q.Codes), string(q.Category), q.From, q.To, q.Limit)
+	rows, err := s.db.Query(ctx, publicListSQL, nonNil(q.Codes), string(q.Category), q.From, q.To, q.Limit, q.MinReports)
 	if err != nil {
 		return nil, fmt.Errorf("list public reports: %w", err)
 	}

@@ -34,12 +34,18 @@ type Router interface {
 type Config struct {
 	Media           MediaConfig   // photo limits and derivative sizes
 	DuplicateWindow time.Duration // same r9 cell and category within this → duplicate (24 h)
+	// PublicMinReports is k: a public listing shows a report's position only
+	// as a cell holding at least k distinct approved reports (default 3).
+	PublicMinReports int
 }
 
 func (c Config) withDefaults() Config {
 	c.Media = c.Media.withDefaults()
 	if c.DuplicateWindow <= 0 {
 		c.DuplicateWindow = 24 * time.Hour
+	}
+	if c.PublicMinReports <= 0 {
+		c.PublicMinReports = 3
 	}
 	return c
 }

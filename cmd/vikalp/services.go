@@ -79,7 +79,8 @@ func (a *app) newServices(pool *pgxpool.Pool) (*services, error) {
 	if err != nil {
 		return nil, err
 	}
-	ingestSvc, err := ingest.NewService(pool, ingest.Deps{Bucket: bucket, Keyring: keyring, Jobs: inserter, Logger: a.logger})
+	ingestSvc, err := ingest.NewService(pool, ingest.Deps{Bucket: bucket, Keyring: keyring, Jobs: inserter, Logger: a.logger,
+		Config: ingest.Config{PublicMinReports: a.cfg.HotspotMinReports}})
 	if err != nil {
 		return nil, fmt.Errorf("start ingest service: %w", err)
 	}
