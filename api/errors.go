@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -9,6 +10,9 @@ import (
 
 	"github.com/vikalp/vikalp"
 )
+
+// statusClientClosed marks a request the client abandoned before the answer.
+const statusClientClosed = 499
 
 // errorResponse is the one JSON error shape every endpoint returns.
 type errorResponse struct {
@@ -37,6 +41,12 @@ func handle(fn handlerFunc) gin.HandlerFunc {
 func writeError(c *gin.Context, err error) {
 	status, body := errorStatus(err)
 	body.RequestID = requestID(c)
+	if c.Request.Context().Err() != nil && errors.Is(err, context.Canceled) {
+		// The client went away mid-request (its transaction rolled back):
+		// not a server failure. 499 is nginx's "client closed request".
+		c.AbortWithStatus(statusClientClosed)
+		return
+	}
 	if status >= 500 {
 		logger(c).ErrorContext(c.Request.Context(), "Request failed",
 			slog.String("request_id", body.RequestID), slog.String("error", err.Error()))

@@ -20,9 +20,12 @@ import (
 )
 
 // Target is one URL to request and the group (say "z12") it is reported in.
+// A target with New builds each request itself (a POST with a fresh body
+// and Idempotency-Key, say); n numbers the requests of the whole run.
 type Target struct {
 	Group string
 	URL   string
+	New   func(ctx context.Context, n int64) (*http.Request, error)
 }
 
 // Config is one load run.
@@ -106,7 +109,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 				if cfg.Once && i >= len(cfg.Targets) {
 					return
 				}
-				s := fetch(ctx, cfg, i%len(cfg.Targets))
+				s := fetch(ctx, cfg, i%len(cfg.Targets), int64(i))
 				if s.status == 0 && ctx.Err() != nil {
 					return // cut off by the deadline: not a server error
 				}
@@ -118,9 +121,16 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	return summarize(cfg.Targets, results, time.Since(start)), nil
 }
 
-// fetch requests target i and drains the body, timing the whole response.
-func fetch(ctx context.Context, cfg Config, i int) sample {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, cfg.Targets[i].URL, nil)
+// fetch makes request n of the run to target i and drains the body, timing
+// the whole response.
+func fetch(ctx context.Context, cfg Config, i int, n int64) sample {
+	var req *http.Request
+	var err error
+	if t := cfg.Targets[i]; t.New != nil {
+		req, err = t.New(ctx, n)
+	} else {
+		req, err = http.NewRequestWithContext(ctx, http.MethodGet, t.URL, nil)
+	}
 	if err != nil {
 		return sample{target: i}
 	}
@@ -132,9 +142,9 @@ func fetch(ctx context.Context, cfg Config, i int) sample {
 	if err != nil {
 		return sample{target: i, latency: time.Since(t0)}
 	}
-	n, err := io.Copy(io.Discard, resp.Body)
+	size, err := io.Copy(io.Discard, resp.Body)
 	_ = resp.Body.Close()
-	s := sample{target: i, latency: time.Since(t0), status: resp.StatusCode, bytes: n}
+	s := sample{target: i, latency: time.Since(t0), status: resp.StatusCode, bytes: size}
 	if err != nil {
 		s.status = 0
 	}

@@ -2,9 +2,12 @@ package loadgen_test
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -27,7 +30,7 @@ func TestTileTargets(t *testing.T) {
 	}
 	again, _ := loadgen.TileTargets("http://h/t/{z}/{x}/{y}.pbf", 26.85, 80.95, []int{0, 14}, 1)
 	for i := range ts {
-		if ts[i] != again[i] {
+		if ts[i].Group != again[i].Group || ts[i].URL != again[i].URL {
 			t.Fatal("targets are not reproducible")
 		}
 	}
@@ -80,5 +83,36 @@ func TestRunCountsStatuses(t *testing.T) {
 	}
 	if rep.Overall.Requests < 10 || rep.Overall.Status[401] != rep.Overall.Requests || rep.Overall.P99 < rep.Overall.P50 {
 		t.Errorf("duration run: %+v", rep.Overall)
+	}
+}
+
+// A target with New builds every request itself; n numbers them across the
+// run without repeats.
+func TestRunBuildsRequestsWithNew(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Method != http.MethodPost || seen[string(body)] {
+			w.WriteHeader(http.StatusConflict)
+			return
+		}
+		seen[string(body)] = true
+		w.WriteHeader(http.StatusCreated)
+	}))
+	defer srv.Close()
+	target := loadgen.Target{Group: "post", URL: srv.URL, New: func(ctx context.Context, n int64) (*http.Request, error) {
+		return http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, strings.NewReader(fmt.Sprint(n)))
+	}}
+	rep, err := loadgen.Run(context.Background(), loadgen.Config{Targets: []loadgen.Target{target},
+		Duration: 200 * time.Millisecond, Concurrency: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Overall.Requests == 0 || rep.Overall.Status[http.StatusCreated] != rep.Overall.Requests {
+		t.Fatalf("statuses %v of %d requests: want every request new and POSTed", rep.Overall.Status, rep.Overall.Requests)
 	}
 }
