@@ -20,7 +20,7 @@ func newBenchCmd() *cobra.Command {
 		Short: "HTTP load generators against a running server (any server)",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newBenchTilesCmd(), newBenchReportsCmd(), newBenchComplaintsCmd())
+	cmd.AddCommand(newBenchTilesCmd(), newBenchReportsCmd(), newBenchComplaintsCmd(), newBenchAlertsCmd())
 	return cmd
 }
 
