@@ -30,6 +30,11 @@ lint:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
+# Every platform benchmark on 1 M synthetic reports → bench/RESULTS.md (minutes;
+# run it on a quiet machine).
+bench:
+	@scripts/bench.sh
+
 # Every fuzz target for FUZZTIME (default 60s) each; make test runs 2 s each.
 fuzz:
 	@scripts/fuzz.sh

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# bench.sh — make bench: load the synthetic data set into a fresh database and
+# run every platform benchmark of issue 10, writing bench/RESULTS.md (machine,
+# date, commit, each figure with the command that produced it).
+#
+#   make bench                       1 million synthetic reports, 20 s a scenario
+#   BENCH_REPORTS=200000 BENCH_DURATION=5s make bench    a quick pass
+#
+# It uses its own database (vikalp_bench) on the project-local cluster and its
+# own media directory, and stops the server it starts. Run it on a quiet
+# machine: every figure is only as good as the machine is idle.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+N=${BENCH_REPORTS:-1000000}
+DUR=${BENCH_DURATION:-20s}
+PORT=${BENCH_PORT:-18090}
+BASE="http://127.0.0.1:$PORT"
+OUT=bench/RESULTS.md
+WORK=$(mktemp -d)
+trap 'kill "$SERVER" 2>/dev/null || true; kill "$SAMPLER" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+SERVER="" SAMPLER=""
+
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+eval "$(scripts/devdb.sh up)"
+ADMIN_URL=$DATABASE_URL
+BIN=${BENCH_BIN:-}
+if [ -z "$BIN" ]; then make -s build >/dev/null; BIN=bin/vikalp; fi
+
+export DATABASE_URL=${ADMIN_URL%/*}/vikalp_bench?sslmode=disable
+psql -q "$ADMIN_URL" -c "DROP DATABASE IF EXISTS vikalp_bench" -c "CREATE DATABASE vikalp_bench" 2>&1 | grep -v NOTICE || true
+export VIKALP_LOG_LEVEL=warn VIKALP_PUBLIC_RATE=off VIKALP_ADDR=127.0.0.1:$PORT
+export VIKALP_MEDIA_URL=file://$WORK/media VIKALP_ANALYTICS_INTERVAL=24h
+$BIN migrate >/dev/null
+$BIN seed --demo >/dev/null
+
+# results collects "scenario|target|result|command" lines; details the raw output.
+results=() details=""
+record() { results+=("$1|$2|$3|\`$4\`"); details+=$'\n'"### $1"$'\n\n'"\`\`\`"$'\n'"\$ $4"$'\n'"$5"$'\n'"\`\`\`"$'\n'; }
+# field N of the "all" line of a loadgen table (3 req/s, 6 p99).
+all_field() { awk -v f="$2" '$1 == "all" { print $f }' <<<"$1"; }
+run() { echo "== $1" >&2; shift; "$@" 2>&1; }
+
+cmd="vikalp seed --synthetic $N"
+o=$(run "synthetic reports" $BIN seed --synthetic "$N")
+record "bulk load of $N synthetic reports (import path)" "≥ 50,000 rows/s" "$(grep -o '[0-9]* rows/s' <<<"$o")" "$cmd" "$o"
+
+cmd="go test -run '^\$' -bench 'BenchmarkImport\$' -benchtime 3x ./ingest/"
+o=$(DATABASE_URL=$ADMIN_URL run "CSV import benchmark" go test -run '^$' -bench 'BenchmarkImport$' -benchtime 3x ./ingest/)
+record "bulk import of a 100k-row CSV (COPY)" "≥ 50,000 rows/s" "$(grep -o '[0-9.]* rows/s' <<<"$o" | head -1)" "$cmd" "$o"
+
+cmd="vikalp analyze"
+start=$(date +%s.%N)
+o=$(run "analytics pipeline" $BIN analyze)
+secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+record "analytics pipeline over $N reports" "≤ 10 s" "$(printf '%.1f s' "$secs")" "time $cmd" "$o"
+
+echo "== starting the server" >&2
+$BIN serve >"$WORK/serve.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 50); do curl -fs "$BASE/readyz" >/dev/null && break; sleep 0.2; done
+( while kill -0 "$SERVER" 2>/dev/null; do ps -o rss= -p "$SERVER" >>"$WORK/rss"; sleep 0.5; done ) &
+SAMPLER=$!
+ADMIN=$($BIN user token create --username admin --name bench | grep -o 'vkt_[A-Za-z0-9_-]*' | head -1)
+MSP=$($BIN user token create --username msp.analyst --name bench | grep -o 'vkt_[A-Za-z0-9_-]*' | head -1)
+
+cmd="vikalp bench reports --duration $DUR --concurrency 32"
+o=$(run "JSON reports" $BIN bench reports --base "$BASE" --duration "$DUR" --concurrency 32)
+record "JSON hotspot reports (no photo), routed and H3-indexed" "≥ 1,500 req/s, p99 ≤ 50 ms" \
+	"$(all_field "$o" 3) req/s, p99 $(all_field "$o" 6)" "$cmd" "$o"
+
+cmd="vikalp bench reports --photo --duration $DUR --concurrency 4"
+o=$(run "photo reports" $BIN bench reports --photo --base "$BASE" --duration "$DUR" --concurrency 4)
+record "reports with one 2-megapixel JPEG" "≥ 40 req/s" "$(all_field "$o" 3) req/s, p99 $(all_field "$o" 6)" "$cmd" "$o"
+
+cmd="vikalp bench complaints --duration $DUR --concurrency 32"
+o=$(run "complaints" $BIN bench complaints --base "$BASE" --duration "$DUR" --concurrency 32)
+record "complaint filing" "≥ 1,000 req/s" "$(all_field "$o" 3) req/s, p99 $(all_field "$o" 6)" "$cmd" "$o"
+
+tiles() { $BIN bench tiles --template "$BASE/tiles/$1/{z}/{x}/{y}.mvt$2" --center 26.85,80.95 --zooms 8-14 "${@:3}"; }
+cmd="vikalp bench tiles --template $BASE/tiles/hotspots/{z}/{x}/{y}.mvt?window=365d --zooms 8-14 --duration $DUR --concurrency 8 --header 'Authorization: Bearer …(MSP)'"
+o=$(run "staff hotspot tiles" tiles hotspots '?window=365d' --duration "$DUR" --concurrency 8 --header "Authorization: Bearer $MSP")
+record "hotspot tiles, uncached (staff), zooms 8–14" "p99 < 50 ms" "p99 $(all_field "$o" 6), $(all_field "$o" 3) tiles/s" "$cmd" "$o"
+
+cmd="vikalp bench tiles --template $BASE/tiles/reports/{z}/{x}/{y}.mvt --zooms 8-14 --duration $DUR --concurrency 8 --header 'Authorization: Bearer …(MSP)'"
+o=$(run "staff report tiles" tiles reports '' --duration "$DUR" --concurrency 8 --header "Authorization: Bearer $MSP")
+record "report tiles, uncached (staff), zooms 8–14" "p99 < 50 ms" "p99 $(all_field "$o" 6), $(all_field "$o" 3) tiles/s" "$cmd" "$o"
+
+tiles hotspots '?window=365d' --once >/dev/null 2>&1 # warm the public cache
+cmd="vikalp bench tiles --template $BASE/tiles/hotspots/{z}/{x}/{y}.mvt?window=365d --zooms 8-14 --duration $DUR --concurrency 16"
+o=$(run "cached public tiles" tiles hotspots '?window=365d' --duration "$DUR" --concurrency 16)
+record "public hotspot tiles, cached" "> 5,000 tiles/s" "$(all_field "$o" 3) tiles/s, p99 $(all_field "$o" 6)" "$cmd" "$o"
+
+cmd="vikalp bench alerts --header 'Authorization: Bearer …(admin)' --probes 200 --concurrency 16"
+o=$(run "alert latency" $BIN bench alerts --base "$BASE" --header "Authorization: Bearer $ADMIN" --probes 200 --concurrency 16)
+record "report → PCR console alert latency under JSON load" "p99 ≤ 250 ms" "$(grep 'console alert latency' <<<"$o" | grep -o 'p50.*')" "$cmd" "$o"
+
+kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+rss_mb=$(sort -n "$WORK/rss" | tail -1 | awk '{ printf "%.0f", $1 / 1024 }')
+record "server memory through the whole run" "< 300 MB RSS" "max ${rss_mb} MB RSS" "ps -o rss= -p \$SERVER every 0.5 s" "max $rss_mb MB"
+
+mkdir -p bench
+{
+	echo "# Vikalp benchmark results"
+	echo
+	echo "Written by \`make bench\` (scripts/bench.sh). Do not edit by hand; run it again."
+	echo
+	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)')"
+	echo "- machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, $(uname -sr)"
+	echo "- PostgreSQL: $(psql -tA "$DATABASE_URL" -c 'SELECT version()' | cut -d, -f1), PostGIS $(psql -tA "$DATABASE_URL" -c 'SELECT postgis_lib_version()'); on the same machine, loopback client"
+	echo "- Go: $(go env GOVERSION); data: $N synthetic reports (seed 1) + the demo jurisdictions"
+	echo "- load average before the run: $LOAD0"
+	echo
+	echo "| scenario | target | result | command |"
+	echo "|---|---|---|---|"
+	for r in "${results[@]}"; do echo "| ${r//|/ | } |"; done
+	echo
+	echo "## Raw output"
+	echo "$details"
+} >"$OUT"
+echo "wrote $OUT" >&2
