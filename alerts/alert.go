@@ -127,6 +127,8 @@ type Alert struct {
 
 // Event is one step of an alert's life. ID is the SSE event id.
 type Event struct {
+	// ID is the event's position in commit order, the id consoles see and
+	// resume from (Last-Event-ID); 0 until its transaction commits.
 	ID          int64          `db:"id"`
 	AlertID     int64          `db:"alert_id"`
 	Kind        EventKind      `db:"kind"`

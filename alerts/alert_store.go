@@ -22,8 +22,9 @@ func NewAlertStore(db pg.DBTX) *AlertStore { return &AlertStore{db: db} }
 // the payload is the event id.
 const NotifyChannel = "vikalp_alert_events"
 
-// eventLockKey is the advisory lock every event insert takes first, so event
-// ids commit in increasing order (see doc.go). 0x76696b616c70 is "vikalp".
+// eventLockKey is the advisory lock under which a committing event gets its
+// position (migration 00020's trigger), so positions become visible in
+// increasing order (see doc.go). 0x76696b616c70 is "vikalp".
 const eventLockKey = 0x76696b616c70
 
 const alertColumns = `a.id, a.kind, a.unit_kind, a.unit_id, a.unit_role, a.district_id, a.escalated_kind,
@@ -45,7 +46,12 @@ func scanAlert(row pgx.CollectableRow) (Alert, error) {
 	return a, err
 }
 
-const eventColumns = `e.id, e.alert_id, e.kind, e.actor_user_id, e.actor_role, e.at, e.detail`
+// eventColumns read an event with its commit position as its public id;
+// queries join eventsFrom.
+const eventColumns = `p.pos, e.alert_id, e.kind, e.actor_user_id, e.actor_role, e.at, e.detail`
+
+// eventsFrom joins committed events with their positions and alerts.
+const eventsFrom = `alert_events e JOIN alert_event_positions p ON p.event_id = e.id JOIN alerts a ON a.id = e.alert_id`
 
 func scanEventView(row pgx.CollectableRow) (EventView, error) {
 	var v EventView
@@ -200,30 +206,22 @@ func (s *AlertStore) update(ctx context.Context, what, sql string, args ...any) 
 	return nil
 }
 
-const lockEventsSQL = `SELECT pg_advisory_xact_lock($1)`
-
-// insertEventSQL appends an event and announces its id; pg_notify inside the
-// transaction is delivered on commit only.
+// insertEventSQL appends an event. Its position and the notification come
+// from the deferred trigger of migration 00020 when the transaction commits.
 const insertEventSQL = `
-WITH e AS (
-	INSERT INTO alert_events (alert_id, kind, actor_user_id, actor_role, at, detail)
-	VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
-)
-SELECT e.id, pg_notify('` + NotifyChannel + `', e.id::text) IS NULL FROM e`
+INSERT INTO alert_events (alert_id, kind, actor_user_id, actor_role, at, detail)
+VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`
 
-// AppendEvent appends e (its ID is ignored) and returns its id. It must run
-// in a transaction: it takes the event-order lock until commit.
+// AppendEvent appends e (its ID is ignored) and returns its row id, which
+// webhook deliveries reference. Its public id, the position consoles see,
+// is assigned when the transaction commits.
 func (s *AlertStore) AppendEvent(ctx context.Context, e Event) (int64, error) {
-	if _, err := s.db.Exec(ctx, lockEventsSQL, int64(eventLockKey)); err != nil {
-		return 0, fmt.Errorf("lock alert events: %w", pg.Interpret(err))
-	}
 	if e.Detail == nil {
 		e.Detail = map[string]any{}
 	}
 	var id int64
-	var ignored bool
 	err := s.db.QueryRow(ctx, insertEventSQL, e.AlertID, e.Kind, e.ActorUserID, e.ActorRole, e.At, e.Detail).
-		Scan(&id, &ignored)
+		Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("append alert event: %w", pg.Interpret(err))
 	}
@@ -231,12 +229,12 @@ func (s *AlertStore) AppendEvent(ctx context.Context, e Event) (int64, error) {
 }
 
 const eventsAfterSQL = `SELECT ` + eventColumns + `, ` + alertColumns + `
-FROM alert_events e JOIN alerts a ON a.id = e.alert_id
-WHERE ` + visibleSQL + ` AND e.id > $5
-ORDER BY e.id LIMIT $6`
+FROM ` + eventsFrom + `
+WHERE ` + visibleSQL + ` AND p.pos > $5
+ORDER BY p.pos LIMIT $6`
 
-// EventsAfter returns up to limit events with an id above after, of alerts v
-// may see, oldest first.
+// EventsAfter returns up to limit events with a position above after, of
+// alerts v may see, in commit order.
 func (s *AlertStore) EventsAfter(ctx context.Context, v Visibility, after int64, limit int) ([]EventView, error) {
 	rows, err := s.db.Query(ctx, eventsAfterSQL, append(v.args(), after, limit)...)
 	if err != nil {
@@ -250,8 +248,8 @@ func (s *AlertStore) EventsAfter(ctx context.Context, v Visibility, after int64,
 }
 
 const eventsOfSQL = `SELECT ` + eventColumns + `, ` + alertColumns + `
-FROM alert_events e JOIN alerts a ON a.id = e.alert_id
-WHERE ` + visibleSQL + ` AND e.alert_id = $5 ORDER BY e.id`
+FROM ` + eventsFrom + `
+WHERE ` + visibleSQL + ` AND e.alert_id = $5 ORDER BY p.pos`
 
 // EventsOf returns the timeline of alert id as v sees it, oldest first.
 func (s *AlertStore) EventsOf(ctx context.Context, v Visibility, id int64) ([]EventView, error) {
@@ -266,9 +264,9 @@ func (s *AlertStore) EventsOf(ctx context.Context, v Visibility, id int64) ([]Ev
 	return list, nil
 }
 
-const lastEventIDSQL = `SELECT COALESCE(max(id), 0) FROM alert_events`
+const lastEventIDSQL = `SELECT COALESCE(max(pos), 0) FROM alert_event_positions`
 
-// LastEventID returns the highest committed event id, 0 when none.
+// LastEventID returns the highest committed event position, 0 when none.
 func (s *AlertStore) LastEventID(ctx context.Context) (int64, error) {
 	var id int64
 	if err := s.db.QueryRow(ctx, lastEventIDSQL).Scan(&id); err != nil {

@@ -15,12 +15,14 @@
 //   - An alert is written, with its "raised" event, its webhook deliveries
 //     and their River jobs, in the caller's transaction (transactional
 //     outbox): a committed report always gets its alert.
-//   - Event ids are visible in increasing order: every event insert takes
-//     one advisory transaction lock first, so commit order equals id order.
-//     A console that has seen event N has seen every event below N, which is
-//     what makes Last-Event-ID resume exact.
-//   - Every event sends pg_notify('vikalp_alert_events', id) in its
-//     transaction, so the notification leaves on commit and only then.
+//   - Event ids (positions) are visible in increasing order: a deferred
+//     trigger numbers each event while its transaction commits, under one
+//     advisory lock held only for the commit, so commit order equals
+//     position order. A console that has seen event N has seen every event
+//     below N, which is what makes Last-Event-ID resume exact. (The row id
+//     that webhook deliveries reference is internal.)
+//   - The same trigger sends pg_notify('vikalp_alert_events', position), so
+//     the notification leaves on commit and only then.
 //   - A dedup key has at most one open or acknowledged alert (partial unique
 //     index); raising it again returns the live one.
 //   - Whoever may not see an alert gets vikalp.ErrNotFound for it.

@@ -44,7 +44,7 @@ func TestStreamLiveAndScoped(t *testing.T) {
 	a0, _ := b.raiseReport(t, lucknow[0], lucknow[1]) // only to learn the unit
 	own := b.user(t, auth.RolePCR, auth.ScopePCR, a0.UnitID)
 	other := b.user(t, auth.RolePCR, auth.ScopePCR, a0.UnitID+1)
-	seen := int64(b.count(t, `SELECT max(id) FROM alert_events`))
+	seen := int64(b.count(t, `SELECT max(pos) FROM alert_event_positions`))
 	mine, err := b.svc.Follow(b.ctx, hub, own, seen)
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +120,7 @@ func TestStreamResumeExactlyOnce(t *testing.T) {
 		time.Sleep(20 * time.Millisecond) // events pile up while away
 		select {
 		case <-writersDone:
-			if n := b.count(t, `SELECT count(*) FROM alert_events WHERE id > $1`, max(last, 0)); n == 0 {
+			if n := b.count(t, `SELECT count(*) FROM alert_event_positions WHERE pos > $1`, max(last, 0)); n == 0 {
 				goto check
 			}
 		default:
@@ -134,7 +134,7 @@ check:
 	if len(got) > 0 {
 		first = got[0]
 	}
-	rows, err := b.db.Query(b.ctx, `SELECT id FROM alert_events WHERE id >= $1 ORDER BY id`, first)
+	rows, err := b.db.Query(b.ctx, `SELECT pos FROM alert_event_positions WHERE pos >= $1 ORDER BY pos`, first)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -218,9 +218,10 @@ func (s *WebhookStore) Reset(ctx context.Context, id int64, at time.Time, by int
 }
 
 const eventViewSQL = `SELECT ` + eventColumns + `, ` + alertColumns + `
-FROM alert_events e JOIN alerts a ON a.id = e.alert_id WHERE e.id = $1`
+FROM ` + eventsFrom + ` WHERE e.id = $1`
 
-// EventView returns event id with its alert, or vikalp.ErrNotFound.
+// EventView returns the event with row id (a delivery's event_id) and its
+// alert, or vikalp.ErrNotFound; its ID is the public position.
 func (s *WebhookStore) EventView(ctx context.Context, id int64) (EventView, error) {
 	v, err := pg.QueryOne(ctx, s.db, scanEventView, eventViewSQL, id)
 	if err != nil {
