@@ -55,7 +55,7 @@ func (s *Service) RaiseHappeningNow(ctx context.Context, args ingest.HappeningNo
 		a, _, err = s.RaiseTx(ctx, tx, Raise{Kind: KindHappeningNow, Unit: unit, DistrictID: args.DistrictID,
 			Severity: SeverityCritical, DedupKey: fmt.Sprintf("report:%d", args.ReportID),
 			Summary:     "Happening now: a public report needs a PCR response" + inDistrict(districtName(ctx, tx, args.DistrictID)),
-			Link:        fmt.Sprintf("/console/reports/%d", args.ReportID),
+			Link:        fmt.Sprintf("/staff/dispatch?report=%d", args.ReportID),
 			SubjectKind: "report", SubjectID: args.ReportID, H3R8: args.H3R8})
 		return err
 	})
@@ -106,7 +106,7 @@ func (s *Service) RaiseHotspot(ctx context.Context, h Hotspot) (Alert, error) {
 		a, _, err = s.RaiseTx(ctx, tx, Raise{Kind: KindHotspot, Unit: Unit{Kind: UnitPCR, ID: u.ID},
 			DistrictID: district, Severity: sev, DedupKey: fmt.Sprintf("hotspot:%d", h.H3R8),
 			Summary:     fmt.Sprintf("New harassment hotspot (%d%% confidence)%s", binConfidence(h.Bin), inDistrict(districtName(ctx, tx, district))),
-			Link:        fmt.Sprintf("/console/hotspots/%x", h.H3R8),
+			Link:        fmt.Sprintf("/staff/heatmap?cell=%x", h.H3R8),
 			SubjectKind: "hotspot", SubjectID: h.RunID, H3R8: h.H3R8})
 		return err
 	})
@@ -160,7 +160,7 @@ func (s *Service) RaiseLead(ctx context.Context, l Lead) (Alert, error) {
 		a, _, err = s.RaiseTx(ctx, tx, Raise{Kind: KindLead, Unit: unit,
 			DistrictID: l.DistrictID, Severity: SeverityCritical, DedupKey: fmt.Sprintf("lead:%d", l.LeadID),
 			Summary:     fmt.Sprintf("%s trafficking lead, score %.0f", what, l.Score),
-			Link:        fmt.Sprintf("/console/leads/%d", l.LeadID),
+			Link:        fmt.Sprintf("/staff/leads/%d", l.LeadID),
 			SubjectKind: "lead", SubjectID: l.LeadID})
 		return err
 	})
@@ -191,7 +191,7 @@ func (s *Service) RaiseComplaintTx(ctx context.Context, tx pgx.Tx, n ComplaintNo
 		unit = Unit{Kind: UnitMSP}
 	}
 	r := Raise{Unit: unit, DistrictID: n.DistrictID, SubjectKind: "complaint", SubjectID: n.ComplaintID,
-		Link: fmt.Sprintf("/console/complaints/%d", n.ComplaintID)}
+		Link: fmt.Sprintf("/staff/complaints/%d", n.ComplaintID)}
 	due := n.DueAt.In(ist).Format("02 Jan 15:04 IST")
 	switch n.Event {
 	case "assigned":
