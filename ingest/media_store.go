@@ -123,3 +123,22 @@ func (s *MediaStore) SetRedactions(ctx context.Context, id int64, rects []Rect, 
 	}
 	return nil
 }
+
+const knownPrefixesSQL = `SELECT blob_prefix FROM media WHERE blob_prefix = ANY($1)`
+
+// KnownPrefixes reports which of prefixes a media row refers to.
+func (s *MediaStore) KnownPrefixes(ctx context.Context, prefixes []string) (map[string]bool, error) {
+	rows, err := s.db.Query(ctx, knownPrefixesSQL, prefixes)
+	if err != nil {
+		return nil, fmt.Errorf("look up media prefixes: %w", pg.Interpret(err))
+	}
+	found, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("look up media prefixes: %w", pg.Interpret(err))
+	}
+	known := make(map[string]bool, len(found))
+	for _, p := range found {
+		known[p] = true
+	}
+	return known, nil
+}

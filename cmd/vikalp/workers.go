@@ -14,6 +14,7 @@ import (
 	"github.com/vikalp/vikalp/alerts"
 	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/cases"
+	"github.com/vikalp/vikalp/ingest"
 )
 
 // registerWorkers adds every background worker. Each package owns its
@@ -25,6 +26,17 @@ func registerWorkers(workers *river.Workers, svc *services) {
 	alerts.AddWorkers(workers, svc.alerts)
 	river.AddWorker(workers, &analytics.LeadTipWorker{Leads: svc.leads})
 	river.AddWorker(workers, &analytics.AnalyzeWorker{Pipeline: svc.pipeline})
+	river.AddWorker(workers, &ingest.SweepBlobsWorker{Service: svc.ingest})
+}
+
+// periodicJobs are the jobs River inserts on a schedule (one leader among
+// all worker processes does it).
+func (a *app) periodicJobs() []*river.PeriodicJob {
+	return []*river.PeriodicJob{
+		analytics.AnalyzePeriodicJob(a.cfg.AnalyticsInterval),
+		river.NewPeriodicJob(river.PeriodicInterval(6*time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return ingest.SweepBlobsArgs{}, nil }, nil),
+	}
 }
 
 // startWorkers starts a River client that works jobs and returns a stop
@@ -39,7 +51,7 @@ func (a *app) startWorkers(ctx context.Context, pool *pgxpool.Pool, svc *service
 		FetchCooldown: 20 * time.Millisecond,
 		MaxAttempts:   12,
 		Workers:       workers,
-		PeriodicJobs:  []*river.PeriodicJob{analytics.AnalyzePeriodicJob(a.cfg.AnalyticsInterval)},
+		PeriodicJobs:  a.periodicJobs(),
 		Queues:        map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20}},
 	})
 	if err != nil {
