@@ -27,7 +27,20 @@ const (
 // csrfExempt lists the unsafe routes a cookie may reach without a CSRF
 // token: logging in replaces whatever session the cookie names.
 var csrfExempt = map[string]bool{
-	http.MethodPost + " /api/v1/session": true,
+	http.MethodPost + " /api/v1/session":      true,
+	http.MethodPost + " /api/v1/session/totp": true,
+}
+
+// enrolRoutes are all an enrol-only session (auth.Session.Restricted) may
+// call as its user: elsewhere the caller is anonymous, so it can do nothing
+// a stranger could not.
+var enrolRoutes = map[string]bool{
+	http.MethodGet + " /api/v1/me":               true,
+	http.MethodPost + " /api/v1/me/totp":         true,
+	http.MethodPost + " /api/v1/me/totp/confirm": true,
+	http.MethodDelete + " /api/v1/session":       true,
+	http.MethodPost + " /api/v1/session":         true,
+	http.MethodPost + " /api/v1/session/totp":    true,
 }
 
 var (
@@ -46,7 +59,8 @@ var (
 // one must come with the session's CSRF token in X-CSRF-Token on every
 // unsafe method (403 otherwise). Bearer requests need no CSRF token: a
 // browser never attaches that header on its own. The principal goes into the
-// request context (auth.WithPrincipal); anonymous callers pass through.
+// request context (auth.WithPrincipal); anonymous callers pass through. An
+// enrol-only session acts as its user only on enrolRoutes.
 func (h *Handler) authenticate() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if h.deps.Auth == nil {
@@ -70,10 +84,14 @@ func (h *Handler) authenticate() gin.HandlerFunc {
 			writeError(c, fmt.Errorf("authenticate session: %w", err))
 			return
 		default:
-			if !safeMethod(c.Request.Method) && !csrfExempt[c.Request.Method+" "+c.FullPath()] &&
+			route := c.Request.Method + " " + c.FullPath()
+			if !safeMethod(c.Request.Method) && !csrfExempt[route] &&
 				!validCSRF(c.GetHeader(csrfHeader), sess.CSRFToken) {
 				writeError(c, errCSRF)
 				return
+			}
+			if sess.Restricted() && !enrolRoutes[route] {
+				break // anonymous until a second factor is enrolled
 			}
 			c.Set(ctxSession, sess)
 			c.Request = c.Request.WithContext(auth.WithPrincipal(c.Request.Context(), p))

@@ -20,7 +20,23 @@ type Config struct {
 	Lockout       LockoutPolicy  // per-account lockout (5 failures within 15m lock for 15m)
 	IPFailures    int            // failed logins per IP within Lockout.Window before refusing it (20)
 	Password      PasswordParams // argon2id cost (DefaultPasswordParams)
+	// Keyring seals TOTP secrets; without one nobody can enrol a second
+	// factor (and users who have one cannot complete a login).
+	Keyring *Keyring
+	// TOTPRoles must use a TOTP second factor (admin, msp_legal, ahtu); a
+	// user of such a role without one gets a session that can only enrol.
+	TOTPRoles []Role
+	// ChallengeTTL is how long a password-verified login waits for its
+	// code (5m); EnrolSessionTTL is the lifetime of an enrol-only session
+	// (15m).
+	ChallengeTTL    time.Duration
+	EnrolSessionTTL time.Duration
 }
+
+// DefaultTOTPRoles are the roles that must use a second factor: they can
+// read complainants' identities, legal files and trafficking tips, or
+// change who can.
+var DefaultTOTPRoles = []Role{RoleAdmin, RoleMSPLegal, RoleAHTU}
 
 func (c Config) withDefaults() Config {
 	if c.SessionTTL <= 0 {
@@ -38,6 +54,15 @@ func (c Config) withDefaults() Config {
 	if c.IPFailures <= 0 {
 		c.IPFailures = 20
 	}
+	if c.TOTPRoles == nil {
+		c.TOTPRoles = DefaultTOTPRoles
+	}
+	if c.ChallengeTTL <= 0 {
+		c.ChallengeTTL = 5 * time.Minute
+	}
+	if c.EnrolSessionTTL <= 0 {
+		c.EnrolSessionTTL = 15 * time.Minute
+	}
 	return c
 }
 
@@ -51,6 +76,7 @@ type Service struct {
 	users    *UserStore
 	sessions *SessionStore
 	tokens   *TokenStore
+	totp     *TOTPStore
 	byIP     *Throttle
 	byUser   *Throttle
 	now      func() time.Time
@@ -69,6 +95,7 @@ func NewService(db pg.DBTX, cfg Config, logger *slog.Logger) (*Service, error) {
 	return &Service{
 		db: db, cfg: cfg, logger: logger, hasher: hasher,
 		users: NewUserStore(db), sessions: NewSessionStore(db), tokens: NewTokenStore(db),
+		totp:   NewTOTPStore(db),
 		byIP:   NewThrottle(cfg.IPFailures, cfg.Lockout.Window),
 		byUser: NewThrottle(cfg.Lockout.MaxFailures, cfg.Lockout.Window),
 		now:    time.Now,
@@ -84,52 +111,85 @@ var errBadCredentials = &vikalp.UserError{Kind: vikalp.ErrUnauthorized, Code: "b
 var errSessionGone = &vikalp.UserError{Kind: vikalp.ErrUnauthorized, Code: "session_expired",
 	Message: "your session has ended; please log in again"}
 
-// Login checks username and password and starts a new session (a fresh
-// token on every login, never a reused one). A wrong username, a wrong
-// password and a disabled account all return the same ErrUnauthorized; a
-// locked account or a throttled address or username returns
-// ErrTooManyRequests. ip and userAgent are stored with the session.
+// Login checks username and password and starts a session, for callers
+// that do not handle a second factor: a user with TOTP gets an
+// ErrUnauthorized asking for the code (see PasswordLogin and CompleteLogin).
+// A user whose role requires TOTP but who has none gets an enrol-only
+// session (Session.Restricted).
 func (s *Service) Login(ctx context.Context, username, password, ip, userAgent string) (Session, Principal, error) {
+	res, err := s.PasswordLogin(ctx, username, password, ip, userAgent)
+	if err != nil {
+		return Session{}, Principal{}, err
+	}
+	if res.NeedsCode() {
+		return Session{}, Principal{}, errCodeRequired
+	}
+	return res.Session, res.Principal, nil
+}
+
+// PasswordLogin is the first step of a login: it checks username and
+// password and then, depending on the user's second factor,
+//   - returns a Challenge when the user has TOTP: no session exists until
+//     CompleteLogin gets the code;
+//   - starts an enrol-only session when the user's role requires TOTP and
+//     they have none;
+//   - otherwise starts a full session.
+//
+// Every session gets a fresh token, never a reused one. A wrong username, a
+// wrong password and a disabled account all return the same
+// ErrUnauthorized; a locked account or a throttled address or username
+// returns ErrTooManyRequests. ip and userAgent are stored with the session.
+func (s *Service) PasswordLogin(ctx context.Context, username, password, ip, userAgent string) (LoginResult, error) {
 	now := s.now()
 	userKey := normalizeUsername(username)
 	if err := s.byIP.Allow(ip, now); err != nil {
-		return Session{}, Principal{}, err
+		return LoginResult{}, err
 	}
 	if err := s.byUser.Allow(userKey, now); err != nil {
-		return Session{}, Principal{}, err
+		return LoginResult{}, err
 	}
 	u, hash, err := s.credentials(ctx, username, password)
 	if errors.Is(err, vikalp.ErrNotFound) {
 		s.hasher.VerifyDummy(ctx, password) // same time as a real check
 		s.fail(ip, userKey, now)
-		return Session{}, Principal{}, errBadCredentials
+		return LoginResult{}, errBadCredentials
 	}
 	if err != nil {
-		return Session{}, Principal{}, err
+		return LoginResult{}, err
 	}
 	if u.Locked(now) {
-		return Session{}, Principal{}, fmt.Errorf("user %d locked: %w", u.ID, errThrottled)
+		return LoginResult{}, fmt.Errorf("user %d locked: %w", u.ID, errThrottled)
 	}
 	ok, err := s.hasher.Verify(ctx, password, hash)
 	if err != nil {
-		return Session{}, Principal{}, fmt.Errorf("login user %d: %w", u.ID, err)
+		return LoginResult{}, fmt.Errorf("login user %d: %w", u.ID, err)
 	}
 	if !ok || u.Disabled() {
 		s.fail(ip, userKey, now)
-		if err := s.recordFailure(ctx, u, ip, !ok, now); err != nil {
-			return Session{}, Principal{}, err
+		if err := s.recordFailure(ctx, u, ip, failWrongPassword(!ok), now); err != nil {
+			return LoginResult{}, err
 		}
-		return Session{}, Principal{}, errBadCredentials
+		return LoginResult{}, errBadCredentials
 	}
-	sess, err := s.startSession(ctx, u, ip, userAgent, now)
-	if err != nil {
-		return Session{}, Principal{}, err
-	}
-	s.byUser.Reset(userKey)
 	if s.hasher.NeedsRehash(hash) {
 		s.rehash(ctx, u.ID, password)
 	}
-	return sess, u.Principal(), nil
+	if u.HasTOTP() {
+		// The account's failure count and the username throttle are left
+		// alone until the code is right, so codes cannot be guessed by
+		// interleaving correct passwords.
+		return s.challenge(ctx, u, now)
+	}
+	stage := StageFull
+	if s.TOTPRequired(u.Role) {
+		stage = StageEnrol
+	}
+	sess, err := s.startSession(ctx, u, ip, userAgent, now, stage, "")
+	if err != nil {
+		return LoginResult{}, err
+	}
+	s.byUser.Reset(userKey)
+	return LoginResult{Session: sess, Principal: u.Principal()}, nil
 }
 
 // credentials looks a login's user up; a username that cannot exist, or an
@@ -150,13 +210,22 @@ func (s *Service) fail(ip, userKey string, now time.Time) {
 	s.byUser.Fail(userKey, now)
 }
 
-// recordFailure counts a wrong password against the account (locking it at
-// the limit) and audits the refusal.
-func (s *Service) recordFailure(ctx context.Context, u User, ip string, wrongPassword bool, now time.Time) error {
+// failWrongPassword names the failure of a password check: a wrong
+// password when wrong, else a disabled account.
+func failWrongPassword(wrong bool) string {
+	if wrong {
+		return "wrong_password"
+	}
+	return "disabled"
+}
+
+// recordFailure counts a wrong password or second-factor code against the
+// account (locking it at the limit) and audits the refusal with reason
+// ("wrong_password", "wrong_code", "disabled"; "locked" when this failure
+// locked the account).
+func (s *Service) recordFailure(ctx context.Context, u User, ip string, reason string, now time.Time) error {
 	return pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
-		reason := "disabled"
-		if wrongPassword {
-			reason = "wrong_password"
+		if reason != "disabled" {
 			updated, err := NewUserStore(tx).RecordLoginFailure(ctx, u.ID, now, s.cfg.Lockout)
 			if err != nil {
 				return err
@@ -174,8 +243,36 @@ func (s *Service) recordFailure(ctx context.Context, u User, ip string, wrongPas
 }
 
 // startSession creates the session of a successful login, clears the
-// account's failure count and audits the login.
-func (s *Service) startSession(ctx context.Context, u User, ip, userAgent string, now time.Time) (Session, error) {
+// account's failure count and audits the login with the stage and the
+// second factor used ("" for none).
+func (s *Service) startSession(ctx context.Context, u User, ip, userAgent string, now time.Time, stage SessionStage, factor string) (Session, error) {
+	var sess Session
+	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+		var err error
+		if sess, err = s.createSession(ctx, tx, u.ID, ip, userAgent, now, stage); err != nil {
+			return err
+		}
+		if err := NewUserStore(tx).RecordLoginSuccess(ctx, u.ID, now); err != nil {
+			return err
+		}
+		detail := map[string]any{"ip": ip, "stage": string(stage)}
+		if factor != "" {
+			detail["second_factor"] = factor
+		}
+		_, err = Append(ctx, tx, Entry{ActorUserID: u.ID, ActorRole: u.Role, Action: "auth.login",
+			ObjectKind: "session", ObjectID: sess.ID, Detail: detail})
+		return err
+	})
+	if err != nil {
+		return Session{}, fmt.Errorf("start session of user %d: %w", u.ID, err)
+	}
+	return sess, nil
+}
+
+// createSession inserts a new session of stage for user userID through tx
+// with fresh session and CSRF tokens; the plaintext token is set on the
+// result. Enrol-only sessions live EnrolSessionTTL, others SessionTTL.
+func (s *Service) createSession(ctx context.Context, tx pg.DBTX, userID int64, ip, userAgent string, now time.Time, stage SessionStage) (Session, error) {
 	token, hash, err := newToken("")
 	if err != nil {
 		return Session{}, fmt.Errorf("new session token: %w", err)
@@ -184,21 +281,14 @@ func (s *Service) startSession(ctx context.Context, u User, ip, userAgent string
 	if err != nil {
 		return Session{}, fmt.Errorf("new csrf token: %w", err)
 	}
-	var sess Session
-	err = pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
-		if sess, err = NewSessionStore(tx).Create(ctx, CreateSessionParams{TokenHash: hash, UserID: u.ID,
-			CSRFToken: csrf, IP: ip, UserAgent: userAgent, CreatedAt: now, ExpiresAt: now.Add(s.cfg.SessionTTL)}); err != nil {
-			return err
-		}
-		if err := NewUserStore(tx).RecordLoginSuccess(ctx, u.ID, now); err != nil {
-			return err
-		}
-		_, err := Append(ctx, tx, Entry{ActorUserID: u.ID, ActorRole: u.Role, Action: "auth.login",
-			ObjectKind: "session", ObjectID: sess.ID, Detail: map[string]any{"ip": ip}})
-		return err
-	})
+	ttl := s.cfg.SessionTTL
+	if stage == StageEnrol {
+		ttl = s.cfg.EnrolSessionTTL
+	}
+	sess, err := NewSessionStore(tx).Create(ctx, CreateSessionParams{TokenHash: hash, UserID: userID,
+		CSRFToken: csrf, IP: ip, UserAgent: userAgent, CreatedAt: now, ExpiresAt: now.Add(ttl), Stage: stage})
 	if err != nil {
-		return Session{}, fmt.Errorf("start session of user %d: %w", u.ID, err)
+		return Session{}, err
 	}
 	sess.Token = token
 	return sess, nil
@@ -219,7 +309,8 @@ func (s *Service) rehash(ctx context.Context, userID int64, password string) {
 
 // Authenticate returns the live session whose cookie token is token and its
 // user's principal, or ErrUnauthorized when it is unknown, expired, or its
-// user is disabled.
+// user is disabled. A restricted session (Session.Restricted) may only
+// enrol a second factor; callers must enforce that.
 func (s *Service) Authenticate(ctx context.Context, token string) (Session, Principal, error) {
 	if !wellFormedToken(token, "") {
 		return Session{}, Principal{}, errSessionGone
@@ -231,6 +322,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Session, Prin
 	}
 	if err != nil {
 		return Session{}, Principal{}, fmt.Errorf("authenticate session: %w", err)
+	}
+	if s.TOTPRequired(u.Role) && !u.HasTOTP() {
+		// A session from before the role required TOTP, or from before an
+		// admin reset it, can only enrol.
+		sess.Stage = StageEnrol
 	}
 	if now.Sub(sess.LastSeenAt) >= s.cfg.TouchInterval {
 		if err := s.sessions.Touch(ctx, sess.ID, now); err != nil {
@@ -293,7 +389,11 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 // PruneSessions deletes expired sessions and returns how many; run it
 // periodically.
 func (s *Service) PruneSessions(ctx context.Context) (int64, error) {
-	return s.sessions.DeleteExpired(ctx, s.now())
+	now := s.now()
+	if _, err := s.totp.DeleteExpiredChallenges(ctx, now); err != nil {
+		return 0, err
+	}
+	return s.sessions.DeleteExpired(ctx, now)
 }
 
 // VerifyAudit walks the audit chain; see AuditStore.Verify.

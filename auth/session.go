@@ -20,7 +20,24 @@ type Session struct {
 	CreatedAt  time.Time
 	LastSeenAt time.Time
 	ExpiresAt  time.Time
+	Stage      SessionStage
 }
+
+// SessionStage says what a session may do.
+type SessionStage string
+
+// The stages of a session.
+const (
+	// StageFull is a normal login: the user's role and scope apply.
+	StageFull SessionStage = "full"
+	// StageEnrol is the restricted session of a user whose role requires a
+	// TOTP second factor they have not enrolled yet: it may enrol and do
+	// nothing else.
+	StageEnrol SessionStage = "enrol"
+)
+
+// Restricted reports whether the session may only enrol a second factor.
+func (s Session) Restricted() bool { return s.Stage == StageEnrol }
 
 // Expired reports whether the session has run out at now.
 func (s Session) Expired(now time.Time) bool { return !s.ExpiresAt.After(now) }

@@ -25,11 +25,12 @@ type sessionRow struct {
 	CreatedAt  time.Time `db:"created_at"`
 	LastSeenAt time.Time `db:"last_seen_at"`
 	ExpiresAt  time.Time `db:"expires_at"`
+	Stage      string    `db:"stage"`
 }
 
 func (r sessionRow) session() Session {
 	return Session{ID: r.ID, UserID: r.UserID, CSRFToken: r.CSRFToken, IP: r.IP, UserAgent: r.UserAgent,
-		CreatedAt: r.CreatedAt, LastSeenAt: r.LastSeenAt, ExpiresAt: r.ExpiresAt}
+		CreatedAt: r.CreatedAt, LastSeenAt: r.LastSeenAt, ExpiresAt: r.ExpiresAt, Stage: SessionStage(r.Stage)}
 }
 
 // CreateSessionParams are the stored fields of a new session.
@@ -41,17 +42,22 @@ type CreateSessionParams struct {
 	UserAgent string
 	CreatedAt time.Time
 	ExpiresAt time.Time
+	Stage     SessionStage // StageFull when empty
 }
 
 const createSessionSQL = `
-INSERT INTO sessions (token_hash, user_id, csrf_token, ip, user_agent, created_at, last_seen_at, expires_at)
-VALUES ($1, $2, $3, $4, $5, $6, $6, $7)
-RETURNING id, user_id, csrf_token, ip, user_agent, created_at, last_seen_at, expires_at`
+INSERT INTO sessions (token_hash, user_id, csrf_token, ip, user_agent, created_at, last_seen_at, expires_at, stage)
+VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)
+RETURNING id, user_id, csrf_token, ip, user_agent, created_at, last_seen_at, expires_at, stage`
 
 // Create inserts a session.
 func (s *SessionStore) Create(ctx context.Context, p CreateSessionParams) (Session, error) {
+	stage := p.Stage
+	if stage == "" {
+		stage = StageFull
+	}
 	rows, err := s.db.Query(ctx, createSessionSQL, p.TokenHash, p.UserID, p.CSRFToken,
-		truncate(p.IP, 64), truncate(p.UserAgent, 256), p.CreatedAt, p.ExpiresAt)
+		truncate(p.IP, 64), truncate(p.UserAgent, 256), p.CreatedAt, p.ExpiresAt, string(stage))
 	if err != nil {
 		return Session{}, fmt.Errorf("insert session: %w", pg.Interpret(err))
 	}
@@ -70,7 +76,7 @@ type sessionUserRow struct {
 
 const sessionByTokenHashSQL = `
 SELECT s.id, s.user_id, s.csrf_token, s.ip, s.user_agent, s.created_at, s.last_seen_at, s.expires_at,
-       ` + joinedUserColumns + `
+       s.stage, ` + joinedUserColumns + `
 FROM sessions s JOIN users u ON u.id = s.user_id
 WHERE s.token_hash = $1 AND s.expires_at > $2`
 
@@ -99,7 +105,7 @@ func (s *SessionStore) Touch(ctx context.Context, id int64, at time.Time) error 
 }
 
 const deleteSessionSQL = `DELETE FROM sessions WHERE token_hash = $1 RETURNING id, user_id, csrf_token,
-	ip, user_agent, created_at, last_seen_at, expires_at`
+	ip, user_agent, created_at, last_seen_at, expires_at, stage`
 
 // DeleteByTokenHash deletes the session whose token hashes to hash and
 // returns it, or ErrNotFound.

@@ -22,7 +22,13 @@ type User struct {
 	LastLoginAt  *time.Time
 	DisabledAt   *time.Time
 	CreatedAt    time.Time
+	// TOTPEnabledAt is when the user confirmed a TOTP second factor; nil
+	// when they have none.
+	TOTPEnabledAt *time.Time
 }
+
+// HasTOTP reports whether the user has a confirmed TOTP second factor.
+func (u User) HasTOTP() bool { return u.TOTPEnabledAt != nil }
 
 // Disabled reports whether the account has been disabled.
 func (u User) Disabled() bool { return u.DisabledAt != nil }

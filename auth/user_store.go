@@ -31,6 +31,7 @@ type userRow struct {
 	LastLoginAt  *time.Time `db:"last_login_at"`
 	DisabledAt   *time.Time `db:"disabled_at"`
 	CreatedAt    time.Time  `db:"created_at"`
+	TOTPEnabled  *time.Time `db:"totp_enabled_at"`
 }
 
 func (r userRow) user() User {
@@ -38,7 +39,7 @@ func (r userRow) user() User {
 		ID: r.ID, Username: r.Username, DisplayName: r.DisplayName, Role: Role(r.Role),
 		Scope:        Scope{Kind: ScopeKind(r.ScopeKind), ID: r.ScopeID},
 		FailedLogins: r.FailedLogins, LockedUntil: r.LockedUntil, LastLoginAt: r.LastLoginAt,
-		DisabledAt: r.DisabledAt, CreatedAt: r.CreatedAt,
+		DisabledAt: r.DisabledAt, CreatedAt: r.CreatedAt, TOTPEnabledAt: r.TOTPEnabled,
 	}
 }
 
@@ -49,7 +50,7 @@ type credentialsRow struct {
 }
 
 const userColumns = `id, username::text AS username, display_name, role, scope_kind, scope_id,
-	failed_logins, locked_until, last_login_at, disabled_at, created_at`
+	failed_logins, locked_until, last_login_at, disabled_at, created_at, totp_enabled_at`
 
 // CreateUserParams are the stored fields of a new account; the password is
 // already hashed.
@@ -267,7 +268,8 @@ func (s *UserStore) one(ctx context.Context, sql string, args ...any) (User, err
 const joinedUserColumns = `u.username::text AS u_username, u.display_name AS u_display_name,
        u.role AS u_role, u.scope_kind AS u_scope_kind, u.scope_id AS u_scope_id,
        u.failed_logins AS u_failed_logins, u.locked_until AS u_locked_until,
-       u.last_login_at AS u_last_login_at, u.disabled_at AS u_disabled_at, u.created_at AS u_created_at`
+       u.last_login_at AS u_last_login_at, u.disabled_at AS u_disabled_at, u.created_at AS u_created_at,
+       u.totp_enabled_at AS u_totp_enabled_at`
 
 // joinedUserRow scans joinedUserColumns.
 type joinedUserRow struct {
@@ -281,11 +283,12 @@ type joinedUserRow struct {
 	ULastLoginAt  *time.Time `db:"u_last_login_at"`
 	UDisabledAt   *time.Time `db:"u_disabled_at"`
 	UCreatedAt    time.Time  `db:"u_created_at"`
+	UTOTPEnabled  *time.Time `db:"u_totp_enabled_at"`
 }
 
 func (r joinedUserRow) user(id int64) User {
 	return userRow{ID: id, Username: r.UUsername, DisplayName: r.UDisplayName, Role: r.URole,
 		ScopeKind: r.UScopeKind, ScopeID: r.UScopeID, FailedLogins: r.UFailedLogins,
 		LockedUntil: r.ULockedUntil, LastLoginAt: r.ULastLoginAt, DisabledAt: r.UDisabledAt,
-		CreatedAt: r.UCreatedAt}.user()
+		CreatedAt: r.UCreatedAt, TOTPEnabled: r.UTOTPEnabled}.user()
 }

@@ -1,0 +1,90 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/internal/pg"
+)
+
+const (
+	resealTipListSQL = `SELECT id, contact_sealed, code FROM tips
+WHERE id > $1 AND contact_sealed IS NOT NULL ORDER BY id LIMIT $2`
+	resealTipUpdateSQL = `UPDATE tips SET contact_sealed = $3 WHERE id = $1 AND contact_sealed = $2`
+
+	// Originals are listed by the key id recorded with them, so a rerun
+	// reads only blobs still under an old key.
+	resealMediaListSQL = `SELECT id, blob_prefix FROM media
+WHERE id > $1 AND sealed_key_id <> $3 ORDER BY id LIMIT $2`
+	setMediaKeySQL = `UPDATE media SET sealed_key_id = $2 WHERE id = $1`
+	mediaPrefixSQL = `SELECT blob_prefix FROM media WHERE id = $1`
+)
+
+// ResealTables are the sealed values of package ingest, for `vikalp keys
+// rotate`: tip contact details, and the sealed photo originals in the media
+// bucket (their media.sealed_key_id follows).
+func (s *Service) ResealTables() []auth.ResealTable {
+	return []auth.ResealTable{
+		auth.SQLResealTable(s.db, "tips.contact", resealTipListSQL, resealTipUpdateSQL, contactAAD),
+		{Name: "media.original", List: s.listSealedOriginals, Update: s.updateSealedOriginal},
+	}
+}
+
+type mediaKeyRow struct {
+	ID     int64  `db:"id"`
+	Prefix string `db:"blob_prefix"`
+}
+
+// listSealedOriginals reads the sealed originals recorded under an old key.
+// A blob already under the current key (a rotation stopped between writing
+// the blob and recording its key) just gets its key id recorded.
+func (s *Service) listSealedOriginals(ctx context.Context, after int64, limit int) ([]auth.SealedValue, error) {
+	current := s.keyring.Current()
+	rows, err := s.db.Query(ctx, resealMediaListSQL, after, limit, current)
+	if err != nil {
+		return nil, fmt.Errorf("list sealed originals: %w", pg.Interpret(err))
+	}
+	ms, err := pgx.CollectRows(rows, pgx.RowToStructByName[mediaKeyRow])
+	if err != nil {
+		return nil, fmt.Errorf("list sealed originals: %w", pg.Interpret(err))
+	}
+	vals := make([]auth.SealedValue, 0, len(ms))
+	for _, m := range ms {
+		sealed, err := s.bucket.ReadAll(ctx, blobKey(m.Prefix, variantOriginal, nil))
+		if err != nil {
+			return nil, fmt.Errorf("read sealed original of media %d: %w", m.ID, err)
+		}
+		if id, err := auth.KeyID(sealed); err == nil && id == current {
+			if _, err := s.db.Exec(ctx, setMediaKeySQL, m.ID, current); err != nil {
+				return nil, fmt.Errorf("record key of media %d: %w", m.ID, pg.Interpret(err))
+			}
+		}
+		vals = append(vals, auth.SealedValue{ID: m.ID, Sealed: sealed, AAD: originalAAD(m.Prefix)})
+	}
+	return vals, nil
+}
+
+// updateSealedOriginal overwrites the original's blob with resealed and
+// records the key. Originals are written once and never edited, so there is
+// no concurrent writer to lose.
+func (s *Service) updateSealedOriginal(ctx context.Context, id int64, _, resealed []byte) (bool, error) {
+	var prefix string
+	if err := s.db.QueryRow(ctx, mediaPrefixSQL, id).Scan(&prefix); err != nil {
+		return false, fmt.Errorf("select media %d: %w", id, pg.Interpret(err))
+	}
+	b := &blobBatch{bucket: s.bucket}
+	if err := b.put(ctx, blobKey(prefix, variantOriginal, nil), resealed, "application/octet-stream"); err != nil {
+		return false, err
+	}
+	keyID, err := auth.KeyID(resealed)
+	if err != nil {
+		return false, err
+	}
+	if _, err := s.db.Exec(ctx, setMediaKeySQL, id, keyID); err != nil {
+		return false, fmt.Errorf("record key of media %d: %w", id, pg.Interpret(err))
+	}
+	return true, nil
+}
