@@ -5,7 +5,7 @@ SHELL := /bin/bash
 BIN   := bin/vikalp
 GO    ?= go
 
-.PHONY: run test stop build web lint fmt fuzz bench clean
+.PHONY: run test stop build web lint fmt fuzz bench clean cluster cluster-stop backup restore
 
 run: build
 	@scripts/run.sh
@@ -41,3 +41,22 @@ fuzz:
 
 clean:
 	rm -rf bin web/dist
+
+# Backups (docs/OPERATIONS.md): the database (pg_dump -Fc) and the media
+# directory, with a manifest. DATABASE_URL and VIKALP_MEDIA_URL pick the
+# source or target; both default to the local development setup.
+backup:
+	@scripts/backup.sh $(BACKUP_DIR)
+
+# Restores BACKUP into a new or empty database and media directory.
+restore:
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/vikalp-<time>"; exit 2; }
+	@scripts/restore.sh $(BACKUP)
+
+# Scale-out on one machine: a primary and a streaming replica, two
+# `serve --workers=false` replicas and two `work` processes; see scripts/cluster.sh.
+cluster: build
+	@scripts/cluster.sh up
+
+cluster-stop:
+	@scripts/cluster.sh stop

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/vikalp/vikalp"
+	"github.com/vikalp/vikalp/internal/pg"
 )
 
 // statusClientClosed marks a request the client abandoned before the answer.
@@ -41,6 +42,9 @@ func handle(fn handlerFunc) gin.HandlerFunc {
 func writeError(c *gin.Context, err error) {
 	status, body := errorStatus(err)
 	body.RequestID = requestID(c)
+	if status == http.StatusServiceUnavailable {
+		c.Header("Retry-After", "5")
+	}
 	if c.Request.Context().Err() != nil && errors.Is(err, context.Canceled) {
 		// The client went away mid-request (its transaction rolled back):
 		// not a server failure. 499 is nginx's "client closed request".
@@ -57,6 +61,9 @@ func writeError(c *gin.Context, err error) {
 func errorStatus(err error) (int, errorResponse) {
 	if ue, ok := vikalp.AsUserError(err); ok {
 		return kindStatus(ue.Kind), errorResponse{Error: ue.Message, Code: ue.Code, Field: ue.Field}
+	}
+	if pg.Unavailable(err) { // the database is away: the client retries, with its Idempotency-Key
+		return http.StatusServiceUnavailable, errorResponse{Error: genericMessage(http.StatusServiceUnavailable), Code: "unavailable"}
 	}
 	status := kindStatus(err)
 	return status, errorResponse{Error: genericMessage(status)}
@@ -94,6 +101,8 @@ func genericMessage(status int) string {
 		return "this conflicts with the current state"
 	case http.StatusTooManyRequests:
 		return "too many requests; please wait a moment and try again"
+	case http.StatusServiceUnavailable:
+		return "the service is briefly unavailable; please try again in a moment"
 	}
 	return "internal error"
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -87,10 +88,10 @@ type filing struct {
 func validateFiling(in FileInput, now time.Time, ecell bool, lang Language) (filing, error) {
 	f := filing{
 		category:     Category(strings.TrimSpace(in.Category)),
-		description:  strings.TrimSpace(in.Description),
+		description:  stripControl(in.Description),
 		language:     Language(strings.TrimSpace(in.Language)),
 		confidential: in.Confidential,
-		relation:     strings.TrimSpace(in.Relation),
+		relation:     stripControl(in.Relation),
 	}
 	if !f.category.Valid() {
 		return f, invalid(lang, "category", CodeUnknownCategory)
@@ -286,7 +287,7 @@ func validateIdempotencyKey(s string, lang Language) (string, error) {
 // validateReason trims a reason and bounds it; required says whether an
 // empty one is refused.
 func validateReason(s string, required bool, lang Language) (string, error) {
-	s = strings.TrimSpace(s)
+	s = stripControl(s)
 	if required && s == "" {
 		return "", invalid(lang, "reason", CodeReasonRequired)
 	}
@@ -294,4 +295,16 @@ func validateReason(s string, required bool, lang Language) (string, error) {
 		return "", invalid(lang, "reason", CodeReasonTooLong)
 	}
 	return s, nil
+}
+
+// stripControl trims s and removes control characters other than newline
+// and tab, as ingest does for free text: a NUL in particular cannot be
+// stored in a PostgreSQL text column and would fail the whole filing.
+func stripControl(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			return -1
+		}
+		return r
+	}, s))
 }

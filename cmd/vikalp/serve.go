@@ -39,8 +39,16 @@ func (a *app) serve(ctx context.Context, workers bool) error {
 		return err
 	}
 	defer pool.Close()
+	read, err := a.readPool(ctx, pool)
+	if err != nil {
+		return err
+	}
+	if read != pool {
+		defer read.Close()
+		a.logger.Info("Tiles and analytics reads use the read replica")
+	}
 
-	svc, err := a.newServices(pool)
+	svc, err := a.newServices(pool, read)
 	if err != nil {
 		return err
 	}
@@ -56,15 +64,7 @@ func (a *app) serve(ctx context.Context, workers bool) error {
 		defer stopWorkers()
 	}
 
-	srv := &http.Server{
-		Addr:              a.cfg.Addr,
-		Handler:           api.New(a.apiDeps(pool, svc)),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      0, // SSE streams stay open; handlers set their own deadlines
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-	}
+	srv := newHTTPServer(a.cfg.Addr, api.New(a.apiDeps(pool, svc)))
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
@@ -82,6 +82,37 @@ func (a *app) serve(ctx context.Context, workers bool) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// Server timeouts. Together they bound what one slow or hostile client can
+// hold: a connection that dribbles its headers (slow loris) is closed after
+// ReadHeaderTimeout; an ordinary request must arrive whole within
+// ReadTimeout and be answered within WriteTimeout; an idle keep-alive
+// connection is closed after IdleTimeout. Two kinds of request replace the
+// per-request deadlines through http.ResponseController: the alert stream
+// (SSE) lifts the write deadline for as long as the console listens, and
+// the upload routes (api: POST /api/v1/reports, /api/v1/tips, Open311) swap
+// ReadTimeout for a progress deadline, so a phone on a slow network may take
+// minutes as long as bytes keep coming. See docs/OPERATIONS.md.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 60 * time.Second
+	writeTimeout      = 2 * time.Minute
+	idleTimeout       = 120 * time.Second
+	maxHeaderBytes    = 64 << 10
+)
+
+// newHTTPServer returns the API server on addr with Vikalp's timeouts.
+func newHTTPServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+	}
 }
 
 // apiDeps builds what the HTTP handlers need.
