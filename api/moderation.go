@@ -16,6 +16,7 @@ import (
 func (h *Handler) registerModerationRoutes(v1 *gin.RouterGroup) {
 	g := v1.Group("/moderation", h.requireRole(auth.RoleModerator, auth.RoleAdmin))
 	g.GET("/reports", handle(h.moderationQueue))
+	g.GET("/reports/:id", handle(h.moderationReport))
 	g.POST("/reports/:id/approve", handle(h.approveReport))
 	g.POST("/reports/:id/reject", handle(h.rejectReport))
 	g.POST("/reports/:id/photos/:n/redact", handle(h.redactReportPhoto))
@@ -74,6 +75,21 @@ func (h *Handler) moderationQueue(c *gin.Context) error {
 		out[i] = newQueuedReportResponse(q)
 	}
 	c.JSON(http.StatusOK, gin.H{"reports": out})
+	return nil
+}
+
+// moderationReport is one report as a queue item, whatever its status.
+func (h *Handler) moderationReport(c *gin.Context) error {
+	p, _ := principalOf(c)
+	id, err := pathNumber(c, "id")
+	if err != nil {
+		return err
+	}
+	q, err := h.deps.Ingest.ModerationReport(c.Request.Context(), p, int64(id))
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, newQueuedReportResponse(q))
 	return nil
 }
 

@@ -50,6 +50,16 @@ func (s *Service) ModerationQueue(ctx context.Context, p auth.Principal, status 
 	return NewReportStore(s.db).Queue(ctx, status, afterAt, afterID, limit)
 }
 
+// ModerationReport returns report id as a queue item (any status), for a
+// moderator's detail page. Moderators and admins only; a missing or
+// imported report is vikalp.ErrNotFound.
+func (s *Service) ModerationReport(ctx context.Context, p auth.Principal, id int64) (QueuedReport, error) {
+	if err := canModerate(p); err != nil {
+		return QueuedReport{}, err
+	}
+	return NewReportStore(s.db).QueuedReport(ctx, id)
+}
+
 // ApproveReport publishes report id: its (redacted) derivatives become
 // public. A rejected report may be approved on review; approving twice is a
 // no-op. The decision is audited.

@@ -44,16 +44,23 @@ type QueuedPhoto struct {
 
 // queueSQL lists reports of one status, oldest first, with their photos as
 // JSON. reports_pending_idx serves the pending queue.
-const queueSQL = `
+const queuedSelectSQL = `
 SELECT r.id, r.code, r.status, r.category, r.body, r.happening_now, r.occurred_at, r.received_at,
 	r.location_source, ST_AsBinary(r.geom), r.district_id, d.name_en, r.duplicate_of, r.also_reported,
 	COALESCE((SELECT json_agg(json_build_object('n', rm.n, 'media_id', m.id, 'width', m.derivative_width,
 		'height', m.derivative_height, 'redacted', m.redacted_at IS NOT NULL, 'rects', m.redactions) ORDER BY rm.n)
 		FROM report_media rm JOIN media m ON m.id = rm.media_id WHERE rm.report_id = r.id), '[]')
-FROM reports r JOIN districts d ON d.id = r.district_id
+FROM reports r JOIN districts d ON d.id = r.district_id`
+
+const queueSQL = queuedSelectSQL + `
 WHERE r.status = $1 AND r.source <> 'import' AND (r.received_at, r.id) > ($2, $3)
 ORDER BY r.received_at, r.id
 LIMIT $4`
+
+// queuedReportSQL reads one report as the queue shows it; imported reports
+// are not moderated and are not found.
+const queuedReportSQL = queuedSelectSQL + `
+WHERE r.id = $1 AND r.source <> 'import'`
 
 // Queue lists up to limit reports in status, oldest first, after the
 // report received at afterAt with id afterID (zero values start at the
@@ -68,6 +75,20 @@ func (s *ReportStore) Queue(ctx context.Context, status string, afterAt time.Tim
 		return nil, fmt.Errorf("list %s reports: %w", status, err)
 	}
 	return list, nil
+}
+
+// QueuedReport reads report id as the moderation queue shows it, whatever
+// its status, or vikalp.ErrNotFound (imported reports included).
+func (s *ReportStore) QueuedReport(ctx context.Context, id int64) (QueuedReport, error) {
+	rows, err := s.db.Query(ctx, queuedReportSQL, id)
+	if err != nil {
+		return QueuedReport{}, fmt.Errorf("read report %d: %w", id, err)
+	}
+	q, err := pgx.CollectExactlyOneRow(rows, scanQueued)
+	if err != nil {
+		return QueuedReport{}, fmt.Errorf("read report %d: %w", id, pg.Interpret(err))
+	}
+	return q, nil
 }
 
 func scanQueued(row pgx.CollectableRow) (QueuedReport, error) {

@@ -167,3 +167,37 @@ func pixelDiff(t *testing.T, a, b []byte, r image.Rectangle) float64 {
 	}
 	return sum / n
 }
+
+func TestModerationReportReadsOneQueueItem(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	code, id := b.submitted(t)
+	mod := ingesttest.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
+	pcr := ingesttest.User(b.ctx, t, b.db, auth.RolePCR, auth.Scope{Kind: auth.ScopeDistrict, ID: 162})
+
+	q, err := b.svc.ModerationReport(b.ctx, mod, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := b.svc.ModerationQueue(b.ctx, mod, "", zeroTime, 0, 10)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("queue = %v, %v", list, err)
+	}
+	if q.ID != id || q.Code != code || q.Status != ingest.StatusPending || len(q.Photos) != 1 ||
+		q.DistrictID != list[0].DistrictID || q.Location != list[0].Location || q.Photos[0].MediaID != list[0].Photos[0].MediaID {
+		t.Errorf("report = %+v, queue item = %+v", q, list[0])
+	}
+	// Decided reports stay readable (the detail page after approving).
+	if err := b.svc.ApproveReport(b.ctx, mod, id); err != nil {
+		t.Fatal(err)
+	}
+	if q, err = b.svc.ModerationReport(b.ctx, mod, id); err != nil || q.Status != ingest.StatusApproved {
+		t.Errorf("after approval: %+v, %v", q.Status, err)
+	}
+	if _, err := b.svc.ModerationReport(b.ctx, mod, id+1000); !errors.Is(err, vikalp.ErrNotFound) {
+		t.Errorf("unknown report: err = %v, want ErrNotFound", err)
+	}
+	if _, err := b.svc.ModerationReport(b.ctx, pcr, id); !errors.Is(err, vikalp.ErrForbidden) {
+		t.Errorf("pcr: err = %v, want ErrForbidden", err)
+	}
+}

@@ -9,10 +9,10 @@ if [ ! -x /usr/bin/chromium ] && [ -z "${VIKALP_CHROMIUM:-}" ]; then
 	if [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null; then
 		echo "== installing chromium for the browser tests"
 		apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-core >/dev/null
 	else
 		echo "test.sh: the browser tests need Chromium at /usr/bin/chromium and will fail without it." >&2
-		echo "  Debian/Ubuntu: sudo apt-get install chromium chromium-driver (or set VIKALP_CHROMIUM to a Chrome binary)" >&2
+		echo "  Debian/Ubuntu: sudo apt-get install chromium chromium-driver fonts-noto-core (or set VIKALP_CHROMIUM to a Chrome binary)" >&2
 	fi
 fi
 

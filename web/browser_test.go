@@ -44,7 +44,7 @@ const hazratganjLat, hazratganjLon = 26.8505, 80.9466
 // blurs part of the photo and approves the report.
 // Screenshots of each page go to var/screenshots (git-ignored).
 func TestBrowser(t *testing.T) {
-	b := setup(t)
+	b, srv := setupServer(t)
 
 	var code, secret, reportCode string
 	t.Run("FileInHindiAndTrack", func(t *testing.T) {
@@ -69,7 +69,7 @@ func TestBrowser(t *testing.T) {
 		b.mspWorksCallTask(t, code)
 	})
 	t.Run("OtherRoleSeesComingSoon", func(t *testing.T) {
-		b.login(t, "pcr.lko")
+		b.login(t, "ecell.lko")
 		b.do(t, "coming soon", chromedp.WaitVisible(chromedp.CSS(`[data-testid="coming-soon"]`)))
 		b.logout(t)
 	})
@@ -86,6 +86,19 @@ func TestBrowser(t *testing.T) {
 		}
 		b.moderatorApproves(t, reportCode)
 	})
+	// consoles_browser_test.go
+	t.Run("DissatisfiedCaseReachesLegalVetting", func(t *testing.T) {
+		b.dissatisfiedReachesLegal(t)
+	})
+	t.Run("PCRConsoleGetsLiveAlertAndAcknowledges", func(t *testing.T) {
+		b.pcrLiveAlert(t)
+	})
+	t.Run("MSPHeatMapDrawsHexagons", func(t *testing.T) {
+		b.mspHeatMap(t)
+	})
+	t.Run("AHTULeadShowsExplanationAndGraph", func(t *testing.T) {
+		b.ahtuLead(t, srv)
+	})
 	b.noConsoleErrors(t)
 }
 
@@ -93,6 +106,7 @@ func TestBrowser(t *testing.T) {
 type bundle struct {
 	ctx    context.Context
 	server *httptest.Server
+	api    *apitest.Server // TOTP codes for roles that need a second factor
 	pool   *pgxpool.Pool
 	shots  string
 
@@ -100,7 +114,8 @@ type bundle struct {
 	jsErrors []string
 }
 
-func setup(t *testing.T) *bundle {
+// setupServer starts the server and a browser on it.
+func setupServer(t *testing.T) (*bundle, *apitest.Server) {
 	t.Helper()
 	chromium := findChromium(t)
 	if !web.Built() {
@@ -128,7 +143,7 @@ func setup(t *testing.T) *bundle {
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	t.Cleanup(cancel)
 
-	b := &bundle{ctx: ctx, server: srv.Server, pool: srv.Pool, shots: shots}
+	b := &bundle{ctx: ctx, server: srv.Server, api: srv, pool: srv.Pool, shots: shots}
 	b.watchErrors(t)
 	// The narrowest phone the app supports.
 	b.do(t, "emulate a phone", chromedp.EmulateViewport(360, 780, chromedp.EmulateMobile, chromedp.EmulateScale(1)))
@@ -138,7 +153,7 @@ func setup(t *testing.T) *bundle {
 	}); err != nil {
 		t.Fatalf("grant geolocation: %v", err)
 	}
-	return b
+	return b, srv
 }
 
 // geolocate makes the browser report the phone at lat, lon.
@@ -172,18 +187,33 @@ func findChromium(t *testing.T) string {
 // the UP districts, the demo stations and the officers the test needs.
 func startServer(t *testing.T) *apitest.Server {
 	t.Helper()
-	return apitest.Start(t, staffPassword, func(j *jurisdiction.Service) []auth.DemoUser {
+	return apitest.StartWith(t, staffPassword, func(j *jurisdiction.Service) []auth.DemoUser {
+		ctx := context.Background()
+		// The PCR unit covering the place of the "happening now" report.
+		pcr, err := j.PCRUnitFor(ctx, happeningLat, happeningLon)
+		if err != nil {
+			t.Fatalf("pcr unit: %v", err)
+		}
+		ahtu, err := j.AHTUForDistrict(ctx, 162)
+		if err != nil {
+			t.Fatalf("ahtu: %v", err)
+		}
 		return []auth.DemoUser{
+			{Username: "ahtu.lko", DisplayName: "AHTU Lucknow", Role: auth.RoleAHTU,
+				Scope: auth.Scope{Kind: auth.ScopeAHTU, ID: int64(ahtu.ID)}},
+			{Username: "msp.analyst", DisplayName: "MSP Analyst", Role: auth.RoleMSPAnalyst, Scope: auth.StateScope},
+			{Username: "ecell.lko", DisplayName: "E-cell Lucknow", Role: auth.RoleECell,
+				Scope: auth.Scope{Kind: auth.ScopeDistrict, ID: 162}},
 			{Username: "station.hzg", DisplayName: "SHO Hazratganj", Role: auth.RoleStation,
 				Scope: auth.Scope{Kind: auth.ScopeStation, ID: apitest.StationID(t, j, "LKO-HAZ")}},
 			{Username: "nodal.lko", DisplayName: "Nodal Officer Lucknow", Role: auth.RoleNodal,
 				Scope: auth.Scope{Kind: auth.ScopeDistrict, ID: 162}},
 			{Username: "msp.legal", DisplayName: "MSP Legal", Role: auth.RoleMSPLegal, Scope: auth.StateScope},
 			{Username: "pcr.lko", DisplayName: "PCR Lucknow", Role: auth.RolePCR,
-				Scope: auth.Scope{Kind: auth.ScopeDistrict, ID: 162}},
+				Scope: auth.Scope{Kind: auth.ScopePCR, ID: pcr.ID}},
 			{Username: "moderator.up", DisplayName: "Moderator UP", Role: auth.RoleModerator, Scope: auth.StateScope},
 		}
-	})
+	}, apitest.Options{Workers: true})
 }
 
 // watchErrors records uncaught exceptions, console.error calls and browser
@@ -463,7 +493,12 @@ func (b *bundle) login(t *testing.T, username string) {
 	b.do(t, "log in as "+username, chromedp.Navigate(b.server.URL+"/staff/login"),
 		chromedp.WaitVisible(chromedp.CSS(`#username`)),
 		typeInto(`#username`, username), typeInto(`#password`, staffPassword), click(`[data-testid="login-submit"]`),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="whoami"]`)))
+		waitJS(`!!document.querySelector('[data-testid="whoami"], #totp-code')`))
+	// Roles that must use TOTP (apitest seeds the demo secret) get a code step.
+	if eval[bool](t, b, `!!document.querySelector('#totp-code')`) {
+		b.do(t, "second factor for "+username, typeInto(`#totp-code`, b.api.TOTPCode(t, username)),
+			click(`[data-testid="totp-submit"]`), chromedp.WaitVisible(chromedp.CSS(`[data-testid="whoami"]`)))
+	}
 }
 
 func (b *bundle) logout(t *testing.T) {

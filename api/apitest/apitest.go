@@ -8,14 +8,20 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"gocloud.dev/blob/memblob"
 
+	"github.com/vikalp/vikalp/alerts"
+	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/cases"
@@ -30,6 +36,25 @@ type Server struct {
 	Pool *pgxpool.Pool
 	// Ingest takes hotspot reports and tips (photos in an in-memory bucket).
 	Ingest *ingest.Service
+	// Alerts, Leads and Hotspots are set by StartWith (nil after Start).
+	Alerts   *alerts.Service
+	Leads    *analytics.LeadService
+	Hotspots *analytics.HotspotService
+
+	// totpMu guards totpUsed: the last TOTP time step handed out per
+	// username, so two logins in one step get different codes.
+	totpMu   sync.Mutex
+	totpUsed map[string]int64
+}
+
+// Options turn on the parts of production that Start leaves out.
+type Options struct {
+	// Workers wires alerts (service, hub and SSE stream), leads and the
+	// hotspot API as cmd/vikalp does, and starts a River client working the
+	// jobs cmd/vikalp registers (cases, alerts, the lead pipeline) except
+	// the periodic hotspot analysis, which would replace the hex_stats rows
+	// a test inserts. Complaints raise their alerts as in production.
+	Workers bool
 }
 
 // Start seeds the jurisdictions, creates the accounts that users returns
@@ -37,6 +62,12 @@ type Server struct {
 // production, except that no River worker runs (jobs are only inserted) and
 // password hashing is cheap.
 func Start(t testing.TB, password string, users func(*jurisdiction.Service) []auth.DemoUser) *Server {
+	t.Helper()
+	return StartWith(t, password, users, Options{})
+}
+
+// StartWith is Start with opts.
+func StartWith(t testing.TB, password string, users func(*jurisdiction.Service) []auth.DemoUser, opts Options) *Server {
 	t.Helper()
 	ctx := context.Background()
 	pool := pgtest.New(t)
@@ -54,32 +85,123 @@ func Start(t testing.TB, password string, users func(*jurisdiction.Service) []au
 	if _, err := auth.SeedDemoUsers(ctx, pool, accounts); err != nil {
 		t.Fatalf("seed users: %v", err)
 	}
-	authSvc, err := auth.NewService(pool, auth.Config{Password: auth.PasswordParams{Memory: 8 * 1024, Iterations: 1, Parallelism: 1}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	keyring, err := auth.ParseKeyring("test:" + strings.Repeat("ab", 32))
 	if err != nil {
 		t.Fatal(err)
 	}
-	inserter, err := river.NewClient(riverpgxv5.New(pool), &river.Config{}) // insert-only
+	// Accounts whose role requires a second factor get the demo TOTP
+	// secret; log them in with Server.TOTPCode.
+	for _, a := range accounts {
+		if slices.Contains(auth.DefaultTOTPRoles, a.Role) {
+			if _, err := auth.SeedDemoTOTP(ctx, pool, keyring, a.Username, auth.DemoTOTPSecret); err != nil {
+				t.Fatalf("seed totp of %s: %v", a.Username, err)
+			}
+		}
+	}
+	authSvc, err := auth.NewService(pool, auth.Config{Keyring: keyring,
+		Password: auth.PasswordParams{Memory: 8 * 1024, Iterations: 1, Parallelism: 1}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	riverCfg := &river.Config{} // insert-only
+	if opts.Workers {
+		// As in cmd/vikalp: River announces inserts at most once per cooldown.
+		riverCfg.FetchCooldown = 20 * time.Millisecond
+	}
+	inserter, err := river.NewClient(riverpgxv5.New(pool), riverCfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	quiet := slog.New(slog.DiscardHandler)
-	casesSvc := cases.NewService(pool, cases.Deps{Jobs: inserter, Router: j, Keyring: keyring, Logger: quiet})
+	casesDeps := cases.Deps{Jobs: inserter, Router: j, Keyring: keyring, Logger: quiet}
+	var alertsSvc *alerts.Service
+	if opts.Workers {
+		alertsSvc = alerts.NewService(pool, alerts.Deps{Jobs: inserter, Keyring: keyring, Logger: quiet})
+		casesDeps.Alerts = complaintAlerts{alertsSvc}
+	}
+	casesSvc := cases.NewService(pool, casesDeps)
 	bucket := memblob.OpenBucket(nil)
 	t.Cleanup(func() { _ = bucket.Close() })
 	ingestSvc, err := ingest.NewService(pool, ingest.Deps{Bucket: bucket, Keyring: keyring, Jobs: inserter, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
+	out := &Server{Pool: pool, Ingest: ingestSvc}
 	// Every test of the package shares this server and its one client
 	// address, so the public rate limit (tested on its own) is off.
-	srv := httptest.NewServer(api.New(api.Deps{Pool: pool, Auth: authSvc, Cases: casesSvc, Ingest: ingestSvc,
-		Logger: quiet, PublicRate: api.RateLimit{PerMinute: -1}}))
+	deps := api.Deps{Pool: pool, Auth: authSvc, Cases: casesSvc, Ingest: ingestSvc,
+		Logger: quiet, PublicRate: api.RateLimit{PerMinute: -1}}
+	if opts.Workers {
+		leads, err := analytics.NewLeadService(pool, analytics.LeadDeps{Jobs: inserter, Logger: quiet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out.Alerts, out.Leads = alertsSvc, leads
+		out.Hotspots = analytics.NewHotspotService(pool, 3)
+		deps.Alerts, deps.Leads, deps.Hotspots = alertsSvc, leads, out.Hotspots
+		deps.AlertHub = startHub(t, pool, quiet)
+		startWorkers(t, pool, quiet, casesSvc, alertsSvc, leads)
+	}
+	srv := httptest.NewServer(api.New(deps))
 	t.Cleanup(srv.Close)
-	return &Server{Server: srv, Pool: pool, Ingest: ingestSvc}
+	out.Server = srv
+	return out
+}
+
+// startHub runs the alert hub (LISTEN/NOTIFY fan-out) until the test ends.
+func startHub(t testing.TB, pool *pgxpool.Pool, logger *slog.Logger) *alerts.Hub {
+	t.Helper()
+	hub := alerts.NewHub(pool, logger)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		hub.Run(ctx)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	select {
+	case <-hub.Ready():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the alert hub did not start")
+	}
+	return hub
+}
+
+// startWorkers works jobs as cmd/vikalp's registerWorkers does, without
+// the hotspot analysis (see Options.Workers).
+func startWorkers(t testing.TB, pool *pgxpool.Pool, logger *slog.Logger, c *cases.Service, a *alerts.Service, leads *analytics.LeadService) {
+	t.Helper()
+	workers := river.NewWorkers()
+	cases.AddWorkers(workers, c)
+	alerts.AddWorkers(workers, a)
+	river.AddWorker(workers, &analytics.LeadTipWorker{Leads: leads})
+	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: logger, Workers: workers,
+		FetchCooldown: 20 * time.Millisecond, JobTimeout: time.Minute,
+		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.Start(context.Background()); err != nil {
+		t.Fatalf("start workers: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := client.Stop(ctx); err != nil {
+			_ = client.StopAndCancel(context.Background())
+		}
+	})
+}
+
+// complaintAlerts adapts alerts.Service to cases.AlertRaiser, as cmd/vikalp does.
+type complaintAlerts struct{ s *alerts.Service }
+
+func (c complaintAlerts) RaiseComplaintTx(ctx context.Context, tx pgx.Tx, n cases.AlertNotice) error {
+	return c.s.RaiseComplaintTx(ctx, tx, alerts.ComplaintNotice{Event: n.Event, ComplaintID: n.ComplaintID,
+		Code: n.Code, DistrictID: n.DistrictID, ToMSP: n.ToMSP, ToRole: n.ToRole, DueAt: n.DueAt})
 }
 
 // StationID returns the id of the demo station with code, failing the test
@@ -104,4 +226,28 @@ func SharedDistricts(t testing.TB) string {
 	}
 	t.Fatal("../shared/data/up-districts.geojson not found beside the repository")
 	return ""
+}
+
+// TOTPCode returns a TOTP code from auth.DemoTOTPSecret for the account
+// username (seeded by Start when its role requires a second factor). The
+// server accepts each time step once, so a second login in the same step
+// gets the next step's code (within the one-step skew) or waits for it.
+func (s *Server) TOTPCode(t testing.TB, username string) string {
+	t.Helper()
+	s.totpMu.Lock()
+	defer s.totpMu.Unlock()
+	if s.totpUsed == nil {
+		s.totpUsed = map[string]int64{}
+	}
+	now := auth.TOTPStep(time.Now())
+	step := max(now, s.totpUsed[username]+1)
+	if step > now+1 {
+		time.Sleep(time.Until(time.Unix((step-1)*30, 0)))
+	}
+	s.totpUsed[username] = step
+	code, err := auth.TOTPCode(auth.DemoTOTPSecret, step)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
 }

@@ -5,20 +5,26 @@ import { type Key, lang, t } from './i18n';
 // ones it knows in the chosen language, by code; in Hindi an unknown one
 // falls back to a message for its field, so no English is ever shown.
 const byCode: Record<string, Key> = {
+  // location (ingest/report.go, geo/bounds.go)
   location_required: 'intake.err.locationRequired',
-  outside_up: 'intake.err.outsideUP',
   partial_location: 'intake.err.locationRequired',
+  outside_up: 'intake.err.outsideUP',
   out_of_range: 'intake.err.outsideUP',
+  // photos (ingest/media.go, api uploads)
   photo_count: 'intake.err.photoCount',
-  photo_too_large: 'intake.err.photoTooLarge',
-  upload_too_large: 'intake.err.photoTooLarge',
+  photo_empty: 'intake.err.photoBad',
+  photo_type: 'intake.err.photoBad',
   photo_corrupt: 'intake.err.photoBad',
-  unsupported_type: 'intake.err.photoBad',
+  photo_too_large: 'intake.err.photoTooLarge',
+  photo_too_many_pixels: 'intake.err.photoTooLarge',
+  upload_too_large: 'intake.err.photoTooLarge',
+  // text and other fields (ingest/text.go, tip.go, category.go)
   too_long: 'intake.err.tooLong',
+  too_many: 'intake.err.tooLong',
   place_count: 'intake.err.places',
   contact_required: 'intake.err.contact',
   unknown_category: 'intake.err.category',
-  bad_time: 'err.future',
+  bad_time: 'intake.err.badTime',
 };
 
 const byField: Record<string, Key> = {

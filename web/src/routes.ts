@@ -9,13 +9,16 @@ import { TrackReport } from './pages/public/report/TrackReport';
 import { TipDone } from './pages/public/tip/TipDone';
 import { SendTip } from './pages/public/tip/SendTip';
 import { Track } from './pages/public/Track';
+import { AlertsPage, DispatchConsole } from './pages/staff/Alerts';
 import { CallTasks } from './pages/staff/CallTasks';
 import { ComplaintDetail } from './pages/staff/ComplaintDetail';
 import { Dashboard } from './pages/staff/Dashboard';
+import { HeatMap } from './pages/staff/HeatMap';
 import { StaffHome } from './pages/staff/Home';
+import { LeadDetailPage, LeadsPage } from './pages/staff/Leads';
 import { Login } from './pages/staff/Login';
 import { ModerationDetail, ModerationQueue } from './pages/staff/Moderation';
-import { complaintRoles, moderatorRoles, mspRoles } from './pages/staff/nav';
+import { alertRoles, complaintRoles, leadRoles, moderatorRoles, mspRoles } from './pages/staff/nav';
 import { ComplaintQueue, LegalQueue, VettingQueue } from './pages/staff/Queue';
 import type { RouteDef } from './router';
 
@@ -45,6 +48,11 @@ export const routes: readonly RouteDef[] = [
   { path: '/staff/calls', area: 'staff', view: CallTasks, roles: mspRoles },
   { path: '/staff/moderation', area: 'staff', view: ModerationQueue, roles: moderatorRoles },
   { path: '/staff/moderation/:id', area: 'staff', view: ModerationDetail, roles: moderatorRoles },
+  { path: '/staff/dispatch', area: 'staff', view: DispatchConsole, roles: ['pcr'] },
+  { path: '/staff/alerts', area: 'staff', view: AlertsPage, roles: alertRoles },
+  { path: '/staff/leads', area: 'staff', view: LeadsPage, roles: leadRoles },
+  { path: '/staff/leads/:id', area: 'staff', view: LeadDetailPage, roles: leadRoles },
+  { path: '/staff/heatmap', area: 'staff', view: HeatMap, roles: mspRoles },
 ];
 
 /** notFound is shown for any other path. */

@@ -15,6 +15,8 @@ interface Props {
   onPick?: (p: LatLon) => void;
   /** hotspots, when set, is the time window of hotspot cells to draw. */
   hotspots?: string;
+  /** hotspotClass, when set, shows only hotspot cells of that emerging class. */
+  hotspotClass?: string;
   onHotspots?: (shown: boolean) => void;
   onState?: (s: MapState, h: MapHandle | null) => void;
   tall?: boolean;
@@ -27,7 +29,7 @@ interface Props {
  * mounts; until then, and for good when WebGL or the tiles are missing, a
  * plain panel stands in and the page's other controls still set the pin.
  */
-export function MapView({ label, pin, flyKey, onPick, hotspots, onHotspots, onState, tall, testid }: Props) {
+export function MapView({ label, pin, flyKey, onPick, hotspots, hotspotClass, onHotspots, onState, tall, testid }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const handle = useRef<MapHandle | null>(null);
   const cb = useRef({ onPick, onHotspots, onState });
@@ -68,11 +70,11 @@ export function MapView({ label, pin, flyKey, onPick, hotspots, onHotspots, onSt
   useEffect(() => {
     if (!hotspots || !handle.current) return;
     let live = true;
-    void handle.current.setHotspots(hotspots).then((ok) => live && cb.current.onHotspots?.(ok));
+    void handle.current.setHotspots(hotspots, hotspotClass || undefined).then((ok) => live && cb.current.onHotspots?.(ok));
     return () => {
       live = false;
     };
-  }, [hotspots, state]);
+  }, [hotspots, hotspotClass, state]);
 
   return (
     <div class="map-wrap">

@@ -3,6 +3,7 @@
 // shown. The map draws Vikalp's own vector tiles and nothing else: no base
 // map, no glyph or sprite server (no symbol layers), so it works on a
 // closed network, and with a plain background when the tiles are missing.
+import type { FeatureCollection } from 'geojson';
 import maplibregl, { type LngLatLike, type StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { LatLon } from '../../photo';
@@ -15,11 +16,34 @@ export interface MapHandle {
   setPin(p: LatLon | null, fly: boolean): void;
   /** center is the point in the middle of the view. */
   center(): LatLon;
-  /** setHotspots shows the hotspot cells of a time window; false when the tiles are missing. */
-  setHotspots(window: string): Promise<boolean>;
+  /**
+   * setHotspots shows the hotspot cells of a time window; false when the
+   * tiles are missing. cls, when set, shows only cells of that emerging
+   * class ("new_hot", "persistent_cold"…; stored on r8 cells, so seen from
+   * zoom 11).
+   */
+  setHotspots(window: string, cls?: string): Promise<boolean>;
+  /** setOverlay draws GeoJSON (polygons and points) above the tiles, replacing the overlay id. */
+  setOverlay(id: string, data: FeatureCollection, style: OverlayStyle): Promise<void>;
+  /** setPointTiles draws a staff point layer (/tiles/{layer}.json) as circles; false when missing. */
+  setPointTiles(layer: string, style: OverlayStyle): Promise<boolean>;
+  /** fit moves the view to show bounds [west, south, east, north]. */
+  fit(bounds: [number, number, number, number], maxZoom?: number): void;
+  /** onClick calls fn with the properties and id of a clicked feature of overlay or tile layer id. */
+  onClick(id: string, fn: (props: Record<string, unknown>, featureId: string | number | undefined) => void): void;
   /** hasBase says whether the district base map loaded. */
   hasBase: boolean;
   destroy(): void;
+}
+
+/** OverlayStyle colours an overlay or point layer. */
+export interface OverlayStyle {
+  /** color is a colour or a MapLibre expression. */
+  color: unknown;
+  /** outline colours polygon edges and circle strokes. */
+  outline?: string;
+  radius?: number;
+  opacity?: number;
 }
 
 /** MapOptions configure a new map. */
@@ -147,7 +171,7 @@ export async function createMap(o: MapOptions): Promise<MapHandle> {
       const c = map.getCenter();
       return { lat: c.lat, lon: c.lng };
     },
-    async setHotspots(window) {
+    async setHotspots(window, cls) {
       await loaded;
       const tj = await tileJSON('hotspots', '?window=' + encodeURIComponent(window));
       if (hotspotsShown) {
@@ -165,18 +189,71 @@ export async function createMap(o: MapOptions): Promise<MapHandle> {
       const color: any = ['match', ['to-number', ['get', 'bin'], 0]];
       for (const [bin, c] of Object.entries(binColors)) color.push(Number(bin), c);
       color.push('rgba(0,0,0,0)');
+      const filter: any = cls
+        ? ['==', ['coalesce', ['get', 'class'], ''], cls]
+        : ['!=', ['to-number', ['get', 'bin'], 0], 0];
+      const before = firstOverlay();
       map.addLayer({ id: 'hotspots-fill', type: 'fill', source: 'hotspots', 'source-layer': 'hotspots',
-        filter: ['!=', ['to-number', ['get', 'bin'], 0], 0],
-        paint: { 'fill-color': color, 'fill-opacity': 0.75 } });
+        filter, paint: { 'fill-color': color, 'fill-opacity': 0.75 } }, before);
       map.addLayer({ id: 'hotspots-line', type: 'line', source: 'hotspots', 'source-layer': 'hotspots',
-        filter: ['!=', ['to-number', ['get', 'bin'], 0], 0],
-        paint: { 'line-color': '#ffffff', 'line-width': 0.5 } });
+        filter, paint: { 'line-color': cls ? '#222222' : '#ffffff', 'line-width': cls ? 1.5 : 0.5 } }, before);
       hotspotsShown = true;
       o.container.dataset.hotspots = window; // tests wait for this, then for idle
       return true;
+    },
+    async setOverlay(id, data, style) {
+      await loaded;
+      const src = map.getSource(id) as maplibregl.GeoJSONSource | undefined;
+      if (src) {
+        src.setData(data);
+        return;
+      }
+      delete o.container.dataset.idle;
+      map.addSource(id, { type: 'geojson', data });
+      addStyled(id, { source: id }, style);
+    },
+    async setPointTiles(layer, style) {
+      await loaded;
+      if (map.getSource(layer)) return true;
+      const tj = await tileJSON(layer);
+      if (!tj) return false;
+      delete o.container.dataset.idle;
+      map.addSource(layer, { type: 'vector', tiles: tj.tiles, minzoom: tj.minzoom ?? 5, maxzoom: tj.maxzoom ?? 18 });
+      addStyled(layer, { source: layer, 'source-layer': layer }, style);
+      return true;
+    },
+    fit(b, maxZoom = 13) {
+      map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 40, maxZoom, animate: false });
+    },
+    onClick(id, fn) {
+      for (const layer of [id + '-ofill', id + '-circle']) {
+        map.on('click', layer, (e) => {
+          const f = e.features?.[0];
+          if (f) fn(f.properties ?? {}, f.id);
+        });
+        map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = 'pointer'));
+        map.on('mouseleave', layer, () => (map.getCanvas().style.cursor = ''));
+      }
     },
     destroy() {
       map.remove();
     },
   };
+
+  // Overlays (point and polygon layers) stay above the hotspot cells.
+  function firstOverlay(): string | undefined {
+    return map.getStyle().layers.find((l) => l.id.endsWith('-circle') || l.id.endsWith('-ofill'))?.id;
+  }
+
+  function addStyled(id: string, src: { source: string; 'source-layer'?: string }, st: OverlayStyle) {
+    const poly: any = ['==', ['geometry-type'], 'Polygon'];
+    const point: any = ['==', ['geometry-type'], 'Point'];
+    map.addLayer({ id: id + '-ofill', type: 'fill', ...src, filter: poly,
+      paint: { 'fill-color': st.color as any, 'fill-opacity': st.opacity ?? 0.55 } });
+    map.addLayer({ id: id + '-oline', type: 'line', ...src, filter: poly,
+      paint: { 'line-color': st.outline ?? '#222222', 'line-width': 2 } });
+    map.addLayer({ id: id + '-circle', type: 'circle', ...src, filter: point,
+      paint: { 'circle-color': st.color as any, 'circle-radius': (st.radius ?? 7) as any,
+        'circle-stroke-color': st.outline ?? '#ffffff', 'circle-stroke-width': 2, 'circle-opacity': st.opacity ?? 0.9 } });
+  }
 }

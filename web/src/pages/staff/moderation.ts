@@ -1,4 +1,4 @@
-import { api } from '../../api';
+import { api, ApiError } from '../../api';
 
 /** Rect is an area to blur, as fractions (0–1) of the photo. */
 export interface Rect {
@@ -47,16 +47,14 @@ export async function loadQueue(status: ModerationStatus): Promise<QueuedReport[
   return r.reports;
 }
 
-/**
- * findReport looks a report up by id in the queues (there is no
- * single-report endpoint yet: GET /api/v1/moderation/reports/{id}).
- */
+/** findReport reads one report (any status); null when there is no such report. */
 export async function findReport(id: number): Promise<QueuedReport | null> {
-  for (const s of ['pending', 'approved', 'rejected'] as const) {
-    const hit = (await loadQueue(s)).find((r) => r.id === id);
-    if (hit) return hit;
+  try {
+    return await api<QueuedReport>('GET', `/moderation/reports/${id}`);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
   }
-  return null;
 }
 
 /** photoURL is a moderator's rendering of photo n; bust defeats caches after a redaction. */

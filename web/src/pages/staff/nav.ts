@@ -13,16 +13,22 @@ const legal: NavItem = { path: '/staff/legal', key: 'staff.nav.legal' };
 const dashboard: NavItem = { path: '/staff/dashboard', key: 'staff.nav.dashboard' };
 const calls: NavItem = { path: '/staff/calls', key: 'staff.nav.calls' };
 const moderation: NavItem = { path: '/staff/moderation', key: 'staff.nav.moderation' };
+const dispatch: NavItem = { path: '/staff/dispatch', key: 'staff.nav.dispatch' };
+const alertsTab: NavItem = { path: '/staff/alerts', key: 'staff.nav.alerts' };
+const leads: NavItem = { path: '/staff/leads', key: 'staff.nav.leads' };
+const heat: NavItem = { path: '/staff/heatmap', key: 'staff.nav.heatmap' };
 
 // Each role's tabs; the first is its home. Roles without tabs see "your
 // console is coming". Add a slice's page here and in routes.ts.
 const byRole: Partial<Record<Role, NavItem[]>> = {
   station: [queue],
-  nodal: [vetting, queue],
-  sp: [queue],
-  msp_legal: [legal, dashboard, calls, queue],
-  msp_analyst: [dashboard, calls, queue],
+  nodal: [vetting, queue, alertsTab],
+  sp: [queue, alertsTab],
+  msp_legal: [legal, dashboard, heat, calls, queue, leads, alertsTab],
+  msp_analyst: [dashboard, heat, calls, queue, leads, alertsTab],
   moderator: [moderation],
+  pcr: [dispatch],
+  ahtu: [leads],
 };
 
 /** staffNav lists the console tabs of role. */
@@ -38,3 +44,9 @@ export const mspRoles: readonly Role[] = ['msp_analyst', 'msp_legal'];
 
 /** Roles that moderate hotspot reports. */
 export const moderatorRoles: readonly Role[] = ['moderator', 'admin'];
+
+/** Roles with an alert feed page (PCR has its dispatch console instead). */
+export const alertRoles: readonly Role[] = ['nodal', 'sp', 'msp_analyst', 'msp_legal', 'admin'];
+
+/** Roles that read trafficking leads (MSP read-only). */
+export const leadRoles: readonly Role[] = ['ahtu', 'msp_analyst', 'msp_legal', 'admin'];

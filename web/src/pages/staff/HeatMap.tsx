@@ -1,0 +1,83 @@
+import { useState } from 'preact/hooks';
+import { Notice, Select } from '../../components/form';
+import { binColors } from '../../components/map/colors';
+import { MapView } from '../../components/map/MapView';
+import { type Key, label, t } from '../../i18n';
+
+const windows: [string, Key][] = [
+  ['7d', 'hotmap.w7'],
+  ['30d', 'hotmap.w30'],
+  ['90d', 'hotmap.w90'],
+  ['365d', 'hotmap.w365'],
+];
+
+const bins: [string, Key][] = [
+  ['3', 'hotmap.hot3'],
+  ['2', 'hotmap.hot2'],
+  ['1', 'hotmap.hot1'],
+  ['-1', 'hotmap.cold1'],
+  ['-2', 'hotmap.cold2'],
+  ['-3', 'hotmap.cold3'],
+];
+
+/** Emerging hot spot categories (docs/ANALYTICS.md); each has a _hot and a _cold class. */
+const emerging = ['new', 'consecutive', 'intensifying', 'persistent', 'diminishing', 'sporadic', 'oscillating', 'historical'];
+
+/**
+ * HeatMap is the MSP's staff view of the hotspot cells (every cell of the
+ * state, below the public threshold too) on the districts, with a time
+ * window slider and a filter by emerging hot spot class.
+ */
+export function HeatMap() {
+  const [w, setW] = useState(1);
+  const [cls, setCls] = useState('');
+  const [shown, setShown] = useState<boolean | null>(null);
+  const win = windows[w][0];
+  return (
+    <>
+      <h1 tabIndex={-1}>{t('heat.title')}</h1>
+      <p>{t('heat.intro')}</p>
+      <div class="field">
+        <label for="window">{t('hotmap.window')}: <strong data-testid="window-label">{t(windows[w][1])}</strong></label>
+        <input id="window" type="range" min={0} max={windows.length - 1} step={1} value={w} class="slider"
+          aria-valuetext={t(windows[w][1])} list="window-ticks"
+          onInput={(e) => {
+            setShown(null);
+            setW(Number((e.currentTarget as HTMLInputElement).value));
+          }} />
+        <datalist id="window-ticks">{windows.map((_, i) => <option key={i} value={i} />)}</datalist>
+        <div class="ticks" aria-hidden="true">{windows.map(([k, key]) => <span key={k}>{t(key)}</span>)}</div>
+      </div>
+      <Select id="class" label={t('heat.class')} hint={t('heat.classHint')} value={cls} onValue={(v) => {
+        setShown(null);
+        setCls(v);
+      }} placeholder={t('heat.allCells')} options={emerging.flatMap((c) => [
+        { value: c + '_hot', label: t('heat.hotClass', { c: label('emerging.', c) }) },
+        { value: c + '_cold', label: t('heat.coldClass', { c: label('emerging.', c) }) },
+      ])} />
+      {shown === false && <Notice kind="info">{t('hotmap.unavailable')}</Notice>}
+      <MapView label={t('hotmap.mapLabel')} hotspots={win} hotspotClass={cls} onHotspots={setShown} tall testid="heat-map" />
+      <section class="card legend" aria-labelledby="legend-title" data-testid="legend">
+        <h2 id="legend-title">{t('hotmap.legend')}</h2>
+        <ul>
+          {bins.map(([bin, key]) => (
+            <li key={bin}>
+              <span class="swatch" style={{ background: binColors[bin] }} aria-hidden="true" />
+              {t(key)}
+            </li>
+          ))}
+        </ul>
+        <h3>{t('heat.classes')}</h3>
+        <dl class="classes">
+          {emerging.map((c) => (
+            <div key={c}>
+              <dt>{label('emerging.', c)}</dt>
+              <dd>{t(('emergingHelp.' + c) as 'emergingHelp.new')}</dd>
+            </div>
+          ))}
+        </dl>
+        <p class="hint">{t('heat.staffNote')}</p>
+      </section>
+    </>
+  );
+}
