@@ -12,6 +12,10 @@ bin/vikalp migrate
 districts=$(psql "$DATABASE_URL" -tAc "SELECT count(*) FROM districts" 2>/dev/null || echo 0)
 if [ "${districts:-0}" = "0" ]; then
 	bin/vikalp seed --demo
+	# A year of synthetic hotspot reports and one analysis run, so the maps,
+	# hotspots and dashboards have something to show from the first minute.
+	bin/vikalp seed --synthetic "${VIKALP_DEMO_REPORTS:-20000}"
+	bin/vikalp analyze
 fi
 
 port="${VIKALP_ADDR##*:}"
@@ -20,6 +24,8 @@ cat <<MSG
   Vikalp is starting on http://localhost:${port}/
   Staff accounts (demo password for every demo account: vikalp-demo-2026):
 $(bin/vikalp user list 2>/dev/null | sed 's/^/    /' || true)
+  admin, msp.legal and ahtu.lko also need a TOTP code (DEV ONLY demo secret):
+    bin/vikalp totp code --demo
   Stop the server with Ctrl-C; stop the database with: make stop
 
 MSG
