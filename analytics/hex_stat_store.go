@@ -6,11 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/paulmach/orb/encoding/ewkb"
-	"github.com/paulmach/orb/project"
 
 	"github.com/vikalp/vikalp/auth"
-	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/internal/pg"
 )
 
@@ -93,26 +90,23 @@ var hexStatColumns = []string{"window_key", "resolution", "cell", "run_id", "win
 	"emerging", "emerging_cold", "district_id", "geom", "geom_4326"}
 
 // The staging table mirrors hex_stats (columns, defaults, CHECKs) without
-// indexes; indexes are built in bulk after COPY, which is far cheaper than
-// maintaining a GiST index row by row. Names come from the run id only.
+// indexes; indexes are built in bulk after COPY, two at a time on separate
+// connections, which is far cheaper than maintaining a GiST index row by
+// row. Names come from the run id only.
 const (
-	dropStageSQL   = `DROP TABLE IF EXISTS %s`
-	createStageSQL = `CREATE TABLE %s (LIKE hex_stats INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`
-	indexStageSQL  = `
-ALTER TABLE %[1]s ADD CONSTRAINT %[1]s_pkey PRIMARY KEY (window_key, resolution, cell);
-CREATE INDEX %[1]s_geom_idx ON %[1]s USING gist (geom);
-CREATE INDEX %[1]s_significant_idx ON %[1]s (window_key, resolution, bin) WHERE bin <> 0;
-CREATE INDEX %[1]s_district_idx ON %[1]s (district_id);
-ANALYZE %[1]s`
+	dropStageSQL    = `DROP TABLE IF EXISTS %s`
+	createStageSQL  = `CREATE TABLE %s (LIKE hex_stats INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`
+	analyzeStageSQL = `ANALYZE %s`
 	lockHexStatsSQL = `LOCK TABLE hex_stats IN ACCESS EXCLUSIVE MODE`
 	// swapSQL replaces hex_stats by the staging table and gives its
-	// constraints and indexes the names the migration created. The foreign
+	// constraints and indexes the names the migration created; the primary
+	// key takes over the unique index built beside the others. The foreign
 	// keys are added NOT VALID: the pipeline wrote ids it just read, and
 	// validating a million rows would hold the exclusive lock for seconds.
 	swapSQL = `
 DROP TABLE hex_stats;
 ALTER TABLE %[1]s RENAME TO hex_stats;
-ALTER TABLE hex_stats RENAME CONSTRAINT %[1]s_pkey TO hex_stats_pkey;
+ALTER TABLE hex_stats ADD CONSTRAINT hex_stats_pkey PRIMARY KEY USING INDEX %[1]s_pkey;
 ALTER INDEX %[1]s_geom_idx RENAME TO hex_stats_geom_idx;
 ALTER INDEX %[1]s_significant_idx RENAME TO hex_stats_significant_idx;
 ALTER INDEX %[1]s_district_idx RENAME TO hex_stats_district_idx;
@@ -122,32 +116,92 @@ ALTER TABLE hex_stats ADD CONSTRAINT hex_stats_district_id_fkey
     FOREIGN KEY (district_id) REFERENCES districts (id) NOT VALID`
 )
 
-// Replace rewrites hex_stats with rows as run runID. Rows are copied into a
-// staging table and indexed there; then one transaction locks hex_stats,
-// calls inTx (which may read the previous results and insert jobs) and
-// swaps the staging table in. Readers see the old run until the commit and
-// the new one after it, never a mix.
+// stageIndexSQL are the staging table's indexes, slowest first so that the
+// two build connections finish together.
+var stageIndexSQL = []string{
+	`CREATE INDEX %[1]s_geom_idx ON %[1]s USING gist (geom)`,
+	`CREATE UNIQUE INDEX %[1]s_pkey ON %[1]s (window_key, resolution, cell)`,
+	`CREATE INDEX %[1]s_district_idx ON %[1]s (district_id)`,
+	`CREATE INDEX %[1]s_significant_idx ON %[1]s (window_key, resolution, bin) WHERE bin <> 0`,
+}
+
+// Replace rewrites hex_stats with rows as run runID (see replace).
 func (s *HexStatStore) Replace(ctx context.Context, runID int64, rows []HexStat, inTx func(pgx.Tx) error) error {
-	stage := fmt.Sprintf("hex_stats_stage_%d", runID)
-	if _, err := s.db.Exec(ctx, fmt.Sprintf(dropStageSQL, stage)); err != nil {
-		return fmt.Errorf("drop staging table: %w", err)
-	}
-	if _, err := s.db.Exec(ctx, fmt.Sprintf(createStageSQL, stage)); err != nil {
-		return fmt.Errorf("create staging table: %w", err)
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			_, _ = s.db.Exec(context.WithoutCancel(ctx), fmt.Sprintf(dropStageSQL, stage))
+	b := hexStatRows{rows: rows, geom: make([][2][]byte, len(rows))}
+	for i, r := range rows {
+		g3857, g4326, err := hexEWKB(r.Cell)
+		if err != nil {
+			return err
 		}
-	}()
-	if _, err := s.db.CopyFrom(ctx, pgx.Identifier{stage}, hexStatColumns, &hexStatSource{rows: rows, i: -1}); err != nil {
-		return fmt.Errorf("copy hex stats: %w", pg.Interpret(err))
+		b.geom[i] = [2][]byte{g3857, g4326}
 	}
-	if _, err := s.db.Exec(ctx, fmt.Sprintf(indexStageSQL, stage)); err != nil {
-		return fmt.Errorf("index staging table: %w", pg.Interpret(err))
+	return s.replace(ctx, runID, []hexRowBatch{b}, inTx, func(string) {})
+}
+
+// replace rewrites hex_stats with the batches as run runID (see
+// hexStatStage). mark is told as each step (copy, index, analyze, swap) ends.
+func (s *HexStatStore) replace(ctx context.Context, runID int64, batches []hexRowBatch, inTx func(pgx.Tx) error,
+	mark func(step string)) error {
+	st, err := s.newStage(ctx, runID)
+	if err != nil {
+		return err
 	}
-	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+	defer st.discard(ctx)
+	ch := make(chan hexRowBatch, len(batches))
+	for _, b := range batches {
+		ch <- b
+	}
+	close(ch)
+	if err := st.copy(ctx, ch); err != nil {
+		return err
+	}
+	mark("copy")
+	return st.finish(ctx, inTx, mark)
+}
+
+// hexStatStage is the staging table of one run. Rows are copied into it
+// (while the run still computes, if the caller likes) and indexed there;
+// then one transaction locks hex_stats, calls inTx (which may read the
+// previous results and insert jobs) and swaps the staging table in. Readers
+// see the old run until the commit and the new one after it, never a mix.
+type hexStatStage struct {
+	db      pg.DBTX
+	name    string
+	swapped bool
+}
+
+// newStage creates the staging table of run runID (replacing a leftover).
+func (s *HexStatStore) newStage(ctx context.Context, runID int64) (*hexStatStage, error) {
+	st := &hexStatStage{db: s.db, name: fmt.Sprintf("hex_stats_stage_%d", runID)}
+	if _, err := s.db.Exec(ctx, fmt.Sprintf(dropStageSQL, st.name)); err != nil {
+		return nil, fmt.Errorf("drop staging table: %w", err)
+	}
+	if _, err := s.db.Exec(ctx, fmt.Sprintf(createStageSQL, st.name)); err != nil {
+		return nil, fmt.Errorf("create staging table: %w", err)
+	}
+	return st, nil
+}
+
+// copy COPYs batches into the staging table until the channel is closed.
+func (st *hexStatStage) copy(ctx context.Context, batches <-chan hexRowBatch) error {
+	return copyBatches(ctx, st.db, st.name, batches)
+}
+
+// finish indexes and analyzes the staging table and swaps it in.
+func (st *hexStatStage) finish(ctx context.Context, inTx func(pgx.Tx) error, mark func(step string)) error {
+	stmts := make([]string, len(stageIndexSQL))
+	for i, q := range stageIndexSQL {
+		stmts[i] = fmt.Sprintf(q, st.name)
+	}
+	if err := execParallel(ctx, st.db, stmts); err != nil {
+		return err
+	}
+	mark("index")
+	if _, err := st.db.Exec(ctx, fmt.Sprintf(analyzeStageSQL, st.name)); err != nil {
+		return fmt.Errorf("analyze staging table: %w", pg.Interpret(err))
+	}
+	mark("analyze")
+	err := pg.WithTx(ctx, st.db, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, lockHexStatsSQL); err != nil {
 			return fmt.Errorf("lock hex_stats: %w", err)
 		}
@@ -156,7 +210,7 @@ func (s *HexStatStore) Replace(ctx context.Context, runID int64, rows []HexStat,
 				return err
 			}
 		}
-		if _, err := tx.Exec(ctx, fmt.Sprintf(swapSQL, stage)); err != nil {
+		if _, err := tx.Exec(ctx, fmt.Sprintf(swapSQL, st.name)); err != nil {
 			return fmt.Errorf("swap hex_stats: %w", pg.Interpret(err))
 		}
 		return nil
@@ -164,46 +218,32 @@ func (s *HexStatStore) Replace(ctx context.Context, runID int64, rows []HexStat,
 	if err != nil {
 		return err
 	}
-	ok = true
+	st.swapped = true
+	mark("swap")
 	return nil
 }
 
-// hexStatSource feeds rows to COPY, building both hexagon geometries as EWKB.
-type hexStatSource struct {
-	rows []HexStat
-	i    int
-	err  error
+// discard drops the staging table unless it was swapped in.
+func (st *hexStatStage) discard(ctx context.Context) {
+	if !st.swapped {
+		_, _ = st.db.Exec(context.WithoutCancel(ctx), fmt.Sprintf(dropStageSQL, st.name))
+	}
 }
 
-func (h *hexStatSource) Next() bool { h.i++; return h.i < len(h.rows) }
+// hexStatRows feeds HexStat values with their hexagons to COPY.
+type hexStatRows struct {
+	rows []HexStat
+	geom [][2][]byte
+}
 
-func (h *hexStatSource) Err() error { return h.err }
+func (b hexStatRows) Len() int { return len(b.rows) }
 
-func (h *hexStatSource) Values() ([]any, error) {
-	r := h.rows[h.i]
-	poly := geo.HexPolygon(r.Cell)
-	if poly == nil {
-		return nil, fmt.Errorf("cell %d is not a valid H3 cell", r.Cell)
-	}
-	g4326, err := ewkb.Marshal(poly, 4326)
-	if err != nil {
-		return nil, fmt.Errorf("encode hexagon: %w", err)
-	}
-	// Tiles clip in Web Mercator: project once here, not per tile request.
-	g3857, err := ewkb.Marshal(project.Polygon(poly.Clone(), project.WGS84.ToMercator), 3857)
-	if err != nil {
-		return nil, fmt.Errorf("encode hexagon: %w", err)
-	}
-	var emerging, district any
-	if r.Emerging != EmergingNone {
-		emerging = string(r.Emerging)
-	}
-	if r.DistrictID != 0 {
-		district = int32(r.DistrictID)
-	}
-	return []any{r.WindowKey, int16(r.Resolution), r.Cell, r.RunID, r.WindowStart, r.WindowEnd,
-		int32(r.NReports), int32(r.NComplaints), int32(r.NDistinct), r.Score, r.GiZ, r.GiP, r.GiPFDR, int16(r.Bin),
-		emerging, r.EmergingCold, district, g3857, g4326}, nil
+func (b hexStatRows) Row(i int) hexRow {
+	r := b.rows[i]
+	return hexRow{windowKey: r.WindowKey, res: int16(r.Resolution), cell: r.Cell, runID: r.RunID,
+		start: r.WindowStart, end: r.WindowEnd, nReports: int32(r.NReports), nComplaints: int32(r.NComplaints),
+		nDistinct: int32(r.NDistinct), score: r.Score, z: r.GiZ, p: r.GiP, pFDR: r.GiPFDR, bin: int16(r.Bin),
+		emerging: r.Emerging, cold: r.EmergingCold, district: int32(r.DistrictID), g3857: b.geom[i][0], g4326: b.geom[i][1]}
 }
 
 const significantCellsSQL = `

@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -28,6 +29,10 @@ type HotspotService struct {
 	db pg.DBTX
 	// PublicMinDistinct is the k of the public k-anonymity rule (default 3).
 	PublicMinDistinct int
+	// Read, when set, is where Hotspots reads cells (a streaming replica of
+	// db). Exports stay on db: their audit entry is written in the same
+	// transaction as the read.
+	Read pg.DBTX
 }
 
 // NewHotspotService returns a service on db; minDistinct ≤ 0 means 3.
@@ -49,7 +54,7 @@ func (s *HotspotService) Hotspots(ctx context.Context, p *auth.Principal, q Hots
 		return nil, err
 	}
 	f.Limit = limit
-	return NewHexStatStore(s.db).Hotspots(ctx, f)
+	return NewHexStatStore(cmp.Or[pg.DBTX](s.Read, s.db)).Hotspots(ctx, f)
 }
 
 // Export returns every cell q selects for staff member p and writes an

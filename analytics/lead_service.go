@@ -43,12 +43,17 @@ type LeadDeps struct {
 	Clock  clock.Clock    // the system clock when nil
 	Logger *slog.Logger   // slog.Default() when nil
 	Config LeadConfig     // defaults when zero
+	// Read is where lead lists are read (a streaming replica of db); db
+	// when nil. Everything that writes, audits or must see its own writes
+	// stays on db.
+	Read pg.DBTX
 }
 
 // LeadService links tips into leads, scores and routes them, raises lead
 // alerts and runs the AHTU workflow on them.
 type LeadService struct {
 	db     pg.DBTX
+	read   pg.DBTX // lead lists: db or a streaming replica
 	jobs   pg.JobInserter
 	clock  clock.Clock
 	logger *slog.Logger
@@ -60,7 +65,10 @@ func NewLeadService(db pg.DBTX, d LeadDeps) (*LeadService, error) {
 	if db == nil || d.Jobs == nil {
 		return nil, errors.New("analytics: db and Jobs are required for leads")
 	}
-	s := &LeadService{db: db, jobs: d.Jobs, clock: d.Clock, logger: d.Logger, cfg: d.Config.withDefaults()}
+	s := &LeadService{db: db, read: d.Read, jobs: d.Jobs, clock: d.Clock, logger: d.Logger, cfg: d.Config.withDefaults()}
+	if s.read == nil {
+		s.read = db
+	}
 	if s.clock == nil {
 		s.clock = clock.System{}
 	}

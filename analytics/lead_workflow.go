@@ -62,7 +62,7 @@ func (s *LeadService) Leads(ctx context.Context, p auth.Principal, f LeadFilter)
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	return NewLeadStore(s.db).List(ctx, scope, f)
+	return NewLeadStore(s.read).List(ctx, scope, f)
 }
 
 // Lead returns lead id with its members, entities and history when p may

@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/uber/h3-go/v4"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/vikalp/vikalp/internal/pg"
 )
@@ -182,22 +185,49 @@ func (p *Pipeline) run(ctx context.Context, runID int64, asOf time.Time) (RunSum
 		lap = time.Now()
 	}
 	p.prog("reading aggregates")
-	counts, err := p.stats.CellCounts(ctx, asOf.Add(-p.lookback()), asOf)
+	in, err := p.read(ctx, asOf)
 	if err != nil {
 		return sum, err
 	}
-	sum.Inputs = len(counts)
+	sum.Inputs = len(in.reports) + len(in.complaints) + len(in.periods)
 	mark("read")
-	p.prog("computing Gi*")
-	rows := p.compute(counts, asOf, runID, &sum)
-	sum.Cells = len(rows)
+	// The staging table fills while Gi* still runs: each level's batches are
+	// COPYed as soon as they are ready, so PostgreSQL and Go work side by
+	// side. "compute" ends with the last batch; "write" is what remains.
+	p.prog("computing Gi* and copying hex_stats")
+	st, err := p.stats.newStage(ctx, runID)
+	if err != nil {
+		return sum, err
+	}
+	defer st.discard(ctx)
+	ready := make(chan hexRowBatch, len(p.cfg.Resolutions)*len(p.cfg.Windows))
+	copied := make(chan error, 1)
+	go func() { copied <- st.copy(ctx, ready) }()
+	batches, err := p.compute(in, asOf, runID, &sum, ready)
+	close(ready)
+	if err != nil {
+		<-copied
+		return sum, err
+	}
+	for _, b := range batches {
+		sum.Cells += b.Len()
+	}
 	mark("compute")
 	p.prog("writing hex_stats")
-	err = p.stats.Replace(ctx, runID, rows, func(tx pgx.Tx) error {
-		n, err := p.emitAlerts(ctx, tx, runID, rows)
+	step := lap
+	if err := <-copied; err != nil {
+		return sum, err
+	}
+	note := func(s string) {
+		sum.Timings["write_"+s] = time.Since(step)
+		step = time.Now()
+	}
+	note("copy")
+	err = st.finish(ctx, func(tx pgx.Tx) error {
+		n, err := p.emitAlerts(ctx, tx, batches)
 		sum.NewHotspots = n
 		return err
-	})
+	}, note)
 	mark("write")
 	return sum, err
 }
@@ -212,42 +242,162 @@ func (p *Pipeline) lookback() time.Duration {
 	return d
 }
 
-// compute turns the aggregates into hex_stats rows for every window and
-// resolution, with the emerging classes on the emerging resolution's rows.
-func (p *Pipeline) compute(counts []CellCount, asOf time.Time, runID int64, sum *RunSummary) []HexStat {
-	cube := newCube(p.cfg, counts)
-	emerging := cube.emerging(p.cfg)
-	for _, e := range emerging {
+// runInput is what a run reads: per-window aggregates of reports and
+// complaints per r9 cell and district, and the emerging cube's scores.
+type runInput struct {
+	reports, complaints []windowCount
+	periods             []periodScore
+}
+
+// read runs the three input aggregates side by side, each on its own pool
+// connection (PostgreSQL works each in its own backend).
+func (p *Pipeline) read(ctx context.Context, asOf time.Time) (runInput, error) {
+	day := 24 * time.Hour
+	q := windowQuery{Since: asOf.Add(-p.lookback()), AsOf: asOf, HalfLife: p.cfg.HalfLife,
+		PeriodDays: max(int(p.cfg.EmergingPeriod/day), 1), Periods: p.cfg.EmergingPeriods,
+		EmergingCells: "h3_r9"}
+	if col, ok := emergingColumns[p.cfg.EmergingResolution]; ok {
+		q.EmergingCells = col
+	}
+	for _, w := range p.cfg.Windows {
+		q.WindowStarts = append(q.WindowStarts, asOf.Add(-time.Duration(w.Days)*day))
+	}
+	var in runInput
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(parallelism(p.stats.db)) // one at a time on a single connection
+	g.Go(func() (err error) {
+		rq := q
+		rq.Weights = p.cfg.ReportWeights
+		in.reports, err = p.stats.windowCounts(gctx, reportInputSQL, rq)
+		return err
+	})
+	g.Go(func() (err error) {
+		cq := q
+		cq.Weights = p.cfg.ComplaintWeights
+		in.complaints, err = p.stats.windowCounts(gctx, complaintInputSQL, cq)
+		return err
+	})
+	g.Go(func() (err error) {
+		in.periods, err = p.stats.periodScores(gctx, q, p.cfg.ReportWeights, p.cfg.ComplaintWeights)
+		return err
+	})
+	return in, g.Wait()
+}
+
+// compute turns the aggregates into one batch of hex_stats rows per window
+// and resolution, with the emerging classes on the emerging resolution's
+// rows, and sends each level's batches to ready as soon as the level (and,
+// for the emerging resolution, the emerging cube) is done. ready must have
+// room for every batch. Levels and the emerging cube are computed
+// concurrently; hexagons (cgo, the costliest part) and statistics are
+// separate tasks so that both cores share the big r9 level.
+func (p *Pipeline) compute(in runInput, asOf time.Time, runID int64, sum *RunSummary,
+	ready chan<- hexRowBatch) ([]*windowBatch, error) {
+	r9 := newR9Level(len(p.cfg.Windows), in.reports, in.complaints)
+	levels := make([]*gridLevel, len(p.cfg.Resolutions))
+	for li, res := range p.cfg.Resolutions {
+		levels[li] = rollUp(r9, res)
+	}
+	var em emergingSet
+	emDone := make(chan struct{})
+	g := errgroup.Group{}
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	g.Go(func() error {
+		defer close(emDone)
+		em = newEmergingSet(p.cfg, in.periods)
+		return nil
+	})
+	geoms := make([][][2][]byte, len(levels))
+	stats := make([][]*windowBatch, len(levels))
+	failed := make([]bool, len(levels))
+	var senders sync.WaitGroup
+	order := make([]int, len(levels)) // biggest level first
+	for li := range order {
+		order[li] = li
+	}
+	slices.SortFunc(order, func(a, b int) int { return len(levels[b].cells) - len(levels[a].cells) })
+	for _, li := range order {
+		l := levels[li]
+		var done sync.WaitGroup
+		done.Add(2)
+		g.Go(func() error {
+			defer done.Done()
+			geom := make([][2][]byte, len(l.cells))
+			for i, c := range l.cells {
+				g3857, g4326, err := hexEWKB(c)
+				if err != nil {
+					failed[li] = true
+					return err
+				}
+				geom[i] = [2][]byte{g3857, g4326}
+			}
+			geoms[li] = geom
+			return nil
+		})
+		g.Go(func() error {
+			defer done.Done()
+			stats[li] = p.windows(l, newNeighbourIndex(l.cells, p.cfg.K), asOf, runID)
+			return nil
+		})
+		senders.Add(1)
+		go func() {
+			defer senders.Done()
+			done.Wait()
+			if l.res == p.cfg.EmergingResolution {
+				<-emDone
+			}
+			if failed[li] {
+				return
+			}
+			for _, b := range stats[li] {
+				b.geom = geoms[li]
+				if l.res == p.cfg.EmergingResolution {
+					b.emerging = &em
+				}
+				ready <- b
+			}
+		}()
+	}
+	err := g.Wait()
+	senders.Wait()
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range em.res {
 		sum.Emerging[e.Class]++
 	}
-	var out []HexStat
-	for _, res := range p.cfg.Resolutions {
-		level := cube.level(res)
-		nb := neighbourLists(level.cells, p.cfg.K)
-		for wi, w := range p.cfg.Windows {
-			cells, x := level.window(wi)
-			if len(cells) < 2 {
-				continue
-			}
-			z := giStarSparse(cells, x, nb)
-			results := classify(z, !p.cfg.RawBins)
-			for i, c := range cells {
-				a := level.acc[c][wi]
-				r := HexStat{WindowKey: w.Key, Resolution: res, Cell: c, RunID: runID,
-					WindowStart: asOf.Add(-time.Duration(w.Days) * 24 * time.Hour), WindowEnd: asOf,
-					NReports: int(a.nReports), NComplaints: int(a.nComplaints), NDistinct: int(a.nDistinct),
-					Score: x[i], GiZ: results[i].Z, GiP: results[i].P, GiPFDR: results[i].PFDR, Bin: results[i].Bin,
-					DistrictID: level.district[c]}
-				if res == p.cfg.EmergingResolution {
-					e := emerging[c]
-					r.Emerging, r.EmergingCold = e.Class, e.Cold
-				}
+	var out []*windowBatch
+	for _, bs := range stats {
+		for _, b := range bs {
+			out = append(out, b)
+			for _, r := range b.results {
 				if r.Bin != 0 {
-					sum.Significant[fmt.Sprintf("%s/r%d", w.Key, res)]++
+					sum.Significant[fmt.Sprintf("%s/r%d", b.key, b.level.res)]++
 				}
-				out = append(out, r)
 			}
 		}
+	}
+	return out, nil
+}
+
+// windows runs Gi* for every window of level l.
+func (p *Pipeline) windows(l *gridLevel, ix neighbourIndex, asOf time.Time, runID int64) []*windowBatch {
+	var out []*windowBatch
+	for wi, w := range p.cfg.Windows {
+		var members []int32
+		var x []float64
+		for i := range l.cells {
+			if a := l.acc[i*l.nw+wi]; a.nReports+a.nComplaints > 0 {
+				members = append(members, int32(i))
+				x = append(x, a.score)
+			}
+		}
+		if len(members) < 2 {
+			continue
+		}
+		out = append(out, &windowBatch{level: l, wi: wi, key: w.Key, runID: runID,
+			start: asOf.Add(-time.Duration(w.Days) * 24 * time.Hour), end: asOf, members: members, x: x,
+			results: classify(giStarSubset(members, x, ix, len(l.cells)), !p.cfg.RawBins)})
 	}
 	return out
 }
@@ -255,23 +405,29 @@ func (p *Pipeline) compute(counts []CellCount, asOf time.Time, runID int64, sum 
 // emitAlerts inserts a HotspotDetectedArgs job for every alert-window cell
 // at bin ≥ AlertMinBin that was below it in the run being replaced. It runs
 // on the swap transaction, before the swap, so it reads the previous run.
-func (p *Pipeline) emitAlerts(ctx context.Context, tx pgx.Tx, runID int64, rows []HexStat) (int, error) {
+func (p *Pipeline) emitAlerts(ctx context.Context, tx pgx.Tx, batches []*windowBatch) (int, error) {
 	prev, err := NewHexStatStore(tx).SignificantCells(ctx, p.cfg.AlertWindow, p.cfg.AlertResolution, p.cfg.AlertMinBin)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
-	for _, r := range rows {
-		if r.WindowKey != p.cfg.AlertWindow || r.Resolution != p.cfg.AlertResolution ||
-			r.Bin < p.cfg.AlertMinBin || prev[r.Cell] {
+	for _, b := range batches {
+		if b.key != p.cfg.AlertWindow || b.level.res != p.cfg.AlertResolution {
 			continue
 		}
-		args := HotspotDetectedArgs{Cell: r.Cell, WindowKey: r.WindowKey, Bin: r.Bin, GiZ: r.GiZ,
-			DistrictID: r.DistrictID, RunID: runID}
-		if _, err := p.jobs.InsertTx(ctx, tx, args, nil); err != nil {
-			return n, fmt.Errorf("insert hotspot alert job: %w", err)
+		for i, r := range b.results {
+			m := b.members[i]
+			cell := b.level.cells[m]
+			if r.Bin < p.cfg.AlertMinBin || prev[cell] {
+				continue
+			}
+			args := HotspotDetectedArgs{Cell: cell, WindowKey: b.key, Bin: r.Bin, GiZ: r.Z,
+				DistrictID: int(b.level.district[m]), RunID: b.runID}
+			if _, err := p.jobs.InsertTx(ctx, tx, args, nil); err != nil {
+				return n, fmt.Errorf("insert hotspot alert job: %w", err)
+			}
+			n++
 		}
-		n++
 	}
 	return n, nil
 }

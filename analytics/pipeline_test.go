@@ -134,3 +134,39 @@ func TestPipelineUniformNoise(t *testing.T) {
 		}
 	}
 }
+
+// TestCellParent checks the cgo-free parent against h3 for every resolution.
+func TestCellParent(t *testing.T) {
+	t.Parallel()
+	for _, ll := range []h3.LatLng{h3.NewLatLng(26.85, 80.95), h3.NewLatLng(28.98, 77.70), h3.NewLatLng(-33.9, 151.2)} {
+		c := h3.LatLngToCell(ll, 9)
+		for res := 0; res <= 9; res++ {
+			if got, want := cellParent(int64(c), res), int64(c.Parent(res)); got != want {
+				t.Errorf("parent of %s at r%d: %x, want %x", c, res, got, want)
+			}
+		}
+	}
+}
+
+// TestAnalyzeWorkerRunsLeads: the periodic job runs the hotspot pass and
+// then relinks leads, each recorded as its own analysis run.
+func TestAnalyzeWorkerRunsLeads(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setupPipeline(t)
+	city := newSyntheticCity(3, 6)
+	copyReports(t, b.db, city.noise(1, 4))
+	leads, err := NewLeadService(b.db, LeadDeps{Jobs: b.jobs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &AnalyzeWorker{Pipeline: NewPipeline(b.db, Config{}, Deps{Jobs: b.jobs}), Leads: leads}
+	if err := w.Work(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{"hotspots", "leads"} {
+		if run, err := NewAnalysisRunStore(b.db).Latest(ctx, kind); err != nil || run.Status != "done" {
+			t.Errorf("%s run %+v, err %v", kind, run, err)
+		}
+	}
+}

@@ -1,0 +1,215 @@
+package analytics
+
+import (
+	"slices"
+
+	"github.com/uber/h3-go/v4"
+)
+
+// gridLevel is one resolution of a run: the cells with data in any window
+// in increasing order, one accumulator per cell and window (acc[i*nw+wi]),
+// and each cell's district. Slices indexed by position replace the maps of
+// cube: a run touches hundreds of thousands of cells.
+type gridLevel struct {
+	res      int
+	nw       int
+	cells    []int64
+	acc      []cellAcc
+	district []int32
+	// distN is how many records of the cell's district it holds; coarse
+	// levels pick their district from these (see rollUp).
+	distN []int32
+}
+
+// newR9Level sums the report and complaint rows per r9 cell. A cell's
+// district is the district with most of its weighted records in the
+// lookback (ties: the smaller id); cells without data in any window and
+// invalid cells are left out.
+func newR9Level(nw int, reports, complaints []windowCount) *gridLevel {
+	type tagged struct {
+		*windowCount
+		complaint bool
+	}
+	rows := make([]tagged, 0, len(reports)+len(complaints))
+	for i := range reports {
+		rows = append(rows, tagged{&reports[i], false})
+	}
+	for i := range complaints {
+		rows = append(rows, tagged{&complaints[i], true})
+	}
+	slices.SortFunc(rows, func(a, b tagged) int {
+		if a.Cell != b.Cell {
+			return cmpInt64(a.Cell, b.Cell)
+		}
+		return int(a.DistrictID) - int(b.DistrictID)
+	})
+	l := &gridLevel{res: 9, nw: nw}
+	acc := make([]cellAcc, nw)
+	for lo := 0; lo < len(rows); {
+		hi := lo
+		for hi < len(rows) && rows[hi].Cell == rows[lo].Cell {
+			hi++
+		}
+		clear(acc)
+		var best, bestN, curD, curN int32 = 0, -1, rows[lo].DistrictID, 0
+		for _, r := range rows[lo:hi] {
+			if r.DistrictID != curD {
+				curD, curN = r.DistrictID, 0
+			}
+			curN += r.Total
+			if curN > bestN { // rows are sorted by district: ties keep the smaller id
+				best, bestN = curD, curN
+			}
+			for wi := range nw {
+				a := cellAcc{nDistinct: r.NDistinct[wi], score: r.Score[wi]}
+				if r.complaint {
+					a.nComplaints = r.N[wi]
+				} else {
+					a.nReports = r.N[wi]
+				}
+				acc[wi].add(a)
+			}
+		}
+		c := rows[lo].Cell
+		lo = hi
+		if !hasData(acc) || !h3.Cell(c).IsValid() {
+			continue
+		}
+		l.cells = append(l.cells, c)
+		l.acc = append(l.acc, acc...)
+		l.district = append(l.district, best)
+		l.distN = append(l.distN, bestN)
+	}
+	return l
+}
+
+func hasData(acc []cellAcc) bool {
+	for _, a := range acc {
+		if a.nReports+a.nComplaints > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// rollUp returns the parents at res of r9's cells with summed accumulators.
+// Sorted H3 indexes of one resolution keep the children of a parent
+// together (the base cell and the coarser digits are the high bits), so one
+// pass suffices. As in cube.level, a parent's district is the district with
+// the most records among its r9 cells' own districts (ties: smaller id).
+func rollUp(r9 *gridLevel, res int) *gridLevel {
+	if res == r9.res {
+		return r9
+	}
+	nw := r9.nw
+	l := &gridLevel{res: res, nw: nw}
+	var dn []struct{ d, n int32 }
+	for lo := 0; lo < len(r9.cells); {
+		p := cellParent(r9.cells[lo], res)
+		acc := make([]cellAcc, nw)
+		dn = dn[:0]
+		hi := lo
+		for ; hi < len(r9.cells) && cellParent(r9.cells[hi], res) == p; hi++ {
+			for wi := range nw {
+				acc[wi].add(r9.acc[hi*nw+wi])
+			}
+			k := slices.IndexFunc(dn, func(e struct{ d, n int32 }) bool { return e.d == r9.district[hi] })
+			if k < 0 {
+				dn = append(dn, struct{ d, n int32 }{r9.district[hi], 0})
+				k = len(dn) - 1
+			}
+			dn[k].n += r9.distN[hi]
+		}
+		lo = hi
+		best := dn[0]
+		for _, e := range dn[1:] {
+			if e.n > best.n || (e.n == best.n && e.d < best.d) {
+				best = e
+			}
+		}
+		l.cells = append(l.cells, p)
+		l.acc = append(l.acc, acc...)
+		l.district = append(l.district, best.d)
+		l.distN = append(l.distN, best.n)
+	}
+	return l
+}
+
+// cellParent is h3 Parent without cgo: set the resolution field and fill
+// the digits finer than res with 7 (unused). It assumes a valid cell.
+func cellParent(c int64, res int) int64 {
+	cur := int((c >> 52) & 0xF)
+	if res >= cur {
+		return c
+	}
+	c = c&^(0xF<<52) | int64(res)<<52
+	for r := res + 1; r <= cur; r++ {
+		c |= 7 << ((15 - r) * 3)
+	}
+	return c
+}
+
+// neighbourIndex holds, for each cell of a sorted list, the positions of
+// the cells of the list within grid distance k (itself excluded), in
+// GridDisk order: cell i's are nb[off[i]:off[i+1]].
+type neighbourIndex struct {
+	off []int32
+	nb  []int32
+}
+
+// newNeighbourIndex builds the k-ring index of sorted cells once; every
+// window of the level reuses it.
+func newNeighbourIndex(cells []int64, k int) neighbourIndex {
+	ix := neighbourIndex{off: make([]int32, 1, len(cells)+1), nb: make([]int32, 0, 6*len(cells))}
+	for _, c := range cells {
+		for _, d := range h3.GridDisk(h3.Cell(c), k) {
+			if int64(d) == c {
+				continue
+			}
+			if j, ok := slices.BinarySearch(cells, int64(d)); ok {
+				ix.nb = append(ix.nb, int32(j))
+			}
+		}
+		ix.off = append(ix.off, int32(len(ix.nb)))
+	}
+	return ix
+}
+
+// giStarSubset runs GiStar over the members of a level (positions into the
+// neighbour index, increasing): neighbours that are not members are not
+// part of the study area and are skipped, as in giStarSparse.
+func giStarSubset(members []int32, x []float64, ix neighbourIndex, nCells int) []float64 {
+	pos := make([]int32, nCells)
+	for i := range pos {
+		pos[i] = -1
+	}
+	for i, m := range members {
+		pos[m] = int32(i)
+	}
+	w := &Weights{IDs: make([]string, len(members)), Neighbors: make([][]int, len(members))}
+	flat := make([]int, 0, len(ix.nb))
+	for i, m := range members {
+		start := len(flat)
+		for _, j := range ix.nb[ix.off[m]:ix.off[m+1]] {
+			if p := pos[j]; p >= 0 {
+				flat = append(flat, int(p))
+			}
+		}
+		w.Neighbors[i] = flat[start:len(flat):len(flat)]
+	}
+	z, err := GiStar(x, w)
+	if err != nil { // only for fewer than 2 cells or non-finite scores
+		return make([]float64, len(members))
+	}
+	return z
+}

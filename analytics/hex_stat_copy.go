@@ -1,0 +1,263 @@
+package analytics
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/project"
+	"github.com/uber/h3-go/v4"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/vikalp/vikalp/internal/pg"
+)
+
+// hexRow is one hex_stats row on its way into COPY.
+type hexRow struct {
+	windowKey                        string
+	res                              int16
+	cell, runID                      int64
+	start, end                       time.Time
+	nReports, nComplaints, nDistinct int32
+	score, z, p, pFDR                float64
+	bin                              int16
+	emerging                         EmergingClass
+	cold                             bool
+	district                         int32 // 0: NULL
+	g3857, g4326                     []byte
+}
+
+// hexRowBatch is a run of rows COPYed as one statement.
+type hexRowBatch interface {
+	Len() int
+	Row(i int) hexRow
+}
+
+// copyReader encodes a batch in PostgreSQL's binary COPY format as COPY
+// reads it. Encoding by hand skips pgx's per-value type planning, which cost
+// more than the rest of the write on a million rows.
+type copyReader struct {
+	b    hexRowBatch
+	i    int
+	back []byte // the buffer fill encodes into, reused
+	buf  []byte // what Read has not returned yet
+	end  bool
+}
+
+var copyHeader = []byte("PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00")
+
+func newCopyReader(b hexRowBatch) *copyReader {
+	back := make([]byte, 0, 1<<20)
+	return &copyReader{b: b, back: back, buf: append(back, copyHeader...)}
+}
+
+func (r *copyReader) Read(p []byte) (int, error) {
+	for len(r.buf) == 0 {
+		if r.end {
+			return 0, io.EOF
+		}
+		r.fill()
+	}
+	n := copy(p, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
+}
+
+// pgEpoch is the zero of PostgreSQL's binary timestamps.
+var pgEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func (r *copyReader) fill() {
+	buf := r.back[:0]
+	for ; r.i < r.b.Len() && len(buf) < cap(r.back)-2048; r.i++ {
+		h := r.b.Row(r.i)
+		buf = binary.BigEndian.AppendUint16(buf, uint16(len(hexStatColumns)))
+		buf = appendBytes(buf, []byte(h.windowKey))
+		buf = appendInt(buf, 2, uint64(h.res))
+		buf = appendInt(buf, 8, uint64(h.cell))
+		buf = appendInt(buf, 8, uint64(h.runID))
+		buf = appendInt(buf, 8, uint64(h.start.Sub(pgEpoch).Microseconds()))
+		buf = appendInt(buf, 8, uint64(h.end.Sub(pgEpoch).Microseconds()))
+		buf = appendInt(buf, 4, uint64(h.nReports))
+		buf = appendInt(buf, 4, uint64(h.nComplaints))
+		buf = appendInt(buf, 4, uint64(h.nDistinct))
+		for _, f := range []float64{h.score, h.z, h.p, h.pFDR} {
+			buf = appendInt(buf, 8, math.Float64bits(f))
+		}
+		buf = appendInt(buf, 2, uint64(h.bin))
+		if h.emerging == EmergingNone {
+			buf = binary.BigEndian.AppendUint32(buf, math.MaxUint32) // NULL
+		} else {
+			buf = appendBytes(buf, []byte(h.emerging))
+		}
+		buf = appendBytes(buf, []byte{boolByte(h.cold)})
+		if h.district == 0 {
+			buf = binary.BigEndian.AppendUint32(buf, math.MaxUint32)
+		} else {
+			buf = appendInt(buf, 4, uint64(h.district))
+		}
+		buf = appendBytes(buf, h.g3857)
+		buf = appendBytes(buf, h.g4326)
+	}
+	if r.i >= r.b.Len() {
+		buf = binary.BigEndian.AppendUint16(buf, math.MaxUint16) // trailer −1
+		r.end = true
+	}
+	r.back, r.buf = buf, buf
+}
+
+func appendBytes(buf, v []byte) []byte {
+	buf = binary.BigEndian.AppendUint32(buf, uint32(len(v)))
+	return append(buf, v...)
+}
+
+func appendInt(buf []byte, size int, v uint64) []byte {
+	buf = binary.BigEndian.AppendUint32(buf, uint32(size))
+	switch size {
+	case 2:
+		return binary.BigEndian.AppendUint16(buf, uint16(v))
+	case 4:
+		return binary.BigEndian.AppendUint32(buf, uint32(v))
+	}
+	return binary.BigEndian.AppendUint64(buf, v)
+}
+
+func boolByte(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// hexEWKB returns cell's hexagon as EWKB polygons in EPSG:3857 (tiles clip
+// in Web Mercator: project once here, not per tile request) and EPSG:4326.
+// Written by hand: a run encodes hundreds of thousands of hexagons.
+func hexEWKB(cell int64) (g3857, g4326 []byte, err error) {
+	c := h3.Cell(cell)
+	if !c.IsValid() {
+		return nil, nil, fmt.Errorf("cell %d is not a valid H3 cell", cell)
+	}
+	b := c.Boundary()
+	ring := make([]orb.Point, 0, len(b)+1)
+	for _, ll := range b {
+		ring = append(ring, orb.Point{ll.Lng, ll.Lat})
+	}
+	ring = append(ring, ring[0])
+	size := ewkbPolygonSize(len(ring))
+	buf := make([]byte, 0, 2*size) // one allocation for both
+	buf = appendEWKBPolygon(buf, 4326, ring)
+	for i, p := range ring {
+		ring[i] = project.WGS84.ToMercator(p)
+	}
+	buf = appendEWKBPolygon(buf, 3857, ring)
+	return buf[size:], buf[:size:size], nil
+}
+
+// ewkbPolygonSize is the length of a one-ring EWKB polygon of n points.
+func ewkbPolygonSize(n int) int { return 1 + 4 + 4 + 4 + 4 + 16*n }
+
+// appendEWKBPolygon appends a one-ring little-endian EWKB polygon with SRID.
+func appendEWKBPolygon(buf []byte, srid uint32, ring []orb.Point) []byte {
+	const polygonWithSRID = 3 | 0x20000000
+	buf = append(buf, 1)
+	buf = binary.LittleEndian.AppendUint32(buf, polygonWithSRID)
+	buf = binary.LittleEndian.AppendUint32(buf, srid)
+	buf = binary.LittleEndian.AppendUint32(buf, 1)
+	buf = binary.LittleEndian.AppendUint32(buf, uint32(len(ring)))
+	for _, p := range ring {
+		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(p[0]))
+		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(p[1]))
+	}
+	return buf
+}
+
+// withConn runs fn on a connection of db: one acquired from a pool, or the
+// connection of a transaction or a plain connection.
+func withConn(ctx context.Context, db pg.DBTX, fn func(*pgx.Conn) error) error {
+	switch d := db.(type) {
+	case *pgxpool.Pool:
+		c, err := d.Acquire(ctx)
+		if err != nil {
+			return fmt.Errorf("acquire connection: %w", err)
+		}
+		defer c.Release()
+		return fn(c.Conn())
+	case pgx.Tx:
+		return fn(d.Conn())
+	case *pgx.Conn:
+		return fn(d)
+	}
+	return fmt.Errorf("analytics: cannot copy through %T", db)
+}
+
+// parallelism is how many connections the write uses at once: on a pool
+// COPY streams and index builds run side by side (PostgreSQL works each on
+// its own backend); otherwise one.
+func parallelism(db pg.DBTX) int {
+	if _, ok := db.(*pgxpool.Pool); ok {
+		return 2
+	}
+	return 1
+}
+
+// copyBatches COPYs the batches into table as they arrive, on up to
+// parallelism(db) connections, until batches is closed.
+func copyBatches(ctx context.Context, db pg.DBTX, table string, batches <-chan hexRowBatch) error {
+	sql := fmt.Sprintf("COPY %s (%s) FROM STDIN (FORMAT binary)", pgx.Identifier{table}.Sanitize(),
+		strings.Join(hexStatColumns, ", "))
+	return runParallel(ctx, db, batches, func(c *pgx.Conn, b hexRowBatch) error {
+		if _, err := c.PgConn().CopyFrom(ctx, newCopyReader(b), sql); err != nil {
+			return fmt.Errorf("copy hex stats: %w", pg.Interpret(err))
+		}
+		return nil
+	})
+}
+
+// execParallel runs the statements, in order, on up to parallelism(db)
+// connections with maintenance_work_mem raised for index builds.
+func execParallel(ctx context.Context, db pg.DBTX, stmts []string) error {
+	work := make(chan string, len(stmts))
+	for _, q := range stmts {
+		work <- q
+	}
+	close(work)
+	return runParallel(ctx, db, work, func(c *pgx.Conn, q string) error {
+		if _, err := c.Exec(ctx, q); err != nil {
+			return fmt.Errorf("build staging indexes: %w", pg.Interpret(err))
+		}
+		return nil
+	})
+}
+
+// runParallel calls fn for every item of work on up to parallelism(db)
+// connections. After an error the other connections stop at their next
+// item; items left in work are not drained.
+func runParallel[T any](ctx context.Context, db pg.DBTX, work <-chan T, fn func(c *pgx.Conn, item T) error) error {
+	g, gctx := errgroup.WithContext(ctx)
+	for range parallelism(db) {
+		g.Go(func() error {
+			return withConn(gctx, db, func(c *pgx.Conn) error {
+				if _, err := c.Exec(gctx, `SET maintenance_work_mem = '256MB'`); err != nil {
+					return fmt.Errorf("set maintenance_work_mem: %w", err)
+				}
+				defer c.Exec(context.WithoutCancel(gctx), `RESET maintenance_work_mem`) //nolint:errcheck // best effort on a pooled connection
+				for item := range work {
+					if err := gctx.Err(); err != nil {
+						return err
+					}
+					if err := fn(c, item); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		})
+	}
+	return g.Wait()
+}
