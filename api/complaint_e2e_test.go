@@ -23,6 +23,7 @@ type complaintBundle struct {
 	t      *testing.T
 	ctx    context.Context
 	server *httptest.Server
+	api    *apitest.Server // for TOTP codes of roles that need them
 	count  func(sql string, args ...any) int
 }
 
@@ -40,7 +41,7 @@ func setupComplaints(t *testing.T) *complaintBundle {
 		}
 	})
 	ctx := context.Background()
-	b := &complaintBundle{t: t, ctx: ctx, server: srv.Server}
+	b := &complaintBundle{t: t, ctx: ctx, server: srv.Server, api: srv}
 	b.count = func(sql string, args ...any) int {
 		t.Helper()
 		var n int
@@ -66,8 +67,17 @@ func (b *complaintBundle) login(username string) *client {
 	c := &client{b: b}
 	var out struct {
 		CSRFToken string `json:"csrf_token"`
+		Challenge string `json:"challenge"`
 	}
-	c.do(http.MethodPost, "/api/v1/session", map[string]string{"username": username, "password": e2ePassword}, http.StatusOK, &out)
+	want := http.StatusOK
+	if username == "msp.legal" { // msp_legal must use TOTP (apitest seeds the demo secret)
+		want = http.StatusAccepted
+	}
+	c.do(http.MethodPost, "/api/v1/session", map[string]string{"username": username, "password": e2ePassword}, want, &out)
+	if out.Challenge != "" {
+		c.do(http.MethodPost, "/api/v1/session/totp", map[string]string{"challenge": out.Challenge,
+			"code": b.api.TOTPCode(b.t, username)}, http.StatusOK, &out)
+	}
 	c.csrf = out.CSRFToken
 	return c
 }

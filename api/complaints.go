@@ -138,7 +138,7 @@ func requestLanguage(c *gin.Context, bodyLang string) cases.Language {
 // bindJSON decodes a JSON body, turning malformed input into a message a
 // person understands.
 func bindJSON(c *gin.Context, dst any, lang cases.Language) error {
-	if err := c.ShouldBindJSON(dst); err != nil {
+	if err := decodeJSON(c, dst); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			return &vikalp.UserError{Kind: vikalp.ErrInvalid, Code: cases.CodeBodyTooLarge,

@@ -42,10 +42,10 @@ func (h *Handler) registerIntakeRoutes(r *gin.Engine) {
 	if h.deps.Ingest == nil {
 		return
 	}
-	up := r.Group("/api/v1", maxBody(uploadBodyLimit), h.authenticate())
+	up := r.Group("/api/v1", maxBody(uploadBodyLimit), uploadDeadline(), h.authenticate())
 	up.POST("/reports", h.limitPublic(), handle(h.submitReport))
 	up.POST("/tips", h.limitPublic(), handle(h.submitTip))
-	h.registerOpen311Routes(r.Group("/open311/v2", maxBody(uploadBodyLimit), h.authenticate()))
+	h.registerOpen311Routes(r.Group("/open311/v2", maxBody(uploadBodyLimit), uploadDeadline(), h.authenticate()))
 }
 
 // reportCategoryResponse is one entry of the bilingual taxonomy.
@@ -131,7 +131,7 @@ type jsonReportRequest struct {
 func (h *Handler) submitJSONReport(c *gin.Context) error {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, jsonReportLimit)
 	var req jsonReportRequest
-	if err := c.ShouldBindJSON(&req); err != nil {
+	if err := decodeJSON(c, &req); err != nil {
 		return vikalp.InvalidField("body", "bad_json",
 			"send the report as a JSON object with category, text, lat, lon, occurred_at and happening_now")
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -74,6 +75,10 @@ func formJSON(form *multipart.Form, key string, dst any) error {
 	s := formValue(form, key)
 	if s == "" {
 		return nil
+	}
+	// encoding/json would turn invalid UTF-8 into U+FFFD; refuse it instead.
+	if !utf8.ValidString(s) {
+		return vikalp.InvalidField(key, "bad_text", key+" must be valid UTF-8 text")
 	}
 	if err := json.Unmarshal([]byte(s), dst); err != nil {
 		return vikalp.InvalidField(key, "bad_json", key+" must be valid JSON")

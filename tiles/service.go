@@ -60,20 +60,30 @@ func (c Config) withDefaults() Config {
 // in-process LRU cache.
 type Service struct {
 	cfg   Config
-	store *TileStore
-	cache *expirable.LRU[string, *Tile]
-	runs  *runWatcher
+	store *TileStore // renders tiles: the read replica when there is one
+	// rollup rewrites tile_report_cells, so it is always on the primary.
+	rollup *TileStore
+	cache  *expirable.LRU[string, *Tile]
+	runs   *runWatcher
 }
 
-// NewService returns a tile service reading from db.
-func NewService(db pg.DBTX, cfg Config) *Service {
+// NewService returns a tile service reading from and writing to db.
+func NewService(db pg.DBTX, cfg Config) *Service { return NewReplicaService(db, db, cfg) }
+
+// NewReplicaService returns a tile service that renders tiles from read (a
+// streaming replica of primary) and rewrites the report rollup on primary.
+// The newest hotspot run is read from read too: a replica that shows run N
+// also holds run N's hex_stats (WAL replays in commit order), so a cached
+// tile is never rendered from older rows than its key names.
+func NewReplicaService(primary, read pg.DBTX, cfg Config) *Service {
 	cfg = cfg.withDefaults()
-	store := NewTileStore(db)
+	store := NewTileStore(read)
 	return &Service{
-		cfg:   cfg,
-		store: store,
-		cache: expirable.NewLRU[string, *Tile](cfg.CacheTiles, nil, cfg.CacheTTL),
-		runs:  &runWatcher{store: store, every: cfg.RunCheckInterval},
+		cfg:    cfg,
+		store:  store,
+		rollup: NewTileStore(primary),
+		cache:  expirable.NewLRU[string, *Tile](cfg.CacheTiles, nil, cfg.CacheTTL),
+		runs:   &runWatcher{store: store, every: cfg.RunCheckInterval},
 	}
 }
 
@@ -211,7 +221,7 @@ func (s *Service) Purge() { s.cache.Purge() }
 // clusters read (zooms up to 12); reports newer than the last refresh show
 // from zoom 13 on at once, below it after the next refresh.
 func (s *Service) RefreshReportCells(ctx context.Context) error {
-	_, err := s.store.RefreshReportCells(ctx)
+	_, err := s.rollup.RefreshReportCells(ctx)
 	return err
 }
 
@@ -223,7 +233,7 @@ func (s *Service) RefreshLoop(ctx context.Context, logger *slog.Logger) {
 	defer t.Stop()
 	for {
 		start := time.Now()
-		if done, err := s.store.RefreshReportCells(ctx); err != nil && ctx.Err() == nil {
+		if done, err := s.rollup.RefreshReportCells(ctx); err != nil && ctx.Err() == nil {
 			logger.ErrorContext(ctx, "Report clusters not refreshed", slog.String("error", err.Error()))
 		} else if done {
 			logger.DebugContext(ctx, "Report clusters refreshed", slog.Duration("duration", time.Since(start)))

@@ -31,7 +31,8 @@ func newAnalyzeCmd(a *app) *cobra.Command {
 Gi* with Benjamini–Hochberg FDR bins for the windows 7d, 30d, 90d and 365d at
 H3 resolutions 5–9, emerging hot spots over 12 weekly periods at r8, then
 hex_stats is replaced in one transaction and new significant r8 hot spots of
-the 7d window raise alerts. See docs/ANALYTICS.md.
+the 7d window raise alerts. Then every trafficking tip is relinked into leads
+(as the periodic job does), with its own summary line. See docs/ANALYTICS.md.
 
 With --backtest DATE it instead computes hotspots from the --train-days before
 DATE and reports how well they predict the --test-days after it: the
@@ -66,7 +67,7 @@ func (a *app) analyze(cmd *cobra.Command, f analyzeFlags) error {
 		return err
 	}
 	defer pool.Close()
-	svc, err := a.newServices(pool)
+	svc, err := a.newServices(pool, pool)
 	if err != nil {
 		return err
 	}
@@ -102,6 +103,17 @@ func (a *app) analyze(cmd *cobra.Command, f analyzeFlags) error {
 		return err
 	}
 	printRunSummary(out, sum)
+	// Then relink trafficking tips into leads, as the periodic job does.
+	if deps.Progress != nil {
+		deps.Progress("relinking leads")
+	}
+	started := time.Now()
+	leads, err := svc.leads.Run(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Leads relinked in %s: %d tips, %d active leads, %d new, %d absorbed, %d alerts\n",
+		time.Since(started).Round(time.Millisecond), leads.Tips, leads.Leads, leads.Created, leads.Absorbed, leads.Alerts)
 	return nil
 }
 
@@ -134,7 +146,7 @@ func printRunSummary(w io.Writer, s analytics.RunSummary) {
 		}
 	}
 	fmt.Fprintf(w, "  new hot spots alerted: %d\n", s.NewHotspots)
-	for _, stage := range []string{"read", "compute", "write"} {
+	for _, stage := range []string{"read", "compute", "write", "write_copy", "write_index", "write_analyze", "write_swap"} {
 		fmt.Fprintf(w, "  %-8s %s\n", stage, s.Timings[stage].Round(time.Millisecond))
 	}
 }

@@ -11,18 +11,21 @@ import (
 // Config is every setting Vikalp reads, parsed and validated once from the
 // environment. No other package reads the environment.
 type Config struct {
-	DatabaseURL   string        // DATABASE_URL (or VIKALP_DATABASE_URL)
-	Addr          string        // VIKALP_ADDR, default ":8080"
-	Env           string        // VIKALP_ENV: "development" (default) or "production"
-	LogLevel      string        // VIKALP_LOG_LEVEL: debug, info (default), warn, error
-	DataKeys      string        // VIKALP_DATA_KEY(_FILE): "id:base64key[,id:base64key…]", first is current
-	DistrictsFile string        // VIKALP_DISTRICTS_FILE, default ../shared/data/up-districts.geojson
-	TransitFile   string        // VIKALP_TRANSIT_FILE, default ../shared/data/up-railway-stations.geojson
-	BorderFile    string        // VIKALP_BORDER_FILE, default ../shared/data/up-nepal-border.geojson
-	CookieSecure  bool          // VIKALP_COOKIE_SECURE, default true in production
-	SessionTTL    time.Duration // VIKALP_SESSION_TTL, default 12h
-	MaxDBConns    int32         // VIKALP_DB_MAX_CONNS, default 20
-	MediaURL      string        // VIKALP_MEDIA_URL, default file://./var/media
+	DatabaseURL string // DATABASE_URL (or VIKALP_DATABASE_URL)
+	// ReadDatabaseURL (VIKALP_READ_DATABASE_URL) is a streaming replica of
+	// DatabaseURL for tile, hotspot and lead-list reads; empty: the primary.
+	ReadDatabaseURL string
+	Addr            string        // VIKALP_ADDR, default ":8080"
+	Env             string        // VIKALP_ENV: "development" (default) or "production"
+	LogLevel        string        // VIKALP_LOG_LEVEL: debug, info (default), warn, error
+	DataKeys        string        // VIKALP_DATA_KEY(_FILE): "id:base64key[,id:base64key…]", first is current
+	DistrictsFile   string        // VIKALP_DISTRICTS_FILE, default ../shared/data/up-districts.geojson
+	TransitFile     string        // VIKALP_TRANSIT_FILE, default ../shared/data/up-railway-stations.geojson
+	BorderFile      string        // VIKALP_BORDER_FILE, default ../shared/data/up-nepal-border.geojson
+	CookieSecure    bool          // VIKALP_COOKIE_SECURE, default true in production
+	SessionTTL      time.Duration // VIKALP_SESSION_TTL, default 12h
+	MaxDBConns      int32         // VIKALP_DB_MAX_CONNS, default 20
+	MediaURL        string        // VIKALP_MEDIA_URL, default file://./var/media
 	// TrustedProxies (VIKALP_TRUSTED_PROXIES, comma-separated IPs/CIDRs) may
 	// set X-Forwarded-For; default none.
 	TrustedProxies []string
@@ -50,6 +53,13 @@ type Config struct {
 	// submissions per client address.
 	PublicRatePerMinute float64
 	PublicBurst         int
+	// JobTimeout (VIKALP_JOB_TIMEOUT, default 2m) cancels a background job
+	// that runs longer (workers may set their own). JobRescueAfter
+	// (VIKALP_JOB_RESCUE_AFTER, default 5m, at least JobTimeout) is when a
+	// job still "running" on a worker that died (SIGKILL, OOM, lost machine)
+	// is handed to another worker; River's own default is an hour.
+	JobTimeout     time.Duration
+	JobRescueAfter time.Duration
 }
 
 // devDataKey is the fixed development key used only when VIKALP_ENV is not
@@ -59,14 +69,15 @@ const devDataKey = "dev:ZGV2LW9ubHkta2V5LWRvLW5vdC11c2UtaW4tcHJvZCE="
 // LoadConfig reads and validates the environment.
 func LoadConfig() (Config, error) {
 	c := Config{
-		DatabaseURL:   firstNonEmpty(os.Getenv("VIKALP_DATABASE_URL"), os.Getenv("DATABASE_URL")),
-		Addr:          envOr("VIKALP_ADDR", ":8080"),
-		Env:           envOr("VIKALP_ENV", "development"),
-		LogLevel:      envOr("VIKALP_LOG_LEVEL", "info"),
-		DistrictsFile: envOr("VIKALP_DISTRICTS_FILE", "../shared/data/up-districts.geojson"),
-		TransitFile:   envOr("VIKALP_TRANSIT_FILE", "../shared/data/up-railway-stations.geojson"),
-		BorderFile:    envOr("VIKALP_BORDER_FILE", "../shared/data/up-nepal-border.geojson"),
-		MediaURL:      envOr("VIKALP_MEDIA_URL", "file://./var/media"),
+		DatabaseURL:     firstNonEmpty(os.Getenv("VIKALP_DATABASE_URL"), os.Getenv("DATABASE_URL")),
+		ReadDatabaseURL: os.Getenv("VIKALP_READ_DATABASE_URL"),
+		Addr:            envOr("VIKALP_ADDR", ":8080"),
+		Env:             envOr("VIKALP_ENV", "development"),
+		LogLevel:        envOr("VIKALP_LOG_LEVEL", "info"),
+		DistrictsFile:   envOr("VIKALP_DISTRICTS_FILE", "../shared/data/up-districts.geojson"),
+		TransitFile:     envOr("VIKALP_TRANSIT_FILE", "../shared/data/up-railway-stations.geojson"),
+		BorderFile:      envOr("VIKALP_BORDER_FILE", "../shared/data/up-nepal-border.geojson"),
+		MediaURL:        envOr("VIKALP_MEDIA_URL", "file://./var/media"),
 	}
 	if c.Env != "development" && c.Env != "production" {
 		return c, fmt.Errorf("VIKALP_ENV must be development or production, not %q", c.Env)
@@ -115,6 +126,15 @@ func LoadConfig() (Config, error) {
 	c.SMSContentType = os.Getenv("VIKALP_SMS_CONTENT_TYPE")
 	if c.SMSAuthHeader, err = secret("VIKALP_SMS_AUTH_HEADER"); err != nil {
 		return c, err
+	}
+	if c.JobTimeout, err = envDuration("VIKALP_JOB_TIMEOUT", 2*time.Minute); err != nil {
+		return c, err
+	}
+	if c.JobRescueAfter, err = envDuration("VIKALP_JOB_RESCUE_AFTER", max(5*time.Minute, c.JobTimeout)); err != nil {
+		return c, err
+	}
+	if c.JobRescueAfter < c.JobTimeout {
+		return c, fmt.Errorf("VIKALP_JOB_RESCUE_AFTER (%v) must be at least VIKALP_JOB_TIMEOUT (%v)", c.JobRescueAfter, c.JobTimeout)
 	}
 	conns, err := envInt("VIKALP_DB_MAX_CONNS", 20)
 	if err != nil {

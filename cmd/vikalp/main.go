@@ -64,6 +64,8 @@ Configuration comes from the environment (DATABASE_URL, VIKALP_*); see README.md
 		newImportCmd(a),
 		newUserCmd(a),
 		newAuditCmd(a),
+		newTOTPCmd(a),
+		newKeysCmd(a),
 		newBenchCmd(),
 		newStatsCmd(),
 		newAnalyzeCmd(a),

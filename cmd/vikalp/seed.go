@@ -12,6 +12,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/jurisdiction"
 )
@@ -100,7 +101,14 @@ func seedDemo(ctx context.Context, a *app, pool *pgxpool.Pool, out io.Writer) er
 		return err
 	}
 	// Accounts after the jurisdictions their scopes refer to.
-	return seedDemoUsers(ctx, pool, out)
+	if err := seedDemoUsers(ctx, pool, out); err != nil {
+		return err
+	}
+	keyring, err := auth.ParseKeyring(a.cfg.DataKeys)
+	if err != nil {
+		return fmt.Errorf("VIKALP_DATA_KEY: %w", err)
+	}
+	return seedDemoTOTP(ctx, pool, keyring, out)
 }
 
 // printSeedResult writes what the jurisdiction seed did.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -34,6 +35,27 @@ func seedDemoUsers(ctx context.Context, pool *pgxpool.Pool, out io.Writer) error
 	for _, u := range users {
 		fmt.Fprintf(out, "  %-16s %-12s %s\n", u.Username, u.Role, u.Scope)
 	}
+	return nil
+}
+
+// seedDemoTOTP gives the demo accounts whose role requires a second factor
+// the public demo TOTP secret, and prints it. DEVELOPMENT ONLY: anyone who
+// reads this file can log in as them, exactly as with the demo password.
+func seedDemoTOTP(ctx context.Context, pool *pgxpool.Pool, keyring *auth.Keyring, out io.Writer) error {
+	users, err := demoUsers(ctx, jurisdiction.New(pool))
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if !slices.Contains(auth.DefaultTOTPRoles, u.Role) {
+			continue
+		}
+		if _, err := auth.SeedDemoTOTP(ctx, pool, keyring, u.Username, auth.DemoTOTPSecret); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(out, "demo TOTP (DEV ONLY) for admin, msp.legal and ahtu.lko: secret %s\n", auth.DemoTOTPSecret)
+	fmt.Fprintln(out, "  add it to an authenticator app, or print the current code with: vikalp totp code --demo")
 	return nil
 }
 

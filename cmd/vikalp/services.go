@@ -17,6 +17,7 @@ import (
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/ingest"
+	"github.com/vikalp/vikalp/internal/pg"
 	"github.com/vikalp/vikalp/jurisdiction"
 	"github.com/vikalp/vikalp/tiles"
 )
@@ -44,13 +45,14 @@ type services struct {
 	hub    *alerts.Hub
 }
 
-// newServices wires every domain service on pool.
-func (a *app) newServices(pool *pgxpool.Pool) (*services, error) {
+// newServices wires every domain service on pool. Tile, hotspot and
+// lead-list reads go to read: a streaming replica (see readPool) or pool.
+func (a *app) newServices(pool *pgxpool.Pool, read pg.DBTX) (*services, error) {
 	keyring, err := auth.ParseKeyring(a.cfg.DataKeys)
 	if err != nil {
 		return nil, fmt.Errorf("VIKALP_DATA_KEY: %w", err)
 	}
-	authSvc, err := auth.NewService(pool, auth.Config{SessionTTL: a.cfg.SessionTTL}, a.logger)
+	authSvc, err := auth.NewService(pool, auth.Config{SessionTTL: a.cfg.SessionTTL, Keyring: keyring}, a.logger)
 	if err != nil {
 		return nil, fmt.Errorf("start auth service: %w", err)
 	}
@@ -88,11 +90,27 @@ func (a *app) newServices(pool *pgxpool.Pool) (*services, error) {
 		alerts: alertsSvc, hub: alerts.NewHub(pool, a.logger.With(slog.String("component", "alert_hub")))}
 	svc.pipeline = analytics.NewPipeline(pool, analytics.Config{}, analytics.Deps{Jobs: inserter, Logger: a.logger})
 	svc.hotspots = analytics.NewHotspotService(pool, a.cfg.HotspotMinReports)
-	if svc.leads, err = analytics.NewLeadService(pool, analytics.LeadDeps{Jobs: inserter, Logger: a.logger}); err != nil {
+	svc.hotspots.Read = read
+	if svc.leads, err = analytics.NewLeadService(pool, analytics.LeadDeps{Jobs: inserter, Logger: a.logger, Read: read}); err != nil {
 		return nil, fmt.Errorf("start lead service: %w", err)
 	}
-	svc.tiles = tiles.NewService(pool, tiles.Config{MinDistinct: a.cfg.HotspotMinReports})
+	svc.tiles = tiles.NewReplicaService(pool, read, tiles.Config{MinDistinct: a.cfg.HotspotMinReports})
 	return svc, nil
+}
+
+// readPool opens a pool on VIKALP_READ_DATABASE_URL, a streaming replica
+// of the primary for reads that tolerate replication lag (tiles, hotspots,
+// lead lists), or returns primary when it is unset. Writes, audited reads
+// and anything that must see its own writes stay on the primary.
+func (a *app) readPool(ctx context.Context, primary *pgxpool.Pool) (*pgxpool.Pool, error) {
+	if a.cfg.ReadDatabaseURL == "" {
+		return primary, nil
+	}
+	read, err := pg.Open(ctx, a.cfg.ReadDatabaseURL, a.cfg.MaxDBConns)
+	if err != nil {
+		return nil, fmt.Errorf("VIKALP_READ_DATABASE_URL: %w", err)
+	}
+	return read, nil
 }
 
 // smsProvider is the HTTP gateway when VIKALP_SMS_URL is set, else the

@@ -25,7 +25,7 @@ func registerWorkers(workers *river.Workers, svc *services) {
 	// alert jobs.
 	alerts.AddWorkers(workers, svc.alerts)
 	river.AddWorker(workers, &analytics.LeadTipWorker{Leads: svc.leads})
-	river.AddWorker(workers, &analytics.AnalyzeWorker{Pipeline: svc.pipeline})
+	river.AddWorker(workers, &analytics.AnalyzeWorker{Pipeline: svc.pipeline, Leads: svc.leads})
 	river.AddWorker(workers, &ingest.SweepBlobsWorker{Service: svc.ingest})
 }
 
@@ -46,7 +46,9 @@ func (a *app) startWorkers(ctx context.Context, pool *pgxpool.Pool, svc *service
 	registerWorkers(workers, svc)
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Logger:     a.logger.With(slog.String("component", "river")),
-		JobTimeout: 2 * time.Minute,
+		JobTimeout: a.cfg.JobTimeout,
+		// Jobs of a worker that died are retried after this, not River's hour.
+		RescueStuckJobsAfter: a.cfg.JobRescueAfter,
 		// Fetch at most every 20 ms (default 100) for low alert latency.
 		FetchCooldown: 20 * time.Millisecond,
 		MaxAttempts:   12,
@@ -57,7 +59,9 @@ func (a *app) startWorkers(ctx context.Context, pool *pgxpool.Pool, svc *service
 	if err != nil {
 		return nil, fmt.Errorf("create river client: %w", err)
 	}
-	if err := client.Start(ctx); err != nil {
+	// Jobs inherit the Start context: with ctx (cancelled by SIGTERM) every
+	// running job would be cancelled at once. The returned stop drains them.
+	if err := client.Start(context.WithoutCancel(ctx)); err != nil {
 		return nil, fmt.Errorf("start workers: %w", err)
 	}
 	return func() {
@@ -85,7 +89,7 @@ one worker. Stops gracefully on SIGINT/SIGTERM.`,
 				return err
 			}
 			defer pool.Close()
-			svc, err := a.newServices(pool)
+			svc, err := a.newServices(pool, pool)
 			if err != nil {
 				return err
 			}
