@@ -2,6 +2,7 @@ package geo
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/paulmach/orb"
 	"github.com/uber/h3-go/v4"
@@ -147,4 +148,34 @@ func ResolutionForZoom(z int) int {
 	default:
 		return 9
 	}
+}
+
+// CellsCovering returns every resolution-res cell whose hexagon may overlap
+// b (lon/lat), limited to Uttar Pradesh's buffered bounding box: the cells
+// whose centres lie in b grown by two average cell edges on every side (a
+// hexagon reaching into b has its centre within about one edge of it). A
+// tile server looks cells up by these ids instead of a spatial index. Nil
+// when b misses Uttar Pradesh.
+func CellsCovering(b orb.Bound, res int) []int64 {
+	if !b.Intersects(UPBufferedBound) {
+		return nil
+	}
+	u := UPBufferedBound
+	b = orb.Bound{Min: orb.Point{math.Max(b.Min[0], u.Min[0]), math.Max(b.Min[1], u.Min[1])},
+		Max: orb.Point{math.Min(b.Max[0], u.Max[0]), math.Min(b.Max[1], u.Max[1])}}
+	// One edge in degrees of latitude, and of longitude at the bound's
+	// poleward edge (where a degree is shortest), doubled: edge lengths vary
+	// from cell to cell and a polyfill tests centres on a planar box.
+	edgeKm := h3.HexagonEdgeLengthAvgKm(res) * 2
+	dLat := edgeKm / 111.0
+	dLon := edgeKm / (111.0 * math.Cos(math.Max(math.Abs(b.Min[1]), math.Abs(b.Max[1]))*math.Pi/180))
+	minLat, minLon, maxLat, maxLon := b.Min[1]-dLat, b.Min[0]-dLon, b.Max[1]+dLat, b.Max[0]+dLon
+	loop := h3.GeoLoop{{Lat: minLat, Lng: minLon}, {Lat: minLat, Lng: maxLon},
+		{Lat: maxLat, Lng: maxLon}, {Lat: maxLat, Lng: minLon}}
+	cells := h3.PolygonToCells(h3.GeoPolygon{GeoLoop: loop}, res)
+	out := make([]int64, len(cells))
+	for i, c := range cells {
+		out[i] = int64(c)
+	}
+	return out
 }

@@ -195,3 +195,38 @@ func TestResolutionForZoom(t *testing.T) {
 		}
 	}
 }
+
+// Every cell whose hexagon overlaps a box is among CellsCovering's cells,
+// at every tile resolution; a box outside Uttar Pradesh has none.
+func TestCellsCovering(t *testing.T) {
+	t.Parallel()
+	box := orb.Bound{Min: orb.Point{80.90, 26.80}, Max: orb.Point{81.00, 26.90}}
+	for res := 5; res <= 9; res++ {
+		got := map[int64]bool{}
+		for _, c := range geo.CellsCovering(box, res) {
+			got[c] = true
+		}
+		// Probe a dense grid over the box (and its edges): the cell of every
+		// probe point overlaps the box, so it must be covered.
+		for i := 0; i <= 40; i++ {
+			for j := 0; j <= 40; j++ {
+				lat := box.Min[1] + (box.Max[1]-box.Min[1])*float64(i)/40
+				lon := box.Min[0] + (box.Max[0]-box.Min[0])*float64(j)/40
+				c, err := geo.Index(lat, lon)
+				if err != nil {
+					t.Fatal(err)
+				}
+				cell, _ := c.At(res)
+				if res == 6 {
+					cell, _ = geo.Parent(c.R9, 6)
+				}
+				if !got[cell] {
+					t.Fatalf("r%d: cell of %.4f,%.4f not covered (%d cells)", res, lat, lon, len(got))
+				}
+			}
+		}
+	}
+	if cells := geo.CellsCovering(orb.Bound{Min: orb.Point{72.8, 18.9}, Max: orb.Point{72.9, 19.0}}, 8); cells != nil {
+		t.Errorf("Mumbai box: %d cells, want none", len(cells))
+	}
+}

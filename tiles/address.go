@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/paulmach/orb"
+
 	"github.com/vikalp/vikalp"
 )
 
@@ -71,6 +73,14 @@ func (a Address) Pixel(lat, lon float64) (float64, float64) {
 	x, y := mercatorFraction(lat, lon)
 	n := float64(int(1) << a.Z)
 	return (x*n - float64(a.X)) * Extent, (y*n - float64(a.Y)) * Extent
+}
+
+// Bound returns the tile's extent in lon/lat.
+func (a Address) Bound() orb.Bound {
+	n := float64(int(1) << a.Z)
+	lon := func(x int) float64 { return float64(x)/n*360 - 180 }
+	lat := func(y int) float64 { return math.Atan(math.Sinh(math.Pi*(1-2*float64(y)/n))) * 180 / math.Pi }
+	return orb.Bound{Min: orb.Point{lon(a.X), lat(a.Y + 1)}, Max: orb.Point{lon(a.X + 1), lat(a.Y)}}
 }
 
 // mercatorFraction returns lat, lon as fractions of the Web Mercator square

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/internal/pg"
 )
 
@@ -42,7 +43,12 @@ func (s *TileStore) render(ctx context.Context, layer, sql string, args ...any) 
 // hotspotsTileSQL clips hex_stats hexagons, stored in EPSG:3857, to the tile.
 // $4 window, $5 resolution, $6 minimum distinct reports (k for the public,
 // 0 for staff); $7–$11 the scope (all, district, AHTU, station, PCR unit),
-// a district-level jurisdiction for every staff scope kind.
+// a district-level jurisdiction for every staff scope kind; $12 the cells
+// that may overlap the tile (geo.CellsCovering). Looking those up by primary
+// key (window_key, resolution, cell) beats any spatial index here: a GiST on
+// geom alone matches every window's and resolution's hexagons in the tile,
+// and one that also indexes window and resolution takes the pipeline ten
+// times longer to rebuild on each run than the plain one.
 const hotspotsTileSQL = `
 SELECT ST_AsMVT(m, 'hotspots', 4096, 'geom') FROM (
 	SELECT ST_AsMVTGeom(h.geom, ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
@@ -50,7 +56,7 @@ SELECT ST_AsMVT(m, 'hotspots', 4096, 'geom') FROM (
 		CASE WHEN h.emerging IS NULL THEN NULL
 			WHEN h.emerging_cold THEN h.emerging || '_cold' ELSE h.emerging || '_hot' END AS class
 	FROM hex_stats h
-	WHERE h.window_key = $4 AND h.resolution = $5::smallint
+	WHERE h.window_key = $4 AND h.resolution = $5::smallint AND h.cell = ANY($12::bigint[])
 		AND h.geom && ST_TileEnvelope($1, $2, $3)
 		AND h.n_distinct >= $6::int
 		AND ($7::boolean OR h.district_id = $8::int
@@ -62,8 +68,12 @@ SELECT ST_AsMVT(m, 'hotspots', 4096, 'geom') FROM (
 // Hotspots renders the hotspots layer for q.Window at q.Res.
 func (s *TileStore) Hotspots(ctx context.Context, q Query) ([]byte, error) {
 	a, sc := q.Address, q.Scope
+	cells := geo.CellsCovering(a.Bound(), q.Res)
+	if len(cells) == 0 {
+		return nil, nil // outside Uttar Pradesh: nothing to draw
+	}
 	return s.render(ctx, LayerHotspots, hotspotsTileSQL, a.Z, a.X, a.Y, q.Window, q.Res, q.MinDistinct,
-		sc.All, sc.DistrictID, sc.AHTUID, sc.StationID, sc.PCRUnitID)
+		sc.All, sc.DistrictID, sc.AHTUID, sc.StationID, sc.PCRUnitID, cells)
 }
 
 // reportClustersTileSQL groups the reports inside the tile by the H3 cell at

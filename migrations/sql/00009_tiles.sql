@@ -54,14 +54,11 @@ CREATE TABLE tile_report_cells (
 );
 CREATE INDEX tile_report_cells_geom_idx ON tile_report_cells USING gist (resolution, geom);
 
--- hex_stats.geom is already 3857 (00006). A hotspot tile reads one window
--- and one resolution: with the geometry-only index, a low-zoom tile would
--- walk every window's and resolution's hexagons in its envelope.
-CREATE INDEX hex_stats_tile_idx ON hex_stats USING gist (window_key, resolution, geom);
+-- hex_stats.geom is already 3857 (00006). Hotspot tiles look their cells up
+-- by primary key (tiles.TileStore.Hotspots), so hex_stats needs no tile index.
 
 -- +goose Down
 DROP TABLE IF EXISTS tile_report_cells;
-DROP INDEX IF EXISTS hex_stats_tile_idx;
 ALTER TABLE pcr_units DROP COLUMN IF EXISTS geom_3857;
 ALTER TABLE police_stations DROP COLUMN IF EXISTS geom_3857;
 ALTER TABLE districts DROP COLUMN IF EXISTS geom_3857;
