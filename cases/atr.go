@@ -199,11 +199,8 @@ func (s *Service) publish(ctx context.Context, t *txn, c *Complaint, by actor, a
 	if err := s.queueComplainantSMS(ctx, t, c, "", TemplateATRPublished); err != nil {
 		return err
 	}
-	_, err := s.jobs.InsertTx(ctx, t.tx, NoRatingArgs{ComplaintID: c.ID, ATRID: atr.ID},
+	t.enqueue(NoRatingArgs{ComplaintID: c.ID, ATRID: atr.ID},
 		&river.InsertOpts{ScheduledAt: t.now.Add(s.cfg.NoRatingCall)})
-	if err != nil {
-		return fmt.Errorf("schedule no-rating check: %w", err)
-	}
 	return nil
 }
 

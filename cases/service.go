@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river/rivertype"
+	"github.com/riverqueue/river"
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
@@ -21,8 +23,12 @@ type Clock = clock.Clock
 // SystemClock is the wall clock.
 type SystemClock = clock.System
 
-// JobInserter inserts River jobs inside a caller's transaction.
-type JobInserter = pg.JobInserter
+// JobInserter inserts River jobs inside a caller's transaction; cases
+// gathers a transaction's jobs and inserts them with one InsertManyTx.
+type JobInserter interface {
+	pg.JobInserter
+	InsertManyTx(ctx context.Context, tx pgx.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
+}
 
 // Router finds the district and station for a place; *jurisdiction.Service
 // and *jurisdiction.RouteStore satisfy it.
@@ -106,6 +112,7 @@ func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Mic
 type txn struct {
 	tx         pgx.Tx
 	now        time.Time
+	jobs       []river.InsertManyParams // inserted together just before commit
 	complaints *ComplaintStore
 	atrs       *ATRStore
 	ratings    *RatingStore
@@ -113,12 +120,29 @@ type txn struct {
 	sms        *SMSStore
 }
 
-// inTx runs fn in a transaction with every store bound to it.
+// inTx runs fn in a transaction with every store bound to it, then inserts
+// the jobs fn enqueued in one statement, still inside the transaction (a
+// filing queues five: three SLA rungs and two SMS deliveries).
 func (s *Service) inTx(ctx context.Context, fn func(t *txn) error) error {
 	return pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
-		return fn(&txn{tx: tx, now: s.now(), complaints: NewComplaintStore(tx), atrs: NewATRStore(tx),
-			ratings: NewRatingStore(tx), calls: NewCallStore(tx), sms: NewSMSStore(tx)})
+		t := &txn{tx: tx, now: s.now(), complaints: NewComplaintStore(tx), atrs: NewATRStore(tx),
+			ratings: NewRatingStore(tx), calls: NewCallStore(tx), sms: NewSMSStore(tx)}
+		if err := fn(t); err != nil {
+			return err
+		}
+		if len(t.jobs) == 0 {
+			return nil
+		}
+		if _, err := s.jobs.InsertManyTx(ctx, tx, t.jobs); err != nil {
+			return fmt.Errorf("insert %d jobs: %w", len(t.jobs), err)
+		}
+		return nil
 	})
+}
+
+// enqueue adds a job to insert with the transaction's others.
+func (t *txn) enqueue(args river.JobArgs, opts *river.InsertOpts) {
+	t.jobs = append(t.jobs, river.InsertManyParams{Args: args, InsertOpts: opts})
 }
 
 // actor is who acts: an actor kind and, for staff, the user id.

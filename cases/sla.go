@@ -63,9 +63,7 @@ func (s *Service) rungAt(due time.Time, rung int) time.Time {
 func (s *Service) scheduleLadder(ctx context.Context, t *txn, complaintID int64, due time.Time) error {
 	for _, rung := range []int{RungNodal, RungSP, RungMSP} {
 		args := SLACheckArgs{ComplaintID: complaintID, DueAt: due, Rung: rung}
-		if _, err := s.jobs.InsertTx(ctx, t.tx, args, &river.InsertOpts{ScheduledAt: s.rungAt(due, rung)}); err != nil {
-			return fmt.Errorf("schedule sla rung %d: %w", rung, err)
-		}
+		t.enqueue(args, &river.InsertOpts{ScheduledAt: s.rungAt(due, rung)})
 	}
 	return nil
 }

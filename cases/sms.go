@@ -326,8 +326,6 @@ func (s *Service) queueSMS(ctx context.Context, t *txn, m OutboxSMS) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.jobs.InsertTx(ctx, t.tx, SMSDeliverArgs{OutboxID: m.ID}, nil); err != nil {
-		return fmt.Errorf("schedule sms delivery: %w", err)
-	}
+	t.enqueue(SMSDeliverArgs{OutboxID: m.ID}, nil)
 	return nil
 }

@@ -15,17 +15,20 @@ type Config struct {
 	// ReadDatabaseURL (VIKALP_READ_DATABASE_URL) is a streaming replica of
 	// DatabaseURL for tile, hotspot and lead-list reads; empty: the primary.
 	ReadDatabaseURL string
-	Addr            string        // VIKALP_ADDR, default ":8080"
-	Env             string        // VIKALP_ENV: "development" (default) or "production"
-	LogLevel        string        // VIKALP_LOG_LEVEL: debug, info (default), warn, error
-	DataKeys        string        // VIKALP_DATA_KEY(_FILE): "id:base64key[,id:base64key…]", first is current
-	DistrictsFile   string        // VIKALP_DISTRICTS_FILE, default ../shared/data/up-districts.geojson
-	TransitFile     string        // VIKALP_TRANSIT_FILE, default ../shared/data/up-railway-stations.geojson
-	BorderFile      string        // VIKALP_BORDER_FILE, default ../shared/data/up-nepal-border.geojson
-	CookieSecure    bool          // VIKALP_COOKIE_SECURE, default true in production
-	SessionTTL      time.Duration // VIKALP_SESSION_TTL, default 12h
-	MaxDBConns      int32         // VIKALP_DB_MAX_CONNS, default 20
-	MediaURL        string        // VIKALP_MEDIA_URL, default file://./var/media
+	// PprofAddr (VIKALP_PPROF_ADDR, e.g. 127.0.0.1:6060) serves
+	// net/http/pprof for profiling; empty (default) serves nothing.
+	PprofAddr     string
+	Addr          string        // VIKALP_ADDR, default ":8080"
+	Env           string        // VIKALP_ENV: "development" (default) or "production"
+	LogLevel      string        // VIKALP_LOG_LEVEL: debug, info (default), warn, error
+	DataKeys      string        // VIKALP_DATA_KEY(_FILE): "id:base64key[,id:base64key…]", first is current
+	DistrictsFile string        // VIKALP_DISTRICTS_FILE, default ../shared/data/up-districts.geojson
+	TransitFile   string        // VIKALP_TRANSIT_FILE, default ../shared/data/up-railway-stations.geojson
+	BorderFile    string        // VIKALP_BORDER_FILE, default ../shared/data/up-nepal-border.geojson
+	CookieSecure  bool          // VIKALP_COOKIE_SECURE, default true in production
+	SessionTTL    time.Duration // VIKALP_SESSION_TTL, default 12h
+	MaxDBConns    int32         // VIKALP_DB_MAX_CONNS, default 20
+	MediaURL      string        // VIKALP_MEDIA_URL, default file://./var/media
 	// TrustedProxies (VIKALP_TRUSTED_PROXIES, comma-separated IPs/CIDRs) may
 	// set X-Forwarded-For; default none.
 	TrustedProxies []string
@@ -71,6 +74,7 @@ func LoadConfig() (Config, error) {
 	c := Config{
 		DatabaseURL:     firstNonEmpty(os.Getenv("VIKALP_DATABASE_URL"), os.Getenv("DATABASE_URL")),
 		ReadDatabaseURL: os.Getenv("VIKALP_READ_DATABASE_URL"),
+		PprofAddr:       os.Getenv("VIKALP_PPROF_ADDR"),
 		Addr:            envOr("VIKALP_ADDR", ":8080"),
 		Env:             envOr("VIKALP_ENV", "development"),
 		LogLevel:        envOr("VIKALP_LOG_LEVEL", "info"),

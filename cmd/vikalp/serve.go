@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -65,6 +66,9 @@ func (a *app) serve(ctx context.Context, workers bool) error {
 	}
 
 	srv := newHTTPServer(a.cfg.Addr, api.New(a.apiDeps(pool, svc)))
+	if a.cfg.PprofAddr != "" {
+		go a.servePprof(ctx)
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
@@ -131,5 +135,24 @@ func (a *app) apiDeps(pool *pgxpool.Pool, svc *services) api.Deps {
 		Tiles:          svc.tiles,
 		Alerts:         svc.alerts,
 		AlertHub:       svc.hub,
+	}
+}
+
+// servePprof serves net/http/pprof on VIKALP_PPROF_ADDR, a separate
+// listener that should stay on loopback: profiles show code paths and
+// timing, never request data, but they are for operators only.
+func (a *app) servePprof(ctx context.Context) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Addr: a.cfg.PprofAddr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	a.logger.Info("Profiling enabled", slog.String("addr", a.cfg.PprofAddr))
+	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		a.logger.Warn("Profiling listener stopped", slog.String("error", err.Error()))
 	}
 }
