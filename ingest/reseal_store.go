@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -18,9 +19,11 @@ WHERE id > $1 AND contact_sealed IS NOT NULL ORDER BY id LIMIT $2`
 	// Originals are listed by the key id recorded with them, so a rerun
 	// reads only blobs still under an old key.
 	resealMediaListSQL = `SELECT id, blob_prefix FROM media
-WHERE id > $1 AND sealed_key_id <> $3 ORDER BY id LIMIT $2`
+WHERE id > $1 AND sealed_key_id <> $3 AND original_purged_at IS NULL ORDER BY id LIMIT $2`
 	setMediaKeySQL = `UPDATE media SET sealed_key_id = $2 WHERE id = $1`
-	mediaPrefixSQL = `SELECT blob_prefix FROM media WHERE id = $1`
+	// The row lock keeps the retention purge (which skips locked rows) from
+	// deleting the original while it is being rewritten.
+	mediaPrefixSQL = `SELECT blob_prefix FROM media WHERE id = $1 AND original_purged_at IS NULL FOR UPDATE`
 )
 
 // ResealTables are the sealed values of package ingest, for `vikalp keys
@@ -70,21 +73,32 @@ func (s *Service) listSealedOriginals(ctx context.Context, after int64, limit in
 // updateSealedOriginal overwrites the original's blob with resealed and
 // records the key. Originals are written once and never edited, so there is
 // no concurrent writer to lose.
+//
+// An original the retention purge removed meanwhile is skipped (false).
 func (s *Service) updateSealedOriginal(ctx context.Context, id int64, _, resealed []byte) (bool, error) {
-	var prefix string
-	if err := s.db.QueryRow(ctx, mediaPrefixSQL, id).Scan(&prefix); err != nil {
-		return false, fmt.Errorf("select media %d: %w", id, pg.Interpret(err))
-	}
-	b := &blobBatch{bucket: s.bucket}
-	if err := b.put(ctx, blobKey(prefix, variantOriginal, nil), resealed, "application/octet-stream"); err != nil {
-		return false, err
-	}
 	keyID, err := auth.KeyID(resealed)
 	if err != nil {
 		return false, err
 	}
-	if _, err := s.db.Exec(ctx, setMediaKeySQL, id, keyID); err != nil {
-		return false, fmt.Errorf("record key of media %d: %w", id, pg.Interpret(err))
-	}
-	return true, nil
+	updated := false
+	err = pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+		var prefix string
+		err := tx.QueryRow(ctx, mediaPrefixSQL, id).Scan(&prefix)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil // purged since it was listed
+		}
+		if err != nil {
+			return fmt.Errorf("select media %d: %w", id, pg.Interpret(err))
+		}
+		b := &blobBatch{bucket: s.bucket}
+		if err := b.put(ctx, blobKey(prefix, variantOriginal, nil), resealed, "application/octet-stream"); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, setMediaKeySQL, id, keyID); err != nil {
+			return fmt.Errorf("record key of media %d: %w", id, pg.Interpret(err))
+		}
+		updated = true
+		return nil
+	})
+	return updated, err
 }
