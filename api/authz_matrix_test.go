@@ -99,6 +99,8 @@ var authzRules = map[string]access{
 	"GET /api/v1/complaints":                     roles(complaintReaders...),
 	"GET /api/v1/dashboard/complaints":           roles(complaintReaders...),
 	"GET /api/v1/complaints/:id":                 scoped(complaintReaders...),
+	"GET /api/v1/complaints/:id/photos":          scoped(complaintReaders...),
+	"GET /api/v1/complaints/:id/photos/:n":       scoped(complaintReaders...),
 	"PUT /api/v1/complaints/:id/atr":             scoped(auth.RoleStation),
 	"POST /api/v1/complaints/:id/atr/submit":     scoped(auth.RoleStation),
 	"POST /api/v1/complaints/:id/atr/approve":    scoped(auth.RoleNodal),
@@ -144,6 +146,12 @@ var authzRules = map[string]access{
 	"GET /api/v1/admin/deliveries":             roles(admin...),
 	"POST /api/v1/admin/deliveries/:id/resend": roles(admin...),
 	"GET /api/v1/admin/sms":                    roles(admin...),
+
+	// Complaint photos: she attaches with code + secret and sees her
+	// thumbnails; E-cell staff attach to complaints they filed; other
+	// staff may not attach (403). Staff views are above, by complaint.
+	"POST /api/v1/complaints/attachments":  {anon: true, roles: []auth.Role{auth.RoleECell}},
+	"POST /api/v1/complaints/track/photos": public,
 }
 
 // matrixBodies are valid-shaped bodies for routes that validate before

@@ -102,6 +102,7 @@ func New(deps Deps) *gin.Engine {
 	v1 := r.Group("/api/v1", maxBody(1<<20), h.authenticate())
 	h.registerRoutes(v1)
 	h.registerIntakeRoutes(r)
+	h.registerComplaintMediaRoutes(r)
 	h.registerTileRoutes(r)
 	return r
 }

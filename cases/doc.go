@@ -4,7 +4,7 @@
 // monitoring dashboard.
 //
 // Tables owned (written only here): complaints, complaint_events, atrs,
-// ratings, legal_reviews, call_tasks, and for now sms_outbox (owned by
+// ratings, legal_reviews, call_tasks, complaint_media, and for now sms_outbox (owned by
 // package alerts per ARCHITECTURE §4; it moves there with SMSProvider).
 // It reads districts and police_stations for names only.
 //
@@ -30,5 +30,9 @@
 //     with InsertTx in the transaction that makes the data they serve.
 //   - SMS bodies carry only the code, times and place names: never her
 //     name, number, or the kind of crime.
+//   - Complaint photos (complaint_media, at most 10, added only while open)
+//     are media rows stored by ingest's pipeline through PhotoPipeline;
+//     staff views are scoped, watermarked per viewer and audited, and she
+//     sees only her own metadata-free thumbnails, unwatermarked.
 //   - Nothing here logs complaint text, names, phones or coordinates.
 package cases

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river/rivertype"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
@@ -69,6 +69,7 @@ type Deps struct {
 	Keyring  *auth.Keyring // required: seals contact details
 	Provider SMSProvider   // SMS delivery; RecordingProvider when nil
 	Alerts   AlertRaiser   // console alerts for officers and MSP; none when nil
+	Photos   PhotoPipeline // complaint photos (ingest's media pipeline); refused when nil
 	Clock    Clock         // SystemClock when nil
 	Logger   *slog.Logger  // slog.Default() when nil
 	Config   Config        // timings; defaults when zero
@@ -83,6 +84,7 @@ type Service struct {
 	keyring  *auth.Keyring
 	provider SMSProvider
 	alerts   AlertRaiser
+	photos   PhotoPipeline
 	clock    Clock
 	logger   *slog.Logger
 	cfg      Config
@@ -91,7 +93,7 @@ type Service struct {
 // NewService returns a Service on db (normally the pool).
 func NewService(db pg.DBTX, d Deps) *Service {
 	s := &Service{db: db, jobs: d.Jobs, router: d.Router, keyring: d.Keyring, provider: d.Provider,
-		alerts: d.Alerts, clock: d.Clock, logger: d.Logger, cfg: d.Config.withDefaults()}
+		alerts: d.Alerts, photos: d.Photos, clock: d.Clock, logger: d.Logger, cfg: d.Config.withDefaults()}
 	if s.provider == nil {
 		s.provider = &RecordingProvider{}
 	}

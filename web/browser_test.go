@@ -51,6 +51,12 @@ func TestBrowser(t *testing.T) {
 		code, secret = b.fileInHindi(t)
 		b.trackShowsStatus(t, code, secret, "assigned", "थाने के पास")
 	})
+	t.Run("AttachPhotoAndStationSeesIt", func(t *testing.T) {
+		if code == "" {
+			t.Fatal("no complaint was filed")
+		}
+		b.attachPhotoAndStationSeesIt(t, code, secret)
+	})
 	t.Run("QuickExit", func(t *testing.T) {
 		b.quickExit(t)
 	})

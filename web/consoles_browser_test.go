@@ -133,16 +133,7 @@ func (b *bundle) pcrLiveAlert(t *testing.T) {
 // the districts, with the window slider and the emerging class legend.
 func (b *bundle) mspHeatMap(t *testing.T) {
 	t.Helper()
-	if _, err := b.pool.Exec(context.Background(), `
-		WITH run AS (INSERT INTO analysis_runs (kind, status, started_at, finished_at)
-			VALUES ('hotspots', 'done', now(), now()) RETURNING id),
-		g AS (SELECT ST_Buffer(ST_SetSRID(ST_MakePoint(80.9462, 26.8467), 4326), 0.5, 'quad_segs=2') AS geom)
-		INSERT INTO hex_stats (window_key, resolution, cell, run_id, window_start, window_end, n_reports, n_complaints,
-			n_distinct, score, gi_z, gi_p, gi_p_fdr, bin, district_id, geom, geom_4326)
-		SELECT '365d', 5, 2, run.id, now() - interval '365 days', now(), 2, 0, 2, 2, 3.5, 0.0005, 0.001, 3, 162,
-			ST_Transform(g.geom, 3857), g.geom FROM run, g`); err != nil {
-		t.Fatalf("seed a hot cell: %v", err)
-	}
+	b.seedHotCell(t, "365d", 2)
 	b.login(t, "msp.analyst")
 	b.setLang(t, "en")
 	b.do(t, "open the heat map", click(`a[href="/staff/heatmap"]`), chromedp.WaitVisible(chromedp.CSS(`[data-testid="legend"]`)),

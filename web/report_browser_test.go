@@ -17,7 +17,10 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/paulmach/orb/encoding/wkb"
+	"github.com/uber/h3-go/v4"
 
+	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 )
 
@@ -178,16 +181,7 @@ func (b *bundle) sendTipInHindi(t *testing.T) {
 // would leave it, and checks its colour on a screenshot.
 func (b *bundle) hotspotMapInHindi(t *testing.T) {
 	t.Helper()
-	if _, err := b.pool.Exec(context.Background(), `
-		WITH run AS (INSERT INTO analysis_runs (kind, status, started_at, finished_at)
-			VALUES ('hotspots', 'done', now(), now()) RETURNING id),
-		g AS (SELECT ST_Buffer(ST_SetSRID(ST_MakePoint(80.9462, 26.8467), 4326), 0.5, 'quad_segs=2') AS geom)
-		INSERT INTO hex_stats (window_key, resolution, cell, run_id, window_start, window_end, n_reports, n_complaints,
-			n_distinct, score, gi_z, gi_p, gi_p_fdr, bin, district_id, geom, geom_4326)
-		SELECT '90d', 5, 1, run.id, now() - interval '90 days', now(), 12, 0, 12, 12, 3.5, 0.0005, 0.001, 3, 162,
-			ST_Transform(g.geom, 3857), g.geom FROM run, g`); err != nil {
-		t.Fatalf("seed a hot cell: %v", err)
-	}
+	b.seedHotCell(t, "90d", 12)
 	b.do(t, "open the hotspot map", chromedp.Navigate(b.server.URL+"/map"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="legend"]`)), mapSettled(`[data-testid="hotspot-map"]`),
 		click(`input[name="window"][value="90d"]`),
@@ -284,4 +278,38 @@ func (b *bundle) moderatorApproves(t *testing.T, code string) {
 		waitJS(`document.querySelector('[data-testid="report-status"]')?.dataset.status === 'approved'`),
 		waitJS(`document.querySelector('[data-testid="report-status"] img')?.naturalWidth > 0`))
 	b.shot(t, "29-report-approved")
+}
+
+// seedHotCell stores a hot (bin 3) patch around Lucknow for window, the r5
+// cell and its two rings (19 hexagons, some 70 km across, big enough to count
+// pixels at state zoom), with nReports reports each, as an analytics run
+// would leave it: real H3 cell ids and their hexagons, since hotspot tiles
+// look cells up by id.
+func (b *bundle) seedHotCell(t *testing.T, window string, nReports int) {
+	t.Helper()
+	cells, err := geo.Index(26.8467, 80.9462)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cell := range h3.Cell(cells.R5).GridDisk(2) {
+		b.seedCell(t, window, int64(cell), nReports)
+	}
+}
+
+// seedCell stores one hot r5 cell.
+func (b *bundle) seedCell(t *testing.T, window string, cell int64, nReports int) {
+	t.Helper()
+	hexagon := wkb.Value(geo.HexPolygon(cell))
+	if _, err := b.pool.Exec(context.Background(), `
+		WITH run AS (INSERT INTO analysis_runs (kind, status, started_at, finished_at)
+			VALUES ('hotspots', 'done', now(), now()) RETURNING id),
+		g AS (SELECT ST_GeomFromWKB($3, 4326) AS geom)
+		INSERT INTO hex_stats (window_key, resolution, cell, run_id, window_start, window_end, n_reports, n_complaints,
+			n_distinct, score, gi_z, gi_p, gi_p_fdr, bin, district_id, geom, geom_4326)
+		SELECT $1, 5, $2, run.id, now() - ($4 || ' days')::interval, now(), $5::int, 0, $5::int, $5::float8, 3.5, 0.0005, 0.001, 3, 162,
+			ST_Transform(g.geom, 3857), g.geom FROM run, g
+		ON CONFLICT (window_key, resolution, cell) DO NOTHING`,
+		window, cell, hexagon, strings.TrimSuffix(window, "d"), nReports); err != nil {
+		t.Fatalf("seed a hot cell: %v", err)
+	}
 }

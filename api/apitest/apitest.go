@@ -55,6 +55,10 @@ type Options struct {
 	// the periodic hotspot analysis, which would replace the hex_stats rows
 	// a test inserts. Complaints raise their alerts as in production.
 	Workers bool
+	// Logger, when set, receives the log output of every service, the
+	// router and the workers (a privacy test searches it); by default
+	// everything is discarded.
+	Logger *slog.Logger
 }
 
 // Start seeds the jurisdictions, creates the accounts that users returns
@@ -99,7 +103,7 @@ func StartWith(t testing.TB, password string, users func(*jurisdiction.Service) 
 		}
 	}
 	authSvc, err := auth.NewService(pool, auth.Config{Keyring: keyring,
-		Password: auth.PasswordParams{Memory: 8 * 1024, Iterations: 1, Parallelism: 1}}, nil)
+		Password: auth.PasswordParams{Memory: 8 * 1024, Iterations: 1, Parallelism: 1}}, opts.Logger)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,19 +117,22 @@ func StartWith(t testing.TB, password string, users func(*jurisdiction.Service) 
 		t.Fatal(err)
 	}
 	quiet := slog.New(slog.DiscardHandler)
-	casesDeps := cases.Deps{Jobs: inserter, Router: j, Keyring: keyring, Logger: quiet}
-	var alertsSvc *alerts.Service
-	if opts.Workers {
-		alertsSvc = alerts.NewService(pool, alerts.Deps{Jobs: inserter, Keyring: keyring, Logger: quiet})
-		casesDeps.Alerts = complaintAlerts{alertsSvc}
+	if opts.Logger != nil {
+		quiet = opts.Logger
 	}
-	casesSvc := cases.NewService(pool, casesDeps)
 	bucket := memblob.OpenBucket(nil)
 	t.Cleanup(func() { _ = bucket.Close() })
 	ingestSvc, err := ingest.NewService(pool, ingest.Deps{Bucket: bucket, Keyring: keyring, Jobs: inserter, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
+	casesDeps := cases.Deps{Jobs: inserter, Router: j, Keyring: keyring, Logger: quiet, Photos: ingestSvc}
+	var alertsSvc *alerts.Service
+	if opts.Workers {
+		alertsSvc = alerts.NewService(pool, alerts.Deps{Jobs: inserter, Keyring: keyring, Logger: quiet})
+		casesDeps.Alerts = complaintAlerts{alertsSvc}
+	}
+	casesSvc := cases.NewService(pool, casesDeps)
 	out := &Server{Pool: pool, Ingest: ingestSvc}
 	// Every test of the package shares this server and its one client
 	// address, so the public rate limit (tested on its own) is off.

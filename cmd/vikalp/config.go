@@ -63,6 +63,12 @@ type Config struct {
 	// is handed to another worker; River's own default is an hour.
 	JobTimeout     time.Duration
 	JobRescueAfter time.Duration
+	// RetentionRejected (VIKALP_RETENTION_REJECTED, default 90d) is how long
+	// a rejected public report is kept after moderation; RetentionOriginals
+	// (VIKALP_RETENTION_ORIGINALS, default 1095d) is the legal hold on sealed
+	// photo originals. Both take days ("90d") or a Go duration ("2160h").
+	RetentionRejected  time.Duration
+	RetentionOriginals time.Duration
 }
 
 // devDataKey is the fixed development key used only when VIKALP_ENV is not
@@ -139,6 +145,12 @@ func LoadConfig() (Config, error) {
 	}
 	if c.JobRescueAfter < c.JobTimeout {
 		return c, fmt.Errorf("VIKALP_JOB_RESCUE_AFTER (%v) must be at least VIKALP_JOB_TIMEOUT (%v)", c.JobRescueAfter, c.JobTimeout)
+	}
+	if c.RetentionRejected, err = envRetention("VIKALP_RETENTION_REJECTED", 90); err != nil {
+		return c, err
+	}
+	if c.RetentionOriginals, err = envRetention("VIKALP_RETENTION_ORIGINALS", 3*365); err != nil {
+		return c, err
 	}
 	conns, err := envInt("VIKALP_DB_MAX_CONNS", 20)
 	if err != nil {
@@ -242,4 +254,30 @@ func envRate(key string, def float64) (float64, error) {
 		return 0, fmt.Errorf("%s must be a positive number per minute or \"off\", not %q", key, v)
 	}
 	return f, nil
+}
+
+// envRetention reads a retention period: whole days ("90d") or a Go
+// duration ("2160h"), at least a day; defDays when unset.
+func envRetention(key string, defDays int) (time.Duration, error) {
+	v := strings.TrimSpace(os.Getenv(key))
+	if v == "" {
+		return time.Duration(defDays) * 24 * time.Hour, nil
+	}
+	var d time.Duration
+	if days, ok := strings.CutSuffix(v, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil {
+			return 0, fmt.Errorf("%s must be a number of days like 90d or a duration like 2160h, not %q", key, v)
+		}
+		d = time.Duration(n) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(v); err != nil {
+			return 0, fmt.Errorf("%s must be a number of days like 90d or a duration like 2160h, not %q", key, v)
+		}
+	}
+	if d < 24*time.Hour {
+		return 0, fmt.Errorf("%s must be at least a day (1d), not %q", key, v)
+	}
+	return d, nil
 }

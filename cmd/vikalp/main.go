@@ -69,6 +69,7 @@ Configuration comes from the environment (DATABASE_URL, VIKALP_*); see README.md
 		newBenchCmd(),
 		newStatsCmd(),
 		newAnalyzeCmd(a),
+		newPurgeCmd(a),
 	)
 	return root
 }

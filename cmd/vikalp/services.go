@@ -69,14 +69,6 @@ func (a *app) newServices(pool *pgxpool.Pool, read pg.DBTX) (*services, error) {
 	if err != nil {
 		return nil, err
 	}
-	casesSvc := cases.NewService(pool, cases.Deps{
-		Jobs:     inserter,
-		Router:   jurisdiction.New(pool),
-		Keyring:  keyring,
-		Provider: sms,
-		Alerts:   complaintAlerts{alertsSvc},
-		Logger:   a.logger,
-	})
 	bucket, err := openMediaBucket(a.cfg.MediaURL)
 	if err != nil {
 		return nil, err
@@ -86,6 +78,15 @@ func (a *app) newServices(pool *pgxpool.Pool, read pg.DBTX) (*services, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start ingest service: %w", err)
 	}
+	casesSvc := cases.NewService(pool, cases.Deps{
+		Jobs:     inserter,
+		Router:   jurisdiction.New(pool),
+		Keyring:  keyring,
+		Provider: sms,
+		Alerts:   complaintAlerts{alertsSvc},
+		Photos:   ingestSvc, // complaint photos go through ingest's media pipeline
+		Logger:   a.logger,
+	})
 	svc := &services{keyring: keyring, auth: authSvc, cases: casesSvc, ingest: ingestSvc, inserter: inserter,
 		alerts: alertsSvc, hub: alerts.NewHub(pool, a.logger.With(slog.String("component", "alert_hub")))}
 	svc.pipeline = analytics.NewPipeline(pool, analytics.Config{}, analytics.Deps{Jobs: inserter, Logger: a.logger})

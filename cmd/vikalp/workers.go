@@ -27,6 +27,7 @@ func registerWorkers(workers *river.Workers, svc *services) {
 	river.AddWorker(workers, &analytics.LeadTipWorker{Leads: svc.leads})
 	river.AddWorker(workers, &analytics.AnalyzeWorker{Pipeline: svc.pipeline, Leads: svc.leads})
 	river.AddWorker(workers, &ingest.SweepBlobsWorker{Service: svc.ingest})
+	river.AddWorker(workers, &ingest.PurgeWorker{Service: svc.ingest})
 }
 
 // periodicJobs are the jobs River inserts on a schedule (one leader among
@@ -36,6 +37,10 @@ func (a *app) periodicJobs() []*river.PeriodicJob {
 		analytics.AnalyzePeriodicJob(a.cfg.AnalyticsInterval),
 		river.NewPeriodicJob(river.PeriodicInterval(6*time.Hour),
 			func() (river.JobArgs, *river.InsertOpts) { return ingest.SweepBlobsArgs{}, nil }, nil),
+		// The retention purge (docs/SECURITY.md), with the configured policy.
+		river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+			return ingest.PurgeArgs{Rejected: a.cfg.RetentionRejected, Originals: a.cfg.RetentionOriginals}, nil
+		}, nil),
 	}
 }
 

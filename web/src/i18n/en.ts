@@ -699,6 +699,24 @@ export const en = {
   'totp.recoveryIntro': 'Write these codes down and keep them somewhere safe. Each one works once, instead of a code from the app, if you lose your phone. They are shown only now.',
   'totp.recoveryDone': 'I have saved them: continue',
   // ---- end security slice ----
+  // ---- complaint photos slice (evidence on complaints; owner: complaint media engineer) ----
+  'event.evidence_added': 'Photos added as evidence',
+  'evidence.title': 'Photos',
+  'evidence.intro': 'While your complaint is open you can add up to 10 photos, for example of an injury, a message or the place. Police see copies with the location and other hidden details removed; the original is kept sealed as evidence.',
+  'evidence.none': 'No photos added yet.',
+  'evidence.pick': 'Add photos',
+  'evidence.hint': 'JPEG, PNG or WebP, up to {max} now.',
+  'evidence.submit': 'Upload photos',
+  'evidence.uploading': 'Uploading…',
+  'evidence.added': 'Your photos were added to the complaint.',
+  'evidence.full': 'This complaint already has 10 photos, the most allowed.',
+  'evidence.errNone': 'Choose at least one photo.',
+  'evidence.thumbAlt': 'Your photo {n}',
+  'detail.photos': 'Photos',
+  'detail.noPhotos': 'No photos attached.',
+  'detail.photosAudited': 'Photos open marked with your name and the time, and every view is recorded.',
+  'detail.photoAlt': 'Photo {n}, added by {who}',
+  // ---- end complaint photos slice ----
 } as const;
 
 /** Key is every string the app shows. */

@@ -699,4 +699,22 @@ export const hi: Dict = {
   'totp.recoveryIntro': 'ये कोड लिख लें और सुरक्षित जगह रखें। फ़ोन खो जाने पर हर कोड ऐप के कोड की जगह एक बार काम करता है। ये केवल अभी दिखाए जा रहे हैं।',
   'totp.recoveryDone': 'मैंने सहेज लिए: आगे बढ़ें',
   // ---- end security slice ----
+  // ---- complaint photos slice (evidence on complaints; owner: complaint media engineer) ----
+  'event.evidence_added': 'सबूत के रूप में फ़ोटो जोड़ी गईं',
+  'evidence.title': 'फ़ोटो',
+  'evidence.intro': 'शिकायत खुली रहने तक आप अधिकतम 10 फ़ोटो जोड़ सकती हैं, जैसे चोट, किसी संदेश या स्थान की। पुलिस को फ़ोटो की ऐसी प्रति दिखती है जिससे स्थान और अन्य छिपी जानकारी हटा दी गई है; मूल फ़ोटो सबूत के रूप में सील करके रखी जाती है।',
+  'evidence.none': 'अभी कोई फ़ोटो नहीं जोड़ी गई है।',
+  'evidence.pick': 'फ़ोटो जोड़ें',
+  'evidence.hint': 'जेपीईजी, पीएनजी या वेबपी फ़ोटो, अभी अधिकतम {max}।',
+  'evidence.submit': 'फ़ोटो अपलोड करें',
+  'evidence.uploading': 'अपलोड हो रहा है…',
+  'evidence.added': 'आपकी फ़ोटो शिकायत में जोड़ दी गईं।',
+  'evidence.full': 'इस शिकायत में पहले से 10 फ़ोटो हैं, जो अधिकतम सीमा है।',
+  'evidence.errNone': 'कम से कम एक फ़ोटो चुनें।',
+  'evidence.thumbAlt': 'आपकी फ़ोटो {n}',
+  'detail.photos': 'फ़ोटो',
+  'detail.noPhotos': 'कोई फ़ोटो नहीं जोड़ी गई।',
+  'detail.photosAudited': 'फ़ोटो आपके नाम और समय के निशान के साथ खुलती हैं, और हर बार देखना दर्ज होता है।',
+  'detail.photoAlt': 'फ़ोटो {n}, {who} द्वारा जोड़ी गई',
+  // ---- end complaint photos slice ----
 };

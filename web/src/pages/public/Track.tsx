@@ -1,10 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError } from '../../api';
+import { api, ApiError, postForm, randomKey } from '../../api';
+import { PhotoPicker } from '../../components/PhotoPicker';
 import { Choices, Input, Notice, TextArea, focusFirstError } from '../../components/form';
 import { Deadline, Timeline } from '../../components/timeline';
 import { dateTime } from '../../format';
 import { errorText, useAsync } from '../../hooks';
-import { label, t } from '../../i18n';
+import { label, lang, t } from '../../i18n';
+import { intakeError } from '../../intake';
 import { categoryName, loadCategories, name } from '../../reference';
 import { useNow } from '../../store';
 import type { Tracking } from '../../types';
@@ -190,6 +192,8 @@ function TrackingView({ tracking: tr, credentials, onUpdate, onDone }: ViewProps
         <Timeline items={tr.timeline} />
       </section>
 
+      <EvidencePhotos credentials={credentials} open={tr.can_withdraw} onAdded={refresh} />
+
       {tr.can_withdraw && (
         <WithdrawForm onWithdraw={(body) => act('/complaints/withdraw', body, t('track.withdrawn'))} />
       )}
@@ -263,6 +267,105 @@ function WithdrawForm({ onWithdraw }: { onWithdraw: (body: Record<string, string
           error={errors.reason} rows={3} />
         <button type="submit" class="btn btn-danger btn-block">{t('track.withdrawConfirm')}</button>
       </form>
+    </section>
+  );
+}
+
+/** TrackedPhoto is one of her photos: a metadata-free thumbnail as a data: URL. */
+interface TrackedPhoto {
+  n: number;
+  added_at: string;
+  thumbnail: string;
+}
+
+// Refusals package cases words in her language; the pipeline's (photo_type…) intakeError words.
+const casesWorded = new Set(['photos_required', 'photo_limit', 'complaint_closed', 'idempotency_key_reused']);
+const maxPhotos = 10;
+const maxPerUpload = 5;
+
+/**
+ * EvidencePhotos shows her photos (thumbnails fetched with code + secret, so
+ * the secret never appears in an image URL) and, while the complaint is
+ * open, lets her add more. One Idempotency-Key per chosen set of files makes
+ * a retry after a dropped connection add nothing twice.
+ */
+function EvidencePhotos({ credentials, open, onAdded }: { credentials: { code: string; secret: string }; open: boolean; onAdded: () => Promise<void> }) {
+  const [photos, setPhotos] = useState<TrackedPhoto[]>([]);
+  const [files, setFiles] = useState<File[]>([]);
+  const [key, setKey] = useState(randomKey());
+  const [error, setError] = useState('');
+  const [notice, setNotice] = useState('');
+  const [busy, setBusy] = useState(false);
+  const load = async () => {
+    try {
+      const r = await api<{ photos: TrackedPhoto[] }>('POST', '/complaints/track/photos', credentials);
+      setPhotos(r.photos);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+  useEffect(() => void load(), []);
+  const pick = (f: File[]) => {
+    setFiles(f);
+    setKey(randomKey());
+    setError('');
+    setNotice('');
+  };
+  const room = Math.max(0, Math.min(maxPerUpload, maxPhotos - photos.length));
+  const upload = async () => {
+    if (!files.length) {
+      setError(t('evidence.errNone'));
+      return;
+    }
+    setBusy(true);
+    setError('');
+    const form = new FormData();
+    form.append('code', credentials.code);
+    form.append('secret', credentials.secret);
+    form.append('language', lang.get());
+    files.forEach((f) => form.append('photos', f, f.name));
+    try {
+      await postForm('/complaints/attachments', form, { headers: { 'Idempotency-Key': key } });
+      setFiles([]);
+      setKey(randomKey());
+      setNotice(t('evidence.added'));
+      await load();
+      await onAdded();
+    } catch (err) {
+      setError(err instanceof ApiError && casesWorded.has(err.code) ? err.message : intakeError(err).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section class="card" aria-labelledby="evidence-title" data-testid="evidence">
+      <h2 id="evidence-title">{t('evidence.title')}</h2>
+      <Notice kind="ok">{notice}</Notice>
+      {photos.length === 0 ? <p>{t('evidence.none')}</p> : (
+        <ul class="thumbs" data-testid="evidence-photos">
+          {photos.map((p) => (
+            <li key={p.n}>
+              <img src={p.thumbnail} alt={t('evidence.thumbAlt', { n: p.n })} />
+              <span class="muted">{dateTime(p.added_at)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {open && room === 0 && <p>{t('evidence.full')}</p>}
+      {open && room > 0 && (
+        <form noValidate onSubmit={(e) => {
+          e.preventDefault();
+          void upload();
+        }}>
+          <p>{t('evidence.intro')}</p>
+          <PhotoPicker id="evidence-picker" label={t('evidence.pick')} hint={t('evidence.hint', { max: room })}
+            files={files} max={room} onFiles={pick} error={error} />
+          <button type="submit" class="btn btn-primary btn-block" disabled={busy} data-testid="evidence-submit">
+            {busy ? t('evidence.uploading') : t('evidence.submit')}
+          </button>
+        </form>
+      )}
+      {!open && <Notice kind="error">{error}</Notice>}
     </section>
   );
 }

@@ -93,6 +93,8 @@ export function ComplaintDetail({ params }: PageProps) {
         <p class="prose" lang={c.language}>{c.description}</p>
       </section>
 
+      <ComplaintPhotos id={c.id} />
+
       <section class="card">
         <h2>{t('detail.contact')}</h2>
         {c.contact_access === 'shown' && c.contact && (
@@ -170,6 +172,49 @@ export function ComplaintDetail({ params }: PageProps) {
         <Timeline items={c.events.map((e) => ({ at: e.at, kind: e.kind, reason: e.reason, who: label('role.', e.actor_role) }))} />
       </section>
     </>
+  );
+}
+
+/** StaffPhoto is one complaint photo in the staff list; its URLs serve watermarked copies. */
+interface StaffPhoto {
+  n: number;
+  added_at: string;
+  added_by: string;
+  url: string;
+  thumb_url: string;
+}
+
+/**
+ * ComplaintPhotos shows the photos attached to a complaint as thumbnails;
+ * each opens the full photo in a new tab. The server watermarks every copy
+ * with the viewer's name and the time and audits each view, so thumbnails
+ * load lazily and only when this page is open.
+ */
+function ComplaintPhotos({ id }: { id: number }) {
+  const list = useAsync(() => api<{ photos: StaffPhoto[] }>('GET', `/complaints/${id}/photos`), [id]);
+  const photos = list.data?.photos ?? [];
+  return (
+    <section class="card" data-testid="detail-photos">
+      <h2>{t('detail.photos')}</h2>
+      {list.error && <Notice kind="error">{list.error}</Notice>}
+      {list.data && photos.length === 0 && <p>{t('detail.noPhotos')}</p>}
+      {photos.length > 0 && (
+        <>
+          <ul class="thumbs">
+            {photos.map((p) => (
+              <li key={p.n}>
+                <a href={p.url} target="_blank" rel="noopener noreferrer" data-testid="detail-photo">
+                  <img src={p.thumb_url} loading="lazy"
+                    alt={t('detail.photoAlt', { n: p.n, who: label('role.', p.added_by) })} />
+                </a>
+                <span class="muted">{dateTime(p.added_at)}</span>
+              </li>
+            ))}
+          </ul>
+          <p class="muted">{t('detail.photosAudited')}</p>
+        </>
+      )}
+    </section>
   );
 }
 
