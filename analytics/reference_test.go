@@ -3,35 +3,17 @@ package analytics
 import (
 	"encoding/csv"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
+
+	"github.com/vikalp/vikalp/internal/shareddata"
 )
 
-// referenceFile returns the path of a file in ../shared/data/reference,
-// found from the module root (the directory holding go.mod), so the data is
-// read where it lives and never copied into the repository.
+// referenceFile returns the path of a file in shared/data/reference, read
+// where it lives and never copied into the repository.
 func referenceFile(t testing.TB, name string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("module root not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", "reference", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("reference data missing: %v", err)
-	}
-	return p
+	return shareddata.File(t, "reference/"+name)
 }
 
 // readGAL parses a reference .gal file.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"runtime"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
+	"github.com/vikalp/vikalp/internal/shareddata"
 	"github.com/vikalp/vikalp/jurisdiction"
 )
 
@@ -47,10 +47,6 @@ func BenchmarkImport(b *testing.B) {
 // districtsFile is the real boundary file if the checkout sits beside
 // shared/, else "" (approximate districts).
 func districtsFile() string {
-	for _, p := range []string{"../../shared/data/up-districts.geojson", "../shared/data/up-districts.geojson"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	return ""
+	p, _ := shareddata.Path("up-districts.geojson")
+	return p
 }

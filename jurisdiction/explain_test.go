@@ -2,14 +2,13 @@ package jurisdiction
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
+	"github.com/vikalp/vikalp/internal/shareddata"
 )
 
 // TestLookupsUseGISTIndexes EXPLAINs the lookup statements on the real
@@ -19,7 +18,7 @@ import (
 func TestLookupsUseGISTIndexes(t *testing.T) {
 	t.Parallel()
 	ctx, db := context.Background(), pgtest.New(t)
-	if _, err := SeedDemo(ctx, db, realDistrictsFile(t), nil); err != nil {
+	if _, err := SeedDemo(ctx, db, shareddata.File(t, "up-districts.geojson"), nil); err != nil {
 		t.Fatal(err)
 	}
 	// Fresh statistics, as autovacuum would leave them, so the plan does not
@@ -53,21 +52,4 @@ func TestLookupsUseGISTIndexes(t *testing.T) {
 			}
 		})
 	}
-}
-
-// realDistrictsFile finds shared/data/up-districts.geojson above the package.
-func realDistrictsFile(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for ; dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
-		p := filepath.Join(dir, "shared", "data", "up-districts.geojson")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Fatal("shared/data/up-districts.geojson not found")
-	return ""
 }

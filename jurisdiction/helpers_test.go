@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/internal/pg"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
+	"github.com/vikalp/vikalp/internal/shareddata"
 	"github.com/vikalp/vikalp/jurisdiction"
 )
 
@@ -32,26 +32,10 @@ var (
 
 type latLon struct{ lat, lon float64 }
 
-// sharedDataFile returns the path of a file in the project's shared/data
-// directory, found by walking up from the package directory. The data is
-// never copied into the repository.
+// sharedDataFile returns the path of a file in the project's shared/data.
 func sharedDataFile(t testing.TB, name string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "data", name)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("shared/data/%s not found above the package directory", name)
-		}
-		dir = parent
-	}
+	return shareddata.File(t, name)
 }
 
 // districtsFile is the real district boundary file.

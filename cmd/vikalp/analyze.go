@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
@@ -61,16 +62,14 @@ Examples:
 
 // analyze runs the pipeline or a backtest and prints the summary.
 func (a *app) analyze(cmd *cobra.Command, f analyzeFlags) error {
+	return a.withServices(cmd.Context(), func(pool *pgxpool.Pool, svc *services) error {
+		return a.analyzeWith(cmd, f, pool, svc)
+	})
+}
+
+// analyzeWith is analyze on an open pool and services.
+func (a *app) analyzeWith(cmd *cobra.Command, f analyzeFlags, pool *pgxpool.Pool, svc *services) error {
 	ctx := cmd.Context()
-	pool, err := a.pool(ctx)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	svc, err := a.newServices(pool, pool)
-	if err != nil {
-		return err
-	}
 	out := cmd.OutOrStdout()
 	deps := analytics.Deps{Jobs: svc.inserter, Logger: a.logger}
 	if file, ok := out.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
@@ -94,6 +93,7 @@ func (a *app) analyze(cmd *cobra.Command, f analyzeFlags) error {
 	}
 	asOf := time.Now()
 	if f.asOf != "" {
+		var err error
 		if asOf, err = parseTime(f.asOf); err != nil {
 			return err
 		}

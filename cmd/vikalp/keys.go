@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
 	"github.com/vikalp/vikalp/alerts"
@@ -33,21 +34,13 @@ key), skips values already under the current key, so it can be stopped and
 rerun at any time, prints progress and a summary, and is audited.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			pool, err := a.pool(ctx)
-			if err != nil {
+			return a.withServices(cmd.Context(), func(pool *pgxpool.Pool, svc *services) error {
+				tables := append(auth.ResealTables(pool), cases.ResealTables(pool)...)
+				tables = append(tables, svc.ingest.ResealTables()...)
+				tables = append(tables, alerts.ResealTables(pool)...)
+				_, err := rotateKeys(cmd.Context(), pool, svc.keyring, tables, batch, cmd.OutOrStdout())
 				return err
-			}
-			defer pool.Close()
-			svc, err := a.newServices(pool, pool)
-			if err != nil {
-				return err
-			}
-			tables := append(auth.ResealTables(pool), cases.ResealTables(pool)...)
-			tables = append(tables, svc.ingest.ResealTables()...)
-			tables = append(tables, alerts.ResealTables(pool)...)
-			_, err = rotateKeys(ctx, pool, svc.keyring, tables, batch, cmd.OutOrStdout())
-			return err
+			})
 		},
 	}
 	rotate.Flags().IntVar(&batch, "batch", 500, "rows per batch")

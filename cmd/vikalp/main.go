@@ -82,6 +82,21 @@ func (a *app) pool(ctx context.Context) (*pgxpool.Pool, error) {
 	return pg.Open(ctx, a.cfg.DatabaseURL, a.cfg.MaxDBConns)
 }
 
+// withServices opens the pool, wires the services on it (reads too: a
+// command talks to the primary) and runs fn, closing the pool afterwards.
+func (a *app) withServices(ctx context.Context, fn func(pool *pgxpool.Pool, svc *services) error) error {
+	pool, err := a.pool(ctx)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	svc, err := a.newServices(pool, pool)
+	if err != nil {
+		return err
+	}
+	return fn(pool, svc)
+}
+
 func newLogger(cfg Config) *slog.Logger {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {

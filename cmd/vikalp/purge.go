@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
 	"github.com/vikalp/vikalp/ingest"
@@ -33,20 +34,12 @@ be purged and changes nothing.
 Example: vikalp purge --dry-run`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			pool, err := a.pool(ctx)
-			if err != nil {
+			return a.withServices(cmd.Context(), func(_ *pgxpool.Pool, svc *services) error {
+				cfg := ingest.RetentionConfig{Rejected: a.cfg.RetentionRejected, Originals: a.cfg.RetentionOriginals}
+				sum, err := svc.ingest.Purge(cmd.Context(), cfg, dryRun)
+				printPurge(cmd.OutOrStdout(), sum, dryRun)
 				return err
-			}
-			defer pool.Close()
-			svc, err := a.newServices(pool, pool)
-			if err != nil {
-				return err
-			}
-			cfg := ingest.RetentionConfig{Rejected: a.cfg.RetentionRejected, Originals: a.cfg.RetentionOriginals}
-			sum, err := svc.ingest.Purge(ctx, cfg, dryRun)
-			printPurge(cmd.OutOrStdout(), sum, dryRun)
-			return err
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "count what would be purged, change nothing")

@@ -12,26 +12,14 @@ import (
 	"testing"
 
 	"github.com/uber/h3-go/v4"
+
+	"github.com/vikalp/vikalp/internal/shareddata"
 )
 
-// statsRefFile returns a file of ../shared/data/reference, found from the
-// module root.
+// statsRefFile returns a file of shared/data/reference.
 func statsRefFile(t *testing.T, name string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			t.Fatal("module root not found")
-		}
-		dir = filepath.Dir(dir)
-	}
-	return filepath.Join(dir, "..", "shared", "data", "reference", name)
+	return shareddata.File(t, "reference/"+name)
 }
 
 // runVikalp runs the root command in-process and returns its output.

@@ -89,23 +89,16 @@ one worker. Stops gracefully on SIGINT/SIGTERM.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			pool, err := a.pool(ctx)
-			if err != nil {
-				return err
-			}
-			defer pool.Close()
-			svc, err := a.newServices(pool, pool)
-			if err != nil {
-				return err
-			}
-			stop, err := a.startWorkers(ctx, pool, svc)
-			if err != nil {
-				return err
-			}
-			a.logger.Info("Workers running")
-			<-ctx.Done()
-			stop()
-			return nil
+			return a.withServices(ctx, func(pool *pgxpool.Pool, svc *services) error {
+				stop, err := a.startWorkers(ctx, pool, svc)
+				if err != nil {
+					return err
+				}
+				a.logger.Info("Workers running")
+				<-ctx.Done()
+				stop()
+				return nil
+			})
 		},
 	}
 }
