@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"gocloud.dev/blob"
 	"gocloud.dev/blob/fileblob"
+	_ "gocloud.dev/blob/s3blob" // s3:// media buckets
 	"golang.org/x/term"
 
 	"github.com/vikalp/vikalp/ingest"
@@ -105,17 +107,24 @@ func printImportSummary(w io.Writer, path string, s ingest.ImportSummary) {
 	}
 }
 
-// openMediaBucket opens a file:// media bucket, creating its directory.
-// Only local directories are linked into this build (gocloud.dev's fileblob);
-// an S3-compatible store needs its driver imported here.
+// openMediaBucket opens the media bucket: a local directory (file://, the
+// default; created when missing) or an S3-compatible store (s3://bucket?
+// region=…&endpoint=…, credentials from the usual AWS environment variables;
+// see gocloud.dev/blob/s3blob), e.g. MinIO or a state data-centre object store.
 func openMediaBucket(raw string) (*blob.Bucket, error) {
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "file" {
-		return nil, fmt.Errorf("VIKALP_MEDIA_URL must be a file:// URL in this build, not %q", raw)
+	if err != nil {
+		return nil, fmt.Errorf("VIKALP_MEDIA_URL %q is not a URL", raw)
 	}
-	dir := u.Path
-	if u.Host != "" { // file://./var/media
-		dir = u.Host + u.Path
+	switch u.Scheme {
+	case "file":
+		dir := u.Path
+		if u.Host != "" { // file://./var/media
+			dir = u.Host + u.Path
+		}
+		return fileblob.OpenBucket(dir, &fileblob.Options{CreateDir: true, NoTempDir: true})
+	case "s3":
+		return blob.OpenBucket(context.Background(), raw)
 	}
-	return fileblob.OpenBucket(dir, &fileblob.Options{CreateDir: true, NoTempDir: true})
+	return nil, fmt.Errorf("VIKALP_MEDIA_URL must be a file:// or s3:// URL, not %q", raw)
 }
