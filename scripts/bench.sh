@@ -76,6 +76,12 @@ for _ in $(seq 120); do
 	[ "$runs" -gt "$runs0" ] && break
 	sleep 1
 done
+# Likewise the server's first refresh of the low-zoom report clusters.
+for _ in $(seq 120); do
+	[ "$(psql -tA "$DATABASE_URL" -c 'SELECT count(*) > 0 FROM tile_report_cells')" = t ] && break
+	sleep 1
+done
+sleep 5 # and the autovacuum of the freshly loaded tables
 ADMIN=$($BIN user token create --username admin --name bench | grep -o 'vkt_[A-Za-z0-9_-]*' | head -1)
 MSP=$($BIN user token create --username msp.analyst --name bench | grep -o 'vkt_[A-Za-z0-9_-]*' | head -1)
 
