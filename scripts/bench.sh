@@ -141,6 +141,7 @@ mkdir -p bench
 	echo "|---|---|---|---|"
 	for r in "${results[@]}"; do echo "| ${r//|/ | } |"; done
 	echo
+	if [ -f bench/NOTES.md ]; then cat bench/NOTES.md; echo; fi
 	echo "## Raw output"
 	echo "$details"
 } >"$OUT"
