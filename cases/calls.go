@@ -103,9 +103,10 @@ func (s *Service) RecordCallOutcome(ctx context.Context, p auth.Principal, taskI
 			return err
 		}
 		task.Outcome, task.Note, task.DoneBy, task.DoneAt = &o, note, by.userID, &t.now
-		return t.complaints.AddEvent(ctx, Event{ComplaintID: task.ComplaintID, At: t.now,
+		t.addEvent(Event{ComplaintID: task.ComplaintID, At: t.now,
 			ActorUserID: by.userID, ActorRole: by.kind, Kind: EventCallOutcomeRecorded,
 			Detail: map[string]any{"call_task_id": task.ID, "outcome": o}})
+		return nil
 	})
 	if err != nil {
 		return CallTask{}, fmt.Errorf("record call outcome for task %d: %w", taskID, err)

@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -216,6 +217,50 @@ func (s *ComplaintStore) AddEvent(ctx context.Context, e Event) error {
 		e.FromStatus, e.ToStatus, e.Reason, e.Public, e.Detail)
 	if err != nil {
 		return fmt.Errorf("add complaint event: %w", pg.Interpret(err))
+	}
+	return nil
+}
+
+// insertEventsSQL appends several events in one statement, in array order
+// (so ids, and the timeline, keep the order they were added in).
+const insertEventsSQL = `
+	INSERT INTO complaint_events (complaint_id, at, actor_user_id, actor_role, kind, from_status,
+		to_status, reason, public, detail)
+	SELECT complaint_id, at, actor_user_id, actor_role, kind, from_status, to_status, reason, public, detail::jsonb
+	FROM unnest($1::bigint[], $2::timestamptz[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
+		$8::text[], $9::bool[], $10::text[]) WITH ORDINALITY
+		AS e(complaint_id, at, actor_user_id, actor_role, kind, from_status, to_status, reason, public, detail, n)
+	ORDER BY n`
+
+// AddEvents appends evs in order (their IDs are ignored).
+func (s *ComplaintStore) AddEvents(ctx context.Context, evs []Event) error {
+	n := len(evs)
+	ids, ats, actors := make([]int64, n), make([]time.Time, n), make([]*int64, n)
+	roles, kinds, froms, tos := make([]string, n), make([]string, n), make([]*string, n), make([]*string, n)
+	reasons, public, details := make([]string, n), make([]bool, n), make([]string, n)
+	for i, e := range evs {
+		ids[i], ats[i], actors[i], roles[i], kinds[i] = e.ComplaintID, e.At, e.ActorUserID, string(e.ActorRole), e.Kind
+		if e.FromStatus != nil {
+			f := string(*e.FromStatus)
+			froms[i] = &f
+		}
+		if e.ToStatus != nil {
+			t := string(*e.ToStatus)
+			tos[i] = &t
+		}
+		reasons[i], public[i] = e.Reason, e.Public
+		detail := e.Detail
+		if detail == nil {
+			detail = map[string]any{}
+		}
+		b, err := json.Marshal(detail)
+		if err != nil {
+			return fmt.Errorf("encode event detail: %w", err)
+		}
+		details[i] = string(b)
+	}
+	if _, err := s.db.Exec(ctx, insertEventsSQL, ids, ats, actors, roles, kinds, froms, tos, reasons, public, details); err != nil {
+		return fmt.Errorf("add complaint events: %w", pg.Interpret(err))
 	}
 	return nil
 }

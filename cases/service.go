@@ -115,6 +115,8 @@ type txn struct {
 	tx         pgx.Tx
 	now        time.Time
 	jobs       []river.InsertManyParams // inserted together just before commit
+	events     []Event                  // timeline entries, likewise
+	places     map[[2]int64]Place       // station and district names read in this transaction
 	complaints *ComplaintStore
 	atrs       *ATRStore
 	ratings    *RatingStore
@@ -132,6 +134,11 @@ func (s *Service) inTx(ctx context.Context, fn func(t *txn) error) error {
 		if err := fn(t); err != nil {
 			return err
 		}
+		if len(t.events) > 0 {
+			if err := t.complaints.AddEvents(ctx, t.events); err != nil {
+				return err
+			}
+		}
 		if len(t.jobs) == 0 {
 			return nil
 		}
@@ -140,6 +147,30 @@ func (s *Service) inTx(ctx context.Context, fn func(t *txn) error) error {
 		}
 		return nil
 	})
+}
+
+// addEvent adds a timeline entry, written with the others before commit
+// (a filing writes two; nothing reads the timeline inside its transaction).
+func (t *txn) addEvent(e Event) {
+	t.events = append(t.events, e)
+}
+
+// place returns a station's and district's names, read once a transaction
+// (a filing's two officer SMS both name the district).
+func (t *txn) place(ctx context.Context, stationID int64, districtID int) (Place, error) {
+	key := [2]int64{stationID, int64(districtID)}
+	if p, ok := t.places[key]; ok {
+		return p, nil
+	}
+	p, err := t.complaints.Place(ctx, stationID, districtID)
+	if err != nil {
+		return Place{}, err
+	}
+	if t.places == nil {
+		t.places = map[[2]int64]Place{}
+	}
+	t.places[key] = p
+	return p, nil
 }
 
 // enqueue adds a job to insert with the transaction's others.
@@ -184,16 +215,18 @@ func (t *txn) move(ctx context.Context, c *Complaint, st step, lang Language) er
 	}
 	from, to := c.Status, st.to
 	c.Status = st.to
-	return t.complaints.AddEvent(ctx, Event{ComplaintID: c.ID, At: t.now, ActorUserID: st.by.userID,
+	t.addEvent(Event{ComplaintID: c.ID, At: t.now, ActorUserID: st.by.userID,
 		ActorRole: st.by.kind, Kind: st.kind, FromStatus: &from, ToStatus: &to, Reason: st.reason,
 		Public: st.public, Detail: st.detail})
+	return nil
 }
 
 // note appends a timeline event that changes no status.
 func (t *txn) note(ctx context.Context, c *Complaint, by actor, kind, reason string, public bool,
 	detail map[string]any) error {
-	return t.complaints.AddEvent(ctx, Event{ComplaintID: c.ID, At: t.now, ActorUserID: by.userID,
+	t.addEvent(Event{ComplaintID: c.ID, At: t.now, ActorUserID: by.userID,
 		ActorRole: by.kind, Kind: kind, Reason: reason, Public: public, Detail: detail})
+	return nil
 }
 
 // visibility is what p may see: its station, its district or the state.

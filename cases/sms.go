@@ -242,7 +242,7 @@ func (s *Service) openPhone(ctx context.Context, m OutboxSMS) (string, error) {
 // supervisory officers) or to MSP, with its delivery job, in t.
 func (s *Service) queueOfficerSMS(ctx context.Context, t *txn, c *Complaint, toKind, toRole, template string,
 	at time.Time) error {
-	place, err := t.complaints.Place(ctx, c.StationID, c.DistrictID)
+	place, err := t.place(ctx, c.StationID, c.DistrictID)
 	if err != nil {
 		return err
 	}
