@@ -10,11 +10,16 @@
 //
 // The hotspot pipeline (Pipeline, HexStatStore) reads severity-weighted
 // report and complaint counts per H3 cell, runs Gi* per window and
-// resolution and rewrites hex_stats in one transaction per run, recording the
-// run in analysis_runs.
+// resolution, computes each window's quartic kernel density surface over the
+// r9 cell centres, and swaps hex_stats, density_cells and density_grids in
+// one transaction per run, recording the run in analysis_runs.
 //
 // Invariants:
-//   - Owns tables hex_stats and analysis_runs (migrations/sql/00006_analytics.sql).
+//   - Owns tables hex_stats and analysis_runs (migrations/sql/00006_analytics.sql)
+//     and density_cells and density_grids (00023_density.sql).
+//   - Density grids are EPSG:3857, aligned to multiples of the cell size
+//     (cell (x, y) spans [x·s, (x+1)·s) × [y·s, (y+1)·s)); densities are
+//     weighted records per km², one row per grid cell and district.
 //   - Cells are H3 indexes as int64 at resolutions 5–9; analysis defaults to
 //     r8 with k = 1. Gi* weights include the focal cell.
 //   - hex_stats.geom is the hexagon in EPSG:3857 (for tiles), geom_4326 the

@@ -50,18 +50,33 @@ func KDE(pts []WeightedPoint, g Grid, h float64) ([]float64, error) {
 		return nil, vikalp.Invalidf("kde needs a non-empty grid and a positive bandwidth")
 	}
 	out := make([]float64, g.NX*g.NY)
-	span := int(math.Ceil(h/g.Cell)) + 1
 	for _, p := range pts {
-		ci := int(math.Floor((p.X - g.X0) / g.Cell))
-		cj := int(math.Floor((p.Y - g.Y0) / g.Cell))
-		for j := max(cj-span, 0); j <= min(cj+span, g.NY-1); j++ {
-			for i := max(ci-span, 0); i <= min(ci+span, g.NX-1); i++ {
-				x, y := g.Center(i, j)
-				if k := QuarticKernel(math.Hypot(x-p.X, y-p.Y), h); k > 0 {
-					out[j*g.NX+i] += p.W * k
-				}
+		kernelCells(g, h, p.X, p.Y, func(i int, k float64) { out[i] += p.W * k })
+	}
+	return out, nil
+}
+
+// kernelCells calls fn with the index (j·NX+i) and the quartic kernel value
+// of every cell of g whose centre lies within h of (x, y). Only the cells
+// of the kernel's bounding square are visited, on squared distances (no
+// square root per cell).
+func kernelCells(g Grid, h, x, y float64, fn func(i int, k float64)) {
+	span := int(math.Ceil(h/g.Cell)) + 1
+	h2 := h * h
+	norm := 3 / (math.Pi * h2)
+	ci := int(math.Floor((x - g.X0) / g.Cell))
+	cj := int(math.Floor((y - g.Y0) / g.Cell))
+	for j := max(cj-span, 0); j <= min(cj+span, g.NY-1); j++ {
+		dy := g.Y0 + (float64(j)+0.5)*g.Cell - y
+		if dy*dy >= h2 {
+			continue
+		}
+		for i := max(ci-span, 0); i <= min(ci+span, g.NX-1); i++ {
+			dx := g.X0 + (float64(i)+0.5)*g.Cell - x
+			if d2 := dx*dx + dy*dy; d2 < h2 {
+				u := 1 - d2/h2
+				fn(j*g.NX+i, norm*u*u)
 			}
 		}
 	}
-	return out, nil
 }

@@ -49,6 +49,11 @@ type Config struct {
 	AlertWindow     string
 	AlertResolution int
 	AlertMinBin     int
+	// DensityCell and DensityBandwidth are the grid cell side and the
+	// quartic kernel radius of the density surfaces, in EPSG:3857 metres
+	// (DefaultDensityCell, DefaultDensityBandwidth).
+	DensityCell      float64
+	DensityBandwidth float64
 }
 
 // DefaultReportWeights ranks report categories by severity: physical
@@ -102,6 +107,12 @@ func (c Config) withDefaults() Config {
 	if c.AlertMinBin == 0 {
 		c.AlertMinBin = 2
 	}
+	if c.DensityCell <= 0 {
+		c.DensityCell = DefaultDensityCell
+	}
+	if c.DensityBandwidth <= 0 {
+		c.DensityBandwidth = DefaultDensityBandwidth
+	}
 	return c
 }
 
@@ -113,7 +124,8 @@ type Deps struct {
 	Progress func(stage string)
 }
 
-// Pipeline computes hotspots and writes hex_stats.
+// Pipeline computes hotspots and density surfaces and writes hex_stats,
+// density_cells and density_grids.
 type Pipeline struct {
 	cfg    Config
 	stats  *HexStatStore
@@ -144,6 +156,7 @@ type RunSummary struct {
 	Cells       int                      `json:"cells"`
 	Significant map[string]int           `json:"significant"` // "7d/r8" → cells with bin ≠ 0
 	Emerging    map[EmergingClass]int    `json:"emerging"`
+	Density     int                      `json:"density_cells"` // rows over all windows
 	NewHotspots int                      `json:"new_hotspots"`
 	Timings     map[string]time.Duration `json:"timings_ns"`
 	Elapsed     time.Duration            `json:"elapsed_ns"`
@@ -174,7 +187,8 @@ func (p *Pipeline) Run(ctx context.Context, asOf time.Time) (RunSummary, error) 
 func (p *Pipeline) params(asOf time.Time) map[string]any {
 	return map[string]any{"as_of": asOf, "windows": p.cfg.Windows, "resolutions": p.cfg.Resolutions,
 		"k": p.cfg.K, "half_life": p.cfg.HalfLife.String(), "fdr_bins": !p.cfg.RawBins,
-		"emerging_periods": p.cfg.EmergingPeriods, "emerging_period": p.cfg.EmergingPeriod.String()}
+		"emerging_periods": p.cfg.EmergingPeriods, "emerging_period": p.cfg.EmergingPeriod.String(),
+		"density_cell": p.cfg.DensityCell, "density_bandwidth": p.cfg.DensityBandwidth}
 }
 
 func (p *Pipeline) run(ctx context.Context, runID int64, asOf time.Time) (RunSummary, error) {
@@ -203,7 +217,7 @@ func (p *Pipeline) run(ctx context.Context, runID int64, asOf time.Time) (RunSum
 	ready := make(chan hexRowBatch, len(p.cfg.Resolutions)*len(p.cfg.Windows))
 	copied := make(chan error, 1)
 	go func() { copied <- st.copy(ctx, ready) }()
-	batches, err := p.compute(in, asOf, runID, &sum, ready)
+	batches, dens, err := p.compute(in, asOf, runID, &sum, ready)
 	close(ready)
 	if err != nil {
 		<-copied
@@ -212,9 +226,18 @@ func (p *Pipeline) run(ctx context.Context, runID int64, asOf time.Time) (RunSum
 	for _, b := range batches {
 		sum.Cells += b.Len()
 	}
+	for _, d := range dens {
+		sum.Density += len(d.rows)
+	}
 	mark("compute")
-	p.prog("writing hex_stats")
+	p.prog("writing hex_stats and density_cells")
 	step := lap
+	dw, err := p.writeDensity(ctx, runID, dens)
+	if err != nil {
+		<-copied
+		return sum, err
+	}
+	defer dw.close(ctx)
 	if err := <-copied; err != nil {
 		return sum, err
 	}
@@ -226,8 +249,14 @@ func (p *Pipeline) run(ctx context.Context, runID int64, asOf time.Time) (RunSum
 	err = st.finish(ctx, func(tx pgx.Tx) error {
 		n, err := p.emitAlerts(ctx, tx, batches)
 		sum.NewHotspots = n
-		return err
+		if err != nil {
+			return err
+		}
+		return dw.swap(ctx, tx)
 	}, note)
+	if err == nil {
+		sum.Timings["density_write"] = dw.elapsed // swap waited for the fill
+	}
 	mark("write")
 	return sum, err
 }
@@ -292,7 +321,7 @@ func (p *Pipeline) read(ctx context.Context, asOf time.Time) (runInput, error) {
 // concurrently; hexagons (cgo, the costliest part) and statistics are
 // separate tasks so that both cores share the big r9 level.
 func (p *Pipeline) compute(in runInput, asOf time.Time, runID int64, sum *RunSummary,
-	ready chan<- hexRowBatch) ([]*windowBatch, error) {
+	ready chan<- hexRowBatch) ([]*windowBatch, []densitySurface, error) {
 	r9 := newR9Level(len(p.cfg.Windows), in.reports, in.complaints)
 	levels := make([]*gridLevel, len(p.cfg.Resolutions))
 	for li, res := range p.cfg.Resolutions {
@@ -308,6 +337,12 @@ func (p *Pipeline) compute(in runInput, asOf time.Time, runID int64, sum *RunSum
 		return nil
 	})
 	geoms := make([][][2][]byte, len(levels))
+	// The density surfaces take the r9 cell centres from the r9 hexagons
+	// (nil: compute them) rather than asking H3 (cgo) a second time.
+	r9geom := make(chan [][2][]byte, 1)
+	if !slices.Contains(p.cfg.Resolutions, 9) {
+		r9geom <- nil
+	}
 	stats := make([][]*windowBatch, len(levels))
 	failed := make([]bool, len(levels))
 	var senders sync.WaitGroup
@@ -322,6 +357,14 @@ func (p *Pipeline) compute(in runInput, asOf time.Time, runID int64, sum *RunSum
 		done.Add(2)
 		g.Go(func() error {
 			defer done.Done()
+			if l == r9 {
+				defer func() { // nil when it failed; the first of duplicate levels wins
+					select {
+					case r9geom <- geoms[li]:
+					default:
+					}
+				}()
+			}
 			geom := make([][2][]byte, len(l.cells))
 			for i, c := range l.cells {
 				g3857, g4326, err := hexEWKB(c)
@@ -358,11 +401,23 @@ func (p *Pipeline) compute(in runInput, asOf time.Time, runID int64, sum *RunSum
 			}
 		}()
 	}
+	// The density surfaces need only the r9 level and its hexagons; queued
+	// last, they fill the cores while the last levels' batches are sent and
+	// copied.
+	var dens []densitySurface
+	var densTime time.Duration
+	g.Go(func() error {
+		start := time.Now()
+		dens = densitySurfaces(r9, <-r9geom, p.cfg.Windows, p.cfg.DensityCell, p.cfg.DensityBandwidth)
+		densTime = time.Since(start)
+		return nil
+	})
 	err := g.Wait()
 	senders.Wait()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	sum.Timings["density"] = densTime
 	for _, e := range em.res {
 		sum.Emerging[e.Class]++
 	}
@@ -377,7 +432,7 @@ func (p *Pipeline) compute(in runInput, asOf time.Time, runID int64, sum *RunSum
 			}
 		}
 	}
-	return out, nil
+	return out, dens, nil
 }
 
 // windows runs Gi* for every window of level l.

@@ -15,7 +15,7 @@ import (
 
 // BenchmarkPipeline1M runs the whole hotspot pipeline (aggregate queries,
 // Gi* for 4 windows × 5 resolutions, emerging hot spots, COPY into staging,
-// index build and swap; not the lead relink, which does not read reports) over 1,000,000 reports spread over a year and UP:
+// index build and swap, and the density surfaces; not the lead relink, which does not read reports) over 1,000,000 reports spread over a year and UP:
 // 75 city centres, 60 % within ~5 km of a centre, 20 % in tight hotspots and
 // 20 % in a 25 km tail, like ingest's synthetic generator. Run it with
 //
@@ -42,6 +42,9 @@ func BenchmarkPipeline1M(b *testing.B) {
 	for _, step := range []string{"copy", "index", "analyze", "swap"} {
 		b.ReportMetric(sum.Timings["write_"+step].Seconds(), "write_"+step+"_s")
 	}
+	b.ReportMetric(sum.Timings["density"].Seconds(), "density_s")             // KDE compute, beside Gi*
+	b.ReportMetric(sum.Timings["density_write"].Seconds(), "density_write_s") // beside the hex_stats write
+	b.ReportMetric(float64(sum.Density), "density_cells")
 	b.ReportMetric(sum.Elapsed.Seconds(), "run_s") // read + compute + write, as ns/op
 }
 

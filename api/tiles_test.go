@@ -12,11 +12,15 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
+	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/geo"
@@ -238,5 +242,54 @@ func TestTileJSON(t *testing.T) {
 	}
 	if rec := b.get("/tiles/tips.json"); rec.Code != http.StatusUnauthorized {
 		t.Errorf("anonymous tips.json: %d", rec.Code)
+	}
+}
+
+// TestHeatTileOverHTTP runs the hotspot pipeline on a few reports and reads
+// its density surface as staff; anonymous callers are refused.
+func TestHeatTileOverHTTP(t *testing.T) {
+	t.Parallel()
+	b := setupTiles(t)
+	lat, lon := ingesttest.Lucknow[0], ingesttest.Lucknow[1]
+	for range 5 {
+		b.report(t, lat, lon)
+	}
+	jobs, err := river.NewClient(riverpgxv5.New(b.db), &river.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := analytics.NewPipeline(b.db, analytics.Config{}, analytics.Deps{Jobs: jobs}).Run(b.ctx, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	msp := b.bearer(t, auth.RoleMSPAnalyst, auth.StateScope)
+	path := tilePath(tiles.LayerHeat, tiles.TileOf(lat, lon, 12)) + "?window=7d"
+
+	rec := b.get(path, "Authorization", msp)
+	if rec.Code != http.StatusOK || rec.Header().Get("Cache-Control") != "private, no-store" {
+		t.Fatalf("heat tile: %d %q %s", rec.Code, rec.Header().Get("Cache-Control"), rec.Body)
+	}
+	layers, err := mvt.Unmarshal(rec.Body.Bytes())
+	if err != nil || len(layers) != 1 || layers[0].Name != "heat" || len(layers[0].Features) == 0 {
+		t.Fatalf("heat tile decodes to %d layers (%v)", len(layers), err)
+	}
+	top := 0.0
+	for _, f := range layers[0].Features {
+		top = max(top, f.Properties["level"].(float64))
+	}
+	if top != 1 {
+		t.Errorf("top level %v, want 1 at the reports", top)
+	}
+	if again := b.get(path, "Authorization", msp, "If-None-Match", rec.Header().Get("ETag")); again.Code != http.StatusNotModified {
+		t.Errorf("matching If-None-Match: %d", again.Code)
+	}
+	if rec := b.get(path); rec.Code != http.StatusUnauthorized {
+		t.Errorf("anonymous heat tile: %d, want 401", rec.Code)
+	}
+	if rec := b.get("/tiles/heat.json"); rec.Code != http.StatusUnauthorized {
+		t.Errorf("anonymous heat.json: %d, want 401", rec.Code)
+	}
+	if rec := b.get("/tiles/heat.json?window=7d", "Authorization", msp); rec.Code != http.StatusOK ||
+		!strings.Contains(rec.Body.String(), `"level"`) {
+		t.Errorf("staff heat.json: %d %s", rec.Code, rec.Body)
 	}
 }

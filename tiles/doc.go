@@ -6,7 +6,8 @@
 //
 // Invariants:
 //
-//   - Tiles read other packages' tables: hex_stats and leads (analytics),
+//   - Tiles read other packages' tables: hex_stats, density_grids,
+//     density_cells and leads (analytics),
 //     reports and tips (ingest), complaints (cases) and the jurisdiction
 //     tables. The one table it owns and writes is tile_report_cells, a
 //     rollup of reports per H3 cell (r5, r7, r8) for the low-zoom report
@@ -27,7 +28,8 @@
 //     PointZoom, so a tile never carries tens of thousands of features.
 //   - Access: jurisdiction layers are public; hotspots are public with a
 //     staff view limited to the caller's jurisdiction; reports, complaints,
-//     tips and leads need a role and show only the caller's scope. Public
+//     tips, leads and heat (the kernel density surface, drawn with no k
+//     threshold) need a role and show only the caller's scope. Public
 //     tiles may be cached in process (keyed on the latest hotspot
 //     analysis_runs id) and by shared HTTP caches; scoped tiles never are.
 package tiles

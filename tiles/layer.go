@@ -11,6 +11,7 @@ import (
 // Layer names: the allow-list of /tiles/{layer}/… paths.
 const (
 	LayerHotspots       = "hotspots"
+	LayerHeat           = "heat"
 	LayerReports        = "reports"
 	LayerComplaints     = "complaints"
 	LayerTips           = "tips"
@@ -61,6 +62,9 @@ type Layer struct {
 	Windowed bool
 	// MaxAge is how long HTTP caches may keep a public tile.
 	MaxAge time.Duration
+	// Analysis layers draw analytics results: cached tiles are keyed on the
+	// newest hotspot analysis run, so a new run replaces them.
+	Analysis bool
 	// tile renders one tile with the store.
 	tile func(s *TileStore, ctx context.Context, q Query) ([]byte, error)
 	// resolution returns the H3 resolution a tile at zoom z is drawn at (0:
@@ -118,7 +122,7 @@ var clusterFields = []Field{
 var layers = []Layer{
 	{
 		Name: LayerHotspots, Description: "H3 hotspot cells with Gi* statistics for a time window",
-		MinZoom: 4, MaxZoom: 16, Access: AccessPublicDetail, Roles: staffRoles, Windowed: true,
+		MinZoom: 4, MaxZoom: 16, Access: AccessPublicDetail, Roles: staffRoles, Windowed: true, Analysis: true,
 		MaxAge: time.Minute, tile: (*TileStore).Hotspots, resolution: geo.ResolutionForZoom,
 		Fields: []Field{
 			{"cell", "String: H3 cell index (hex)"},
@@ -127,6 +131,17 @@ var layers = []Layer{
 			{"z", "Number: Gi* z-score"},
 			{"bin", "Number: confidence bin, -3…3 (99/95/90 % cold/hot)"},
 			{"class", "String: emerging hot spot class, e.g. new_hot, persistent_cold (absent: none)"},
+		},
+	},
+	{
+		// Staff only: the surface is drawn from every report and complaint,
+		// with no k-anonymity threshold, so one report shows as a kernel.
+		Name: LayerHeat, Description: "Quartic kernel density of weighted reports and complaints for a time window",
+		MinZoom: 4, MaxZoom: 16, Access: AccessStaff, Roles: staffRoles, Windowed: true, Analysis: true,
+		tile: (*TileStore).Heat,
+		Fields: []Field{
+			{"density", "Number: severity-weighted records per km² (mean over the square)"},
+			{"level", "Number: 0–1, the square's peak density over the state's 99th percentile, capped at 1"},
 		},
 	},
 	{

@@ -195,7 +195,7 @@ func (s *Service) Tile(ctx context.Context, p auth.Principal, req Request) (*Til
 // keys carry the newest analysis run id, so a new run invalidates them.
 func (s *Service) cached(ctx context.Context, l Layer, q Query, meta tileMeta) (*Tile, error) {
 	key := meta.params + "|" + q.Address.String() + "|" + strconv.Itoa(q.Res)
-	if l.Name == LayerHotspots {
+	if l.Analysis {
 		run, err := s.runs.latest(ctx)
 		if err != nil {
 			return nil, err

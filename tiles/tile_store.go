@@ -76,6 +76,57 @@ func (s *TileStore) Hotspots(ctx context.Context, q Query) ([]byte, error) {
 		sc.All, sc.DistrictID, sc.AHTUID, sc.StationID, sc.PCRUnitID, cells)
 }
 
+// heatTileSQL draws the density surface of window $4 (density_grids,
+// density_cells; written by analytics) as squares: grid cell (x, y) is
+// [x·s, (x+1)·s) × [y·s, (y+1)·s) in EPSG:3857, s the stored cell size, so
+// the squares are built here and nothing is transformed. Cells are merged
+// into blocks of 2^k × 2^k, k the smallest that leaves at most 64 blocks
+// across the tile (from zoom 10 at 1 km cells: none), so a low-zoom tile
+// stays small (≤ 4096 squares); the block's density is its mean, its level
+// its peak over ref_density (so small hot places stay visible zoomed out).
+// Both are rounded to 2 decimals: MVT stores each distinct value once. The index on
+// (window_key, x, y) serves the block-aligned x range; y is checked inside
+// the index. A cell has a row per district whose records made it: the
+// scope ($5 all, $6 district, $7 AHTU, $8 station, $9 PCR unit, as for
+// hotspots) picks the districts summed.
+const heatTileSQL = `
+WITH g AS (
+	SELECT gr.cell_size AS c, gr.ref_density AS ref, e.e,
+		greatest(0, ceil(log(2, ((ST_XMax(e.e) - ST_XMin(e.e)) / (gr.cell_size * 64))::numeric)))::int AS k
+	FROM density_grids gr, (SELECT ST_TileEnvelope($1, $2, $3) AS e) e
+	WHERE gr.window_key = $4
+), cells AS (
+	SELECT d.x, d.y, sum(d.density) AS density
+	FROM g JOIN density_cells d ON d.window_key = $4
+		AND d.x BETWEEN (floor(ST_XMin(g.e) / g.c)::int >> g.k) << g.k
+			AND (((floor(ST_XMax(g.e) / g.c)::int >> g.k) + 1) << g.k) - 1
+		AND d.y BETWEEN (floor(ST_YMin(g.e) / g.c)::int >> g.k) << g.k
+			AND (((floor(ST_YMax(g.e) / g.c)::int >> g.k) + 1) << g.k) - 1
+	WHERE $5::boolean OR d.district_id = $6::int
+		OR d.district_id IN (SELECT ad.district_id FROM ahtu_districts ad WHERE ad.ahtu_id = $7::int)
+		OR d.district_id = (SELECT st.district_id FROM police_stations st WHERE st.id = $8::bigint)
+		OR d.district_id = (SELECT u.district_id FROM pcr_units u WHERE u.id = $9::bigint)
+	GROUP BY d.x, d.y
+), blocks AS (
+	SELECT c.x >> g.k AS bx, c.y >> g.k AS by, sum(c.density) / (1 << (2 * g.k)) AS density,
+		max(c.density) AS peak
+	FROM cells c, g
+	GROUP BY 1, 2, g.k
+)
+SELECT ST_AsMVT(m, 'heat', 4096, 'geom') FROM (
+	SELECT ST_AsMVTGeom(ST_MakeEnvelope(b.bx * s.s, b.by * s.s, (b.bx + 1) * s.s, (b.by + 1) * s.s, 3857),
+			g.e, 4096, 64, true) AS geom,
+		round(b.density::numeric, 2)::float8 AS density, round(least(b.peak / g.ref, 1)::numeric, 2)::float8 AS level
+	FROM blocks b, g, LATERAL (SELECT g.c * (1 << g.k) AS s) s
+) m`
+
+// Heat renders the heat layer: the kernel density surface of q.Window.
+func (s *TileStore) Heat(ctx context.Context, q Query) ([]byte, error) {
+	a, sc := q.Address, q.Scope
+	return s.render(ctx, LayerHeat, heatTileSQL, a.Z, a.X, a.Y, q.Window,
+		sc.All, sc.DistrictID, sc.AHTUID, sc.StationID, sc.PCRUnitID)
+}
+
 // reportClustersTileSQL groups the reports inside the tile by the H3 cell at
 // $4 (5, 7, 8 or 9). $5 shows rejected reports; $6–$9 the scope (all,
 // district, station, PCR unit).

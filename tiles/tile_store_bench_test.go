@@ -5,10 +5,14 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb/encoding/wkb"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
+	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
@@ -117,4 +121,40 @@ func resolutions(cells []int64) []int16 {
 		out[i] = int16(geo.Resolution(c))
 	}
 	return out
+}
+
+// BenchmarkHeatTiles renders uncached heat tiles around Lucknow at zooms
+// 4–14 from the density surface the analytics pipeline writes for 200k
+// synthetic reports, for the whole state (the costliest scope: every
+// district's rows are summed).
+func BenchmarkHeatTiles(b *testing.B) {
+	ctx := context.Background()
+	db := pgtest.New(b)
+	ingesttest.SeedJurisdictions(ctx, b, db)
+	if _, err := ingest.ImportSynthetic(ctx, db, ingest.SyntheticOptions{Count: 200_000, Seed: 1, Workers: runtime.NumCPU()}); err != nil {
+		b.Fatal(err)
+	}
+	jobs, err := river.NewClient(riverpgxv5.New(db), &river.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := analytics.NewPipeline(db, analytics.Config{}, analytics.Deps{Jobs: jobs}).Run(ctx, time.Now()); err != nil {
+		b.Fatal(err)
+	}
+	store := tiles.NewTileStore(db)
+	for z := 4; z <= 14; z += 2 {
+		b.Run(fmt.Sprintf("z%d", z), func(b *testing.B) {
+			c := tiles.TileOf(lucknow[0], lucknow[1], z)
+			var bytes int
+			for i := 0; i < b.N; i++ {
+				a := tiles.Address{Z: z, X: c.X + i%3 - 1, Y: c.Y + (i/3)%3 - 1}
+				data, err := store.Heat(ctx, tiles.Query{Address: a, Window: "365d", Scope: tiles.Scope{All: true}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				bytes += len(data)
+			}
+			b.ReportMetric(float64(bytes)/float64(b.N), "B/tile")
+		})
+	}
 }

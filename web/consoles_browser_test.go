@@ -154,6 +154,13 @@ func (b *bundle) mspHeatMap(t *testing.T) {
 	if n := b.hotPixels(t, `[data-testid="heat-map"]`); n < 200 {
 		t.Errorf("the hot cell shows in %d pixels of the heat map; want it drawn", n)
 	}
+	// The density surface switches on under the cells, with its legend
+	// (the MSP may read the staff heat layer), and off again.
+	b.do(t, "switch the density surface on", click(`#density`),
+		waitJS(`document.querySelector('[data-testid="heat-map"]').dataset.heat === '365d'`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="density-legend"]`)), mapSettled(`[data-testid="heat-map"]`))
+	b.do(t, "switch it off", click(`#density`),
+		waitJS(`document.querySelector('[data-testid="heat-map"]').dataset.heat === undefined`))
 	b.setLang(t, "hi")
 	b.do(t, "Hindi heat map", waitText("h1", "हीट"), mapSettled(`[data-testid="heat-map"]`))
 	b.noEnglish(t, "heat map")

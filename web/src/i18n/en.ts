@@ -717,6 +717,13 @@ export const en = {
   'detail.photosAudited': 'Photos open marked with your name and the time, and every view is recorded.',
   'detail.photoAlt': 'Photo {n}, added by {who}',
   // ---- end complaint photos slice ----
+  // ---- density surface slice ----
+  'heat.density': 'Density surface',
+  'heat.densityHint': 'Shows where reports and complaints concentrate, smoothed over about 1.5 km, under the hotspot cells. Staff only.',
+  'heat.densityLow': 'Fewer',
+  'heat.densityHigh': 'More',
+  'heat.densityUnavailable': 'The density surface is not available right now.',
+  // ---- end density surface slice ----
 } as const;
 
 /** Key is every string the app shows. */

@@ -717,4 +717,11 @@ export const hi: Dict = {
   'detail.photosAudited': 'फ़ोटो आपके नाम और समय के निशान के साथ खुलती हैं, और हर बार देखना दर्ज होता है।',
   'detail.photoAlt': 'फ़ोटो {n}, {who} द्वारा जोड़ी गई',
   // ---- end complaint photos slice ----
+  // ---- density surface slice ----
+  'heat.density': 'घनत्व सतह',
+  'heat.densityHint': 'दिखाता है कि रिपोर्ट और शिकायतें कहाँ अधिक हैं, लगभग 1.5 किमी में फैलाकर, हॉटस्पॉट क्षेत्रों के नीचे। केवल कर्मचारियों के लिए।',
+  'heat.densityLow': 'कम',
+  'heat.densityHigh': 'अधिक',
+  'heat.densityUnavailable': 'घनत्व सतह अभी उपलब्ध नहीं है।',
+  // ---- end density surface slice ----
 };

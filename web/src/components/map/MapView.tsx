@@ -18,6 +18,9 @@ interface Props {
   /** hotspotClass, when set, shows only hotspot cells of that emerging class. */
   hotspotClass?: string;
   onHotspots?: (shown: boolean) => void;
+  /** heat, when set, is the time window of the staff density surface to draw under the hotspots. */
+  heat?: string | null;
+  onHeat?: (shown: boolean) => void;
   onState?: (s: MapState, h: MapHandle | null) => void;
   tall?: boolean;
   testid?: string;
@@ -29,11 +32,11 @@ interface Props {
  * mounts; until then, and for good when WebGL or the tiles are missing, a
  * plain panel stands in and the page's other controls still set the pin.
  */
-export function MapView({ label, pin, flyKey, onPick, hotspots, hotspotClass, onHotspots, onState, tall, testid }: Props) {
+export function MapView({ label, pin, flyKey, onPick, hotspots, hotspotClass, onHotspots, heat, onHeat, onState, tall, testid }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const handle = useRef<MapHandle | null>(null);
-  const cb = useRef({ onPick, onHotspots, onState });
-  cb.current = { onPick, onHotspots, onState };
+  const cb = useRef({ onPick, onHotspots, onHeat, onState });
+  cb.current = { onPick, onHotspots, onHeat, onState };
   const [state, setState] = useState<MapState>('loading');
 
   useEffect(() => {
@@ -75,6 +78,14 @@ export function MapView({ label, pin, flyKey, onPick, hotspots, hotspotClass, on
       live = false;
     };
   }, [hotspots, hotspotClass, state]);
+  useEffect(() => {
+    if (heat === undefined || !handle.current) return;
+    let live = true;
+    void handle.current.setHeat(heat).then((ok) => live && cb.current.onHeat?.(ok));
+    return () => {
+      live = false;
+    };
+  }, [heat, state]);
 
   return (
     <div class="map-wrap">

@@ -8,7 +8,7 @@ import maplibregl, { type LngLatLike, type StyleSpecification } from 'maplibre-g
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { LatLon } from '../../photo';
 import { t } from '../../i18n';
-import { binColors } from './colors';
+import { binColors, heatStops } from './colors';
 
 /** MapHandle is what MapView drives once the map exists. */
 export interface MapHandle {
@@ -23,6 +23,12 @@ export interface MapHandle {
    * zoom 11).
    */
   setHotspots(window: string, cls?: string): Promise<boolean>;
+  /**
+   * setHeat shows the staff density surface of a time window under the
+   * hotspot cells, or hides it with null; false when the tiles are missing
+   * or refused.
+   */
+  setHeat(window: string | null): Promise<boolean>;
   /** setOverlay draws GeoJSON (polygons and points) above the tiles, replacing the overlay id. */
   setOverlay(id: string, data: FeatureCollection, style: OverlayStyle): Promise<void>;
   /** setPointTiles draws a staff point layer (/tiles/{layer}.json) as circles; false when missing. */
@@ -148,6 +154,7 @@ export async function createMap(o: MapOptions): Promise<MapHandle> {
   });
 
   let hotspotsShown = false;
+  let heatShown = false;
   return {
     hasBase: districts !== null,
     setPin(p, fly) {
@@ -199,6 +206,34 @@ export async function createMap(o: MapOptions): Promise<MapHandle> {
         filter, paint: { 'line-color': cls ? '#222222' : '#ffffff', 'line-width': cls ? 1.5 : 0.5 } }, before);
       hotspotsShown = true;
       o.container.dataset.hotspots = window; // tests wait for this, then for idle
+      return true;
+    },
+    async setHeat(window) {
+      await loaded;
+      if (heatShown) {
+        map.removeLayer('heat-fill');
+        map.removeSource('heat');
+        heatShown = false;
+      }
+      if (!window) {
+        delete o.container.dataset.heat;
+        return true;
+      }
+      const tj = await tileJSON('heat', '?window=' + encodeURIComponent(window));
+      if (!tj) {
+        o.container.dataset.heat = 'none';
+        return false;
+      }
+      delete o.container.dataset.idle;
+      map.addSource('heat', { type: 'vector', tiles: tj.tiles, minzoom: tj.minzoom ?? 4, maxzoom: tj.maxzoom ?? 16 });
+      const color: any = ['interpolate', ['linear'], ['to-number', ['get', 'level'], 0]];
+      for (const [level, c] of heatStops) color.push(level, c);
+      // Under the hexagons (and so under every overlay too).
+      const before = map.getLayer('hotspots-fill') ? 'hotspots-fill' : firstOverlay();
+      map.addLayer({ id: 'heat-fill', type: 'fill', source: 'heat', 'source-layer': 'heat',
+        paint: { 'fill-color': color, 'fill-opacity': 0.7, 'fill-antialias': false } }, before);
+      heatShown = true;
+      o.container.dataset.heat = window; // tests wait for this, then for idle
       return true;
     },
     async setOverlay(id, data, style) {

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { Notice, Select } from '../../components/form';
-import { binColors } from '../../components/map/colors';
+import { Check, Notice, Select } from '../../components/form';
+import { binColors, heatStops } from '../../components/map/colors';
 import { MapView } from '../../components/map/MapView';
 import { type Key, label, t } from '../../i18n';
 
@@ -23,15 +23,21 @@ const bins: [string, Key][] = [
 /** Emerging hot spot categories (docs/ANALYTICS.md); each has a _hot and a _cold class. */
 const emerging = ['new', 'consecutive', 'intensifying', 'persistent', 'diminishing', 'sporadic', 'oscillating', 'historical'];
 
+/** heatGradient is the CSS gradient of the density legend (heatStops). */
+const heatGradient = 'linear-gradient(to right, ' + heatStops.map(([l, c]) => `${c} ${l * 100}%`).join(', ') + ')';
+
 /**
  * HeatMap is the MSP's staff view of the hotspot cells (every cell of the
  * state, below the public threshold too) on the districts, with a time
- * window slider and a filter by emerging hot spot class.
+ * window slider, a filter by emerging hot spot class and, switched on, the
+ * kernel density surface of the same window under the cells.
  */
 export function HeatMap() {
   const [w, setW] = useState(1);
   const [cls, setCls] = useState('');
   const [shown, setShown] = useState<boolean | null>(null);
+  const [heat, setHeat] = useState(false);
+  const [heatShown, setHeatShown] = useState<boolean | null>(null);
   const win = windows[w][0];
   return (
     <>
@@ -55,8 +61,14 @@ export function HeatMap() {
         { value: c + '_hot', label: t('heat.hotClass', { c: label('emerging.', c) }) },
         { value: c + '_cold', label: t('heat.coldClass', { c: label('emerging.', c) }) },
       ])} />
+      <Check id="density" label={t('heat.density')} hint={t('heat.densityHint')} checked={heat} onChecked={(v) => {
+        setHeatShown(null);
+        setHeat(v);
+      }} />
       {shown === false && <Notice kind="info">{t('hotmap.unavailable')}</Notice>}
-      <MapView label={t('hotmap.mapLabel')} hotspots={win} hotspotClass={cls} onHotspots={setShown} tall testid="heat-map" />
+      {heat && heatShown === false && <Notice kind="info">{t('heat.densityUnavailable')}</Notice>}
+      <MapView label={t('hotmap.mapLabel')} hotspots={win} hotspotClass={cls} onHotspots={setShown}
+        heat={heat ? win : null} onHeat={setHeatShown} tall testid="heat-map" />
       <section class="card legend" aria-labelledby="legend-title" data-testid="legend">
         <h2 id="legend-title">{t('hotmap.legend')}</h2>
         <ul>
@@ -67,6 +79,13 @@ export function HeatMap() {
             </li>
           ))}
         </ul>
+        {heat && (
+          <div data-testid="density-legend">
+            <h3>{t('heat.density')}</h3>
+            <div class="heat-scale" style={{ background: heatGradient }} aria-hidden="true" />
+            <div class="ticks"><span>{t('heat.densityLow')}</span><span>{t('heat.densityHigh')}</span></div>
+          </div>
+        )}
         <h3>{t('heat.classes')}</h3>
         <dl class="classes">
           {emerging.map((c) => (
