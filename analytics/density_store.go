@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
-	"io"
 	"math"
 	"strings"
 	"time"
@@ -60,7 +59,7 @@ func (st *densityStage) fill(ctx context.Context) error {
 	sql := fmt.Sprintf("COPY %s (%s) FROM STDIN (FORMAT binary)", pgx.Identifier{st.name}.Sanitize(),
 		strings.Join(densityCellColumns, ", "))
 	return withConn(ctx, st.db, func(c *pgx.Conn) error {
-		if _, err := c.PgConn().CopyFrom(ctx, newDensityCopyReader(st.surf, st.runID), sql); err != nil {
+		if _, err := c.PgConn().CopyFrom(ctx, newCopyStream(densityRows(st.surf, st.runID)), sql); err != nil {
 			return fmt.Errorf("copy density cells: %w", pg.Interpret(err))
 		}
 		if _, err := c.Exec(ctx, fmt.Sprintf(indexDensityStageSQL, st.name)); err != nil {
@@ -101,61 +100,32 @@ func (st *densityStage) discard(ctx context.Context) {
 	}
 }
 
-// densityCopyReader encodes the surfaces' rows in PostgreSQL's binary COPY
-// format, as copyReader does for hex_stats.
-type densityCopyReader struct {
-	surf   []densitySurface
-	runID  int64
-	si, ri int
-	back   []byte
-	buf    []byte
-	end    bool
-}
-
-func newDensityCopyReader(surf []densitySurface, runID int64) *densityCopyReader {
-	back := make([]byte, 0, 1<<20)
-	return &densityCopyReader{surf: surf, runID: runID, back: back, buf: append(back, copyHeader...)}
-}
-
-func (r *densityCopyReader) Read(p []byte) (int, error) {
-	for len(r.buf) == 0 {
-		if r.end {
-			return 0, io.EOF
+// densityRows returns copyStream's appendRows for the surfaces' rows.
+func densityRows(surf []densitySurface, runID int64) func(buf []byte, limit int) ([]byte, bool) {
+	si, ri := 0, 0
+	return func(buf []byte, limit int) ([]byte, bool) {
+		for si < len(surf) && len(buf) < limit {
+			s := &surf[si]
+			if ri >= len(s.rows) {
+				si, ri = si+1, 0
+				continue
+			}
+			row := s.rows[ri]
+			ri++
+			buf = binary.BigEndian.AppendUint16(buf, uint16(len(densityCellColumns)))
+			buf = appendBytes(buf, []byte(s.key))
+			if row.district == 0 {
+				buf = binary.BigEndian.AppendUint32(buf, math.MaxUint32) // NULL
+			} else {
+				buf = appendInt(buf, 4, uint64(uint32(row.district)))
+			}
+			buf = appendInt(buf, 4, uint64(uint32(row.x)))
+			buf = appendInt(buf, 4, uint64(uint32(row.y)))
+			buf = appendInt(buf, 8, math.Float64bits(row.density))
+			buf = appendInt(buf, 8, uint64(runID))
 		}
-		r.fill()
+		return buf, si < len(surf)
 	}
-	n := copy(p, r.buf)
-	r.buf = r.buf[n:]
-	return n, nil
-}
-
-func (r *densityCopyReader) fill() {
-	buf := r.back[:0]
-	for r.si < len(r.surf) && len(buf) < cap(r.back)-256 {
-		s := &r.surf[r.si]
-		if r.ri >= len(s.rows) {
-			r.si, r.ri = r.si+1, 0
-			continue
-		}
-		row := s.rows[r.ri]
-		r.ri++
-		buf = binary.BigEndian.AppendUint16(buf, uint16(len(densityCellColumns)))
-		buf = appendBytes(buf, []byte(s.key))
-		if row.district == 0 {
-			buf = binary.BigEndian.AppendUint32(buf, math.MaxUint32) // NULL
-		} else {
-			buf = appendInt(buf, 4, uint64(uint32(row.district)))
-		}
-		buf = appendInt(buf, 4, uint64(uint32(row.x)))
-		buf = appendInt(buf, 4, uint64(uint32(row.y)))
-		buf = appendInt(buf, 8, math.Float64bits(row.density))
-		buf = appendInt(buf, 8, uint64(r.runID))
-	}
-	if r.si >= len(r.surf) {
-		buf = binary.BigEndian.AppendUint16(buf, math.MaxUint16) // trailer −1
-		r.end = true
-	}
-	r.back, r.buf = buf, buf
 }
 
 // densityWrite fills the density staging table beside the hex_stats write

@@ -40,76 +40,83 @@ type hexRowBatch interface {
 	Row(i int) hexRow
 }
 
-// copyReader encodes a batch in PostgreSQL's binary COPY format as COPY
-// reads it. Encoding by hand skips pgx's per-value type planning, which cost
-// more than the rest of the write on a million rows.
-type copyReader struct {
-	b    hexRowBatch
-	i    int
-	back []byte // the buffer fill encodes into, reused
-	buf  []byte // what Read has not returned yet
-	end  bool
+// copyStream feeds COPY … FROM STDIN (FORMAT binary) as COPY reads it: the
+// header, then the rows appendRows encodes (about a megabyte at a time into
+// one reused buffer), then the trailer. Encoding by hand skips pgx's
+// per-value type planning, which cost more than the rest of the write on a
+// million rows.
+type copyStream struct {
+	// appendRows appends rows to buf while buf has room below limit and
+	// reports whether rows remain.
+	appendRows func(buf []byte, limit int) ([]byte, bool)
+	back       []byte // the buffer rows are encoded into, reused
+	buf        []byte // what Read has not returned yet
+	end        bool
 }
 
-var copyHeader = []byte("PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00")
-
-func newCopyReader(b hexRowBatch) *copyReader {
+func newCopyStream(appendRows func(buf []byte, limit int) ([]byte, bool)) *copyStream {
 	back := make([]byte, 0, 1<<20)
-	return &copyReader{b: b, back: back, buf: append(back, copyHeader...)}
+	return &copyStream{appendRows: appendRows, back: back, buf: append(back, copyHeader...)}
 }
 
-func (r *copyReader) Read(p []byte) (int, error) {
+func (r *copyStream) Read(p []byte) (int, error) {
 	for len(r.buf) == 0 {
 		if r.end {
 			return 0, io.EOF
 		}
-		r.fill()
+		buf, more := r.appendRows(r.back[:0], cap(r.back)-2048)
+		if !more {
+			buf = binary.BigEndian.AppendUint16(buf, math.MaxUint16) // trailer −1
+			r.end = true
+		}
+		r.back, r.buf = buf, buf
 	}
 	n := copy(p, r.buf)
 	r.buf = r.buf[n:]
 	return n, nil
 }
 
+var copyHeader = []byte("PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00")
+
 // pgEpoch is the zero of PostgreSQL's binary timestamps.
 var pgEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
-func (r *copyReader) fill() {
-	buf := r.back[:0]
-	for ; r.i < r.b.Len() && len(buf) < cap(r.back)-2048; r.i++ {
-		h := r.b.Row(r.i)
-		buf = binary.BigEndian.AppendUint16(buf, uint16(len(hexStatColumns)))
-		buf = appendBytes(buf, []byte(h.windowKey))
-		buf = appendInt(buf, 2, uint64(h.res))
-		buf = appendInt(buf, 8, uint64(h.cell))
-		buf = appendInt(buf, 8, uint64(h.runID))
-		buf = appendInt(buf, 8, uint64(h.start.Sub(pgEpoch).Microseconds()))
-		buf = appendInt(buf, 8, uint64(h.end.Sub(pgEpoch).Microseconds()))
-		buf = appendInt(buf, 4, uint64(h.nReports))
-		buf = appendInt(buf, 4, uint64(h.nComplaints))
-		buf = appendInt(buf, 4, uint64(h.nDistinct))
-		for _, f := range []float64{h.score, h.z, h.p, h.pFDR} {
-			buf = appendInt(buf, 8, math.Float64bits(f))
+// hexRowsOf returns copyStream's appendRows for batch b.
+func hexRowsOf(b hexRowBatch) func(buf []byte, limit int) ([]byte, bool) {
+	i := 0
+	return func(buf []byte, limit int) ([]byte, bool) {
+		for ; i < b.Len() && len(buf) < limit; i++ {
+			h := b.Row(i)
+			buf = binary.BigEndian.AppendUint16(buf, uint16(len(hexStatColumns)))
+			buf = appendBytes(buf, []byte(h.windowKey))
+			buf = appendInt(buf, 2, uint64(h.res))
+			buf = appendInt(buf, 8, uint64(h.cell))
+			buf = appendInt(buf, 8, uint64(h.runID))
+			buf = appendInt(buf, 8, uint64(h.start.Sub(pgEpoch).Microseconds()))
+			buf = appendInt(buf, 8, uint64(h.end.Sub(pgEpoch).Microseconds()))
+			buf = appendInt(buf, 4, uint64(h.nReports))
+			buf = appendInt(buf, 4, uint64(h.nComplaints))
+			buf = appendInt(buf, 4, uint64(h.nDistinct))
+			for _, f := range []float64{h.score, h.z, h.p, h.pFDR} {
+				buf = appendInt(buf, 8, math.Float64bits(f))
+			}
+			buf = appendInt(buf, 2, uint64(h.bin))
+			if h.emerging == EmergingNone {
+				buf = binary.BigEndian.AppendUint32(buf, math.MaxUint32) // NULL
+			} else {
+				buf = appendBytes(buf, []byte(h.emerging))
+			}
+			buf = appendBytes(buf, []byte{boolByte(h.cold)})
+			if h.district == 0 {
+				buf = binary.BigEndian.AppendUint32(buf, math.MaxUint32)
+			} else {
+				buf = appendInt(buf, 4, uint64(h.district))
+			}
+			buf = appendBytes(buf, h.g3857)
+			buf = appendBytes(buf, h.g4326)
 		}
-		buf = appendInt(buf, 2, uint64(h.bin))
-		if h.emerging == EmergingNone {
-			buf = binary.BigEndian.AppendUint32(buf, math.MaxUint32) // NULL
-		} else {
-			buf = appendBytes(buf, []byte(h.emerging))
-		}
-		buf = appendBytes(buf, []byte{boolByte(h.cold)})
-		if h.district == 0 {
-			buf = binary.BigEndian.AppendUint32(buf, math.MaxUint32)
-		} else {
-			buf = appendInt(buf, 4, uint64(h.district))
-		}
-		buf = appendBytes(buf, h.g3857)
-		buf = appendBytes(buf, h.g4326)
+		return buf, i < b.Len()
 	}
-	if r.i >= r.b.Len() {
-		buf = binary.BigEndian.AppendUint16(buf, math.MaxUint16) // trailer −1
-		r.end = true
-	}
-	r.back, r.buf = buf, buf
 }
 
 func appendBytes(buf, v []byte) []byte {
@@ -212,7 +219,7 @@ func copyBatches(ctx context.Context, db pg.DBTX, table string, batches <-chan h
 	sql := fmt.Sprintf("COPY %s (%s) FROM STDIN (FORMAT binary)", pgx.Identifier{table}.Sanitize(),
 		strings.Join(hexStatColumns, ", "))
 	return runParallel(ctx, db, batches, func(c *pgx.Conn, b hexRowBatch) error {
-		if _, err := c.PgConn().CopyFrom(ctx, newCopyReader(b), sql); err != nil {
+		if _, err := c.PgConn().CopyFrom(ctx, newCopyStream(hexRowsOf(b)), sql); err != nil {
 			return fmt.Errorf("copy hex stats: %w", pg.Interpret(err))
 		}
 		return nil

@@ -40,6 +40,11 @@ func setupComplaints(t *testing.T) *complaintBundle {
 			{Username: "pcr.user", Role: auth.RolePCR, Scope: lko},
 		}
 	})
+	return newComplaintBundle(t, srv)
+}
+
+// newComplaintBundle wraps a started test server.
+func newComplaintBundle(t *testing.T, srv *apitest.Server) *complaintBundle {
 	ctx := context.Background()
 	b := &complaintBundle{t: t, ctx: ctx, server: srv.Server, api: srv}
 	b.count = func(sql string, args ...any) int {

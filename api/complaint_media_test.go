@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"image/jpeg"
@@ -34,17 +33,7 @@ func setupComplaintMedia(t *testing.T) *complaintBundle {
 			{Username: "ecell.two", Role: auth.RoleECell, Scope: lko},
 		}
 	})
-	ctx := context.Background()
-	b := &complaintBundle{t: t, ctx: ctx, server: srv.Server, api: srv}
-	b.count = func(sql string, args ...any) int {
-		t.Helper()
-		var n int
-		if err := srv.Pool.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
-			t.Fatalf("count %q: %v", sql, err)
-		}
-		return n
-	}
-	return b
+	return newComplaintBundle(t, srv)
 }
 
 // upload posts a multipart form of fields and photos, checks the status
