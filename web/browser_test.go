@@ -282,7 +282,9 @@ func (b *bundle) noConsoleErrors(t *testing.T) {
 // do runs steps with a deadline, failing the test with what was being done.
 func (b *bundle) do(t *testing.T, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
+	// Generous: a step on a loaded CI machine (software WebGL, the server
+	// and PostGIS on the same cores) can take many times its usual second.
+	ctx, cancel := context.WithTimeout(b.ctx, 45*time.Second)
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		b.shot(t, "failed")
@@ -310,7 +312,7 @@ func js(s string) string {
 
 // waitJS waits until the JavaScript expression is truthy.
 func waitJS(expr string) chromedp.Action[chromedp.Void] {
-	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(10*time.Second))
+	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(30*time.Second))
 }
 
 // waitText waits until the first element matching css contains want.
