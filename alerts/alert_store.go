@@ -22,11 +22,6 @@ func NewAlertStore(db pg.DBTX) *AlertStore { return &AlertStore{db: db} }
 // the payload is the event id.
 const NotifyChannel = "vikalp_alert_events"
 
-// eventLockKey is the advisory lock under which a committing event gets its
-// position (migration 00020's trigger), so positions become visible in
-// increasing order (see doc.go). 0x76696b616c70 is "vikalp".
-const eventLockKey = 0x76696b616c70
-
 const alertColumns = `a.id, a.kind, a.unit_kind, a.unit_id, a.unit_role, a.district_id, a.escalated_kind,
 	a.escalated_id, a.escalation_level, a.severity, a.dedup_key, a.summary, a.link, a.subject_kind,
 	a.subject_id, a.h3_r8, a.state, a.ack_due_at, a.outcome, a.outcome_note, a.raised_at,
@@ -207,7 +202,9 @@ func (s *AlertStore) update(ctx context.Context, what, sql string, args ...any) 
 }
 
 // insertEventSQL appends an event. Its position and the notification come
-// from the deferred trigger of migration 00020 when the transaction commits.
+// from the deferred trigger of migration 00020 when the transaction commits,
+// under advisory lock 0x76696b616c70 ("vikalp"), so positions become visible
+// in increasing order (see doc.go).
 const insertEventSQL = `
 INSERT INTO alert_events (alert_id, kind, actor_user_id, actor_role, at, detail)
 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`

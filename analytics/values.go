@@ -93,7 +93,7 @@ func ReadSeries(r io.Reader) ([]float64, error) {
 		if text == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
-		fields := []string{text}
+		var fields []string
 		if strings.Contains(text, ",") {
 			parts := strings.Split(text, ",")
 			fields = parts[len(parts)-1:]

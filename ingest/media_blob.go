@@ -180,20 +180,6 @@ func (s *Service) readVariant(ctx context.Context, m Media, v Variant) ([]byte, 
 	return data, nil
 }
 
-// original opens the sealed original of m (evidence). Callers must have
-// checked the caller's right to it and audited the access.
-func (s *Service) original(ctx context.Context, m Media) ([]byte, error) {
-	sealed, err := s.bucket.ReadAll(ctx, blobKey(m.BlobPrefix, variantOriginal, nil))
-	if err != nil {
-		return nil, fmt.Errorf("read sealed original of media %d: %w", m.ID, err)
-	}
-	plain, err := s.keyring.Open(sealed, originalAAD(m.BlobPrefix))
-	if err != nil {
-		return nil, fmt.Errorf("open original of media %d: %w", m.ID, err)
-	}
-	return plain, nil
-}
-
 // processPhotos runs the pipeline over every upload, naming the photo in a
 // refusal ("photo 2: …").
 func (s *Service) processPhotos(ctx context.Context, uploads [][]byte) ([]ProcessedPhoto, error) {
