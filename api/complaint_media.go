@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -62,7 +61,7 @@ func (h *Handler) attachComplaintPhotos(c *gin.Context) error {
 		return err
 	}
 	var out cases.Attached
-	err = h.throttledComplainant(c, in.Code, func() error {
+	err = h.throttledComplainant(c, in.Code, notFound, func() error {
 		out, err = h.deps.Cases.AttachPhotos(c.Request.Context(), by, in, lang)
 		return err
 	})
@@ -91,7 +90,7 @@ func (h *Handler) trackComplaintPhotos(c *gin.Context) error {
 		return err
 	}
 	var list []cases.TrackedPhoto
-	err := h.throttledComplainant(c, req.Code, func() (err error) {
+	err := h.throttledComplainant(c, req.Code, notFound, func() (err error) {
 		list, err = h.deps.Cases.TrackPhotos(c.Request.Context(), req.Code, req.Secret, lang)
 		return err
 	})
@@ -106,23 +105,6 @@ func (h *Handler) trackComplaintPhotos(c *gin.Context) error {
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, gin.H{"photos": out})
 	return nil
-}
-
-// throttledComplainant runs fn, a call that proves ownership of complaint
-// code, under the tracking throttle (as asComplainant does): a client
-// address or a code that failed too often is refused for a while.
-func (h *Handler) throttledComplainant(c *gin.Context, code string, fn func() error) error {
-	now := time.Now()
-	ipKey, codeKey := "ip:"+c.ClientIP(), "code:"+normalizeCodeKey(code)
-	if h.trackThrottle.Allow(ipKey, now) != nil || h.trackThrottle.Allow(codeKey, now) != nil {
-		return errTrackThrottled
-	}
-	err := fn()
-	if errors.Is(err, vikalp.ErrNotFound) {
-		h.trackThrottle.Fail(ipKey, now)
-		h.trackThrottle.Fail(codeKey, now)
-	}
-	return err
 }
 
 // complaintPhotoResponse is one photo in the staff list.

@@ -79,33 +79,51 @@ func (h *Handler) withdrawComplaint(c *gin.Context) error {
 	})
 }
 
-// asComplainant runs one code+secret call under the tracking throttle: a
-// client address or a complaint code that has failed too often is refused
-// for a while, so codes and secrets cannot be guessed online.
+// asComplainant runs one code+secret call under the tracking throttle
+// (throttledComplainant), where an invalid request, such as a code with a
+// typo, counts as a failure too.
 func (h *Handler) asComplainant(c *gin.Context, fn func(complainantRequest, cases.Language) (cases.Tracking, error)) error {
 	lang := requestLanguage(c, "")
 	var req complainantRequest
 	if err := bindJSON(c, &req, lang); err != nil {
 		return err
 	}
-	now := time.Now()
-	ipKey, codeKey := "ip:"+c.ClientIP(), "code:"+normalizeCodeKey(req.Code)
-	if err := h.trackThrottle.Allow(ipKey, now); err != nil {
-		return errTrackThrottled
-	}
-	if err := h.trackThrottle.Allow(codeKey, now); err != nil {
-		return errTrackThrottled
-	}
-	t, err := fn(req, lang)
+	var t cases.Tracking
+	err := h.throttledComplainant(c, req.Code, notFoundOrInvalid, func() (err error) {
+		t, err = fn(req, lang)
+		return err
+	})
 	if err != nil {
-		if errors.Is(err, vikalp.ErrNotFound) || errors.Is(err, vikalp.ErrInvalid) {
-			h.trackThrottle.Fail(ipKey, now)
-			h.trackThrottle.Fail(codeKey, now)
-		}
 		return err
 	}
 	c.JSON(http.StatusOK, newTrackingResponse(t))
 	return nil
+}
+
+// throttledComplainant runs fn, a call that proves ownership of complaint
+// code, under the tracking throttle: a client address or a code that has
+// failed too often is refused for a while, so codes and secrets cannot be
+// guessed online. An error of fn for which failed holds counts as a failure.
+func (h *Handler) throttledComplainant(c *gin.Context, code string, failed func(error) bool, fn func() error) error {
+	now := time.Now()
+	ipKey, codeKey := "ip:"+c.ClientIP(), "code:"+normalizeCodeKey(code)
+	if h.trackThrottle.Allow(ipKey, now) != nil || h.trackThrottle.Allow(codeKey, now) != nil {
+		return errTrackThrottled
+	}
+	err := fn()
+	if failed(err) {
+		h.trackThrottle.Fail(ipKey, now)
+		h.trackThrottle.Fail(codeKey, now)
+	}
+	return err
+}
+
+// notFound and notFoundOrInvalid say which errors of a code+secret call
+// count against the tracking throttle.
+func notFound(err error) bool { return errors.Is(err, vikalp.ErrNotFound) }
+
+func notFoundOrInvalid(err error) bool {
+	return errors.Is(err, vikalp.ErrNotFound) || errors.Is(err, vikalp.ErrInvalid)
 }
 
 var errTrackThrottled = &vikalp.UserError{Kind: vikalp.ErrTooManyRequests, Code: "tracking_throttled",

@@ -56,14 +56,11 @@ func (s *SessionStore) Create(ctx context.Context, p CreateSessionParams) (Sessi
 	if stage == "" {
 		stage = StageFull
 	}
-	rows, err := s.db.Query(ctx, createSessionSQL, p.TokenHash, p.UserID, p.CSRFToken,
-		truncate(p.IP, 64), truncate(p.UserAgent, 256), p.CreatedAt, p.ExpiresAt, string(stage))
+	r, err := pg.QueryOne(ctx, s.db, pgx.RowToStructByName[sessionRow], createSessionSQL,
+		p.TokenHash, p.UserID, p.CSRFToken, truncate(p.IP, 64), truncate(p.UserAgent, 256),
+		p.CreatedAt, p.ExpiresAt, string(stage))
 	if err != nil {
-		return Session{}, fmt.Errorf("insert session: %w", pg.Interpret(err))
-	}
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[sessionRow])
-	if err != nil {
-		return Session{}, fmt.Errorf("insert session: %w", pg.Interpret(err))
+		return Session{}, fmt.Errorf("insert session: %w", err)
 	}
 	return r.session(), nil
 }
@@ -83,13 +80,9 @@ WHERE s.token_hash = $1 AND s.expires_at > $2`
 // ByTokenHash returns the session whose token hashes to hash and its user,
 // or ErrNotFound when there is none or it has expired at now.
 func (s *SessionStore) ByTokenHash(ctx context.Context, hash []byte, now time.Time) (Session, User, error) {
-	rows, err := s.db.Query(ctx, sessionByTokenHashSQL, hash, now)
+	r, err := pg.QueryOne(ctx, s.db, pgx.RowToStructByName[sessionUserRow], sessionByTokenHashSQL, hash, now)
 	if err != nil {
-		return Session{}, User{}, fmt.Errorf("select session: %w", pg.Interpret(err))
-	}
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[sessionUserRow])
-	if err != nil {
-		return Session{}, User{}, fmt.Errorf("select session: %w", pg.Interpret(err))
+		return Session{}, User{}, fmt.Errorf("select session: %w", err)
 	}
 	return r.session(), r.user(r.UserID), nil
 }
@@ -110,13 +103,9 @@ const deleteSessionSQL = `DELETE FROM sessions WHERE token_hash = $1 RETURNING i
 // DeleteByTokenHash deletes the session whose token hashes to hash and
 // returns it, or ErrNotFound.
 func (s *SessionStore) DeleteByTokenHash(ctx context.Context, hash []byte) (Session, error) {
-	rows, err := s.db.Query(ctx, deleteSessionSQL, hash)
+	r, err := pg.QueryOne(ctx, s.db, pgx.RowToStructByName[sessionRow], deleteSessionSQL, hash)
 	if err != nil {
-		return Session{}, fmt.Errorf("delete session: %w", pg.Interpret(err))
-	}
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[sessionRow])
-	if err != nil {
-		return Session{}, fmt.Errorf("delete session: %w", pg.Interpret(err))
+		return Session{}, fmt.Errorf("delete session: %w", err)
 	}
 	return r.session(), nil
 }

@@ -77,13 +77,9 @@ WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.
 // user, or ErrNotFound when there is none, it was revoked or it has expired
 // at now.
 func (s *TokenStore) ByHash(ctx context.Context, hash []byte, now time.Time) (APIToken, User, error) {
-	rows, err := s.db.Query(ctx, tokenByHashSQL, hash, now)
+	r, err := pg.QueryOne(ctx, s.db, pgx.RowToStructByName[tokenUserRow], tokenByHashSQL, hash, now)
 	if err != nil {
-		return APIToken{}, User{}, fmt.Errorf("select api token: %w", pg.Interpret(err))
-	}
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[tokenUserRow])
-	if err != nil {
-		return APIToken{}, User{}, fmt.Errorf("select api token: %w", pg.Interpret(err))
+		return APIToken{}, User{}, fmt.Errorf("select api token: %w", err)
 	}
 	return r.token(), r.user(r.UserID), nil
 }
@@ -137,13 +133,9 @@ func (s *TokenStore) ListForUser(ctx context.Context, userID int64) ([]APIToken,
 
 // one runs a query returning exactly one token row.
 func (s *TokenStore) one(ctx context.Context, sql string, args ...any) (APIToken, error) {
-	rows, err := s.db.Query(ctx, sql, args...)
+	r, err := pg.QueryOne(ctx, s.db, pgx.RowToStructByName[tokenRow], sql, args...)
 	if err != nil {
-		return APIToken{}, pg.Interpret(err)
-	}
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[tokenRow])
-	if err != nil {
-		return APIToken{}, pg.Interpret(err)
+		return APIToken{}, err
 	}
 	return r.token(), nil
 }

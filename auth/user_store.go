@@ -143,13 +143,9 @@ const credentialsSQL = `SELECT ` + userColumns + `, password_hash FROM users WHE
 // Credentials returns the user named username with their password hash, for
 // verification at login.
 func (s *UserStore) Credentials(ctx context.Context, username string) (User, string, error) {
-	rows, err := s.db.Query(ctx, credentialsSQL, username)
+	r, err := pg.QueryOne(ctx, s.db, pgx.RowToStructByName[credentialsRow], credentialsSQL, username)
 	if err != nil {
-		return User{}, "", fmt.Errorf("select credentials: %w", pg.Interpret(err))
-	}
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[credentialsRow])
-	if err != nil {
-		return User{}, "", fmt.Errorf("select credentials: %w", pg.Interpret(err))
+		return User{}, "", fmt.Errorf("select credentials: %w", err)
 	}
 	return r.user(), r.PasswordHash, nil
 }
@@ -252,13 +248,9 @@ func (s *UserStore) ExistingUsernames(ctx context.Context, usernames []string) (
 
 // one runs a query returning exactly one user row.
 func (s *UserStore) one(ctx context.Context, sql string, args ...any) (User, error) {
-	rows, err := s.db.Query(ctx, sql, args...)
+	r, err := pg.QueryOne(ctx, s.db, pgx.RowToStructByName[userRow], sql, args...)
 	if err != nil {
-		return User{}, pg.Interpret(err)
-	}
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[userRow])
-	if err != nil {
-		return User{}, pg.Interpret(err)
+		return User{}, err
 	}
 	return r.user(), nil
 }

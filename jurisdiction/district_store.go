@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
+	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/internal/pg"
 )
@@ -101,6 +102,29 @@ func (s *DistrictStore) DistrictAt(ctx context.Context, lat, lon float64) (Distr
 		return District{}, fmt.Errorf("find district at point: %w", err)
 	}
 	return d, nil
+}
+
+// unitAt runs query, a lookup of the unit for the point $1 (lat), $2 (lon),
+// and scans its one row with scan. A point outside Uttar Pradesh is
+// geo.CheckInUP's user-safe vikalp.ErrInvalid. When no unit is found it
+// tells "outside every district" (DistrictAt's error) from "the district has
+// no such unit" (vikalp.ErrNotFound).
+func unitAt[T any](ctx context.Context, db pg.DBTX, scan pgx.RowToFunc[T], query, what string,
+	lat, lon float64) (T, error) {
+	var zero T
+	if err := geo.CheckInUP(lat, lon); err != nil {
+		return zero, err
+	}
+	u, err := pg.QueryOne(ctx, db, scan, query, lat, lon)
+	if errors.Is(err, vikalp.ErrNotFound) {
+		if _, derr := NewDistrictStore(db).DistrictAt(ctx, lat, lon); derr != nil {
+			return zero, derr
+		}
+	}
+	if err != nil {
+		return zero, fmt.Errorf("find %s at point: %w", what, err)
+	}
+	return u, nil
 }
 
 const districtGeometrySQL = `SELECT ST_AsBinary(geom) FROM districts WHERE id = $1`

@@ -2,14 +2,11 @@ package jurisdiction
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb/encoding/wkb"
 
-	"github.com/vikalp/vikalp"
-	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/internal/pg"
 )
 
@@ -77,19 +74,7 @@ JOIN pcr_units u ON u.id = hit.id`
 // it, else the nearest unit. A point outside Uttar Pradesh is a user-safe
 // vikalp.ErrInvalid; no unit at all is vikalp.ErrNotFound.
 func (s *PCRStore) PCRUnitFor(ctx context.Context, lat, lon float64) (PCRUnit, error) {
-	if err := geo.CheckInUP(lat, lon); err != nil {
-		return PCRUnit{}, err
-	}
-	u, err := s.oneUnit(ctx, pcrUnitForSQL, lat, lon)
-	if errors.Is(err, vikalp.ErrNotFound) {
-		if _, derr := NewDistrictStore(s.db).DistrictAt(ctx, lat, lon); derr != nil {
-			return PCRUnit{}, derr
-		}
-	}
-	if err != nil {
-		return PCRUnit{}, fmt.Errorf("find pcr unit at point: %w", err)
-	}
-	return u, nil
+	return unitAt(ctx, s.db, scanPCRUnit, pcrUnitForSQL, "pcr unit", lat, lon)
 }
 
 const upsertPCRUnitsSQL = `

@@ -2,14 +2,11 @@ package jurisdiction
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb/encoding/wkb"
 
-	"github.com/vikalp/vikalp"
-	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/internal/pg"
 )
 
@@ -103,20 +100,7 @@ JOIN police_stations s ON s.id = hit.id`
 // A point outside Uttar Pradesh is a user-safe vikalp.ErrInvalid; a district
 // without any station is vikalp.ErrNotFound.
 func (s *StationStore) StationFor(ctx context.Context, lat, lon float64) (Station, error) {
-	if err := geo.CheckInUP(lat, lon); err != nil {
-		return Station{}, err
-	}
-	st, err := s.oneStation(ctx, stationForSQL, lat, lon)
-	if errors.Is(err, vikalp.ErrNotFound) {
-		// Tell "outside every district" from "district has no station".
-		if _, derr := NewDistrictStore(s.db).DistrictAt(ctx, lat, lon); derr != nil {
-			return Station{}, derr
-		}
-	}
-	if err != nil {
-		return Station{}, fmt.Errorf("find station at point: %w", err)
-	}
-	return st, nil
+	return unitAt(ctx, s.db, scanStation, stationForSQL, "station", lat, lon)
 }
 
 const defaultStationByDistrictSQL = `SELECT ` + stationColumns + `
