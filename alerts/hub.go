@@ -133,14 +133,14 @@ func (h *Hub) catchUp(ctx context.Context, conn *pgx.Conn) error {
 		h.mu.Lock()
 		after := h.cursor
 		h.mu.Unlock()
-		events, err := store.EventsAfter(ctx, Visibility{All: true}, after, 500)
+		events, err := store.EventsAfter(ctx, Visibility{All: true}, after, replayPage)
 		if err != nil {
 			return err
 		}
 		for _, e := range events {
 			h.broadcast(e)
 		}
-		if len(events) < 500 {
+		if len(events) < replayPage {
 			return nil
 		}
 	}

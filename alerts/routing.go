@@ -215,8 +215,7 @@ func (s *Service) RaiseComplaintTx(ctx context.Context, tx pgx.Tx, n ComplaintNo
 // ist is India Standard Time for summaries.
 var ist = time.FixedZone("IST", 5*3600+1800)
 
-// HappeningNowWorker raises the alert for ingest's HappeningNowArgs; it
-// replaces ingest's placeholder worker.
+// HappeningNowWorker raises the alert for ingest's HappeningNowArgs.
 type HappeningNowWorker struct {
 	river.WorkerDefaults[ingest.HappeningNowArgs]
 	Service *Service

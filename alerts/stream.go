@@ -12,7 +12,8 @@ import (
 // hub stopped; the console reconnects with Last-Event-ID and loses nothing.
 var ErrStreamClosed = errors.New("alert stream closed")
 
-// replayPage is how many missed events a Stream reads at once.
+// replayPage is how many missed events a Stream, or the Hub catching up,
+// reads at once.
 const replayPage = 500
 
 // Stream is one console's ordered feed of the alert events it may see:

@@ -66,18 +66,6 @@ type HotspotDetectedArgs struct {
 	RunID      int64   `json:"run_id"`
 }
 
-// Kind implements river.JobArgs.
+// Kind implements river.JobArgs. Package alerts runs these jobs
+// (alerts.HotspotDetectedWorker).
 func (HotspotDetectedArgs) Kind() string { return "analytics.hotspot_detected" }
-
-// HotspotDetectedWorker is a placeholder that completes HotspotDetectedArgs
-// jobs until package alerts registers the worker that raises the alert.
-// River refuses to insert a kind without a registered worker in a process
-// that runs workers, so such a process must register one of the two.
-type HotspotDetectedWorker struct {
-	river.WorkerDefaults[HotspotDetectedArgs]
-}
-
-// Work implements river.Worker.
-func (*HotspotDetectedWorker) Work(context.Context, *river.Job[HotspotDetectedArgs]) error {
-	return nil
-}

@@ -20,17 +20,9 @@ type LeadAlertArgs struct {
 	Reason        string  `json:"reason"`         // "new" or "rising"
 }
 
-// Kind implements river.JobArgs.
+// Kind implements river.JobArgs. Package alerts runs these jobs
+// (alerts.LeadAlertWorker).
 func (LeadAlertArgs) Kind() string { return "analytics.lead_alert" }
-
-// LeadAlertWorker is a placeholder that completes LeadAlertArgs jobs until
-// package alerts registers the worker that raises the alert.
-type LeadAlertWorker struct {
-	river.WorkerDefaults[LeadAlertArgs]
-}
-
-// Work implements river.Worker.
-func (*LeadAlertWorker) Work(context.Context, *river.Job[LeadAlertArgs]) error { return nil }
 
 // LeadTipWorker links a newly received tip into the leads: it extracts the
 // tip's entities and relinks the tips connected to it (LeadService.RunTip).

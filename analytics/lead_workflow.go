@@ -49,15 +49,25 @@ func workScope(p auth.Principal) (LeadScope, error) {
 	return scope, nil
 }
 
-// Leads lists the leads p may see that match f, highest score first.
-func (s *LeadService) Leads(ctx context.Context, p auth.Principal, f LeadFilter) ([]Lead, error) {
+// listScope is leadScopeOf for lists: it also checks the status f filters
+// on.
+func listScope(p auth.Principal, f LeadFilter) (LeadScope, error) {
 	scope, ok := leadScopeOf(p)
 	if !ok {
-		return nil, errLeadNotFound
+		return scope, errLeadNotFound
 	}
 	if f.Status != "" && !f.Status.Valid() {
-		return nil, vikalp.InvalidField("status", "unknown_status",
+		return scope, vikalp.InvalidField("status", "unknown_status",
 			"status must be one of new, triaged, investigating, actioned, closed")
+	}
+	return scope, nil
+}
+
+// Leads lists the leads p may see that match f, highest score first.
+func (s *LeadService) Leads(ctx context.Context, p auth.Principal, f LeadFilter) ([]Lead, error) {
+	scope, err := listScope(p, f)
+	if err != nil {
+		return nil, err
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
@@ -105,17 +115,13 @@ func leadDetail(ctx context.Context, st *LeadStore, scope LeadScope, id int64) (
 // ExportLeads returns the leads p may see that match f (up to 5000) for a
 // CSV or GeoJSON export, after auditing the export with its filters.
 func (s *LeadService) ExportLeads(ctx context.Context, p auth.Principal, f LeadFilter, format string) ([]Lead, error) {
-	scope, ok := leadScopeOf(p)
-	if !ok {
-		return nil, errLeadNotFound
-	}
-	if f.Status != "" && !f.Status.Valid() {
-		return nil, vikalp.InvalidField("status", "unknown_status",
-			"status must be one of new, triaged, investigating, actioned, closed")
+	scope, err := listScope(p, f)
+	if err != nil {
+		return nil, err
 	}
 	f.Limit = 5000
 	var list []Lead
-	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+	err = pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		var err error
 		if list, err = NewLeadStore(tx).List(ctx, scope, f); err != nil {
 			return err

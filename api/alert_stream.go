@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/alerts"
 )
 
@@ -85,6 +86,8 @@ func writeSSE(w gin.ResponseWriter, e alerts.EventView) error {
 	_, err = fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", e.ID, e.Kind, data)
 	return err
 }
+
+var badLastEventID = vikalp.InvalidField("last_event_id", "bad_event_id", "Last-Event-ID must be an event id")
 
 // lastEventID reads Last-Event-ID (EventSource reconnects) or the
 // last_event_id query parameter (first connection of a console that kept

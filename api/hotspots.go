@@ -50,16 +50,22 @@ func (h *Handler) exportHotspotsCSV(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Header("Content-Disposition", `attachment; filename="hotspots.csv"`)
+	writeCSV(c, "hotspots.csv", hotspotCSVHeader, rows, hotspotCSVRow)
+	return nil
+}
+
+// writeCSV answers 200 with a CSV attachment called filename: header, then
+// row(item) for each item.
+func writeCSV[T any](c *gin.Context, filename string, header []string, items []T, row func(T) []string) {
+	c.Header("Content-Disposition", `attachment; filename="`+filename+`"`)
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Status(http.StatusOK)
 	w := csv.NewWriter(c.Writer)
-	_ = w.Write(hotspotCSVHeader)
-	for _, r := range rows {
-		_ = w.Write(hotspotCSVRow(r))
+	_ = w.Write(header)
+	for _, it := range items {
+		_ = w.Write(row(it))
 	}
 	w.Flush()
-	return nil
 }
 
 // exportHotspotsGeoJSON returns the selected cells as a FeatureCollection.

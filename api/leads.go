@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 
@@ -148,16 +147,8 @@ func (h *Handler) exportLeadsCSV(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Header("Content-Disposition", `attachment; filename="leads.csv"`)
-	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Cache-Control", "no-store")
-	c.Status(http.StatusOK)
-	w := csv.NewWriter(c.Writer)
-	_ = w.Write(leadCSVHeader)
-	for _, l := range list {
-		_ = w.Write(leadCSVRow(l))
-	}
-	w.Flush()
+	writeCSV(c, "leads.csv", leadCSVHeader, list, leadCSVRow)
 	return nil
 }
 

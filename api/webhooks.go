@@ -9,8 +9,6 @@ import (
 	"github.com/vikalp/vikalp/alerts"
 )
 
-var badLastEventID = vikalp.InvalidField("last_event_id", "bad_event_id", "Last-Event-ID must be an event id")
-
 // registerWebhookRoutes wires the admin views under /api/v1/admin: webhook
 // subscriptions, deliveries (dead letters included, with re-send) and the
 // SMS outbox.

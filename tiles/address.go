@@ -13,13 +13,10 @@ import (
 // MaxZoom is the deepest zoom level a tile address may have.
 const MaxZoom = 22
 
-// Extent is the tile coordinate space of every layer (MVT default), and
-// Buffer the margin, in the same units, kept around each tile so symbols and
-// strokes near an edge are not cut off.
-const (
-	Extent = 4096
-	Buffer = 64
-)
+// Extent is the tile coordinate space of every layer (MVT default); the
+// tile statements keep a 64-unit buffer around it so symbols and strokes
+// near an edge are not cut off.
+const Extent = 4096
 
 // Address is a tile in the XYZ (Google/OSM) scheme: zoom Z, column X from
 // the antimeridian eastwards, row Y from the north edge southwards.

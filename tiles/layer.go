@@ -240,6 +240,3 @@ func LookupLayer(name string) (Layer, bool) {
 	}
 	return *l, true
 }
-
-// Public reports whether every caller sees the same tiles of l.
-func (l Layer) Public() bool { return l.Access == AccessPublic }

@@ -87,9 +87,6 @@ func NewReplicaService(primary, read pg.DBTX, cfg Config) *Service {
 	}
 }
 
-// Config returns the service's configuration with defaults filled in.
-func (s *Service) Config() Config { return s.cfg }
-
 // Request names one tile: a layer, an address and, for windowed layers, a
 // time window ("" for DefaultWindow).
 type Request struct {
@@ -213,9 +210,6 @@ func (s *Service) cached(ctx context.Context, l Layer, q Query, meta tileMeta) (
 	s.cache.Add(key, t)
 	return t, nil
 }
-
-// Purge empties the in-process cache (after a boundary import, say).
-func (s *Service) Purge() { s.cache.Purge() }
 
 // RefreshReportCells rewrites the report rollup the low-zoom report
 // clusters read (zooms up to 12); reports newer than the last refresh show
