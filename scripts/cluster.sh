@@ -32,23 +32,7 @@ primary_url="postgres://vikalp:vikalp@127.0.0.1:${primary_port}/vikalp?sslmode=d
 replica_url="postgres://vikalp:vikalp@127.0.0.1:${replica_port}/vikalp?sslmode=disable"
 
 log() { printf 'cluster: %s\n' "$*" >&2; }
-
-pg_bindir() {
-	local d
-	for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
-		if [ -x "$d/initdb" ]; then echo "$d"; return 0; fi
-	done
-	return 1
-}
-
-# as_owner runs a PostgreSQL tool as the postgres user when we are root.
-as_owner() {
-	if [ "$(id -u)" -eq 0 ]; then
-		(cd / && runuser -u postgres -- "$@")
-	else
-		"$@"
-	fi
-}
+. "$root/scripts/lib/pg.sh"
 
 # pgdir is where the data directories live: in .devdb/cluster, or below
 # /var/lib when the postgres user cannot reach the checkout.
@@ -57,27 +41,20 @@ pgdir() {
 	if [ "$(id -u)" -ne 0 ]; then echo "$state/pg"; return; fi
 	chown postgres:postgres "$state/pg"
 	if runuser -u postgres -- test -w "$state/pg"; then echo "$state/pg"; return; fi
-	local real="/var/lib/vikalp-cluster/$(printf '%s' "$root" | sha256sum | cut -c1-12)"
+	local real
+	real="$(var_lib_dir vikalp-cluster)"
 	mkdir -p "$real"
 	chown postgres:postgres "$real"
 	echo "$real"
 }
 
-pg_running() { as_owner "$pgbin/pg_ctl" -D "$1" status >/dev/null 2>&1; }
-
 start_primary() {
 	local data="$pg/primary"
 	if [ ! -f "$data/PG_VERSION" ]; then
 		log "initialising the primary in $data"
-		local pw="$pg/pwfile"
-		echo vikalp >"$pw"
-		[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$pw"
-		as_owner "$pgbin/initdb" -D "$data" -U vikalp --pwfile="$pw" -E UTF8 --locale=C.UTF-8 \
-			--auth-local=trust --auth-host=scram-sha-256 >"$state/initdb.log"
-		rm -f "$pw"
 		# initdb's pg_hba.conf already lets host connections from 127.0.0.1
 		# replicate (scram); wal_level=replica and max_wal_senders are defaults.
-		as_owner tee -a "$data/postgresql.conf" >/dev/null <<CONF
+		pg_initdb "$data" "$state/initdb.log" <<CONF
 listen_addresses = '127.0.0.1'
 port = ${primary_port}
 unix_socket_directories = '${pg}'
@@ -88,14 +65,8 @@ fsync = off
 synchronous_commit = off
 CONF
 	fi
-	if ! pg_running "$data"; then
-		log "starting the primary on 127.0.0.1:${primary_port}"
-		as_owner "$pgbin/pg_ctl" -D "$data" -l "$pg/primary.log" -w -t 60 start >/dev/null
-	fi
-	if ! as_owner "$pgbin/psql" -h "$pg" -p "$primary_port" -U vikalp -d postgres -tAc \
-		"SELECT 1 FROM pg_database WHERE datname='vikalp'" | grep -q 1; then
-		as_owner "$pgbin/createdb" -h "$pg" -p "$primary_port" -U vikalp vikalp
-	fi
+	pg_start "$data" "$pg/primary.log" "the primary on 127.0.0.1:${primary_port}"
+	pg_createdb "$pg" "$primary_port"
 	DATABASE_URL="$primary_url" "$bin" migrate >/dev/null
 	local districts
 	districts=$(as_owner "$pgbin/psql" -h "$pg" -p "$primary_port" -U vikalp -d vikalp -tAc "SELECT count(*) FROM districts")
@@ -117,10 +88,7 @@ port = ${replica_port}
 hot_standby = on
 CONF
 	fi
-	if ! pg_running "$data"; then
-		log "starting the streaming replica on 127.0.0.1:${replica_port}"
-		as_owner "$pgbin/pg_ctl" -D "$data" -l "$pg/replica.log" -w -t 60 start >/dev/null
-	fi
+	pg_start "$data" "$pg/replica.log" "the streaming replica on 127.0.0.1:${replica_port}"
 }
 
 # alive NAME: the process recorded in NAME.pid runs.
@@ -211,8 +179,8 @@ stop() {
 	[ -d "$state" ] || return 0
 	pg="$(pgdir)"
 	for n in replica primary; do
-		if [ -f "$pg/$n/PG_VERSION" ] && pg_running "$pg/$n"; then
-			as_owner "$pgbin/pg_ctl" -D "$pg/$n" -m fast -w stop >/dev/null
+		if pg_running "$pg/$n"; then
+			pg_stop "$pg/$n"
 			log "stopped the PostgreSQL $n"
 		fi
 	done

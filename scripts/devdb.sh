@@ -23,14 +23,7 @@ fi
 local_url="postgres://vikalp:vikalp@127.0.0.1:${port}/vikalp?sslmode=disable"
 
 log() { printf 'devdb: %s\n' "$*" >&2; }
-
-pg_bindir() {
-	local d
-	for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
-		if [ -x "$d/initdb" ]; then echo "$d"; return 0; fi
-	done
-	return 1
-}
+. "$root/scripts/lib/pg.sh"
 
 have_postgis() {
 	ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1
@@ -58,22 +51,13 @@ install_postgres() {
 	apt-get install -y -qq "postgresql-${ver}-postgis-3" >/dev/null
 }
 
-# as_owner runs a command as the cluster's owner: postgres refuses to run as root.
-as_owner() {
-	if [ "$(id -u)" -eq 0 ]; then
-		(cd / && runuser -u postgres -- "$@")
-	else
-		"$@"
-	fi
-}
-
 # relocate_if_unreachable: when the checkout sits below a directory the
 # postgres user cannot enter (e.g. /root), keep the cluster in /var/lib and
 # leave .devdb as a symlink to it.
 relocate_if_unreachable() {
 	if runuser -u postgres -- test -w "$dir/run"; then return 0; fi
 	local real
-	real="/var/lib/vikalp-devdb/$(printf '%s' "$root" | sha256sum | cut -c1-12)"
+	real="$(var_lib_dir vikalp-devdb)"
 	log "postgres cannot reach $dir; keeping the cluster in $real"
 	mkdir -p "$real/run"
 	if [ ! -L "$dir" ]; then rm -rf "$dir"; ln -s "$real" "$dir"; fi
@@ -89,8 +73,7 @@ up() {
 		return 0
 	fi
 	install_postgres
-	local bin
-	bin="$(pg_bindir)"
+	pgbin="$(pg_bindir)"
 	mkdir -p "$dir/run"
 	if [ "$(id -u)" -eq 0 ]; then
 		chown -R postgres:postgres "$dir"
@@ -99,13 +82,7 @@ up() {
 	fi
 	if [ ! -f "$data/PG_VERSION" ]; then
 		log "initialising a new cluster in .devdb/data"
-		local pw="$dir/pwfile"
-		echo vikalp > "$pw"
-		[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$pw"
-		as_owner "$bin/initdb" -D "$data" -U vikalp --pwfile="$pw" -E UTF8 --locale=C.UTF-8 \
-			--auth-local=trust --auth-host=scram-sha-256 >"$dir/initdb.log"
-		rm -f "$pw"
-		cat >>"$data/postgresql.conf" <<CONF
+		pg_initdb "$data" "$dir/initdb.log" <<CONF
 listen_addresses = '127.0.0.1'
 port = ${port}
 unix_socket_directories = '${dir}/run'
@@ -117,22 +94,15 @@ synchronous_commit = off
 full_page_writes = off
 CONF
 	fi
-	if ! as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-		log "starting PostgreSQL on 127.0.0.1:${port}"
-		as_owner "$bin/pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 start >/dev/null
-	fi
-	if ! as_owner "$bin/psql" -h "$dir/run" -p "$port" -U vikalp -d postgres -tAc \
-		"SELECT 1 FROM pg_database WHERE datname='vikalp'" | grep -q 1; then
-		as_owner "$bin/createdb" -h "$dir/run" -p "$port" -U vikalp vikalp
-	fi
+	pg_start "$data" "$dir/postgres.log" "PostgreSQL on 127.0.0.1:${port}"
+	pg_createdb "$dir/run" "$port"
 	echo "export DATABASE_URL='$local_url'"
 }
 
 stop() {
-	local bin
-	bin="$(pg_bindir)" || { log "no PostgreSQL installed"; return 0; }
-	if [ -f "$data/PG_VERSION" ] && as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-		as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+	pgbin="$(pg_bindir)" || { log "no PostgreSQL installed"; return 0; }
+	if pg_running "$data"; then
+		pg_stop "$data"
 		log "stopped"
 	else
 		log "not running"
