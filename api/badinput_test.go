@@ -77,29 +77,30 @@ func formReq(name, path string, fields map[string]string, files ...[]byte) badRe
 	return badRequest{name: name, path: path, body: func() io.Reader {
 		body, _ := multipartForm(fields, files...)
 		return bytes.NewReader(body)
-	}, ctype: formContentType(fields, files...)}
+	}, ctype: formContentType}
 }
 
-// multipartForm encodes fields and files (each a "photos" part). The
-// boundary is fixed so the content type can be computed apart.
+// formBoundary separates the parts of every multipart body built here. It
+// is fixed so the content type is known before a body is built.
+const (
+	formBoundary    = "vikalpbadinputboundary"
+	formContentType = "multipart/form-data; boundary=" + formBoundary
+)
+
+// multipartForm encodes fields and files (each a "photos" part).
 func multipartForm(fields map[string]string, files ...[]byte) ([]byte, string) {
 	var buf bytes.Buffer
-	const boundary = "vikalpbadinputboundary"
 	for k, v := range fields {
-		fmt.Fprintf(&buf, "--%s\r\nContent-Disposition: form-data; name=%q\r\n\r\n%s\r\n", boundary, k, v)
+		fmt.Fprintf(&buf, "--%s\r\nContent-Disposition: form-data; name=%q\r\n\r\n%s\r\n", formBoundary, k, v)
 	}
 	for i, f := range files {
 		fmt.Fprintf(&buf, "--%s\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"p%d.jpg\"\r\n"+
-			"Content-Type: image/jpeg\r\n\r\n", boundary, i)
+			"Content-Type: image/jpeg\r\n\r\n", formBoundary, i)
 		buf.Write(f)
 		buf.WriteString("\r\n")
 	}
-	fmt.Fprintf(&buf, "--%s--\r\n", boundary)
-	return buf.Bytes(), "multipart/form-data; boundary=" + boundary
-}
-
-func formContentType(map[string]string, ...[]byte) string {
-	return "multipart/form-data; boundary=vikalpbadinputboundary"
+	fmt.Fprintf(&buf, "--%s--\r\n", formBoundary)
+	return buf.Bytes(), formContentType
 }
 
 // The public POST endpoints and a valid body for each, which the cases
@@ -198,7 +199,7 @@ func badRequests(t *testing.T, maxPhoto int64) []badRequest {
 		formReq("Tip/LongText", "/api/v1/tips", with(tip, "text", huge(100000))),
 	)
 	for _, path := range []string{"/api/v1/reports", "/api/v1/tips", "/open311/v2/requests.json"} {
-		out = append(out, badRequest{name: "Upload/Oversized" + path, path: path, ctype: formContentType(nil),
+		out = append(out, badRequest{name: "Upload/Oversized" + path, path: path, ctype: formContentType,
 			body: func() io.Reader { return hugeUpload(53 << 20) }})
 	}
 
@@ -276,8 +277,8 @@ func badRequests(t *testing.T, maxPhoto int64) []badRequest {
 
 // hugeUpload is a multipart body of n bytes in one file part, streamed.
 func hugeUpload(n int64) io.Reader {
-	head := "--vikalpbadinputboundary\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"big.jpg\"\r\n\r\n"
-	return io.MultiReader(strings.NewReader(head), io.LimitReader(zeros{}, n), strings.NewReader("\r\n--vikalpbadinputboundary--\r\n"))
+	head := "--" + formBoundary + "\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"big.jpg\"\r\n\r\n"
+	return io.MultiReader(strings.NewReader(head), io.LimitReader(zeros{}, n), strings.NewReader("\r\n--"+formBoundary+"--\r\n"))
 }
 
 type zeros struct{}

@@ -69,13 +69,9 @@ FROM media WHERE id = $1`
 
 // Media returns the photo with id, or vikalp.ErrNotFound.
 func (s *MediaStore) Media(ctx context.Context, id int64) (Media, error) {
-	rows, err := s.db.Query(ctx, mediaSQL, id)
+	m, err := pg.QueryOne(ctx, s.db, scanMedia, mediaSQL, id)
 	if err != nil {
 		return Media{}, fmt.Errorf("get media %d: %w", id, err)
-	}
-	m, err := pgx.CollectExactlyOneRow(rows, scanMedia)
-	if err != nil {
-		return Media{}, fmt.Errorf("get media %d: %w", id, pg.Interpret(err))
 	}
 	return m, nil
 }
@@ -83,7 +79,6 @@ func (s *MediaStore) Media(ctx context.Context, id int64) (Media, error) {
 func scanMedia(row pgx.CollectableRow) (Media, error) {
 	var m Media
 	var gps orb.Point
-	var hasGPS bool
 	var redactions []byte
 	scanner := wkb.Scanner(&gps)
 	err := row.Scan(&m.ID, &m.BlobPrefix, &m.SHA256, &m.ContentType, &m.Bytes, &m.Width, &m.Height,
@@ -92,8 +87,7 @@ func scanMedia(row pgx.CollectableRow) (Media, error) {
 	if err != nil {
 		return m, err
 	}
-	hasGPS = scanner.Valid
-	if hasGPS {
+	if scanner.Valid {
 		m.EXIF.GPS = &LatLon{Lat: gps.Lat(), Lon: gps.Lon()}
 	}
 	if err := json.Unmarshal(redactions, &m.Redactions); err != nil {

@@ -80,13 +80,9 @@ func (s *ReportStore) Queue(ctx context.Context, status string, afterAt time.Tim
 // QueuedReport reads report id as the moderation queue shows it, whatever
 // its status, or vikalp.ErrNotFound (imported reports included).
 func (s *ReportStore) QueuedReport(ctx context.Context, id int64) (QueuedReport, error) {
-	rows, err := s.db.Query(ctx, queuedReportSQL, id)
+	q, err := pg.QueryOne(ctx, s.db, scanQueued, queuedReportSQL, id)
 	if err != nil {
 		return QueuedReport{}, fmt.Errorf("read report %d: %w", id, err)
-	}
-	q, err := pgx.CollectExactlyOneRow(rows, scanQueued)
-	if err != nil {
-		return QueuedReport{}, fmt.Errorf("read report %d: %w", id, pg.Interpret(err))
 	}
 	return q, nil
 }

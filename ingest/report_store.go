@@ -160,13 +160,9 @@ WHERE r.code = $1`
 // PublicByCode returns the public view of the report with code, or
 // vikalp.ErrNotFound.
 func (s *ReportStore) PublicByCode(ctx context.Context, code string) (PublicReport, error) {
-	rows, err := s.db.Query(ctx, publicReportSQL, code)
+	r, err := pg.QueryOne(ctx, s.db, pgx.RowToStructByName[PublicReport], publicReportSQL, code)
 	if err != nil {
 		return PublicReport{}, fmt.Errorf("get report by code: %w", err)
-	}
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[PublicReport])
-	if err != nil {
-		return PublicReport{}, fmt.Errorf("get report by code: %w", pg.Interpret(err))
 	}
 	return r, nil
 }

@@ -17,7 +17,7 @@ func TestAlertsAcrossReplicas(t *testing.T) {
 	t.Parallel()
 	dbURL := pgtest.URL(t)
 	dir := t.TempDir()
-	bin := buildVikalp(t, dir)
+	bin := buildVikalp(t)
 	env := serverEnv(dbURL, dir, filepath.Join(dir, "media"))
 	runSeedDemo(t, bin, env)
 	a := startServe(t, "replica A", bin, env, true).base

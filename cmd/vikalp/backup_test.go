@@ -33,7 +33,7 @@ func TestBackupAndRestore(t *testing.T) {
 	t.Parallel()
 	srcURL := pgtest.URL(t)
 	dir := t.TempDir()
-	bin := buildVikalp(t, dir)
+	bin := buildVikalp(t)
 	srcMedia := filepath.Join(dir, "media")
 	env := serverEnv(srcURL, dir, srcMedia)
 	runSeedDemo(t, bin, env)

@@ -42,7 +42,7 @@ func TestClusterServesAndWorksAsOne(t *testing.T) {
 	start := time.Now()
 	dbURL := pgtest.URL(t)
 	dir := t.TempDir()
-	bin := buildVikalp(t, dir)
+	bin := buildVikalp(t)
 	t.Logf("built at %v", time.Since(start))
 	// Short job timeout and rescue so a SIGKILLed worker's jobs come back
 	// within the test (production: 2m and 5m).
@@ -345,7 +345,7 @@ func TestReadReplicaServesTiles(t *testing.T) {
 	ctx := context.Background()
 	start := time.Now()
 	dir := t.TempDir()
-	bin := buildVikalp(t, dir)
+	bin := buildVikalp(t)
 	t.Logf("built at %v", time.Since(start))
 	primary := startCluster(t)
 	dbURL := primary.createDatabase(t, "vikalp")

@@ -37,7 +37,7 @@ func TestCrashDuringSubmissions(t *testing.T) {
 	t.Parallel()
 	dbURL := pgtest.URL(t)
 	dir := t.TempDir()
-	bin := buildVikalp(t, dir)
+	bin := buildVikalp(t)
 	mediaDir := filepath.Join(dir, "media")
 	env := serverEnv(dbURL, dir, mediaDir)
 	runSeedDemo(t, bin, env)
@@ -448,14 +448,44 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-// buildVikalp builds the binary into dir.
-func buildVikalp(t *testing.T, dir string) string {
+// vikalpBuild is the binary the process tests run, built once for them all
+// (each build links anew) and removed by TestMain.
+var vikalpBuild struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+}
+
+// buildVikalp builds the binary on first use and returns its path.
+func buildVikalp(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(dir, "vikalp")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build vikalp: %v\n%s", err, out)
+	vikalpBuild.once.Do(func() {
+		dir, err := os.MkdirTemp("", "vikalp-test-")
+		if err != nil {
+			vikalpBuild.err = err
+			return
+		}
+		vikalpBuild.dir = dir
+		bin := filepath.Join(dir, "vikalp")
+		if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+			vikalpBuild.err = fmt.Errorf("%w\n%s", err, out)
+			return
+		}
+		vikalpBuild.bin = bin
+	})
+	if vikalpBuild.err != nil {
+		t.Fatalf("build vikalp: %v", vikalpBuild.err)
 	}
-	return bin
+	return vikalpBuild.bin
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if vikalpBuild.dir != "" {
+		os.RemoveAll(vikalpBuild.dir)
+	}
+	os.Exit(code)
 }
 
 // serverEnv is the environment of a test server on dbURL with its media

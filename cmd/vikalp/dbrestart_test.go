@@ -27,7 +27,7 @@ func TestDatabaseRestartDuringLoad(t *testing.T) {
 	t.Parallel()
 	pgc := startCluster(t)
 	dir := t.TempDir()
-	bin := buildVikalp(t, dir)
+	bin := buildVikalp(t)
 	dbURL := pgc.createDatabase(t, "vikalp")
 	env := serverEnv(dbURL, dir, filepath.Join(dir, "media"))
 	execVikalp(t, bin, env, "migrate")
