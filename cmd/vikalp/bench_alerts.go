@@ -125,24 +125,12 @@ func (f *benchFlags) runAlerts(cmd *cobra.Command, probes int, gap time.Duration
 
 // jsonReportTarget posts ordinary (not happening-now) JSON reports.
 func jsonReportTarget(base string, lat, lon, radiusKM float64) loadgen.Target {
-	run := time.Now().UnixNano()
-	url := base + "/api/v1/reports"
-	return loadgen.Target{Group: "reports", URL: url, New: func(ctx context.Context, n int64) (*http.Request, error) {
-		rng := rand.New(rand.NewPCG(uint64(n), 7))
-		pLat, pLon := jitterKM(rng, lat, lon, radiusKM)
-		body, err := json.Marshal(map[string]any{"category": benchCategories[n%int64(len(benchCategories))],
-			"lat": pLat, "lon": pLon})
-		if err != nil {
-			return nil, err
-		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Idempotency-Key", fmt.Sprintf("load-%d-%d", run, n))
-		return req, nil
-	}}
+	return submitTarget("reports", base+"/api/v1/reports", lat, lon, radiusKM,
+		func(n int64, lat, lon float64) ([]byte, string, error) {
+			b, err := json.Marshal(map[string]any{"category": benchCategories[n%int64(len(benchCategories))],
+				"lat": lat, "lon": lon})
+			return b, "application/json", err
+		})
 }
 
 // openAlertStream connects to the SSE stream and signals each "raised"

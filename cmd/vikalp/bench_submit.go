@@ -53,12 +53,25 @@ func (f *benchFlags) run(cmd *cobra.Command, group string, build func(n int64, l
 	if err != nil {
 		return err
 	}
+	target := submitTarget(group, strings.TrimSuffix(f.base, "/")+path, lat, lon, f.radiusKM, build)
+	rep, err := loadgen.Run(cmd.Context(), loadgen.Config{Targets: []loadgen.Target{target},
+		Duration: f.duration, Concurrency: f.concurrency, Header: header})
+	if err != nil {
+		return err
+	}
+	rep.Write(cmd.OutOrStdout())
+	return nil
+}
+
+// submitTarget POSTs to url a body build makes for each request number n, at
+// a point within ±radiusKM of lat, lon (a fixed seed per n keeps runs
+// comparable), with a fresh Idempotency-Key.
+func submitTarget(group, url string, lat, lon, radiusKM float64,
+	build func(n int64, lat, lon float64) (body []byte, contentType string, err error)) loadgen.Target {
 	runID := time.Now().UnixNano()
-	url := strings.TrimSuffix(f.base, "/") + path
-	target := loadgen.Target{Group: group, URL: url, New: func(ctx context.Context, n int64) (*http.Request, error) {
-		// A fixed seed per request number keeps runs comparable.
+	return loadgen.Target{Group: group, URL: url, New: func(ctx context.Context, n int64) (*http.Request, error) {
 		rng := rand.New(rand.NewPCG(uint64(n), 7))
-		pLat, pLon := jitterKM(rng, lat, lon, f.radiusKM)
+		pLat, pLon := jitterKM(rng, lat, lon, radiusKM)
 		body, ct, err := build(n, pLat, pLon)
 		if err != nil {
 			return nil, err
@@ -68,16 +81,9 @@ func (f *benchFlags) run(cmd *cobra.Command, group string, build func(n int64, l
 			return nil, err
 		}
 		req.Header.Set("Content-Type", ct)
-		req.Header.Set("Idempotency-Key", fmt.Sprintf("bench-%d-%d", runID, n))
+		req.Header.Set("Idempotency-Key", fmt.Sprintf("bench-%s-%d-%d", group, runID, n))
 		return req, nil
 	}}
-	rep, err := loadgen.Run(cmd.Context(), loadgen.Config{Targets: []loadgen.Target{target},
-		Duration: f.duration, Concurrency: f.concurrency, Header: header})
-	if err != nil {
-		return err
-	}
-	rep.Write(cmd.OutOrStdout())
-	return nil
 }
 
 // jitterKM moves lat, lon uniformly within a square of ±r km.
