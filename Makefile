@@ -16,7 +16,10 @@ test:
 stop:
 	@scripts/devdb.sh stop
 
+# cgo needs gcc and libjpeg-turbo's TurboJPEG (scripts/lib/deps.sh installs
+# them from apt when missing).
 build: web
+	@. scripts/lib/deps.sh && ensure_apt_packages $$GO_BUILD_PACKAGES
 	$(GO) build -o $(BIN) ./cmd/vikalp
 
 # The web app is built by npm and embedded; see web/README.md.
@@ -24,6 +27,7 @@ web:
 	@if [ -f web/package.json ]; then scripts/web.sh; fi
 
 lint:
+	@. scripts/lib/deps.sh && ensure_apt_packages $$GO_BUILD_PACKAGES
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...

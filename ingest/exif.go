@@ -74,7 +74,25 @@ func collectEXIF(tiff []byte) (index exif.IfdIndex, ok bool) {
 		return index, false
 	}
 	_, index, err = exif.Collect(im, exif.NewTagIndex(), tiff)
-	return index, err == nil && index.RootIfd != nil
+	return index, err == nil && index.RootIfd != nil && claimsFit(index, len(tiff))
+}
+
+// claimsFit reports whether every tag claims no more bytes than the block
+// holds. go-exif allocates a value's claimed size before reading it, so a
+// 200-byte upload could otherwise make it allocate gigabytes.
+func claimsFit(index exif.IfdIndex, n int) bool {
+	for _, ifd := range index.Ifds {
+		for _, e := range ifd.Entries() {
+			size := 8 // the largest unit; unknown types are counted at it
+			if t := e.TagType(); t.IsValid() && t != exifcommon.TypeUndefined {
+				size = t.Size()
+			}
+			if uint64(e.UnitCount())*uint64(size) > uint64(n) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // orientationOf returns IFD0's orientation, or 1 when absent or invalid.

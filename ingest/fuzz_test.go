@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"image/jpeg"
 	"io"
+	"os"
 	"strings"
 	"testing"
 
@@ -27,6 +29,13 @@ func FuzzProcessPhoto(f *testing.F) {
 	f.Add(ingesttest.TruncatedJPEG(f))
 	f.Add(ingesttest.GarbageJPEG())
 	f.Add(ingesttest.PDF())
+	for _, name := range []string{"progressive.jpg", "cmyk.jpg"} { // libjpeg-turbo's and Go's paths
+		b, err := os.ReadFile("../internal/turbojpeg/testdata/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
 	p := NewPipeline(MediaConfig{MaxBytes: 1 << 20, MaxPixels: 1 << 20, DerivativeSide: 64, ThumbnailSide: 16})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		out, err := p.Process(context.Background(), data)
@@ -43,6 +52,9 @@ func FuzzProcessPhoto(f *testing.F) {
 		}
 		if out.DerivativeWidth > 64 || out.DerivativeHeight > 64 {
 			t.Fatalf("derivative %dx%d exceeds 64 px", out.DerivativeWidth, out.DerivativeHeight)
+		}
+		if thumb, err := jpeg.DecodeConfig(bytes.NewReader(out.Thumbnail)); err != nil || thumb.Width > 16 || thumb.Height > 16 {
+			t.Fatalf("thumbnail %dx%d (%v) exceeds 16 px", thumb.Width, thumb.Height, err)
 		}
 		if out.EXIF.GPS != nil && geo.CheckCoordinates(out.EXIF.GPS.Lat, out.EXIF.GPS.Lon) != nil {
 			t.Fatalf("EXIF GPS %v is not a coordinate", *out.EXIF.GPS)

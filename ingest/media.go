@@ -9,10 +9,12 @@ import (
 	"image/jpeg"
 	"image/png"
 	"net/http"
+	"slices"
 
 	"golang.org/x/image/webp"
 
 	"github.com/vikalp/vikalp"
+	"github.com/vikalp/vikalp/internal/turbojpeg"
 )
 
 // Content types accepted for photos. Anything else is refused, whatever the
@@ -101,20 +103,54 @@ func (p *Pipeline) Process(ctx context.Context, data []byte) (ProcessedPhoto, er
 	}
 	out := ProcessedPhoto{SHA256: sha256.Sum256(data), ContentType: ct, Bytes: len(data),
 		Width: cfg.Width, Height: cfg.Height, Original: data, EXIF: readEXIF(data, ct)}
-	img, err := p.decode(ctx, data, ct)
+	// A JPEG larger than the derivative is decoded already scaled down in
+	// the DCT (shrink-on-load), to no less than the derivative's side.
+	img, err := p.decodeAtLeast(ctx, data, ct, p.cfg.DerivativeSide)
 	if err != nil {
 		return ProcessedPhoto{}, err
 	}
-	deriv := fitWithin(orient(img, out.EXIF.Orientation), p.cfg.DerivativeSide)
+	deriv := p.derivative(img, cfg.Width, cfg.Height, out.EXIF.Orientation)
 	if out.Derivative, err = encodeJPEG(deriv, p.cfg.JPEGQuality); err != nil {
 		return ProcessedPhoto{}, err
 	}
 	b := deriv.Bounds()
 	out.DerivativeWidth, out.DerivativeHeight = b.Dx(), b.Dy()
-	if out.Thumbnail, err = encodeJPEG(fitWithin(deriv, p.cfg.ThumbnailSide), p.cfg.JPEGQuality); err != nil {
+	if out.Thumbnail, err = p.thumbnail(deriv, out.Derivative); err != nil {
 		return ProcessedPhoto{}, err
 	}
 	return out, nil
+}
+
+// derivative turns a decoded upload of w×h pixels upright and fits it
+// within DerivativeSide. The size comes from w×h rather than from img,
+// whose sides shrink-on-load rounded up: a 5003×1001 photo decoded at half
+// size is 2502×501, yet its derivative is 2048×409 as it has always been.
+// Should the header's w×h fit while the pixels do not, the pixels decide.
+func (p *Pipeline) derivative(img image.Image, w, h, orientation int) image.Image {
+	img = orient(img, orientation)
+	if orientation >= 5 {
+		w, h = h, w
+	}
+	side, b := p.cfg.DerivativeSide, img.Bounds()
+	if b.Dx() <= side && b.Dy() <= side {
+		return img
+	}
+	if w <= side && h <= side {
+		w, h = b.Dx(), b.Dy()
+	}
+	fw, fh := fitSize(image.Rect(0, 0, w, h), side)
+	return scaleDown(img, fw, fh)
+}
+
+// thumbnail scales the derivative down to ThumbnailSide. A derivative that
+// already fits is its own thumbnail: encoding it again would give the same
+// bytes.
+func (p *Pipeline) thumbnail(deriv image.Image, derivJPEG []byte) ([]byte, error) {
+	b := deriv.Bounds()
+	if b.Dx() <= p.cfg.ThumbnailSide && b.Dy() <= p.cfg.ThumbnailSide {
+		return slices.Clone(derivJPEG), nil
+	}
+	return encodeJPEG(fitWithin(deriv, p.cfg.ThumbnailSide), p.cfg.JPEGQuality)
 }
 
 // inspect checks size, sniffed type and declared pixel count without
@@ -144,6 +180,13 @@ func (p *Pipeline) inspect(data []byte) (string, image.Config, error) {
 
 // decode fully decodes an inspected image, at most MaxDecodes at a time.
 func (p *Pipeline) decode(ctx context.Context, data []byte, ct string) (image.Image, error) {
+	return p.decodeAtLeast(ctx, data, ct, 0)
+}
+
+// decodeAtLeast decodes an inspected image, at most MaxDecodes at a time.
+// A JPEG may come out scaled down, its longest side still at least minSide
+// (0: full size); PNG and WebP always come out at full size.
+func (p *Pipeline) decodeAtLeast(ctx context.Context, data []byte, ct string, minSide int) (image.Image, error) {
 	select {
 	case p.slots <- struct{}{}:
 	case <-ctx.Done():
@@ -154,7 +197,7 @@ func (p *Pipeline) decode(ctx context.Context, data []byte, ct string) (image.Im
 	var err error
 	switch ct {
 	case TypeJPEG:
-		img, err = jpeg.Decode(bytes.NewReader(data))
+		img, err = p.decodeJPEG(data, minSide)
 	case TypePNG:
 		img, err = png.Decode(bytes.NewReader(data))
 	case TypeWebP:
@@ -164,6 +207,19 @@ func (p *Pipeline) decode(ctx context.Context, data []byte, ct string) (image.Im
 		return nil, errCorruptPhoto
 	}
 	return img, nil
+}
+
+// decodeJPEG decodes with libjpeg-turbo (package turbojpeg). What it does
+// not take (CMYK, YCCK and RGB-coded files, rare subsamplings) and what it
+// warns about (truncated or damaged data) goes to image/jpeg, which decides
+// as it always has: a truncated file is refused by both, while the stray
+// bytes some cameras leave between segments are accepted, at Go's speed.
+func (p *Pipeline) decodeJPEG(data []byte, minSide int) (image.Image, error) {
+	img, err := turbojpeg.Decode(data, turbojpeg.DecodeOptions{MinSide: minSide, MaxPixels: p.cfg.MaxPixels})
+	if err == nil {
+		return img, nil
+	}
+	return jpeg.Decode(bytes.NewReader(data))
 }
 
 // SniffType returns TypeJPEG, TypePNG or TypeWebP from the leading bytes of

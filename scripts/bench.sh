@@ -11,6 +11,8 @@
 # machine: every figure is only as good as the machine is idle.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. scripts/lib/deps.sh
+ensure_apt_packages $GO_BUILD_PACKAGES
 
 N=${BENCH_REPORTS:-1000000}
 DUR=${BENCH_DURATION:-20s}

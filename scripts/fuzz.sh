@@ -6,6 +6,8 @@
 # commit them with the fix so 'go test' replays them forever after.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. scripts/lib/deps.sh
+ensure_apt_packages $GO_BUILD_PACKAGES
 FUZZTIME=${FUZZTIME:-60s}
 
 # Each line: a package directory and a fuzz target in it.

@@ -65,6 +65,8 @@ if [ -n "${VIKALP_BIN:-}" ]; then
 elif [ -x "$root/bin/vikalp" ]; then
 	vikalp=("$root/bin/vikalp")
 else
+	. "$root/scripts/lib/deps.sh"
+	ensure_apt_packages $GO_BUILD_PACKAGES
 	vikalp=(go run "$root/cmd/vikalp")
 fi
 DATABASE_URL="$db_url" VIKALP_DATABASE_URL="" "${vikalp[@]}" migrate

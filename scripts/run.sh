@@ -2,6 +2,8 @@
 # run.sh — start Vikalp with demo data on a project-local PostGIS (make run).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. scripts/lib/deps.sh
+ensure_apt_packages $GO_BUILD_PACKAGES # make run builds first; this keeps run.sh alone working
 
 eval "$(scripts/devdb.sh up)"
 export DATABASE_URL

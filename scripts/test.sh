@@ -4,16 +4,12 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+. scripts/lib/deps.sh
+ensure_apt_packages $GO_BUILD_PACKAGES
 # The browser tests (web/browser_test.go) drive Debian's Chromium.
 if [ ! -x /usr/bin/chromium ] && [ -z "${VIKALP_CHROMIUM:-}" ]; then
-	if [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null; then
-		echo "== installing chromium for the browser tests"
-		apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-core >/dev/null
-	else
-		echo "test.sh: the browser tests need Chromium at /usr/bin/chromium and will fail without it." >&2
-		echo "  Debian/Ubuntu: sudo apt-get install chromium chromium-driver fonts-noto-core (or set VIKALP_CHROMIUM to a Chrome binary)" >&2
-	fi
+	ensure_apt_packages chromium chromium-driver fonts-noto-core ||
+		echo "test.sh: the browser tests need Chromium at /usr/bin/chromium (or VIKALP_CHROMIUM set to a Chrome binary) and will fail without it." >&2
 fi
 
 eval "$(scripts/devdb.sh up)"
