@@ -73,24 +73,55 @@ RETURNING ` + alertColumns
 const liveByDedupSQL = `SELECT ` + alertColumns + ` FROM alerts a
 WHERE a.dedup_key = $1 AND a.state IN ('open', 'acknowledged')`
 
-// Insert stores a new open alert. When an alert with the same dedup key is
+// insertRaisedSQL stores a new open alert ($1–$14, as insertAlertSQL), its
+// "raised" event by the system ($15, $16) and a pending webhook delivery of
+// that event to each active subscription of the alert's unit, in one
+// statement: a raise is on the path of every complaint filing and
+// happening-now report, and one round trip instead of three is most of
+// its cost. With a live alert of the same dedup key it writes nothing and
+// returns no row.
+const insertRaisedSQL = `
+WITH a AS (` + insertAlertSQL + `),
+e AS (
+	INSERT INTO alert_events (alert_id, kind, actor_role, at, detail)
+	SELECT a.id, $15, $16, $14, '{}' FROM a
+	RETURNING id),
+d AS (
+	INSERT INTO deliveries (event_id, subscription_id, next_attempt_at, created_at, updated_at)
+	SELECT e.id, w.id, $14, $14, $14 FROM e, webhook_subscriptions w
+	WHERE w.active AND w.unit_kind = $2 AND w.unit_id = $3
+	RETURNING id)
+SELECT ` + alertColumns + `, ARRAY(SELECT id FROM d) FROM a`
+
+// Raised is a newly stored alert with the ids of the webhook deliveries
+// its "raised" event queued.
+type Raised struct {
+	Alert       Alert
+	DeliveryIDs []int64
+}
+
+// InsertRaised stores a new open alert with its "raised" event and that
+// event's webhook deliveries. When an alert with the same dedup key is
 // still open or acknowledged it stores nothing and returns that one, with
 // created false.
-func (s *AlertStore) Insert(ctx context.Context, a Alert) (_ Alert, created bool, _ error) {
-	got, err := pg.QueryOne(ctx, s.db, scanAlert, insertAlertSQL, a.Kind, a.UnitKind, a.UnitID, a.UnitRole,
-		a.DistrictID, a.Severity, a.DedupKey, a.Summary, a.Link, a.SubjectKind, a.SubjectID, a.H3R8, a.AckDueAt,
-		a.RaisedAt)
+func (s *AlertStore) InsertRaised(ctx context.Context, a Alert) (_ Raised, created bool, _ error) {
+	got, err := pg.QueryOne(ctx, s.db, func(row pgx.CollectableRow) (Raised, error) {
+		var r Raised
+		err := row.Scan(append(alertDest(&r.Alert), &r.DeliveryIDs)...)
+		return r, err
+	}, insertRaisedSQL, a.Kind, a.UnitKind, a.UnitID, a.UnitRole, a.DistrictID, a.Severity, a.DedupKey,
+		a.Summary, a.Link, a.SubjectKind, a.SubjectID, a.H3R8, a.AckDueAt, a.RaisedAt, EventRaised, actorSystem)
 	if err == nil {
 		return got, true, nil
 	}
 	if !errors.Is(err, vikalp.ErrNotFound) {
-		return Alert{}, false, fmt.Errorf("insert alert: %w", err)
+		return Raised{}, false, fmt.Errorf("insert alert: %w", err)
 	}
-	got, err = pg.QueryOne(ctx, s.db, scanAlert, liveByDedupSQL, a.DedupKey)
+	live, err := pg.QueryOne(ctx, s.db, scanAlert, liveByDedupSQL, a.DedupKey)
 	if err != nil {
-		return Alert{}, false, fmt.Errorf("get live alert by dedup key: %w", err)
+		return Raised{}, false, fmt.Errorf("get live alert by dedup key: %w", err)
 	}
-	return got, false, nil
+	return Raised{Alert: live}, false, nil
 }
 
 const alertByIDSQL = `SELECT ` + alertColumns + ` FROM alerts a WHERE ` + visibleSQL + ` AND a.id = $5`

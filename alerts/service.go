@@ -138,12 +138,15 @@ func (s *Service) RaiseTx(ctx context.Context, tx pgx.Tx, r Raise) (_ Alert, cre
 		due := now.Add(timeout)
 		a.AckDueAt = &due
 	}
-	a, created, err := NewAlertStore(tx).Insert(ctx, a)
+	raised, created, err := NewAlertStore(tx).InsertRaised(ctx, a)
 	if err != nil || !created {
-		return a, false, err
+		return raised.Alert, false, err
 	}
-	if err := s.record(ctx, tx, a, Event{Kind: EventRaised, ActorRole: actorSystem, At: now}); err != nil {
-		return Alert{}, false, err
+	a = raised.Alert
+	for _, id := range raised.DeliveryIDs {
+		if err := s.insertDeliveryJob(ctx, tx, id); err != nil {
+			return Alert{}, false, err
+		}
 	}
 	if a.AckDueAt != nil {
 		args := EscalateArgs{AlertID: a.ID}

@@ -153,7 +153,7 @@ func (s *Service) insertFiling(ctx context.Context, f filing, nc NewComplaint) (
 	var filed Filed
 	err = s.inTx(ctx, func(t *txn) error {
 		due := t.now.Add(s.cfg.ATRWindow)
-		nc.Code, nc.SecretHash, nc.Status, nc.ATRDueAt, nc.At = code, HashSecret(secret), StatusSubmitted, &due, t.now
+		nc.Code, nc.SecretHash, nc.Status, nc.ATRDueAt, nc.At = code, HashSecret(secret), StatusAssigned, &due, t.now
 		if nc.ReplaySealed != nil {
 			until := t.now.Add(s.cfg.ReplayWindow)
 			nc.ReplayUntil = &until
@@ -176,18 +176,17 @@ func (s *Service) insertFiling(ctx context.Context, f filing, nc NewComplaint) (
 	return filed, nil
 }
 
-// assign records filing and assignment on the timeline, queues the SMS and
-// schedules the SLA ladder.
+// assign records filing and assignment on the timeline (c was inserted
+// already assigned), queues the SMS and schedules the SLA ladder.
 func (s *Service) assign(ctx context.Context, t *txn, c *Complaint, f filing) error {
+	c.Status = StatusSubmitted
 	if err := t.note(ctx, c, systemActor, EventFiled, "", true,
 		map[string]any{"filed_by": c.FiledBy}); err != nil {
 		return err
 	}
-	if err := t.move(ctx, c, step{to: StatusAssigned, by: systemActor, kind: EventAssigned, public: true,
+	t.moved(c, step{to: StatusAssigned, by: systemActor, kind: EventAssigned, public: true,
 		detail: map[string]any{"district_id": c.DistrictID, "station_id": c.StationID,
-			"atr_due_at": c.ATRDueAt}}, c.Language); err != nil {
-		return err
-	}
+			"atr_due_at": c.ATRDueAt}})
 	if err := s.scheduleLadder(ctx, t, c.ID, *c.ATRDueAt); err != nil {
 		return err
 	}

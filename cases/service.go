@@ -116,6 +116,7 @@ type txn struct {
 	now        time.Time
 	jobs       []river.InsertManyParams // inserted together just before commit
 	events     []Event                  // timeline entries, likewise
+	outbox     []OutboxSMS              // SMS rows, likewise, with one delivery job
 	places     map[[2]int64]Place       // station and district names read in this transaction
 	complaints *ComplaintStore
 	atrs       *ATRStore
@@ -125,8 +126,9 @@ type txn struct {
 }
 
 // inTx runs fn in a transaction with every store bound to it, then inserts
-// the jobs fn enqueued in one statement, still inside the transaction (a
-// filing queues five: three SLA rungs and two SMS deliveries).
+// the timeline events, the SMS rows and the jobs fn added, one statement
+// each, still inside the transaction (a filing queues two jobs: the first
+// SLA rung and one delivery of its two or three SMS).
 func (s *Service) inTx(ctx context.Context, fn func(t *txn) error) error {
 	return pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		t := &txn{tx: tx, now: s.now(), complaints: NewComplaintStore(tx), atrs: NewATRStore(tx),
@@ -138,6 +140,13 @@ func (s *Service) inTx(ctx context.Context, fn func(t *txn) error) error {
 			if err := t.complaints.AddEvents(ctx, t.events); err != nil {
 				return err
 			}
+		}
+		if len(t.outbox) > 0 {
+			ids, err := t.sms.InsertMany(ctx, t.outbox)
+			if err != nil {
+				return err
+			}
+			t.enqueue(SMSDeliverArgs{OutboxIDs: ids}, nil)
 		}
 		if len(t.jobs) == 0 {
 			return nil
@@ -213,12 +222,18 @@ func (t *txn) move(ctx context.Context, c *Complaint, st step, lang Language) er
 	if err := t.complaints.SetStatus(ctx, c.ID, st.to, t.now); err != nil {
 		return err
 	}
+	t.moved(c, st)
+	return nil
+}
+
+// moved records on c's timeline a transition its row already shows (a
+// filing inserts the complaint already assigned: one write, not two).
+func (t *txn) moved(c *Complaint, st step) {
 	from, to := c.Status, st.to
 	c.Status = st.to
 	t.addEvent(Event{ComplaintID: c.ID, At: t.now, ActorUserID: st.by.userID,
 		ActorRole: st.by.kind, Kind: st.kind, FromStatus: &from, ToStatus: &to, Reason: st.reason,
 		Public: st.public, Detail: st.detail})
-	return nil
 }
 
 // note appends a timeline event that changes no status.

@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -158,9 +159,12 @@ func smsBody(template string, lang Language, code Code, at time.Time, district s
 	return strings.TrimSpace(fmt.Sprintf(text, code, at.In(ist).Format(smsTimeLayout), district))
 }
 
-// SMSDeliverArgs delivers one outbox row; inserted with the row.
+// SMSDeliverArgs delivers the outbox rows one transaction queued (a filing
+// queues two or three); inserted with them. OutboxID is the single row of
+// jobs queued before rows were grouped.
 type SMSDeliverArgs struct {
-	OutboxID int64 `json:"outbox_id"`
+	OutboxIDs []int64 `json:"outbox_ids,omitempty"`
+	OutboxID  int64   `json:"outbox_id,omitempty"`
 }
 
 // Kind implements river.JobArgs.
@@ -180,9 +184,21 @@ type SMSDeliverWorker struct {
 	Service *Service
 }
 
-// Work implements river.Worker.
+// Work implements river.Worker. Every row is tried; the job fails (and
+// River retries it) when any row failed, and a retry skips the rows
+// already sent.
 func (w *SMSDeliverWorker) Work(ctx context.Context, job *river.Job[SMSDeliverArgs]) error {
-	return w.Service.DeliverSMS(ctx, job.Args.OutboxID, job.Attempt >= smsMaxAttempts)
+	ids := job.Args.OutboxIDs
+	if job.Args.OutboxID != 0 {
+		ids = append(ids, job.Args.OutboxID)
+	}
+	var errs []error
+	for _, id := range ids {
+		if err := w.Service.DeliverSMS(ctx, id, job.Attempt >= smsMaxAttempts); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // DeliverSMS hands queued outbox row id to the provider and records the
@@ -306,7 +322,7 @@ func (s *Service) queueComplainantSMS(ctx context.Context, t *txn, c *Complaint,
 		if err != nil {
 			return err
 		}
-		for _, m := range prev {
+		for _, m := range append(prev, t.outbox...) {
 			if m.PhoneSealed != nil {
 				sealed = m.PhoneSealed
 				break
@@ -320,12 +336,9 @@ func (s *Service) queueComplainantSMS(ctx context.Context, t *txn, c *Complaint,
 		Template: template, Body: smsBody(template, c.Language, c.Code, t.now, ""), CreatedAt: t.now})
 }
 
-// queueSMS inserts an outbox row and its delivery job in t.
-func (s *Service) queueSMS(ctx context.Context, t *txn, m OutboxSMS) error {
-	m, err := t.sms.Insert(ctx, m)
-	if err != nil {
-		return err
-	}
-	t.enqueue(SMSDeliverArgs{OutboxID: m.ID}, nil)
+// queueSMS adds an outbox row to t; the transaction's rows are inserted
+// together before commit, with one delivery job for all of them.
+func (s *Service) queueSMS(_ context.Context, t *txn, m OutboxSMS) error {
+	t.outbox = append(t.outbox, m)
 	return nil
 }

@@ -20,15 +20,33 @@ func NewSMSStore(db pg.DBTX) *SMSStore { return &SMSStore{db: db} }
 const smsColumns = `id, to_kind, to_role, district_id, complaint_id, phone_sealed, template, body, status,
 	provider, attempts, last_error, created_at, sent_at`
 
-const insertSMSSQL = `
+// insertManySMSSQL queues several rows in one statement, in array order.
+const insertManySMSSQL = `
 	INSERT INTO sms_outbox (to_kind, to_role, district_id, complaint_id, phone_sealed, template, body,
 		created_at)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ` + smsColumns
+	SELECT to_kind, to_role, district_id, complaint_id, phone_sealed, template, body, created_at
+	FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bytea[], $6::text[], $7::text[],
+		$8::timestamptz[]) WITH ORDINALITY
+		AS m(to_kind, to_role, district_id, complaint_id, phone_sealed, template, body, created_at, n)
+	ORDER BY n
+	RETURNING id`
 
-// Insert queues m (its ID, status and delivery fields are ignored).
-func (s *SMSStore) Insert(ctx context.Context, m OutboxSMS) (OutboxSMS, error) {
-	return s.one(ctx, "queue sms", insertSMSSQL, m.ToKind, m.ToRole, m.DistrictID, m.ComplaintID,
-		m.PhoneSealed, m.Template, m.Body, m.CreatedAt)
+// InsertMany queues ms (their IDs, status and delivery fields are ignored)
+// and returns their ids.
+func (s *SMSStore) InsertMany(ctx context.Context, ms []OutboxSMS) ([]int64, error) {
+	n := len(ms)
+	kinds, roles, districts, complaints := make([]string, n), make([]string, n), make([]*int, n), make([]*int64, n)
+	phones, templates, bodies, ats := make([][]byte, n), make([]string, n), make([]string, n), make([]time.Time, n)
+	for i, m := range ms {
+		kinds[i], roles[i], districts[i], complaints[i] = m.ToKind, m.ToRole, m.DistrictID, m.ComplaintID
+		phones[i], templates[i], bodies[i], ats[i] = m.PhoneSealed, m.Template, m.Body, m.CreatedAt
+	}
+	rows, _ := s.db.Query(ctx, insertManySMSSQL, kinds, roles, districts, complaints, phones, templates, bodies, ats)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("queue %d sms: %w", n, pg.Interpret(err))
+	}
+	return ids, nil
 }
 
 const smsByIDSQL = `SELECT ` + smsColumns + ` FROM sms_outbox WHERE id = $1`
