@@ -47,11 +47,6 @@ func (s *Service) File(ctx context.Context, by *auth.Principal, in FileInput, la
 	if err != nil {
 		return Filed{}, err
 	}
-	if f.idempotencyKey != "" {
-		if r, err := s.replay(ctx, f, lang); !errors.Is(err, vikalp.ErrNotFound) {
-			return r, err
-		}
-	}
 	nc, err := s.place(ctx, f, lang)
 	if err != nil {
 		return Filed{}, err
@@ -64,7 +59,10 @@ func (s *Service) File(ctx context.Context, by *auth.Principal, in FileInput, la
 		if !errors.Is(err, vikalp.ErrConflict) {
 			return filed, err
 		}
-		if f.idempotencyKey != "" { // a concurrent retry won the race
+		// A retry (or a concurrent duplicate) meets the first filing's key:
+		// answer with that filing. Retries are rare, so the key is not
+		// looked up before the insert; otherwise it was a code collision.
+		if f.idempotencyKey != "" {
 			if r, err := s.replay(ctx, f, lang); !errors.Is(err, vikalp.ErrNotFound) {
 				return r, err
 			}

@@ -117,6 +117,7 @@ type txn struct {
 	jobs       []river.InsertManyParams // inserted together just before commit
 	events     []Event                  // timeline entries, likewise
 	outbox     []OutboxSMS              // SMS rows, likewise, with one delivery job
+	notices    []AlertNotice            // console alerts, likewise
 	places     map[[2]int64]Place       // station and district names read in this transaction
 	complaints *ComplaintStore
 	atrs       *ATRStore
@@ -126,8 +127,8 @@ type txn struct {
 }
 
 // inTx runs fn in a transaction with every store bound to it, then inserts
-// the timeline events, the SMS rows and the jobs fn added, one statement
-// each, still inside the transaction (a filing queues two jobs: the first
+// the timeline events, the SMS rows, the console alerts and the jobs fn
+// added, one statement each, still inside the transaction (a filing queues two jobs: the first
 // SLA rung and one delivery of its two or three SMS).
 func (s *Service) inTx(ctx context.Context, fn func(t *txn) error) error {
 	return pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
@@ -147,6 +148,11 @@ func (s *Service) inTx(ctx context.Context, fn func(t *txn) error) error {
 				return err
 			}
 			t.enqueue(SMSDeliverArgs{OutboxIDs: ids}, nil)
+		}
+		if len(t.notices) > 0 {
+			if err := s.alerts.RaiseComplaintsTx(ctx, tx, t.notices); err != nil {
+				return fmt.Errorf("raise complaint alerts: %w", err)
+			}
 		}
 		if len(t.jobs) == 0 {
 			return nil

@@ -269,19 +269,17 @@ func (s *Service) queueOfficerSMS(ctx context.Context, t *txn, c *Complaint, toK
 	if err != nil || s.alerts == nil {
 		return err
 	}
-	n := AlertNotice{Event: alertEvents[template], ComplaintID: c.ID, Code: string(c.Code), DistrictID: c.DistrictID,
-		ToMSP: toKind == SMSToMSP, ToRole: toRole, DueAt: at}
-	if err := s.alerts.RaiseComplaintTx(ctx, t.tx, n); err != nil {
-		return fmt.Errorf("raise complaint alert: %w", err)
-	}
+	t.notices = append(t.notices, AlertNotice{Event: alertEvents[template], ComplaintID: c.ID, Code: string(c.Code),
+		DistrictID: c.DistrictID, ToMSP: toKind == SMSToMSP, ToRole: toRole, DueAt: at})
 	return nil
 }
 
 // AlertRaiser raises console alerts in a complaint's transaction, so an
-// officer's console shows what the SMS said. Package alerts implements it
-// (adapted in cmd/vikalp); cases does not import alerts.
+// officer's console shows what the SMS said: all of a transaction's notices
+// in one call, just before commit. Package alerts implements it; cases does
+// not import alerts.
 type AlertRaiser interface {
-	RaiseComplaintTx(ctx context.Context, tx pgx.Tx, n AlertNotice) error
+	RaiseComplaintsTx(ctx context.Context, tx pgx.Tx, ns []AlertNotice) error
 }
 
 // AlertNotice is a complaint event for officers or the MSP: ids, the code
