@@ -156,10 +156,11 @@ func (s *Service) insertFiling(ctx context.Context, f filing, nc NewComplaint) (
 			until := t.now.Add(s.cfg.ReplayWindow)
 			nc.ReplayUntil = &until
 		}
-		c, err := t.complaints.Insert(ctx, nc)
+		c, place, err := t.complaints.Insert(ctx, nc)
 		if err != nil {
 			return err
 		}
+		t.knowPlace(c.StationID, c.DistrictID, place)
 		if err := s.assign(ctx, t, &c, f); err != nil {
 			return err
 		}

@@ -137,17 +137,19 @@ func (s *Service) inTx(ctx context.Context, fn func(t *txn) error) error {
 		if err := fn(t); err != nil {
 			return err
 		}
+		var b pgx.Batch // one round trip for the timeline and the SMS rows
 		if len(t.events) > 0 {
-			if err := t.complaints.AddEvents(ctx, t.events); err != nil {
+			if err := QueueEvents(&b, t.events); err != nil {
 				return err
 			}
 		}
 		if len(t.outbox) > 0 {
-			ids, err := t.sms.InsertMany(ctx, t.outbox)
-			if err != nil {
-				return err
+			QueueOutbox(&b, t.outbox, func(ids []int64) { t.enqueue(SMSDeliverArgs{OutboxIDs: ids}, nil) })
+		}
+		if b.Len() > 0 {
+			if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+				return fmt.Errorf("add events and sms: %w", pg.Interpret(err))
 			}
-			t.enqueue(SMSDeliverArgs{OutboxIDs: ids}, nil)
 		}
 		if len(t.notices) > 0 {
 			if err := s.alerts.RaiseComplaintsTx(ctx, tx, t.notices); err != nil {
@@ -181,11 +183,17 @@ func (t *txn) place(ctx context.Context, stationID int64, districtID int) (Place
 	if err != nil {
 		return Place{}, err
 	}
+	t.knowPlace(stationID, districtID, p)
+	return p, nil
+}
+
+// knowPlace remembers a station's and district's names for the rest of
+// the transaction.
+func (t *txn) knowPlace(stationID int64, districtID int, p Place) {
 	if t.places == nil {
 		t.places = map[[2]int64]Place{}
 	}
-	t.places[key] = p
-	return p, nil
+	t.places[[2]int64{stationID, int64(districtID)}] = p
 }
 
 // enqueue adds a job to insert with the transaction's others.

@@ -31,9 +31,10 @@ const insertManySMSSQL = `
 	ORDER BY n
 	RETURNING id`
 
-// InsertMany queues ms (their IDs, status and delivery fields are ignored)
-// and returns their ids.
-func (s *SMSStore) InsertMany(ctx context.Context, ms []OutboxSMS) ([]int64, error) {
+// QueueOutbox adds to b the statement that queues ms (their IDs,
+// status and delivery fields are ignored) and hands their ids to done; the
+// caller sends b on this store's transaction.
+func QueueOutbox(b *pgx.Batch, ms []OutboxSMS, done func(ids []int64)) {
 	n := len(ms)
 	kinds, roles, districts, complaints := make([]string, n), make([]string, n), make([]*int, n), make([]*int64, n)
 	phones, templates, bodies, ats := make([][]byte, n), make([]string, n), make([]string, n), make([]time.Time, n)
@@ -41,12 +42,15 @@ func (s *SMSStore) InsertMany(ctx context.Context, ms []OutboxSMS) ([]int64, err
 		kinds[i], roles[i], districts[i], complaints[i] = m.ToKind, m.ToRole, m.DistrictID, m.ComplaintID
 		phones[i], templates[i], bodies[i], ats[i] = m.PhoneSealed, m.Template, m.Body, m.CreatedAt
 	}
-	rows, _ := s.db.Query(ctx, insertManySMSSQL, kinds, roles, districts, complaints, phones, templates, bodies, ats)
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, fmt.Errorf("queue %d sms: %w", n, pg.Interpret(err))
-	}
-	return ids, nil
+	b.Queue(insertManySMSSQL, kinds, roles, districts, complaints, phones, templates, bodies, ats).
+		Query(func(rows pgx.Rows) error {
+			ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+			if err != nil {
+				return fmt.Errorf("queue %d sms: %w", n, pg.Interpret(err))
+			}
+			done(ids)
+			return nil
+		})
 }
 
 const smsByIDSQL = `SELECT ` + smsColumns + ` FROM sms_outbox WHERE id = $1`
