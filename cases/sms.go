@@ -192,45 +192,56 @@ func (w *SMSDeliverWorker) Work(ctx context.Context, job *river.Job[SMSDeliverAr
 	if job.Args.OutboxID != 0 {
 		ids = append(ids, job.Args.OutboxID)
 	}
+	return w.Service.DeliverSMS(ctx, ids, job.Attempt >= smsMaxAttempts)
+}
+
+// DeliverSMS hands the queued outbox rows among ids to the provider and
+// records the results: the sent rows in one update, each failure on its
+// row; final marks a row that fails this attempt failed for good. Opening
+// the complainant's number is audited. Rows already sent are left alone.
+// It returns the joined errors of the rows that failed.
+func (s *Service) DeliverSMS(ctx context.Context, ids []int64, final bool) error {
+	store := NewSMSStore(s.db)
+	queued, err := store.Queued(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("deliver sms %v: %w", ids, err)
+	}
+	var sent []int64
 	var errs []error
-	for _, id := range ids {
-		if err := w.Service.DeliverSMS(ctx, id, job.Attempt >= smsMaxAttempts); err != nil {
+	for _, m := range queued {
+		if err := s.sendSMS(ctx, m); err != nil {
+			text := err.Error()
+			if len(text) > 200 {
+				text = text[:200]
+			}
+			if merr := store.MarkAttemptFailed(ctx, m.ID, s.provider.Name(), text, final); merr != nil {
+				return errors.Join(append(errs, merr)...)
+			}
+			errs = append(errs, fmt.Errorf("deliver sms %d: %w", m.ID, err))
+			continue
+		}
+		sent = append(sent, m.ID)
+	}
+	if len(sent) > 0 {
+		if err := store.MarkSent(ctx, sent, s.provider.Name(), s.now()); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// DeliverSMS hands queued outbox row id to the provider and records the
-// result; final marks the row failed if this attempt fails too. Opening the
-// complainant's number is audited. A row already sent is left alone.
-func (s *Service) DeliverSMS(ctx context.Context, id int64, final bool) error {
-	store := NewSMSStore(s.db)
-	m, err := store.ByID(ctx, id)
-	if err != nil {
-		return fmt.Errorf("deliver sms %d: %w", id, err)
-	}
-	if m.Status != "queued" {
-		return nil
-	}
+// sendSMS hands one outbox row to the provider, opening her number first
+// when the row carries one.
+func (s *Service) sendSMS(ctx context.Context, m OutboxSMS) error {
 	msg := SMS{OutboxID: m.ID, ToKind: m.ToKind, ToRole: m.ToRole, DistrictID: m.DistrictID,
 		Template: m.Template, Body: m.Body}
 	if m.PhoneSealed != nil {
+		var err error
 		if msg.Phone, err = s.openPhone(ctx, m); err != nil {
-			return fmt.Errorf("deliver sms %d: %w", id, err)
+			return err
 		}
 	}
-	if err := s.provider.Send(ctx, msg); err != nil {
-		text := err.Error()
-		if len(text) > 200 {
-			text = text[:200]
-		}
-		if merr := store.MarkAttemptFailed(ctx, id, s.provider.Name(), text, final); merr != nil {
-			return merr
-		}
-		return fmt.Errorf("deliver sms %d: %w", id, err)
-	}
-	return store.MarkSent(ctx, id, s.provider.Name(), s.now())
+	return s.provider.Send(ctx, msg)
 }
 
 // openPhone decrypts the complainant's number of an outbox row, writing the

@@ -53,11 +53,16 @@ func QueueOutbox(b *pgx.Batch, ms []OutboxSMS, done func(ids []int64)) {
 		})
 }
 
-const smsByIDSQL = `SELECT ` + smsColumns + ` FROM sms_outbox WHERE id = $1`
+const queuedSMSSQL = `SELECT ` + smsColumns + ` FROM sms_outbox WHERE id = ANY($1) AND status = 'queued' ORDER BY id`
 
-// ByID returns outbox row id, or ErrNotFound.
-func (s *SMSStore) ByID(ctx context.Context, id int64) (OutboxSMS, error) {
-	return s.one(ctx, "get sms", smsByIDSQL, id)
+// Queued returns the rows among ids still waiting to be sent, in id order.
+func (s *SMSStore) Queued(ctx context.Context, ids []int64) ([]OutboxSMS, error) {
+	rows, _ := s.db.Query(ctx, queuedSMSSQL, ids)
+	ms, err := pgx.CollectRows(rows, pgx.RowToStructByName[OutboxSMS])
+	if err != nil {
+		return nil, fmt.Errorf("list queued sms: %w", pg.Interpret(err))
+	}
+	return ms, nil
 }
 
 const smsForComplaintSQL = `SELECT ` + smsColumns + ` FROM sms_outbox WHERE complaint_id = $1 ORDER BY id`
@@ -73,11 +78,11 @@ func (s *SMSStore) ForComplaint(ctx context.Context, complaintID int64) ([]Outbo
 }
 
 const markSMSSentSQL = `UPDATE sms_outbox SET status = 'sent', provider = $2, attempts = attempts + 1,
-	sent_at = $3, last_error = '' WHERE id = $1 AND status = 'queued'`
+	sent_at = $3, last_error = '' WHERE id = ANY($1) AND status = 'queued'`
 
-// MarkSent records a delivered message.
-func (s *SMSStore) MarkSent(ctx context.Context, id int64, provider string, at time.Time) error {
-	if _, err := s.db.Exec(ctx, markSMSSentSQL, id, provider, at); err != nil {
+// MarkSent records delivered messages.
+func (s *SMSStore) MarkSent(ctx context.Context, ids []int64, provider string, at time.Time) error {
+	if _, err := s.db.Exec(ctx, markSMSSentSQL, ids, provider, at); err != nil {
 		return fmt.Errorf("mark sms sent: %w", pg.Interpret(err))
 	}
 	return nil
@@ -93,13 +98,4 @@ func (s *SMSStore) MarkAttemptFailed(ctx context.Context, id int64, provider, er
 		return fmt.Errorf("mark sms attempt failed: %w", pg.Interpret(err))
 	}
 	return nil
-}
-
-func (s *SMSStore) one(ctx context.Context, what, sql string, args ...any) (OutboxSMS, error) {
-	rows, _ := s.db.Query(ctx, sql, args...)
-	m, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[OutboxSMS])
-	if err != nil {
-		return OutboxSMS{}, fmt.Errorf("%s: %w", what, pg.Interpret(err))
-	}
-	return m, nil
 }

@@ -168,10 +168,10 @@ func TestDeliverSMSFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := cases.NewService(b.db, cases.Deps{Keyring: nil, Provider: failingProvider{}, Clock: b.clock})
-	if err := svc.DeliverSMS(b.ctx, id, false); err == nil {
+	if err := svc.DeliverSMS(b.ctx, []int64{id}, false); err == nil {
 		t.Fatal("a failed send returned nil; River must retry it")
 	}
-	if err := svc.DeliverSMS(b.ctx, id, true); err == nil {
+	if err := svc.DeliverSMS(b.ctx, []int64{id}, true); err == nil {
 		t.Fatal("a failed final send returned nil")
 	}
 	var status string
