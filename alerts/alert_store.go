@@ -2,7 +2,6 @@ package alerts
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -63,34 +62,83 @@ const visibleSQL = `($1::bool
 	OR (a.unit_kind = $2::text AND a.unit_id = $3::bigint AND (a.unit_role = '' OR a.unit_role = $4::text))
 	OR (a.escalated_kind = $2::text AND a.escalated_id = $3::bigint))`
 
-const insertAlertSQL = `
-INSERT INTO alerts AS a (kind, unit_kind, unit_id, unit_role, district_id, severity, dedup_key, summary, link,
-	subject_kind, subject_id, h3_r8, ack_due_at, raised_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
-ON CONFLICT (dedup_key) WHERE state IN ('open', 'acknowledged') DO NOTHING
-RETURNING ` + alertColumns
-
 const liveByDedupSQL = `SELECT ` + alertColumns + ` FROM alerts a
 WHERE a.dedup_key = $1 AND a.state IN ('open', 'acknowledged')`
 
-// Insert stores a new open alert. When an alert with the same dedup key is
-// still open or acknowledged it stores nothing and returns that one, with
-// created false.
-func (s *AlertStore) Insert(ctx context.Context, a Alert) (_ Alert, created bool, _ error) {
-	got, err := pg.QueryOne(ctx, s.db, scanAlert, insertAlertSQL, a.Kind, a.UnitKind, a.UnitID, a.UnitRole,
-		a.DistrictID, a.Severity, a.DedupKey, a.Summary, a.Link, a.SubjectKind, a.SubjectID, a.H3R8, a.AckDueAt,
-		a.RaisedAt)
-	if err == nil {
-		return got, true, nil
+// insertRaisedSQL stores new open alerts (one per array element, in order),
+// each alert's "raised" event by the system ($14–$16) and a pending webhook
+// delivery of that event to each active subscription of the alert's unit,
+// in one statement: raising is on the path of every complaint filing (two
+// alerts) and happening-now report, and one round trip instead of three a
+// alert is most of its cost. An element whose dedup key has a live alert
+// (or repeats an earlier element's) stores nothing and returns no row.
+const insertRaisedSQL = `
+WITH r AS (
+	SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::text[], $7::text[],
+		$8::text[], $9::text[], $10::text[], $11::bigint[], $12::bigint[], $13::timestamptz[]) WITH ORDINALITY
+		AS r(kind, unit_kind, unit_id, unit_role, district_id, severity, dedup_key, summary, link, subject_kind,
+			subject_id, h3_r8, ack_due_at, n)),
+a AS (
+	INSERT INTO alerts AS a (kind, unit_kind, unit_id, unit_role, district_id, severity, dedup_key, summary,
+		link, subject_kind, subject_id, h3_r8, ack_due_at, raised_at, updated_at)
+	SELECT kind, unit_kind, unit_id, unit_role, district_id, severity, dedup_key, summary, link, subject_kind,
+		subject_id, h3_r8, ack_due_at, $14, $14 FROM r ORDER BY n
+	ON CONFLICT (dedup_key) WHERE state IN ('open', 'acknowledged') DO NOTHING
+	RETURNING ` + alertColumns + `),
+e AS (
+	INSERT INTO alert_events (alert_id, kind, actor_role, at, detail)
+	SELECT a.id, $15, $16, $14, '{}' FROM a ORDER BY a.id
+	RETURNING id, alert_id),
+d AS (
+	INSERT INTO deliveries (event_id, subscription_id, next_attempt_at, created_at, updated_at)
+	SELECT e.id, w.id, $14, $14, $14 FROM e JOIN a ON a.id = e.alert_id
+		JOIN webhook_subscriptions w ON w.active AND w.unit_kind = a.unit_kind AND w.unit_id = a.unit_id
+	RETURNING id, event_id)
+SELECT ` + alertColumns + `, ARRAY(SELECT d.id FROM d JOIN e ON e.id = d.event_id WHERE e.alert_id = a.id)
+FROM a ORDER BY a.id`
+
+// Raised is a newly stored alert with the ids of the webhook deliveries
+// its "raised" event queued.
+type Raised struct {
+	Alert       Alert
+	DeliveryIDs []int64
+}
+
+// InsertRaised stores new open alerts raised at at, each with its "raised"
+// event and that event's webhook deliveries, and returns those it stored
+// in order. An alert whose dedup key has a live alert is not stored.
+func (s *AlertStore) InsertRaised(ctx context.Context, as []Alert, at time.Time) ([]Raised, error) {
+	n := len(as)
+	kinds, unitKinds, unitIDs, roles := make([]string, n), make([]string, n), make([]int64, n), make([]string, n)
+	districts, severities, keys, summaries := make([]*int, n), make([]string, n), make([]string, n), make([]string, n)
+	links, subjectKinds, subjectIDs := make([]string, n), make([]string, n), make([]int64, n)
+	cells, ackDue := make([]*int64, n), make([]*time.Time, n)
+	for i, a := range as {
+		kinds[i], unitKinds[i], unitIDs[i], roles[i] = string(a.Kind), string(a.UnitKind), a.UnitID, a.UnitRole
+		districts[i], severities[i], keys[i], summaries[i] = a.DistrictID, string(a.Severity), a.DedupKey, a.Summary
+		links[i], subjectKinds[i], subjectIDs[i], cells[i], ackDue[i] = a.Link, a.SubjectKind, a.SubjectID, a.H3R8, a.AckDueAt
 	}
-	if !errors.Is(err, vikalp.ErrNotFound) {
-		return Alert{}, false, fmt.Errorf("insert alert: %w", err)
-	}
-	got, err = pg.QueryOne(ctx, s.db, scanAlert, liveByDedupSQL, a.DedupKey)
+	rows, _ := s.db.Query(ctx, insertRaisedSQL, kinds, unitKinds, unitIDs, roles, districts, severities, keys,
+		summaries, links, subjectKinds, subjectIDs, cells, ackDue, at, EventRaised, actorSystem)
+	raised, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Raised, error) {
+		var r Raised
+		err := row.Scan(append(alertDest(&r.Alert), &r.DeliveryIDs)...)
+		return r, err
+	})
 	if err != nil {
-		return Alert{}, false, fmt.Errorf("get live alert by dedup key: %w", err)
+		return nil, fmt.Errorf("insert %d alerts: %w", n, pg.Interpret(err))
 	}
-	return got, false, nil
+	return raised, nil
+}
+
+// LiveByDedupKey returns the open or acknowledged alert with key, or
+// vikalp.ErrNotFound.
+func (s *AlertStore) LiveByDedupKey(ctx context.Context, key string) (Alert, error) {
+	a, err := pg.QueryOne(ctx, s.db, scanAlert, liveByDedupSQL, key)
+	if err != nil {
+		return Alert{}, fmt.Errorf("get live alert by dedup key: %w", err)
+	}
+	return a, nil
 }
 
 const alertByIDSQL = `SELECT ` + alertColumns + ` FROM alerts a WHERE ` + visibleSQL + ` AND a.id = $5`

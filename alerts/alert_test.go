@@ -8,6 +8,7 @@ import (
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/alerts"
 	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 )
@@ -275,21 +276,21 @@ func TestComplaintNotice(t *testing.T) {
 		t.Fatal(err)
 	}
 	due := b.clock.Now().Add(24 * time.Hour)
-	for _, n := range []alerts.ComplaintNotice{
+	tx, err := b.db.Begin(b.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.svc.RaiseComplaintsTx(b.ctx, tx, []cases.AlertNotice{
 		{Event: "assigned", ComplaintID: 1, Code: "VK-ABCD-EFGH", DistrictID: district, DueAt: due},
 		{Event: "assigned", ComplaintID: 1, Code: "VK-ABCD-EFGH", DistrictID: district, ToMSP: true, DueAt: due},
 		{Event: "atr_overdue", ComplaintID: 1, Code: "VK-ABCD-EFGH", DistrictID: district, ToRole: "sp", DueAt: due},
-	} {
-		tx, err := b.db.Begin(b.ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := b.svc.RaiseComplaintTx(b.ctx, tx, n); err != nil {
-			t.Fatal(err)
-		}
-		if err := tx.Commit(b.ctx); err != nil {
-			t.Fatal(err)
-		}
+		{Event: "assigned", ComplaintID: 1, Code: "VK-ABCD-EFGH", DistrictID: district, DueAt: due}, // a repeat: deduplicated
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(b.ctx); err != nil {
+		t.Fatal(err)
 	}
 	nodal := b.user(t, auth.RoleNodal, auth.ScopeDistrict, int64(district))
 	sp := b.user(t, auth.RoleSP, auth.ScopeDistrict, int64(district))

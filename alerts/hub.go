@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
@@ -108,13 +109,29 @@ func (h *Hub) listen(ctx context.Context, listening func()) error {
 		return err
 	}
 	for {
-		if _, err := conn.WaitForNotification(ctx); err != nil {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
 			return fmt.Errorf("wait for notification: %w", err)
+		}
+		if h.seen(n.Payload) {
+			continue // read with an earlier notification's events (a filing commits two at once)
 		}
 		if err := h.catchUp(ctx, conn); err != nil {
 			return err
 		}
 	}
+}
+
+// seen reports whether the event at position payload (a notification's
+// text) was already broadcast. An unreadable payload is not seen.
+func (h *Hub) seen(payload string) bool {
+	pos, err := strconv.ParseInt(payload, 10, 64)
+	if err != nil {
+		return false
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return pos <= h.cursor
 }
 
 func (h *Hub) started() bool {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/analytics"
+	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/internal/pg"
@@ -170,22 +171,26 @@ func (s *Service) RaiseLead(ctx context.Context, l Lead) (Alert, error) {
 	return a, nil
 }
 
-// ComplaintNotice is a complaint event for district officers or the MSP
-// (the shape of cases' alert hook, converted in cmd/vikalp). Code is the
-// complaint code, never her name or the crime.
-type ComplaintNotice struct {
-	Event       string // "assigned", "atr_overdue" or "escalated"
-	ComplaintID int64
-	Code        string
-	DistrictID  int
-	ToMSP       bool      // the MSP; otherwise the district's officers
-	ToRole      string    // "", "nodal" or "sp" for officers
-	DueAt       time.Time // the ATR deadline
+// RaiseComplaintsTx raises a console alert for each complaint notice in the
+// complaint's transaction tx, with one statement for all of them (a filing
+// alerts the district's officers and the MSP). It implements
+// cases.AlertRaiser. Summaries carry the complaint code, never her name or
+// the crime.
+func (s *Service) RaiseComplaintsTx(ctx context.Context, tx pgx.Tx, ns []cases.AlertNotice) error {
+	rs := make([]Raise, len(ns))
+	for i, n := range ns {
+		r, err := complaintRaise(n)
+		if err != nil {
+			return err
+		}
+		rs[i] = r
+	}
+	_, err := s.RaiseManyTx(ctx, tx, rs)
+	return err
 }
 
-// RaiseComplaintTx raises a console alert for n in the complaint's
-// transaction tx.
-func (s *Service) RaiseComplaintTx(ctx context.Context, tx pgx.Tx, n ComplaintNotice) error {
+// complaintRaise is the alert for complaint notice n.
+func complaintRaise(n cases.AlertNotice) (Raise, error) {
 	unit := Unit{Kind: UnitDistrictOfficers, ID: int64(n.DistrictID), Role: n.ToRole}
 	if n.ToMSP {
 		unit = Unit{Kind: UnitMSP}
@@ -204,12 +209,11 @@ func (s *Service) RaiseComplaintTx(ctx context.Context, tx pgx.Tx, n ComplaintNo
 		r.Kind, r.Severity = KindComplaintEscalated, SeverityWarning
 		r.Summary = fmt.Sprintf("Complaint %s reopened after MSP review; new ATR due by %s", n.Code, due)
 	default:
-		return fmt.Errorf("raise complaint alert: unknown event %q", n.Event)
+		return Raise{}, fmt.Errorf("raise complaint alert: unknown event %q", n.Event)
 	}
 	r.DedupKey = fmt.Sprintf("complaint:%d:%s:%s:%d:%s:%d", n.ComplaintID, n.Event, unit.Kind, unit.ID, unit.Role,
 		n.DueAt.Unix())
-	_, _, err := s.RaiseTx(ctx, tx, r)
-	return err
+	return r, nil
 }
 
 // ist is India Standard Time for summaries.

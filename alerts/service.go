@@ -118,10 +118,56 @@ func (s *Service) ackTimeout(k UnitKind) time.Duration {
 // with the same dedup key is live, nothing is written and that alert is
 // returned with created false.
 func (s *Service) RaiseTx(ctx context.Context, tx pgx.Tx, r Raise) (_ Alert, created bool, _ error) {
-	if !r.Unit.Kind.Valid() {
-		return Alert{}, false, fmt.Errorf("raise alert: unknown unit kind %q", r.Unit.Kind)
+	raised, err := s.RaiseManyTx(ctx, tx, []Raise{r})
+	if err != nil {
+		return Alert{}, false, err
 	}
+	if len(raised) == 1 {
+		return raised[0], true, nil
+	}
+	live, err := NewAlertStore(tx).LiveByDedupKey(ctx, r.DedupKey)
+	return live, false, err
+}
+
+// RaiseManyTx raises each of rs in tx as RaiseTx does, with one statement
+// for all of them, and returns the alerts it created (a dedup hit creates
+// none).
+func (s *Service) RaiseManyTx(ctx context.Context, tx pgx.Tx, rs []Raise) ([]Alert, error) {
 	now := s.now()
+	as := make([]Alert, len(rs))
+	for i, r := range rs {
+		if !r.Unit.Kind.Valid() {
+			return nil, fmt.Errorf("raise alert: unknown unit kind %q", r.Unit.Kind)
+		}
+		as[i] = s.newAlert(r, now)
+	}
+	raised, err := NewAlertStore(tx).InsertRaised(ctx, as, now)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Alert, len(raised))
+	for i, r := range raised {
+		a := r.Alert
+		for _, id := range r.DeliveryIDs {
+			if err := s.insertDeliveryJob(ctx, tx, id); err != nil {
+				return nil, err
+			}
+		}
+		if a.AckDueAt != nil {
+			args := EscalateArgs{AlertID: a.ID}
+			if _, err := s.jobs.InsertTx(ctx, tx, args, &river.InsertOpts{ScheduledAt: *a.AckDueAt}); err != nil {
+				return nil, fmt.Errorf("schedule alert escalation: %w", err)
+			}
+		}
+		s.logger.InfoContext(ctx, "Alert raised", slog.Int64("alert_id", a.ID), slog.String("kind", string(a.Kind)),
+			slog.String("unit_kind", string(a.UnitKind)), slog.Int64("unit_id", a.UnitID))
+		out[i] = a
+	}
+	return out, nil
+}
+
+// newAlert is the open alert r asks for, raised at now.
+func (s *Service) newAlert(r Raise, now time.Time) Alert {
 	a := Alert{Kind: r.Kind, UnitKind: r.Unit.Kind, UnitID: r.Unit.ID, UnitRole: r.Unit.Role,
 		Severity: r.Severity, DedupKey: r.DedupKey, Summary: r.Summary, Link: r.Link,
 		SubjectKind: r.SubjectKind, SubjectID: r.SubjectID, RaisedAt: now}
@@ -133,27 +179,11 @@ func (s *Service) RaiseTx(ctx context.Context, tx pgx.Tx, r Raise) (_ Alert, cre
 		c := r.H3R8
 		a.H3R8 = &c
 	}
-	timeout := s.ackTimeout(r.Unit.Kind)
-	if timeout > 0 {
+	if timeout := s.ackTimeout(r.Unit.Kind); timeout > 0 {
 		due := now.Add(timeout)
 		a.AckDueAt = &due
 	}
-	a, created, err := NewAlertStore(tx).Insert(ctx, a)
-	if err != nil || !created {
-		return a, false, err
-	}
-	if err := s.record(ctx, tx, a, Event{Kind: EventRaised, ActorRole: actorSystem, At: now}); err != nil {
-		return Alert{}, false, err
-	}
-	if a.AckDueAt != nil {
-		args := EscalateArgs{AlertID: a.ID}
-		if _, err := s.jobs.InsertTx(ctx, tx, args, &river.InsertOpts{ScheduledAt: *a.AckDueAt}); err != nil {
-			return Alert{}, false, fmt.Errorf("schedule alert escalation: %w", err)
-		}
-	}
-	s.logger.InfoContext(ctx, "Alert raised", slog.Int64("alert_id", a.ID), slog.String("kind", string(a.Kind)),
-		slog.String("unit_kind", string(a.UnitKind)), slog.Int64("unit_id", a.UnitID))
-	return a, true, nil
+	return a
 }
 
 // Raise is RaiseTx in a transaction of its own.

@@ -49,12 +49,13 @@ const maxPublicResolution = 8
 // Hotspots returns the cells q selects that p may see (p is nil for an
 // anonymous caller), strongest |z| first, at most limit rows (0: no limit).
 func (s *HotspotService) Hotspots(ctx context.Context, p *auth.Principal, q HotspotQuery, limit int) ([]HexStat, error) {
-	f, err := s.filter(ctx, p, q)
+	read := cmp.Or[pg.DBTX](s.Read, s.db)
+	f, err := s.filter(ctx, read, p, q)
 	if err != nil {
 		return nil, err
 	}
 	f.Limit = limit
-	return NewHexStatStore(cmp.Or[pg.DBTX](s.Read, s.db)).Hotspots(ctx, f)
+	return NewHexStatStore(read).Hotspots(ctx, f)
 }
 
 // Export returns every cell q selects for staff member p and writes an
@@ -62,7 +63,7 @@ func (s *HotspotService) Hotspots(ctx context.Context, p *auth.Principal, q Hots
 func (s *HotspotService) Export(ctx context.Context, p auth.Principal, q HotspotQuery, format string) ([]HexStat, error) {
 	var out []HexStat
 	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
-		f, err := s.filter(ctx, &p, q)
+		f, err := s.filter(ctx, tx, &p, q)
 		if err != nil {
 			return err
 		}
@@ -81,8 +82,9 @@ func (s *HotspotService) Export(ctx context.Context, p auth.Principal, q Hotspot
 	return out, err
 }
 
-// filter validates q and applies p's permissions.
-func (s *HotspotService) filter(ctx context.Context, p *auth.Principal, q HotspotQuery) (HotspotFilter, error) {
+// filter validates q and applies p's permissions, reading p's districts
+// from db (the replica when the cells come from it too).
+func (s *HotspotService) filter(ctx context.Context, db pg.DBTX, p *auth.Principal, q HotspotQuery) (HotspotFilter, error) {
 	f := HotspotFilter{WindowKey: q.WindowKey, Resolution: q.Resolution, Class: q.Class}
 	if f.WindowKey == "" {
 		f.WindowKey = "30d"
@@ -111,7 +113,7 @@ func (s *HotspotService) filter(ctx context.Context, p *auth.Principal, q Hotspo
 		f.MinDistinct = s.PublicMinDistinct
 		return f, nil
 	}
-	allowed, err := NewHexStatStore(s.db).ScopeDistricts(ctx, p.Scope)
+	allowed, err := NewHexStatStore(db).ScopeDistricts(ctx, p.Scope)
 	if err != nil {
 		return f, err
 	}

@@ -48,11 +48,7 @@ func (h *Handler) fileComplaint(c *gin.Context) error {
 	if p, ok := principalOf(c); ok {
 		by = &p
 	}
-	key := idempotencyKey(c)
-	if len(key) > 200 {
-		return vikalp.InvalidField("Idempotency-Key", "idempotency_key_too_long", "the Idempotency-Key header is too long")
-	}
-	filed, err := h.deps.Cases.File(c.Request.Context(), by, req.input(key), lang)
+	filed, err := h.deps.Cases.File(c.Request.Context(), by, req.input(idempotencyKey(c)), lang)
 	if err != nil {
 		return err
 	}

@@ -21,13 +21,13 @@ type alertRecorder struct {
 	notices []cases.AlertNotice
 }
 
-func (r *alertRecorder) RaiseComplaintTx(_ context.Context, tx pgx.Tx, n cases.AlertNotice) error {
+func (r *alertRecorder) RaiseComplaintsTx(_ context.Context, tx pgx.Tx, ns []cases.AlertNotice) error {
 	if tx == nil {
 		panic("no transaction")
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.notices = append(r.notices, n)
+	r.notices = append(r.notices, ns...)
 	return nil
 }
 

@@ -47,11 +47,6 @@ func (s *Service) File(ctx context.Context, by *auth.Principal, in FileInput, la
 	if err != nil {
 		return Filed{}, err
 	}
-	if f.idempotencyKey != "" {
-		if r, err := s.replay(ctx, f, lang); !errors.Is(err, vikalp.ErrNotFound) {
-			return r, err
-		}
-	}
 	nc, err := s.place(ctx, f, lang)
 	if err != nil {
 		return Filed{}, err
@@ -64,7 +59,10 @@ func (s *Service) File(ctx context.Context, by *auth.Principal, in FileInput, la
 		if !errors.Is(err, vikalp.ErrConflict) {
 			return filed, err
 		}
-		if f.idempotencyKey != "" { // a concurrent retry won the race
+		// A retry (or a concurrent duplicate) meets the first filing's key:
+		// answer with that filing. Retries are rare, so the key is not
+		// looked up before the insert; otherwise it was a code collision.
+		if f.idempotencyKey != "" {
 			if r, err := s.replay(ctx, f, lang); !errors.Is(err, vikalp.ErrNotFound) {
 				return r, err
 			}
@@ -153,15 +151,16 @@ func (s *Service) insertFiling(ctx context.Context, f filing, nc NewComplaint) (
 	var filed Filed
 	err = s.inTx(ctx, func(t *txn) error {
 		due := t.now.Add(s.cfg.ATRWindow)
-		nc.Code, nc.SecretHash, nc.Status, nc.ATRDueAt, nc.At = code, HashSecret(secret), StatusSubmitted, &due, t.now
+		nc.Code, nc.SecretHash, nc.Status, nc.ATRDueAt, nc.At = code, HashSecret(secret), StatusAssigned, &due, t.now
 		if nc.ReplaySealed != nil {
 			until := t.now.Add(s.cfg.ReplayWindow)
 			nc.ReplayUntil = &until
 		}
-		c, err := t.complaints.Insert(ctx, nc)
+		c, place, err := t.complaints.Insert(ctx, nc)
 		if err != nil {
 			return err
 		}
+		t.knowPlace(c.StationID, c.DistrictID, place)
 		if err := s.assign(ctx, t, &c, f); err != nil {
 			return err
 		}
@@ -176,18 +175,17 @@ func (s *Service) insertFiling(ctx context.Context, f filing, nc NewComplaint) (
 	return filed, nil
 }
 
-// assign records filing and assignment on the timeline, queues the SMS and
-// schedules the SLA ladder.
+// assign records filing and assignment on the timeline (c was inserted
+// already assigned), queues the SMS and schedules the SLA ladder.
 func (s *Service) assign(ctx context.Context, t *txn, c *Complaint, f filing) error {
+	c.Status = StatusSubmitted
 	if err := t.note(ctx, c, systemActor, EventFiled, "", true,
 		map[string]any{"filed_by": c.FiledBy}); err != nil {
 		return err
 	}
-	if err := t.move(ctx, c, step{to: StatusAssigned, by: systemActor, kind: EventAssigned, public: true,
+	t.moved(c, step{to: StatusAssigned, by: systemActor, kind: EventAssigned, public: true,
 		detail: map[string]any{"district_id": c.DistrictID, "station_id": c.StationID,
-			"atr_due_at": c.ATRDueAt}}, c.Language); err != nil {
-		return err
-	}
+			"atr_due_at": c.ATRDueAt}})
 	if err := s.scheduleLadder(ctx, t, c.ID, *c.ATRDueAt); err != nil {
 		return err
 	}

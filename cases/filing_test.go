@@ -40,20 +40,26 @@ func TestFileByLocation(t *testing.T) {
 	if got := b.eventKinds(t, f.ID, true); strings.Join(got, ",") != "filed,assigned" {
 		t.Errorf("public timeline = %v; want filed, assigned", got)
 	}
-	// River jobs: three SLA rungs at due, due+12h, due+24h, and one delivery per SMS.
+	// River jobs: the first SLA rung at the deadline (it schedules the
+	// next when it runs), and one delivery job for all three SMS.
 	due := start.Add(24 * time.Hour)
-	for rung, at := range map[int]time.Time{1: due, 2: due.Add(12 * time.Hour), 3: due.Add(24 * time.Hour)} {
-		n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'cases.sla_check'
-			AND (args->>'complaint_id')::bigint = $1 AND (args->>'rung')::int = $2 AND scheduled_at = $3`, f.ID, rung, at)
-		if n != 1 {
-			t.Errorf("sla rung %d scheduled at %s: %d jobs; want 1", rung, at, n)
-		}
+	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'cases.sla_check'
+		AND (args->>'complaint_id')::bigint = $1`, f.ID); n != 1 {
+		t.Errorf("%d SLA jobs; want only the first rung", n)
+	}
+	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'cases.sla_check'
+		AND (args->>'complaint_id')::bigint = $1 AND (args->>'rung')::int = 1 AND scheduled_at = $2`, f.ID, due); n != 1 {
+		t.Errorf("first SLA rung at %s: %d jobs; want 1", due, n)
 	}
 	if n := b.count(t, `SELECT count(*) FROM sms_outbox WHERE complaint_id = $1`, f.ID); n != 3 {
 		t.Errorf("%d SMS queued; want officers, MSP and her", n)
 	}
-	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'cases.sms_deliver'`); n != 3 {
-		t.Errorf("%d SMS delivery jobs; want 3", n)
+	if n := b.count(t, `SELECT count(*) FROM river_job j, sms_outbox o WHERE j.kind = 'cases.sms_deliver'
+		AND o.complaint_id = $1 AND j.args->'outbox_ids' @> to_jsonb(o.id)`, f.ID); n != 3 {
+		t.Errorf("%d SMS rows in delivery jobs; want 3", n)
+	}
+	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'cases.sms_deliver'`); n != 1 {
+		t.Errorf("%d SMS delivery jobs; want 1 for all three", n)
 	}
 }
 

@@ -116,6 +116,8 @@ type txn struct {
 	now        time.Time
 	jobs       []river.InsertManyParams // inserted together just before commit
 	events     []Event                  // timeline entries, likewise
+	outbox     []OutboxSMS              // SMS rows, likewise, with one delivery job
+	notices    []AlertNotice            // console alerts, likewise
 	places     map[[2]int64]Place       // station and district names read in this transaction
 	complaints *ComplaintStore
 	atrs       *ATRStore
@@ -125,8 +127,9 @@ type txn struct {
 }
 
 // inTx runs fn in a transaction with every store bound to it, then inserts
-// the jobs fn enqueued in one statement, still inside the transaction (a
-// filing queues five: three SLA rungs and two SMS deliveries).
+// the timeline events, the SMS rows, the console alerts and the jobs fn
+// added, one statement each, still inside the transaction (a filing queues two jobs: the first
+// SLA rung and one delivery of its two or three SMS).
 func (s *Service) inTx(ctx context.Context, fn func(t *txn) error) error {
 	return pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		t := &txn{tx: tx, now: s.now(), complaints: NewComplaintStore(tx), atrs: NewATRStore(tx),
@@ -134,9 +137,23 @@ func (s *Service) inTx(ctx context.Context, fn func(t *txn) error) error {
 		if err := fn(t); err != nil {
 			return err
 		}
+		var b pgx.Batch // one round trip for the timeline and the SMS rows
 		if len(t.events) > 0 {
-			if err := t.complaints.AddEvents(ctx, t.events); err != nil {
+			if err := QueueEvents(&b, t.events); err != nil {
 				return err
+			}
+		}
+		if len(t.outbox) > 0 {
+			QueueOutbox(&b, t.outbox, func(ids []int64) { t.enqueue(SMSDeliverArgs{OutboxIDs: ids}, nil) })
+		}
+		if b.Len() > 0 {
+			if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+				return fmt.Errorf("add events and sms: %w", pg.Interpret(err))
+			}
+		}
+		if len(t.notices) > 0 {
+			if err := s.alerts.RaiseComplaintsTx(ctx, tx, t.notices); err != nil {
+				return fmt.Errorf("raise complaint alerts: %w", err)
 			}
 		}
 		if len(t.jobs) == 0 {
@@ -166,11 +183,17 @@ func (t *txn) place(ctx context.Context, stationID int64, districtID int) (Place
 	if err != nil {
 		return Place{}, err
 	}
+	t.knowPlace(stationID, districtID, p)
+	return p, nil
+}
+
+// knowPlace remembers a station's and district's names for the rest of
+// the transaction.
+func (t *txn) knowPlace(stationID int64, districtID int, p Place) {
 	if t.places == nil {
 		t.places = map[[2]int64]Place{}
 	}
-	t.places[key] = p
-	return p, nil
+	t.places[[2]int64{stationID, int64(districtID)}] = p
 }
 
 // enqueue adds a job to insert with the transaction's others.
@@ -213,12 +236,18 @@ func (t *txn) move(ctx context.Context, c *Complaint, st step, lang Language) er
 	if err := t.complaints.SetStatus(ctx, c.ID, st.to, t.now); err != nil {
 		return err
 	}
+	t.moved(c, st)
+	return nil
+}
+
+// moved records on c's timeline a transition its row already shows (a
+// filing inserts the complaint already assigned: one write, not two).
+func (t *txn) moved(c *Complaint, st step) {
 	from, to := c.Status, st.to
 	c.Status = st.to
 	t.addEvent(Event{ComplaintID: c.ID, At: t.now, ActorUserID: st.by.userID,
 		ActorRole: st.by.kind, Kind: st.kind, FromStatus: &from, ToStatus: &to, Reason: st.reason,
 		Public: st.public, Detail: st.detail})
-	return nil
 }
 
 // note appends a timeline event that changes no status.

@@ -19,10 +19,11 @@ const (
 	RungMSP   = 3 // Config.SLAToMSP later: the MSP
 )
 
-// SLACheckArgs is one rung of the SLA ladder for one ATR deadline. The three
-// rungs are inserted together, each scheduled at its time, in the
-// transaction that sets the deadline. A rung whose deadline has since been
-// met or replaced does nothing.
+// SLACheckArgs is one rung of the SLA ladder for one ATR deadline. The
+// transaction that sets the deadline schedules the first rung; each rung,
+// when it runs, schedules the next while the deadline stands (one job per
+// filing instead of three: filing is the busiest write path). A rung whose
+// deadline has since been met or replaced does nothing.
 type SLACheckArgs struct {
 	ComplaintID int64     `json:"complaint_id"`
 	DueAt       time.Time `json:"due_at"`
@@ -59,13 +60,23 @@ func (s *Service) rungAt(due time.Time, rung int) time.Time {
 	return due
 }
 
-// scheduleLadder inserts the three rungs for a new deadline, in t.
-func (s *Service) scheduleLadder(ctx context.Context, t *txn, complaintID int64, due time.Time) error {
-	for _, rung := range []int{RungNodal, RungSP, RungMSP} {
-		args := SLACheckArgs{ComplaintID: complaintID, DueAt: due, Rung: rung}
-		t.enqueue(args, &river.InsertOpts{ScheduledAt: s.rungAt(due, rung)})
-	}
+// scheduleLadder schedules the first rung for a new deadline, in t.
+func (s *Service) scheduleLadder(_ context.Context, t *txn, complaintID int64, due time.Time) error {
+	args := SLACheckArgs{ComplaintID: complaintID, DueAt: due, Rung: RungNodal}
+	t.enqueue(args, &river.InsertOpts{ScheduledAt: s.rungAt(due, RungNodal)})
 	return nil
+}
+
+// scheduleNextRung schedules the rung after args, if there is one, in t. It
+// is unique by its arguments, so a rung that runs twice (its worker died
+// after commit) schedules the next only once.
+func (s *Service) scheduleNextRung(t *txn, args SLACheckArgs) {
+	if args.Rung >= RungMSP {
+		return
+	}
+	next := SLACheckArgs{ComplaintID: args.ComplaintID, DueAt: args.DueAt, Rung: args.Rung + 1}
+	t.enqueue(next, &river.InsertOpts{ScheduledAt: s.rungAt(args.DueAt, next.Rung),
+		UniqueOpts: river.UniqueOpts{ByArgs: true}})
 }
 
 // rungEffects are each rung's event, recipients and SMS template.
@@ -81,7 +92,8 @@ var rungEffects = map[int]struct {
 // owed, it records an event (visible to her: her case was escalated) and
 // queues an SMS to the rung's officers. It is a no-op when the ATR was
 // published, the case moved on, the deadline was replaced (a pursue restarts
-// the ladder) or the rung already fired. Before the rung's time it does
+// the ladder) or the rung already fired. While the deadline stands it
+// schedules the next rung. Before the rung's time it does
 // nothing and returns how long to wait. It also wipes an expired replay
 // secret (the first rung comes when the replay window ends).
 func (s *Service) CheckSLA(ctx context.Context, args SLACheckArgs) (time.Duration, error) {
@@ -100,8 +112,12 @@ func (s *Service) CheckSLA(ctx context.Context, args SLACheckArgs) (time.Duratio
 		if err := t.complaints.ClearReplay(ctx, c.ID, t.now); err != nil {
 			return err
 		}
-		if !c.Status.AwaitingATR() || c.ATRDueAt == nil || !c.ATRDueAt.Equal(args.DueAt) || c.SLAStage >= args.Rung {
-			return nil
+		if !c.Status.Open() || c.ATRDueAt == nil || !c.ATRDueAt.Equal(args.DueAt) || c.SLAStage >= args.Rung {
+			return nil // the ladder of this deadline is over, or this rung fired and scheduled the next
+		}
+		s.scheduleNextRung(t, args)
+		if !c.Status.AwaitingATR() {
+			return nil // an ATR is in vetting or published; a later rung looks again
 		}
 		if err := t.complaints.SetSLAStage(ctx, c.ID, args.Rung); err != nil {
 			return err

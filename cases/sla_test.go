@@ -36,6 +36,14 @@ func (b *bundle) smsRoles(t *testing.T, id int64, template string) int {
 	return b.count(t, `SELECT count(*) FROM sms_outbox WHERE complaint_id = $1 AND template = $2`, id, template)
 }
 
+// rungJobs counts the queued SLA jobs of rung for complaint id's deadline
+// due, scheduled at at.
+func (b *bundle) rungJobs(t *testing.T, id int64, due time.Time, rung int, at time.Time) int {
+	return b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'cases.sla_check'
+		AND (args->>'complaint_id')::bigint = $1 AND (args->>'due_at')::timestamptz = $2
+		AND (args->>'rung')::int = $3 AND scheduled_at = $4`, id, due, rung, at)
+}
+
 func TestSLALadder(t *testing.T) {
 	b := setup(t)
 	f := b.file(t, input())
@@ -60,13 +68,23 @@ func TestSLALadder(t *testing.T) {
 	if n := b.smsRoles(t, f.ID, cases.TemplateSLANodal); n != 1 {
 		t.Fatalf("%d SMS to the nodal officer; want 1", n)
 	}
+	// Each rung schedules the next, once however often it runs.
+	if n := b.rungJobs(t, f.ID, due, cases.RungSP, due.Add(12*time.Hour)); n != 1 {
+		t.Fatalf("%d SP rungs scheduled at the deadline + 12 h; want 1", n)
+	}
 	b.clock.Set(due.Add(12 * time.Hour))
 	if err := b.rung(t, f.ID, due, cases.RungSP); err != nil {
 		t.Fatal(err)
 	}
+	if n := b.rungJobs(t, f.ID, due, cases.RungMSP, due.Add(24*time.Hour)); n != 1 {
+		t.Fatalf("%d MSP rungs scheduled at the deadline + 24 h; want 1", n)
+	}
 	b.clock.Set(due.Add(24 * time.Hour))
 	if err := b.rung(t, f.ID, due, cases.RungMSP); err != nil {
 		t.Fatal(err)
+	}
+	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'cases.sla_check'`); n != 3 {
+		t.Fatalf("%d SLA jobs after the MSP rung; want the three rungs only", n)
 	}
 	want := []string{cases.EventSLANodal, cases.EventSLASP, cases.EventSLAMSP}
 	if got := b.slaEvents(t, f.ID); !slices.Equal(got, want) {
@@ -134,6 +152,10 @@ func TestSLARestartsOnPursue(t *testing.T) {
 	}
 	if got := b.slaEvents(t, f.ID); len(got) != 0 {
 		t.Fatalf("old deadline's ladder fired: %v", got)
+	}
+	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'cases.sla_check'
+		AND (args->>'due_at')::timestamptz = $1 AND (args->>'rung')::int > 1`, f.ATRDueAt); n != 0 {
+		t.Fatalf("the replaced deadline scheduled %d later rungs; want none", n)
 	}
 	b.clock.Set(newDue)
 	if err := b.rung(t, f.ID, newDue, cases.RungNodal); err != nil {

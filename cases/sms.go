@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -158,9 +159,12 @@ func smsBody(template string, lang Language, code Code, at time.Time, district s
 	return strings.TrimSpace(fmt.Sprintf(text, code, at.In(ist).Format(smsTimeLayout), district))
 }
 
-// SMSDeliverArgs delivers one outbox row; inserted with the row.
+// SMSDeliverArgs delivers the outbox rows one transaction queued (a filing
+// queues two or three); inserted with them. OutboxID is the single row of
+// jobs queued before rows were grouped.
 type SMSDeliverArgs struct {
-	OutboxID int64 `json:"outbox_id"`
+	OutboxIDs []int64 `json:"outbox_ids,omitempty"`
+	OutboxID  int64   `json:"outbox_id,omitempty"`
 }
 
 // Kind implements river.JobArgs.
@@ -180,41 +184,64 @@ type SMSDeliverWorker struct {
 	Service *Service
 }
 
-// Work implements river.Worker.
+// Work implements river.Worker. Every row is tried; the job fails (and
+// River retries it) when any row failed, and a retry skips the rows
+// already sent.
 func (w *SMSDeliverWorker) Work(ctx context.Context, job *river.Job[SMSDeliverArgs]) error {
-	return w.Service.DeliverSMS(ctx, job.Args.OutboxID, job.Attempt >= smsMaxAttempts)
+	ids := job.Args.OutboxIDs
+	if job.Args.OutboxID != 0 {
+		ids = append(ids, job.Args.OutboxID)
+	}
+	return w.Service.DeliverSMS(ctx, ids, job.Attempt >= smsMaxAttempts)
 }
 
-// DeliverSMS hands queued outbox row id to the provider and records the
-// result; final marks the row failed if this attempt fails too. Opening the
-// complainant's number is audited. A row already sent is left alone.
-func (s *Service) DeliverSMS(ctx context.Context, id int64, final bool) error {
+// DeliverSMS hands the queued outbox rows among ids to the provider and
+// records the results: the sent rows in one update, each failure on its
+// row; final marks a row that fails this attempt failed for good. Opening
+// the complainant's number is audited. Rows already sent are left alone.
+// It returns the joined errors of the rows that failed.
+func (s *Service) DeliverSMS(ctx context.Context, ids []int64, final bool) error {
 	store := NewSMSStore(s.db)
-	m, err := store.ByID(ctx, id)
+	queued, err := store.Queued(ctx, ids)
 	if err != nil {
-		return fmt.Errorf("deliver sms %d: %w", id, err)
+		return fmt.Errorf("deliver sms %v: %w", ids, err)
 	}
-	if m.Status != "queued" {
-		return nil
+	var sent []int64
+	var errs []error
+	for _, m := range queued {
+		if err := s.sendSMS(ctx, m); err != nil {
+			text := err.Error()
+			if len(text) > 200 {
+				text = text[:200]
+			}
+			if merr := store.MarkAttemptFailed(ctx, m.ID, s.provider.Name(), text, final); merr != nil {
+				return errors.Join(append(errs, merr)...)
+			}
+			errs = append(errs, fmt.Errorf("deliver sms %d: %w", m.ID, err))
+			continue
+		}
+		sent = append(sent, m.ID)
 	}
+	if len(sent) > 0 {
+		if err := store.MarkSent(ctx, sent, s.provider.Name(), s.now()); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// sendSMS hands one outbox row to the provider, opening her number first
+// when the row carries one.
+func (s *Service) sendSMS(ctx context.Context, m OutboxSMS) error {
 	msg := SMS{OutboxID: m.ID, ToKind: m.ToKind, ToRole: m.ToRole, DistrictID: m.DistrictID,
 		Template: m.Template, Body: m.Body}
 	if m.PhoneSealed != nil {
+		var err error
 		if msg.Phone, err = s.openPhone(ctx, m); err != nil {
-			return fmt.Errorf("deliver sms %d: %w", id, err)
+			return err
 		}
 	}
-	if err := s.provider.Send(ctx, msg); err != nil {
-		text := err.Error()
-		if len(text) > 200 {
-			text = text[:200]
-		}
-		if merr := store.MarkAttemptFailed(ctx, id, s.provider.Name(), text, final); merr != nil {
-			return merr
-		}
-		return fmt.Errorf("deliver sms %d: %w", id, err)
-	}
-	return store.MarkSent(ctx, id, s.provider.Name(), s.now())
+	return s.provider.Send(ctx, msg)
 }
 
 // openPhone decrypts the complainant's number of an outbox row, writing the
@@ -253,19 +280,17 @@ func (s *Service) queueOfficerSMS(ctx context.Context, t *txn, c *Complaint, toK
 	if err != nil || s.alerts == nil {
 		return err
 	}
-	n := AlertNotice{Event: alertEvents[template], ComplaintID: c.ID, Code: string(c.Code), DistrictID: c.DistrictID,
-		ToMSP: toKind == SMSToMSP, ToRole: toRole, DueAt: at}
-	if err := s.alerts.RaiseComplaintTx(ctx, t.tx, n); err != nil {
-		return fmt.Errorf("raise complaint alert: %w", err)
-	}
+	t.notices = append(t.notices, AlertNotice{Event: alertEvents[template], ComplaintID: c.ID, Code: string(c.Code),
+		DistrictID: c.DistrictID, ToMSP: toKind == SMSToMSP, ToRole: toRole, DueAt: at})
 	return nil
 }
 
 // AlertRaiser raises console alerts in a complaint's transaction, so an
-// officer's console shows what the SMS said. Package alerts implements it
-// (adapted in cmd/vikalp); cases does not import alerts.
+// officer's console shows what the SMS said: all of a transaction's notices
+// in one call, just before commit. Package alerts implements it; cases does
+// not import alerts.
 type AlertRaiser interface {
-	RaiseComplaintTx(ctx context.Context, tx pgx.Tx, n AlertNotice) error
+	RaiseComplaintsTx(ctx context.Context, tx pgx.Tx, ns []AlertNotice) error
 }
 
 // AlertNotice is a complaint event for officers or the MSP: ids, the code
@@ -306,7 +331,7 @@ func (s *Service) queueComplainantSMS(ctx context.Context, t *txn, c *Complaint,
 		if err != nil {
 			return err
 		}
-		for _, m := range prev {
+		for _, m := range append(prev, t.outbox...) {
 			if m.PhoneSealed != nil {
 				sealed = m.PhoneSealed
 				break
@@ -320,12 +345,9 @@ func (s *Service) queueComplainantSMS(ctx context.Context, t *txn, c *Complaint,
 		Template: template, Body: smsBody(template, c.Language, c.Code, t.now, ""), CreatedAt: t.now})
 }
 
-// queueSMS inserts an outbox row and its delivery job in t.
-func (s *Service) queueSMS(ctx context.Context, t *txn, m OutboxSMS) error {
-	m, err := t.sms.Insert(ctx, m)
-	if err != nil {
-		return err
-	}
-	t.enqueue(SMSDeliverArgs{OutboxID: m.ID}, nil)
+// queueSMS adds an outbox row to t; the transaction's rows are inserted
+// together before commit, with one delivery job for all of them.
+func (s *Service) queueSMS(_ context.Context, t *txn, m OutboxSMS) error {
+	t.outbox = append(t.outbox, m)
 	return nil
 }

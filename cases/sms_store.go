@@ -20,22 +20,49 @@ func NewSMSStore(db pg.DBTX) *SMSStore { return &SMSStore{db: db} }
 const smsColumns = `id, to_kind, to_role, district_id, complaint_id, phone_sealed, template, body, status,
 	provider, attempts, last_error, created_at, sent_at`
 
-const insertSMSSQL = `
+// insertManySMSSQL queues several rows in one statement, in array order.
+const insertManySMSSQL = `
 	INSERT INTO sms_outbox (to_kind, to_role, district_id, complaint_id, phone_sealed, template, body,
 		created_at)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ` + smsColumns
+	SELECT to_kind, to_role, district_id, complaint_id, phone_sealed, template, body, created_at
+	FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bytea[], $6::text[], $7::text[],
+		$8::timestamptz[]) WITH ORDINALITY
+		AS m(to_kind, to_role, district_id, complaint_id, phone_sealed, template, body, created_at, n)
+	ORDER BY n
+	RETURNING id`
 
-// Insert queues m (its ID, status and delivery fields are ignored).
-func (s *SMSStore) Insert(ctx context.Context, m OutboxSMS) (OutboxSMS, error) {
-	return s.one(ctx, "queue sms", insertSMSSQL, m.ToKind, m.ToRole, m.DistrictID, m.ComplaintID,
-		m.PhoneSealed, m.Template, m.Body, m.CreatedAt)
+// QueueOutbox adds to b the statement that queues ms (their IDs,
+// status and delivery fields are ignored) and hands their ids to done; the
+// caller sends b on this store's transaction.
+func QueueOutbox(b *pgx.Batch, ms []OutboxSMS, done func(ids []int64)) {
+	n := len(ms)
+	kinds, roles, districts, complaints := make([]string, n), make([]string, n), make([]*int, n), make([]*int64, n)
+	phones, templates, bodies, ats := make([][]byte, n), make([]string, n), make([]string, n), make([]time.Time, n)
+	for i, m := range ms {
+		kinds[i], roles[i], districts[i], complaints[i] = m.ToKind, m.ToRole, m.DistrictID, m.ComplaintID
+		phones[i], templates[i], bodies[i], ats[i] = m.PhoneSealed, m.Template, m.Body, m.CreatedAt
+	}
+	b.Queue(insertManySMSSQL, kinds, roles, districts, complaints, phones, templates, bodies, ats).
+		Query(func(rows pgx.Rows) error {
+			ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+			if err != nil {
+				return fmt.Errorf("queue %d sms: %w", n, pg.Interpret(err))
+			}
+			done(ids)
+			return nil
+		})
 }
 
-const smsByIDSQL = `SELECT ` + smsColumns + ` FROM sms_outbox WHERE id = $1`
+const queuedSMSSQL = `SELECT ` + smsColumns + ` FROM sms_outbox WHERE id = ANY($1) AND status = 'queued' ORDER BY id`
 
-// ByID returns outbox row id, or ErrNotFound.
-func (s *SMSStore) ByID(ctx context.Context, id int64) (OutboxSMS, error) {
-	return s.one(ctx, "get sms", smsByIDSQL, id)
+// Queued returns the rows among ids still waiting to be sent, in id order.
+func (s *SMSStore) Queued(ctx context.Context, ids []int64) ([]OutboxSMS, error) {
+	rows, _ := s.db.Query(ctx, queuedSMSSQL, ids)
+	ms, err := pgx.CollectRows(rows, pgx.RowToStructByName[OutboxSMS])
+	if err != nil {
+		return nil, fmt.Errorf("list queued sms: %w", pg.Interpret(err))
+	}
+	return ms, nil
 }
 
 const smsForComplaintSQL = `SELECT ` + smsColumns + ` FROM sms_outbox WHERE complaint_id = $1 ORDER BY id`
@@ -51,11 +78,11 @@ func (s *SMSStore) ForComplaint(ctx context.Context, complaintID int64) ([]Outbo
 }
 
 const markSMSSentSQL = `UPDATE sms_outbox SET status = 'sent', provider = $2, attempts = attempts + 1,
-	sent_at = $3, last_error = '' WHERE id = $1 AND status = 'queued'`
+	sent_at = $3, last_error = '' WHERE id = ANY($1) AND status = 'queued'`
 
-// MarkSent records a delivered message.
-func (s *SMSStore) MarkSent(ctx context.Context, id int64, provider string, at time.Time) error {
-	if _, err := s.db.Exec(ctx, markSMSSentSQL, id, provider, at); err != nil {
+// MarkSent records delivered messages.
+func (s *SMSStore) MarkSent(ctx context.Context, ids []int64, provider string, at time.Time) error {
+	if _, err := s.db.Exec(ctx, markSMSSentSQL, ids, provider, at); err != nil {
 		return fmt.Errorf("mark sms sent: %w", pg.Interpret(err))
 	}
 	return nil
@@ -71,13 +98,4 @@ func (s *SMSStore) MarkAttemptFailed(ctx context.Context, id int64, provider, er
 		return fmt.Errorf("mark sms attempt failed: %w", pg.Interpret(err))
 	}
 	return nil
-}
-
-func (s *SMSStore) one(ctx context.Context, what, sql string, args ...any) (OutboxSMS, error) {
-	rows, _ := s.db.Query(ctx, sql, args...)
-	m, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[OutboxSMS])
-	if err != nil {
-		return OutboxSMS{}, fmt.Errorf("%s: %w", what, pg.Interpret(err))
-	}
-	return m, nil
 }

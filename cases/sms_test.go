@@ -3,6 +3,7 @@ package cases_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/vikalp/vikalp/cases"
+	"github.com/vikalp/vikalp/cases/casestest"
 )
 
 // TestSMSNeverNamesHerOrTheCrime runs the whole lifecycle plus the SLA
@@ -74,14 +76,21 @@ func TestDeliverSMS(t *testing.T) {
 	if strings.Contains(string(phoneSealed), "9876543210") {
 		t.Fatal("complainant phone stored in clear in the outbox")
 	}
-	w := &cases.SMSDeliverWorker{Service: b.svc}
-	for _, id := range ids {
-		if err := w.Work(b.ctx, &river.Job[cases.SMSDeliverArgs]{JobRow: &rivertype.JobRow{Attempt: 1},
-			Args: cases.SMSDeliverArgs{OutboxID: id}}); err != nil {
-			t.Fatal(err)
-		}
+	// The filing queued one job for its three rows: work it as River would.
+	var args cases.SMSDeliverArgs
+	if err := b.db.QueryRow(b.ctx, `SELECT args FROM river_job WHERE kind = 'cases.sms_deliver'`).Scan(&args); err != nil {
+		t.Fatal(err)
 	}
-	if err := b.svc.DeliverSMS(b.ctx, ids[0], false); err != nil { // already sent: a no-op
+	if got := slices.Sorted(slices.Values(args.OutboxIDs)); !slices.Equal(got, ids) {
+		t.Fatalf("delivery job rows %v; want %v", got, ids)
+	}
+	w := &cases.SMSDeliverWorker{Service: b.svc}
+	if err := w.Work(b.ctx, &river.Job[cases.SMSDeliverArgs]{JobRow: &rivertype.JobRow{Attempt: 1}, Args: args}); err != nil {
+		t.Fatal(err)
+	}
+	// A job queued before rows were grouped names one row; already sent, it is a no-op.
+	if err := w.Work(b.ctx, &river.Job[cases.SMSDeliverArgs]{JobRow: &rivertype.JobRow{Attempt: 1},
+		Args: cases.SMSDeliverArgs{OutboxID: ids[0]}}); err != nil {
 		t.Fatal(err)
 	}
 	sent := b.sms.Sent()
@@ -105,6 +114,47 @@ func TestDeliverSMS(t *testing.T) {
 	}
 }
 
+// mspDownProvider fails every SMS to the MSP and records the others.
+type mspDownProvider struct{ cases.RecordingProvider }
+
+func (p *mspDownProvider) Send(ctx context.Context, m cases.SMS) error {
+	if m.ToKind == cases.SMSToMSP {
+		return errors.New("gateway refused")
+	}
+	return p.RecordingProvider.Send(ctx, m)
+}
+
+// TestDeliverSMSPartialFailure: one row of a job failing fails the job (so
+// River retries it) without holding back the others, and the retry sends
+// only what is still queued.
+func TestDeliverSMSPartialFailure(t *testing.T) {
+	b := setup(t)
+	b.file(t, input())
+	var args cases.SMSDeliverArgs
+	if err := b.db.QueryRow(b.ctx, `SELECT args FROM river_job WHERE kind = 'cases.sms_deliver'`).Scan(&args); err != nil {
+		t.Fatal(err)
+	}
+	down := &mspDownProvider{}
+	svc := cases.NewService(b.db, cases.Deps{Keyring: casestest.Keyring(t), Provider: down, Clock: b.clock})
+	job := &river.Job[cases.SMSDeliverArgs]{JobRow: &rivertype.JobRow{Attempt: 1}, Args: args}
+	if err := (&cases.SMSDeliverWorker{Service: svc}).Work(b.ctx, job); err == nil {
+		t.Fatal("a job with a failed row returned nil; River must retry it")
+	}
+	if n := len(down.Sent()); n != 2 {
+		t.Fatalf("%d messages sent past the failing one; want officers and her", n)
+	}
+	job.Attempt = 2
+	if err := (&cases.SMSDeliverWorker{Service: b.svc}).Work(b.ctx, job); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.sms.Sent(); len(got) != 1 || got[0].ToKind != cases.SMSToMSP {
+		t.Fatalf("the retry sent %+v; want only the MSP's message", got)
+	}
+	if n := b.count(t, `SELECT count(*) FROM sms_outbox WHERE status = 'sent'`); n != 3 {
+		t.Fatalf("%d rows sent after the retry; want 3", n)
+	}
+}
+
 type failingProvider struct{}
 
 func (failingProvider) Name() string                          { return "failing" }
@@ -118,10 +168,10 @@ func TestDeliverSMSFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := cases.NewService(b.db, cases.Deps{Keyring: nil, Provider: failingProvider{}, Clock: b.clock})
-	if err := svc.DeliverSMS(b.ctx, id, false); err == nil {
+	if err := svc.DeliverSMS(b.ctx, []int64{id}, false); err == nil {
 		t.Fatal("a failed send returned nil; River must retry it")
 	}
-	if err := svc.DeliverSMS(b.ctx, id, true); err == nil {
+	if err := svc.DeliverSMS(b.ctx, []int64{id}, true); err == nil {
 		t.Fatal("a failed final send returned nil")
 	}
 	var status string

@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/vikalp/vikalp"
 )
 
 // Limits on free text, counted in runes (Hindi text is 3 bytes a rune).
@@ -273,13 +275,8 @@ func validateIdempotencyKey(s string, lang Language) (string, error) {
 	if s == "" {
 		return "", nil
 	}
-	if len(s) > 128 {
+	if !vikalp.ValidIdempotencyKey(s) {
 		return "", invalid(lang, "idempotency_key", CodeIdempotencyKeyInvalid)
-	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_:.", r)) {
-			return "", invalid(lang, "idempotency_key", CodeIdempotencyKeyInvalid)
-		}
 	}
 	return s, nil
 }

@@ -20,9 +20,6 @@ const (
 	submissionTip    = "tip"
 )
 
-// MaxIdempotencyKey is the longest Idempotency-Key accepted (as for complaints).
-const MaxIdempotencyKey = 128
-
 // errKeyReused refuses a key that already stands for other content.
 var errKeyReused = &vikalp.UserError{Kind: vikalp.ErrConflict, Field: "idempotency_key",
 	Code: "idempotency_key_reused", Message: "this Idempotency-Key was already used for a different submission"}
@@ -33,8 +30,7 @@ func checkIdempotencyKey(key string) error {
 	if key == "" {
 		return nil
 	}
-	if len(key) > MaxIdempotencyKey || strings.Trim(key,
-		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_:.") != "" {
+	if !vikalp.ValidIdempotencyKey(key) {
 		return vikalp.InvalidField("idempotency_key", "idempotency_key_invalid",
 			"the Idempotency-Key must be 1 to 128 letters, digits, '-', '_', ':' or '.'")
 	}

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
@@ -130,7 +129,7 @@ func StartWith(t testing.TB, password string, users func(*jurisdiction.Service) 
 	var alertsSvc *alerts.Service
 	if opts.Workers {
 		alertsSvc = alerts.NewService(pool, alerts.Deps{Jobs: inserter, Keyring: keyring, Logger: quiet})
-		casesDeps.Alerts = complaintAlerts{alertsSvc}
+		casesDeps.Alerts = alertsSvc
 	}
 	casesSvc := cases.NewService(pool, casesDeps)
 	out := &Server{Pool: pool, Ingest: ingestSvc}
@@ -201,14 +200,6 @@ func startWorkers(t testing.TB, pool *pgxpool.Pool, logger *slog.Logger, c *case
 			_ = client.StopAndCancel(context.Background())
 		}
 	})
-}
-
-// complaintAlerts adapts alerts.Service to cases.AlertRaiser, as cmd/vikalp does.
-type complaintAlerts struct{ s *alerts.Service }
-
-func (c complaintAlerts) RaiseComplaintTx(ctx context.Context, tx pgx.Tx, n cases.AlertNotice) error {
-	return c.s.RaiseComplaintTx(ctx, tx, alerts.ComplaintNotice{Event: n.Event, ComplaintID: n.ComplaintID,
-		Code: n.Code, DistrictID: n.DistrictID, ToMSP: n.ToMSP, ToRole: n.ToRole, DueAt: n.DueAt})
 }
 
 // StationID returns the id of the demo station with code, failing the test

@@ -191,14 +191,14 @@ func checkClusterJobs(t *testing.T, db *pgxpool.Pool, m marks, nReports, nCompla
 	if n := count(`SELECT count(*) FROM complaints WHERE id > $1`, m.complaint); n != nComplaints {
 		t.Errorf("%d complaints stored, want %d", n, nComplaints)
 	}
-	// The transactional outbox: one alert job per report, one SMS job per
-	// outbox row.
+	// The transactional outbox: one alert job per report, every outbox row
+	// in exactly one SMS job.
 	if n := count(`SELECT count(DISTINCT args->>'report_id') FROM river_job
 		WHERE id > $1 AND kind = 'ingest.happening_now'`, m.job); n != nReports {
 		t.Errorf("%d reports have a happening-now job, want %d", n, nReports)
 	}
 	if n := count(`SELECT count(*) FROM sms_outbox o WHERE o.id > $1 AND (SELECT count(*) FROM river_job j
-		WHERE j.kind = 'cases.sms_deliver' AND (j.args->>'outbox_id')::bigint = o.id) <> 1`, m.sms); n != 0 {
+		WHERE j.kind = 'cases.sms_deliver' AND j.args->'outbox_ids' @> to_jsonb(o.id)) <> 1`, m.sms); n != 0 {
 		t.Errorf("%d SMS outbox rows without exactly one delivery job", n)
 	}
 	// Every job ran once, or once more per time the worker running it died.

@@ -250,7 +250,8 @@ func checkSubmissionsStored(t *testing.T, db *pgxpool.Pool, subs []*submission, 
 		switch s.kind {
 		case "complaint":
 			q = `SELECT count(*) FILTER (WHERE c.code = $2)::int, count(*)::int,
-				(SELECT count(*) FROM river_job j WHERE j.kind = 'cases.sla_check' AND (j.args->>'complaint_id')::bigint = min(c.id))::int,
+				(SELECT count(*) FROM river_job j WHERE (j.kind = 'cases.sla_check' AND (j.args->>'complaint_id')::bigint = min(c.id))
+					OR (j.kind = 'cases.sms_deliver' AND j.args->'outbox_ids' @> (SELECT to_jsonb(min(o.id)) FROM sms_outbox o WHERE o.complaint_id = min(c.id))))::int,
 				0 FROM complaints c WHERE c.idempotency_key = $1`
 		case "tip":
 			q = `SELECT count(*) FILTER (WHERE x.code = $2)::int, count(*)::int,
@@ -270,7 +271,7 @@ func checkSubmissionsStored(t *testing.T, db *pgxpool.Pool, subs []*submission, 
 		wantJobs := 1
 		switch {
 		case s.kind == "complaint":
-			wantJobs = 3 // the SLA ladder: nodal, SP, MSP
+			wantJobs = 2 // the SLA ladder's first rung and the delivery of its SMS
 		case s.kind == "report_json" || s.kind == "report_photo":
 			wantJobs = map[bool]int{true: 1, false: 0}[s.now]
 		}

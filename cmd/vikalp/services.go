@@ -83,7 +83,7 @@ func (a *app) newServices(pool *pgxpool.Pool, read pg.DBTX) (*services, error) {
 		Router:   jurisdiction.New(pool),
 		Keyring:  keyring,
 		Provider: sms,
-		Alerts:   complaintAlerts{alertsSvc},
+		Alerts:   alertsSvc,
 		Photos:   ingestSvc, // complaint photos go through ingest's media pipeline
 		Logger:   a.logger,
 	})
@@ -144,12 +144,4 @@ func (g smsGateway) Send(ctx context.Context, m cases.SMS) error {
 	}
 	return g.p.Send(ctx, alerts.SMS{Ref: strconv.FormatInt(m.OutboxID, 10), To: m.Phone, Recipient: recipient,
 		Template: m.Template, Body: m.Body})
-}
-
-// complaintAlerts adapts alerts.Service to cases.AlertRaiser.
-type complaintAlerts struct{ s *alerts.Service }
-
-func (c complaintAlerts) RaiseComplaintTx(ctx context.Context, tx pgx.Tx, n cases.AlertNotice) error {
-	return c.s.RaiseComplaintTx(ctx, tx, alerts.ComplaintNotice{Event: n.Event, ComplaintID: n.ComplaintID,
-		Code: n.Code, DistrictID: n.DistrictID, ToMSP: n.ToMSP, ToRole: n.ToRole, DueAt: n.DueAt})
 }
