@@ -168,16 +168,41 @@ func (s *ComplaintStore) ReplayByKey(ctx context.Context, key string) (Replay, e
 	return r, nil
 }
 
-const clearReplaySQL = `UPDATE complaints SET replay_sealed = NULL, request_hash = NULL
-	WHERE id = $1 AND replay_sealed IS NOT NULL AND replay_until <= $2`
+const clearExpiredReplaysSQL = `UPDATE complaints SET replay_sealed = NULL, request_hash = NULL
+	WHERE replay_sealed IS NOT NULL AND replay_until <= $1`
 
-// ClearReplay wipes the sealed secret (and request fingerprint) kept for
-// idempotent retries once the replay window has ended at now.
-func (s *ComplaintStore) ClearReplay(ctx context.Context, id int64, now time.Time) error {
-	if _, err := s.db.Exec(ctx, clearReplaySQL, id, now); err != nil {
-		return fmt.Errorf("clear replay secret: %w", pg.Interpret(err))
+// ClearExpiredReplays wipes the sealed secrets (and request fingerprints)
+// kept for idempotent retries whose replay window has ended at now.
+func (s *ComplaintStore) ClearExpiredReplays(ctx context.Context, now time.Time) error {
+	if _, err := s.db.Exec(ctx, clearExpiredReplaysSQL, now); err != nil {
+		return fmt.Errorf("clear expired replay secrets: %w", pg.Interpret(err))
 	}
 	return nil
+}
+
+// SLADueRung is a complaint whose next SLA rung may be due.
+type SLADueRung struct {
+	ComplaintID int64     `db:"id"`
+	DueAt       time.Time `db:"atr_due_at"`
+	Stage       int       `db:"sla_stage"`
+}
+
+// slaDueSQL reads complaints_sla_due_idx: complaints owing an ATR whose
+// next rung ($2 = SP offset, $3 = MSP offset) is due at $1.
+const slaDueSQL = `SELECT id, atr_due_at, sla_stage FROM complaints
+	WHERE sla_stage < 3 AND status IN ('assigned', 'atr_draft', 'escalated') AND atr_due_at <= $1
+	AND (sla_stage = 0 OR sla_stage = 1 AND atr_due_at <= $1 - $2::interval OR sla_stage = 2 AND atr_due_at <= $1 - $3::interval)
+	ORDER BY atr_due_at, id LIMIT $4`
+
+// SLADue returns up to limit complaints whose next SLA rung is due at now,
+// given the SP and MSP rungs' offsets from the deadline.
+func (s *ComplaintStore) SLADue(ctx context.Context, now time.Time, toSP, toMSP time.Duration, limit int) ([]SLADueRung, error) {
+	rows, _ := s.db.Query(ctx, slaDueSQL, now, toSP, toMSP, limit)
+	due, err := pgx.CollectRows(rows, pgx.RowToStructByName[SLADueRung])
+	if err != nil {
+		return nil, fmt.Errorf("list due sla rungs: %w", pg.Interpret(err))
+	}
+	return due, nil
 }
 
 // closedAt is set exactly when a status ends the case (a table CHECK too).

@@ -186,9 +186,6 @@ func (s *Service) assign(ctx context.Context, t *txn, c *Complaint, f filing) er
 	t.moved(c, step{to: StatusAssigned, by: systemActor, kind: EventAssigned, public: true,
 		detail: map[string]any{"district_id": c.DistrictID, "station_id": c.StationID,
 			"atr_due_at": c.ATRDueAt}})
-	if err := s.scheduleLadder(ctx, t, c.ID, *c.ATRDueAt); err != nil {
-		return err
-	}
 	if err := s.queueOfficerSMS(ctx, t, c, SMSToDistrictOfficers, "", TemplateAssignedOfficers, *c.ATRDueAt); err != nil {
 		return err
 	}

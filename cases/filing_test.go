@@ -40,26 +40,13 @@ func TestFileByLocation(t *testing.T) {
 	if got := b.eventKinds(t, f.ID, true); strings.Join(got, ",") != "filed,assigned" {
 		t.Errorf("public timeline = %v; want filed, assigned", got)
 	}
-	// River jobs: the first SLA rung at the deadline (it schedules the
-	// next when it runs), and one delivery job for all three SMS.
-	due := start.Add(24 * time.Hour)
-	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'cases.sla_check'
-		AND (args->>'complaint_id')::bigint = $1`, f.ID); n != 1 {
-		t.Errorf("%d SLA jobs; want only the first rung", n)
-	}
-	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'cases.sla_check'
-		AND (args->>'complaint_id')::bigint = $1 AND (args->>'rung')::int = 1 AND scheduled_at = $2`, f.ID, due); n != 1 {
-		t.Errorf("first SLA rung at %s: %d jobs; want 1", due, n)
+	// No River jobs: the SLA sweep and the SMS drain find the complaint and
+	// its rows by themselves.
+	if n := b.count(t, `SELECT count(*) FROM river_job`); n != 0 {
+		t.Errorf("%d River jobs queued by a filing; want none", n)
 	}
 	if n := b.count(t, `SELECT count(*) FROM sms_outbox WHERE complaint_id = $1`, f.ID); n != 3 {
 		t.Errorf("%d SMS queued; want officers, MSP and her", n)
-	}
-	if n := b.count(t, `SELECT count(*) FROM river_job j, sms_outbox o WHERE j.kind = 'cases.sms_deliver'
-		AND o.complaint_id = $1 AND j.args->'outbox_ids' @> to_jsonb(o.id)`, f.ID); n != 3 {
-		t.Errorf("%d SMS rows in delivery jobs; want 3", n)
-	}
-	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'cases.sms_deliver'`); n != 1 {
-		t.Errorf("%d SMS delivery jobs; want 1 for all three", n)
 	}
 }
 
@@ -159,10 +146,17 @@ func TestFileIdempotent(t *testing.T) {
 	_, err := b.svc.File(b.ctx, nil, other, cases.English)
 	wantCode(t, err, vikalp.ErrConflict, cases.CodeIdempotencyKeyReused)
 
-	// Past the replay window the first SLA check wipes the sealed secret; a
+	// Past the replay window the SLA sweep wipes the sealed secret; a
 	// retry still gets the same complaint, without the secret.
-	b.clock.Advance(24 * time.Hour)
-	if _, err := b.svc.CheckSLA(b.ctx, cases.SLACheckArgs{ComplaintID: first.ID, DueAt: first.ATRDueAt, Rung: cases.RungNodal}); err != nil {
+	b.clock.Advance(24*time.Hour - time.Second)
+	if _, err := b.svc.SweepSLA(b.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := b.count(t, `SELECT count(*) FROM complaints WHERE replay_sealed IS NOT NULL`); n != 1 {
+		t.Fatal("replay secret wiped inside its window")
+	}
+	b.clock.Advance(time.Second)
+	if _, err := b.svc.SweepSLA(b.ctx); err != nil {
 		t.Fatal(err)
 	}
 	if n := b.count(t, `SELECT count(*) FROM complaints WHERE replay_sealed IS NOT NULL`); n != 0 {

@@ -89,8 +89,5 @@ func (s *Service) pursue(ctx context.Context, t *txn, c *Complaint, by actor, re
 		return err
 	}
 	c.ATRDueAt, c.SLAStage = &due, 0
-	if err := s.scheduleLadder(ctx, t, c.ID, due); err != nil {
-		return err
-	}
 	return s.queueOfficerSMS(ctx, t, c, SMSToDistrictOfficers, "", TemplateEscalatedOfficers, due)
 }

@@ -67,8 +67,8 @@ func TestLifecycleEndToEnd(t *testing.T) {
 	if tr.Status != cases.StatusEscalated || tr.NextDeadline == nil || !tr.NextDeadline.Equal(newDue) {
 		t.Fatalf("after pursue: %s due %v; want escalated due %s", tr.Status, tr.NextDeadline, newDue)
 	}
-	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'cases.sla_check' AND scheduled_at = $1`, newDue); n != 1 {
-		t.Errorf("ladder not restarted at the new deadline: %d rung-1 jobs", n)
+	if n := b.count(t, `SELECT count(*) FROM complaints WHERE id = $1 AND atr_due_at = $2 AND sla_stage = 0`, f.ID, newDue); n != 1 {
+		t.Errorf("ladder not restarted at the new deadline")
 	}
 	// A return after a pursuit goes back to escalated.
 	if _, err := b.svc.DraftATR(b.ctx, b.stationA1, f.ID, draft, cases.English); err != nil {

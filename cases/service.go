@@ -116,7 +116,7 @@ type txn struct {
 	now        time.Time
 	jobs       []river.InsertManyParams // inserted together just before commit
 	events     []Event                  // timeline entries, likewise
-	outbox     []OutboxSMS              // SMS rows, likewise, with one delivery job
+	outbox     []OutboxSMS              // SMS rows, likewise (DrainSMS sends them)
 	notices    []AlertNotice            // console alerts, likewise
 	places     map[[2]int64]Place       // station and district names read in this transaction
 	complaints *ComplaintStore
@@ -128,8 +128,8 @@ type txn struct {
 
 // inTx runs fn in a transaction with every store bound to it, then inserts
 // the timeline events, the SMS rows, the console alerts and the jobs fn
-// added, one statement each, still inside the transaction (a filing queues two jobs: the first
-// SLA rung and one delivery of its two or three SMS).
+// added, still inside the transaction (a filing queues no job: the SMS
+// drain and the SLA sweep find its rows).
 func (s *Service) inTx(ctx context.Context, fn func(t *txn) error) error {
 	return pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		t := &txn{tx: tx, now: s.now(), complaints: NewComplaintStore(tx), atrs: NewATRStore(tx),
@@ -144,7 +144,7 @@ func (s *Service) inTx(ctx context.Context, fn func(t *txn) error) error {
 			}
 		}
 		if len(t.outbox) > 0 {
-			QueueOutbox(&b, t.outbox, func(ids []int64) { t.enqueue(SMSDeliverArgs{OutboxIDs: ids}, nil) })
+			QueueOutbox(&b, t.outbox)
 		}
 		if b.Len() > 0 {
 			if err := tx.SendBatch(ctx, &b).Close(); err != nil {

@@ -19,11 +19,83 @@ const (
 	RungMSP   = 3 // Config.SLAToMSP later: the MSP
 )
 
-// SLACheckArgs is one rung of the SLA ladder for one ATR deadline. The
-// transaction that sets the deadline schedules the first rung; each rung,
-// when it runs, schedules the next while the deadline stands (one job per
-// filing instead of three: filing is the busiest write path). A rung whose
-// deadline has since been met or replaced does nothing.
+// The SLA ladder: when an ATR is still owed at its deadline, the nodal
+// officer is alerted; SLAToSP later the SP; SLAToMSP later the MSP. A sweep
+// (SweepSLA, the periodic SLASweepArgs job) finds the complaints whose next
+// rung is due and runs it. Scheduling a River job per complaint instead
+// (three, later one per rung) made the ladder the largest single write of a
+// filing; the sweep reads a partial index of the complaints still owing an
+// ATR, and it also wipes sealed replay secrets whose window has ended.
+
+// SLASweepInterval is how often the sweep runs: the most a rung fires late.
+const SLASweepInterval = 30 * time.Second
+
+// slaSweepBatch complaints are read per query of a sweep.
+const slaSweepBatch = 500
+
+// SLASweepArgs runs the SLA ladder sweep (SweepSLA).
+type SLASweepArgs struct{}
+
+// Kind implements river.JobArgs.
+func (SLASweepArgs) Kind() string { return "cases.sla_sweep" }
+
+// InsertOpts implements river.JobArgsWithInsertOpts: a failed sweep is not
+// retried; the next one follows in SLASweepInterval.
+func (SLASweepArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 1} }
+
+// SLASweepPeriodicJob runs the sweep every SLASweepInterval, and at start.
+func SLASweepPeriodicJob() *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(SLASweepInterval),
+		func() (river.JobArgs, *river.InsertOpts) { return SLASweepArgs{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true})
+}
+
+// SLASweepWorker runs SLASweepArgs jobs.
+type SLASweepWorker struct {
+	river.WorkerDefaults[SLASweepArgs]
+	Service *Service
+}
+
+// Work implements river.Worker.
+func (w *SLASweepWorker) Work(ctx context.Context, _ *river.Job[SLASweepArgs]) error {
+	_, err := w.Service.SweepSLA(ctx)
+	return err
+}
+
+// SweepSLA runs every rung that is due (each rung of a complaint in order,
+// so a sweep after an outage still alerts every level) and wipes expired
+// replay secrets. It returns how many rungs it looked at.
+func (s *Service) SweepSLA(ctx context.Context) (int, error) {
+	now := s.now()
+	store := NewComplaintStore(s.db)
+	if err := store.ClearExpiredReplays(ctx, now); err != nil {
+		return 0, err
+	}
+	ran := 0
+	for {
+		due, err := store.SLADue(ctx, now, s.cfg.SLAToSP, s.cfg.SLAToMSP, slaSweepBatch)
+		if err != nil {
+			return ran, err
+		}
+		before := ran
+		for _, d := range due {
+			for rung := d.Stage + 1; rung <= RungMSP && !s.rungAt(d.DueAt, rung).After(now); rung++ {
+				if _, err := s.CheckSLA(ctx, SLACheckArgs{ComplaintID: d.ComplaintID, DueAt: d.DueAt, Rung: rung}); err != nil {
+					return ran, err
+				}
+				ran++
+			}
+		}
+		// A full batch may hide more; each run rung leaves the due set.
+		if len(due) < slaSweepBatch || ran == before {
+			return ran, nil
+		}
+	}
+}
+
+// SLACheckArgs is one rung of the SLA ladder for one ATR deadline: what
+// the sweep runs, and the job earlier versions scheduled per complaint
+// (such jobs still queued after an upgrade run as before).
 type SLACheckArgs struct {
 	ComplaintID int64     `json:"complaint_id"`
 	DueAt       time.Time `json:"due_at"`
@@ -60,25 +132,6 @@ func (s *Service) rungAt(due time.Time, rung int) time.Time {
 	return due
 }
 
-// scheduleLadder schedules the first rung for a new deadline, in t.
-func (s *Service) scheduleLadder(_ context.Context, t *txn, complaintID int64, due time.Time) error {
-	args := SLACheckArgs{ComplaintID: complaintID, DueAt: due, Rung: RungNodal}
-	t.enqueue(args, &river.InsertOpts{ScheduledAt: s.rungAt(due, RungNodal)})
-	return nil
-}
-
-// scheduleNextRung schedules the rung after args, if there is one, in t. It
-// is unique by its arguments, so a rung that runs twice (its worker died
-// after commit) schedules the next only once.
-func (s *Service) scheduleNextRung(t *txn, args SLACheckArgs) {
-	if args.Rung >= RungMSP {
-		return
-	}
-	next := SLACheckArgs{ComplaintID: args.ComplaintID, DueAt: args.DueAt, Rung: args.Rung + 1}
-	t.enqueue(next, &river.InsertOpts{ScheduledAt: s.rungAt(args.DueAt, next.Rung),
-		UniqueOpts: river.UniqueOpts{ByArgs: true}})
-}
-
 // rungEffects are each rung's event, recipients and SMS template.
 var rungEffects = map[int]struct {
 	event, toKind, toRole, template string
@@ -92,10 +145,8 @@ var rungEffects = map[int]struct {
 // owed, it records an event (visible to her: her case was escalated) and
 // queues an SMS to the rung's officers. It is a no-op when the ATR was
 // published, the case moved on, the deadline was replaced (a pursue restarts
-// the ladder) or the rung already fired. While the deadline stands it
-// schedules the next rung. Before the rung's time it does
-// nothing and returns how long to wait. It also wipes an expired replay
-// secret (the first rung comes when the replay window ends).
+// the ladder) or the rung already fired. Before the rung's time it does
+// nothing and returns how long to wait.
 func (s *Service) CheckSLA(ctx context.Context, args SLACheckArgs) (time.Duration, error) {
 	effects, ok := rungEffects[args.Rung]
 	if !ok {
@@ -109,15 +160,8 @@ func (s *Service) CheckSLA(ctx context.Context, args SLACheckArgs) (time.Duratio
 		if err != nil {
 			return err
 		}
-		if err := t.complaints.ClearReplay(ctx, c.ID, t.now); err != nil {
-			return err
-		}
-		if !c.Status.Open() || c.ATRDueAt == nil || !c.ATRDueAt.Equal(args.DueAt) || c.SLAStage >= args.Rung {
-			return nil // the ladder of this deadline is over, or this rung fired and scheduled the next
-		}
-		s.scheduleNextRung(t, args)
-		if !c.Status.AwaitingATR() {
-			return nil // an ATR is in vetting or published; a later rung looks again
+		if !c.Status.AwaitingATR() || c.ATRDueAt == nil || !c.ATRDueAt.Equal(args.DueAt) || c.SLAStage >= args.Rung {
+			return nil
 		}
 		if err := t.complaints.SetSLAStage(ctx, c.ID, args.Rung); err != nil {
 			return err
@@ -194,4 +238,6 @@ func AddWorkers(workers *river.Workers, s *Service) {
 	river.AddWorker(workers, &SLACheckWorker{Service: s})
 	river.AddWorker(workers, &NoRatingWorker{Service: s})
 	river.AddWorker(workers, &SMSDeliverWorker{Service: s})
+	river.AddWorker(workers, &SMSDrainWorker{Service: s})
+	river.AddWorker(workers, &SLASweepWorker{Service: s})
 }

@@ -36,12 +36,13 @@ func (b *bundle) smsRoles(t *testing.T, id int64, template string) int {
 	return b.count(t, `SELECT count(*) FROM sms_outbox WHERE complaint_id = $1 AND template = $2`, id, template)
 }
 
-// rungJobs counts the queued SLA jobs of rung for complaint id's deadline
-// due, scheduled at at.
-func (b *bundle) rungJobs(t *testing.T, id int64, due time.Time, rung int, at time.Time) int {
-	return b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'cases.sla_check'
-		AND (args->>'complaint_id')::bigint = $1 AND (args->>'due_at')::timestamptz = $2
-		AND (args->>'rung')::int = $3 AND scheduled_at = $4`, id, due, rung, at)
+// sweep runs the SLA sweep, as the periodic job would.
+func (b *bundle) sweep(t *testing.T) {
+	t.Helper()
+	w := &cases.SLASweepWorker{Service: b.svc}
+	if err := w.Work(b.ctx, &river.Job[cases.SLASweepArgs]{JobRow: &rivertype.JobRow{}}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestSLALadder(t *testing.T) {
@@ -49,46 +50,40 @@ func TestSLALadder(t *testing.T) {
 	f := b.file(t, input())
 	due := f.ATRDueAt
 
-	// Before the deadline the worker snoozes until it.
+	// A rung job of an earlier version that runs early snoozes until its time.
 	b.clock.Set(due.Add(-time.Hour))
 	var snooze *river.JobSnoozeError
 	if err := b.rung(t, f.ID, due, cases.RungNodal); !errors.As(err, &snooze) || snooze.Duration != time.Hour {
 		t.Fatalf("early rung: %v; want a one-hour snooze", err)
 	}
-	b.clock.Set(due)
-	if err := b.rung(t, f.ID, due, cases.RungNodal); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.rung(t, f.ID, due, cases.RungNodal); err != nil { // River may run a job twice
-		t.Fatal(err)
-	}
-	if got := b.slaEvents(t, f.ID); !slices.Equal(got, []string{cases.EventSLANodal}) {
-		t.Fatalf("after rung 1: %v", got)
+	// The sweep fires each rung once, at its time.
+	for _, step := range []struct {
+		at   time.Duration
+		want []string
+	}{
+		{-time.Second, nil},
+		{0, []string{cases.EventSLANodal}},
+		{time.Minute, []string{cases.EventSLANodal}}, // swept again: nothing twice
+		{12*time.Hour - time.Second, []string{cases.EventSLANodal}},
+		{12 * time.Hour, []string{cases.EventSLANodal, cases.EventSLASP}},
+		{24 * time.Hour, []string{cases.EventSLANodal, cases.EventSLASP, cases.EventSLAMSP}},
+		{48 * time.Hour, []string{cases.EventSLANodal, cases.EventSLASP, cases.EventSLAMSP}},
+	} {
+		b.clock.Set(due.Add(step.at))
+		b.sweep(t)
+		if got := b.slaEvents(t, f.ID); !slices.Equal(got, step.want) {
+			t.Fatalf("deadline %+v: ladder events %v; want %v", step.at, got, step.want)
+		}
 	}
 	if n := b.smsRoles(t, f.ID, cases.TemplateSLANodal); n != 1 {
 		t.Fatalf("%d SMS to the nodal officer; want 1", n)
 	}
-	// Each rung schedules the next, once however often it runs.
-	if n := b.rungJobs(t, f.ID, due, cases.RungSP, due.Add(12*time.Hour)); n != 1 {
-		t.Fatalf("%d SP rungs scheduled at the deadline + 12 h; want 1", n)
-	}
-	b.clock.Set(due.Add(12 * time.Hour))
-	if err := b.rung(t, f.ID, due, cases.RungSP); err != nil {
+	// A rung job of an earlier version after the sweep fired it does nothing.
+	if err := b.rung(t, f.ID, due, cases.RungNodal); err != nil {
 		t.Fatal(err)
 	}
-	if n := b.rungJobs(t, f.ID, due, cases.RungMSP, due.Add(24*time.Hour)); n != 1 {
-		t.Fatalf("%d MSP rungs scheduled at the deadline + 24 h; want 1", n)
-	}
-	b.clock.Set(due.Add(24 * time.Hour))
-	if err := b.rung(t, f.ID, due, cases.RungMSP); err != nil {
-		t.Fatal(err)
-	}
-	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'cases.sla_check'`); n != 3 {
-		t.Fatalf("%d SLA jobs after the MSP rung; want the three rungs only", n)
-	}
-	want := []string{cases.EventSLANodal, cases.EventSLASP, cases.EventSLAMSP}
-	if got := b.slaEvents(t, f.ID); !slices.Equal(got, want) {
-		t.Fatalf("ladder events %v; want %v", got, want)
+	if n := b.smsRoles(t, f.ID, cases.TemplateSLANodal); n != 1 {
+		t.Fatalf("%d SMS to the nodal officer after a late rung job; want 1", n)
 	}
 	var spRole, mspKind string
 	if err := b.db.QueryRow(b.ctx, `SELECT to_role FROM sms_outbox WHERE complaint_id = $1 AND template = $2`, f.ID, cases.TemplateSLASP).Scan(&spRole); err != nil || spRole != "sp" {
@@ -104,19 +99,27 @@ func TestSLALadder(t *testing.T) {
 	}
 }
 
+// TestSLASweepAfterOutage: a sweep that comes long after every rung's time
+// still alerts every level, in order.
+func TestSLASweepAfterOutage(t *testing.T) {
+	b := setup(t)
+	f := b.file(t, input())
+	b.clock.Set(f.ATRDueAt.Add(72 * time.Hour))
+	b.sweep(t)
+	want := []string{cases.EventSLANodal, cases.EventSLASP, cases.EventSLAMSP}
+	if got := b.slaEvents(t, f.ID); !slices.Equal(got, want) {
+		t.Fatalf("ladder events after an outage %v; want %v", got, want)
+	}
+}
+
 func TestSLANoOpWhenATRInTime(t *testing.T) {
 	b := setup(t)
 	f := b.file(t, input())
 	b.clock.Advance(20 * time.Hour)
 	b.publish(t, f.ID, b.stationA1)
-	for _, r := range []struct {
-		rung  int
-		after time.Duration
-	}{{cases.RungNodal, 0}, {cases.RungSP, 12 * time.Hour}, {cases.RungMSP, 24 * time.Hour}} {
-		b.clock.Set(f.ATRDueAt.Add(r.after))
-		if err := b.rung(t, f.ID, f.ATRDueAt, r.rung); err != nil {
-			t.Fatal(err)
-		}
+	for _, after := range []time.Duration{0, 12 * time.Hour, 24 * time.Hour} {
+		b.clock.Set(f.ATRDueAt.Add(after))
+		b.sweep(t)
 	}
 	if got := b.slaEvents(t, f.ID); len(got) != 0 {
 		t.Fatalf("ladder fired after a timely ATR: %v", got)
@@ -127,8 +130,9 @@ func TestSLANoOpWhenATRInTime(t *testing.T) {
 	}
 }
 
-// TestSLARestartsOnPursue: rungs of the old deadline do nothing once MSP
-// legal pursued the case; the new deadline's rungs fire.
+// TestSLARestartsOnPursue: rungs of the old deadline (jobs of an earlier
+// version) do nothing once MSP legal pursued the case; the sweep fires the
+// new deadline's.
 func TestSLARestartsOnPursue(t *testing.T) {
 	b := setup(t)
 	f := b.file(t, input())
@@ -153,14 +157,8 @@ func TestSLARestartsOnPursue(t *testing.T) {
 	if got := b.slaEvents(t, f.ID); len(got) != 0 {
 		t.Fatalf("old deadline's ladder fired: %v", got)
 	}
-	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'cases.sla_check'
-		AND (args->>'due_at')::timestamptz = $1 AND (args->>'rung')::int > 1`, f.ATRDueAt); n != 0 {
-		t.Fatalf("the replaced deadline scheduled %d later rungs; want none", n)
-	}
 	b.clock.Set(newDue)
-	if err := b.rung(t, f.ID, newDue, cases.RungNodal); err != nil {
-		t.Fatal(err)
-	}
+	b.sweep(t)
 	if got := b.slaEvents(t, f.ID); !slices.Equal(got, []string{cases.EventSLANodal}) {
 		t.Fatalf("new deadline's first rung: %v", got)
 	}

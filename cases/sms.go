@@ -2,8 +2,8 @@ package cases
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/internal/pg"
 )
 
 // SMS recipients. Officers are addressed by district and role, never by a
@@ -159,9 +160,59 @@ func smsBody(template string, lang Language, code Code, at time.Time, district s
 	return strings.TrimSpace(fmt.Sprintf(text, code, at.In(ist).Format(smsTimeLayout), district))
 }
 
-// SMSDeliverArgs delivers the outbox rows one transaction queued (a filing
-// queues two or three); inserted with them. OutboxID is the single row of
-// jobs queued before rows were grouped.
+// SMS delivery. A transaction queues its rows in sms_outbox and nothing
+// else; DrainSMS, run by the periodic SMSDrainArgs job on any worker, sends
+// every row that is due. One River job per filing cost more than the
+// messages (a job row is written three times, each time into seven
+// indexes), and a drain sends a burst of filings' messages with one read
+// and one update.
+const (
+	// SMSDrainInterval is how often the drain runs: the longest a new
+	// message waits for its first attempt.
+	SMSDrainInterval = 2 * time.Second
+	// smsBatch rows are locked and sent per transaction.
+	smsBatch = 100
+	// smsBatchTime bounds how long a drain transaction keeps sending (a
+	// slow gateway): the rest stay queued for the next one.
+	smsBatchTime = 20 * time.Second
+	// smsMaxAttempts bounds delivery attempts; the row is then failed.
+	smsMaxAttempts = 5
+	// smsFirstRetry is the wait after a first failure, doubled after each.
+	smsFirstRetry = 30 * time.Second
+)
+
+// SMSDrainArgs sends the due SMS rows (DrainSMS).
+type SMSDrainArgs struct{}
+
+// Kind implements river.JobArgs.
+func (SMSDrainArgs) Kind() string { return "cases.sms_drain" }
+
+// InsertOpts implements river.JobArgsWithInsertOpts: a drain that fails
+// (the database is down) is not retried; the next one follows in
+// SMSDrainInterval.
+func (SMSDrainArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 1} }
+
+// SMSDrainPeriodicJob runs the drain every SMSDrainInterval, and at start.
+func SMSDrainPeriodicJob() *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(SMSDrainInterval),
+		func() (river.JobArgs, *river.InsertOpts) { return SMSDrainArgs{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true})
+}
+
+// SMSDrainWorker runs SMSDrainArgs jobs.
+type SMSDrainWorker struct {
+	river.WorkerDefaults[SMSDrainArgs]
+	Service *Service
+}
+
+// Work implements river.Worker.
+func (w *SMSDrainWorker) Work(ctx context.Context, _ *river.Job[SMSDrainArgs]) error {
+	_, err := w.Service.DrainSMS(ctx)
+	return err
+}
+
+// SMSDeliverArgs is the per-transaction delivery job of earlier versions;
+// such jobs still queued after an upgrade run a drain.
 type SMSDeliverArgs struct {
 	OutboxIDs []int64 `json:"outbox_ids,omitempty"`
 	OutboxID  int64   `json:"outbox_id,omitempty"`
@@ -170,64 +221,88 @@ type SMSDeliverArgs struct {
 // Kind implements river.JobArgs.
 func (SMSDeliverArgs) Kind() string { return "cases.sms_deliver" }
 
-// smsMaxAttempts bounds delivery retries; the row is marked failed after.
-const smsMaxAttempts = 5
-
-// InsertOpts implements river.JobArgsWithInsertOpts.
-func (SMSDeliverArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: smsMaxAttempts}
-}
-
 // SMSDeliverWorker runs SMSDeliverArgs jobs.
 type SMSDeliverWorker struct {
 	river.WorkerDefaults[SMSDeliverArgs]
 	Service *Service
 }
 
-// Work implements river.Worker. Every row is tried; the job fails (and
-// River retries it) when any row failed, and a retry skips the rows
-// already sent.
-func (w *SMSDeliverWorker) Work(ctx context.Context, job *river.Job[SMSDeliverArgs]) error {
-	ids := job.Args.OutboxIDs
-	if job.Args.OutboxID != 0 {
-		ids = append(ids, job.Args.OutboxID)
-	}
-	return w.Service.DeliverSMS(ctx, ids, job.Attempt >= smsMaxAttempts)
+// Work implements river.Worker.
+func (w *SMSDeliverWorker) Work(ctx context.Context, _ *river.Job[SMSDeliverArgs]) error {
+	_, err := w.Service.DrainSMS(ctx)
+	return err
 }
 
-// DeliverSMS hands the queued outbox rows among ids to the provider and
-// records the results: the sent rows in one update, each failure on its
-// row; final marks a row that fails this attempt failed for good. Opening
-// the complainant's number is audited. Rows already sent are left alone.
-// It returns the joined errors of the rows that failed.
-func (s *Service) DeliverSMS(ctx context.Context, ids []int64, final bool) error {
-	store := NewSMSStore(s.db)
-	queued, err := store.Queued(ctx, ids)
+// DrainSMS sends every queued row that is due, a batch per transaction, and
+// returns how many were sent. A row that fails is tried again after
+// smsFirstRetry, doubling, and marked failed after smsMaxAttempts. Opening
+// the complainant's number is audited. Rows another drain holds are left
+// to it, so workers share the outbox; a drain that dies before commit
+// leaves its rows queued (a message may then go twice, never not at all).
+func (s *Service) DrainSMS(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		sent, more, err := s.drainBatch(ctx)
+		total += sent
+		if err != nil || !more {
+			return total, err
+		}
+	}
+}
+
+// drainBatch locks up to smsBatch due rows, sends them for at most
+// smsBatchTime and records the results; more reports that due rows may
+// remain.
+func (s *Service) drainBatch(ctx context.Context) (sent int, more bool, _ error) {
+	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+		store := NewSMSStore(tx)
+		now := s.now()
+		due, err := store.LockDue(ctx, now, smsBatch)
+		if err != nil {
+			return err
+		}
+		more = len(due) == smsBatch
+		stop := time.Now().Add(smsBatchTime)
+		var ok []int64
+		for _, m := range due {
+			if time.Now().After(stop) {
+				more = true
+				break
+			}
+			if err := s.sendSMS(ctx, m); err != nil {
+				if err := s.recordSMSFailure(ctx, store, m, err, now); err != nil {
+					return err
+				}
+				continue
+			}
+			ok = append(ok, m.ID)
+		}
+		if len(ok) > 0 {
+			if err := store.MarkSent(ctx, ok, s.provider.Name(), now); err != nil {
+				return err
+			}
+		}
+		sent = len(ok)
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("deliver sms %v: %w", ids, err)
+		return 0, false, fmt.Errorf("drain sms: %w", err)
 	}
-	var sent []int64
-	var errs []error
-	for _, m := range queued {
-		if err := s.sendSMS(ctx, m); err != nil {
-			text := err.Error()
-			if len(text) > 200 {
-				text = text[:200]
-			}
-			if merr := store.MarkAttemptFailed(ctx, m.ID, s.provider.Name(), text, final); merr != nil {
-				return errors.Join(append(errs, merr)...)
-			}
-			errs = append(errs, fmt.Errorf("deliver sms %d: %w", m.ID, err))
-			continue
-		}
-		sent = append(sent, m.ID)
+	return sent, more, nil
+}
+
+// recordSMSFailure counts a failed attempt of m: tried again after the
+// backoff, or failed for good after smsMaxAttempts.
+func (s *Service) recordSMSFailure(ctx context.Context, store *SMSStore, m OutboxSMS, sendErr error, now time.Time) error {
+	text := sendErr.Error()
+	if len(text) > 200 {
+		text = text[:200]
 	}
-	if len(sent) > 0 {
-		if err := store.MarkSent(ctx, sent, s.provider.Name(), s.now()); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	attempt := m.Attempts + 1
+	s.logger.WarnContext(ctx, "SMS not delivered", slog.Int64("sms_outbox_id", m.ID),
+		slog.Int("attempt", attempt), slog.String("provider", s.provider.Name()))
+	retryAt := now.Add(smsFirstRetry << min(attempt-1, 10))
+	return store.MarkAttemptFailed(ctx, m.ID, s.provider.Name(), text, attempt >= smsMaxAttempts, retryAt)
 }
 
 // sendSMS hands one outbox row to the provider, opening her number first

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/vikalp/vikalp/internal/pg"
 )
@@ -28,13 +29,12 @@ const insertManySMSSQL = `
 	FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bytea[], $6::text[], $7::text[],
 		$8::timestamptz[]) WITH ORDINALITY
 		AS m(to_kind, to_role, district_id, complaint_id, phone_sealed, template, body, created_at, n)
-	ORDER BY n
-	RETURNING id`
+	ORDER BY n`
 
-// QueueOutbox adds to b the statement that queues ms (their IDs,
-// status and delivery fields are ignored) and hands their ids to done; the
-// caller sends b on this store's transaction.
-func QueueOutbox(b *pgx.Batch, ms []OutboxSMS, done func(ids []int64)) {
+// QueueOutbox adds to b the statement that queues ms (their IDs, status
+// and delivery fields are ignored); the caller sends b on a transaction.
+// The rows are due at once: the next drain (DrainSMS) sends them.
+func QueueOutbox(b *pgx.Batch, ms []OutboxSMS) {
 	n := len(ms)
 	kinds, roles, districts, complaints := make([]string, n), make([]string, n), make([]*int, n), make([]*int64, n)
 	phones, templates, bodies, ats := make([][]byte, n), make([]string, n), make([]string, n), make([]time.Time, n)
@@ -43,24 +43,22 @@ func QueueOutbox(b *pgx.Batch, ms []OutboxSMS, done func(ids []int64)) {
 		phones[i], templates[i], bodies[i], ats[i] = m.PhoneSealed, m.Template, m.Body, m.CreatedAt
 	}
 	b.Queue(insertManySMSSQL, kinds, roles, districts, complaints, phones, templates, bodies, ats).
-		Query(func(rows pgx.Rows) error {
-			ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-			if err != nil {
-				return fmt.Errorf("queue %d sms: %w", n, pg.Interpret(err))
-			}
-			done(ids)
-			return nil
-		})
+		Exec(func(pgconn.CommandTag) error { return nil })
 }
 
-const queuedSMSSQL = `SELECT ` + smsColumns + ` FROM sms_outbox WHERE id = ANY($1) AND status = 'queued' ORDER BY id`
+// dueSMSSQL locks up to $2 queued rows due at $1, oldest first; rows
+// another drainer holds are skipped.
+const dueSMSSQL = `SELECT ` + smsColumns + ` FROM sms_outbox
+	WHERE status = 'queued' AND next_attempt_at <= $1
+	ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`
 
-// Queued returns the rows among ids still waiting to be sent, in id order.
-func (s *SMSStore) Queued(ctx context.Context, ids []int64) ([]OutboxSMS, error) {
-	rows, _ := s.db.Query(ctx, queuedSMSSQL, ids)
+// LockDue locks and returns up to limit queued rows due at now, until the
+// transaction ends (the store must be on one).
+func (s *SMSStore) LockDue(ctx context.Context, now time.Time, limit int) ([]OutboxSMS, error) {
+	rows, _ := s.db.Query(ctx, dueSMSSQL, now, limit)
 	ms, err := pgx.CollectRows(rows, pgx.RowToStructByName[OutboxSMS])
 	if err != nil {
-		return nil, fmt.Errorf("list queued sms: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("lock due sms: %w", pg.Interpret(err))
 	}
 	return ms, nil
 }
@@ -89,12 +87,14 @@ func (s *SMSStore) MarkSent(ctx context.Context, ids []int64, provider string, a
 }
 
 const markSMSFailedSQL = `UPDATE sms_outbox SET attempts = attempts + 1, provider = $2, last_error = $3,
-	status = CASE WHEN $4::bool THEN 'failed' ELSE status END
+	status = CASE WHEN $4::bool THEN 'failed' ELSE status END, next_attempt_at = $5
 	WHERE id = $1 AND status = 'queued'`
 
-// MarkAttemptFailed counts a failed attempt; final marks the row failed.
-func (s *SMSStore) MarkAttemptFailed(ctx context.Context, id int64, provider, errText string, final bool) error {
-	if _, err := s.db.Exec(ctx, markSMSFailedSQL, id, provider, errText, final); err != nil {
+// MarkAttemptFailed counts a failed attempt; final marks the row failed,
+// otherwise it is tried again from retryAt.
+func (s *SMSStore) MarkAttemptFailed(ctx context.Context, id int64, provider, errText string, final bool,
+	retryAt time.Time) error {
+	if _, err := s.db.Exec(ctx, markSMSFailedSQL, id, provider, errText, final, retryAt); err != nil {
 		return fmt.Errorf("mark sms attempt failed: %w", pg.Interpret(err))
 	}
 	return nil

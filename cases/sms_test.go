@@ -3,8 +3,8 @@ package cases_test
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -76,20 +76,20 @@ func TestDeliverSMS(t *testing.T) {
 	if strings.Contains(string(phoneSealed), "9876543210") {
 		t.Fatal("complainant phone stored in clear in the outbox")
 	}
-	// The filing queued one job for its three rows: work it as River would.
-	var args cases.SMSDeliverArgs
-	if err := b.db.QueryRow(b.ctx, `SELECT args FROM river_job WHERE kind = 'cases.sms_deliver'`).Scan(&args); err != nil {
+	// A filing queues rows, not jobs: the periodic drain sends them.
+	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind LIKE 'cases.sms%'`); n != 0 {
+		t.Fatalf("%d SMS jobs queued by a filing; want none", n)
+	}
+	w := &cases.SMSDrainWorker{Service: b.svc}
+	if err := w.Work(b.ctx, &river.Job[cases.SMSDrainArgs]{JobRow: &rivertype.JobRow{Attempt: 1}}); err != nil {
 		t.Fatal(err)
 	}
-	if got := slices.Sorted(slices.Values(args.OutboxIDs)); !slices.Equal(got, ids) {
-		t.Fatalf("delivery job rows %v; want %v", got, ids)
+	// A drain with nothing due, or a job queued by an earlier version, sends nothing twice.
+	if n, err := b.svc.DrainSMS(b.ctx); err != nil || n != 0 {
+		t.Fatalf("second drain sent %d, %v; want 0", n, err)
 	}
-	w := &cases.SMSDeliverWorker{Service: b.svc}
-	if err := w.Work(b.ctx, &river.Job[cases.SMSDeliverArgs]{JobRow: &rivertype.JobRow{Attempt: 1}, Args: args}); err != nil {
-		t.Fatal(err)
-	}
-	// A job queued before rows were grouped names one row; already sent, it is a no-op.
-	if err := w.Work(b.ctx, &river.Job[cases.SMSDeliverArgs]{JobRow: &rivertype.JobRow{Attempt: 1},
+	legacy := &cases.SMSDeliverWorker{Service: b.svc}
+	if err := legacy.Work(b.ctx, &river.Job[cases.SMSDeliverArgs]{JobRow: &rivertype.JobRow{Attempt: 1},
 		Args: cases.SMSDeliverArgs{OutboxID: ids[0]}}); err != nil {
 		t.Fatal(err)
 	}
@@ -114,6 +114,34 @@ func TestDeliverSMS(t *testing.T) {
 	}
 }
 
+// TestDrainSMSSharesRows: two drains at once send every row once.
+func TestDrainSMSSharesRows(t *testing.T) {
+	b := setup(t)
+	for range 40 {
+		b.file(t, input())
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := b.svc.DrainSMS(b.ctx)
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := len(b.sms.Sent()); got != 120 {
+		t.Fatalf("provider got %d messages from two drains; want each of 120 once", got)
+	}
+}
+
 // mspDownProvider fails every SMS to the MSP and records the others.
 type mspDownProvider struct{ cases.RecordingProvider }
 
@@ -124,28 +152,22 @@ func (p *mspDownProvider) Send(ctx context.Context, m cases.SMS) error {
 	return p.RecordingProvider.Send(ctx, m)
 }
 
-// TestDeliverSMSPartialFailure: one row of a job failing fails the job (so
-// River retries it) without holding back the others, and the retry sends
-// only what is still queued.
+// TestDeliverSMSPartialFailure: a row that fails does not hold back the
+// others, waits out its backoff and is then sent.
 func TestDeliverSMSPartialFailure(t *testing.T) {
 	b := setup(t)
 	b.file(t, input())
-	var args cases.SMSDeliverArgs
-	if err := b.db.QueryRow(b.ctx, `SELECT args FROM river_job WHERE kind = 'cases.sms_deliver'`).Scan(&args); err != nil {
-		t.Fatal(err)
-	}
 	down := &mspDownProvider{}
 	svc := cases.NewService(b.db, cases.Deps{Keyring: casestest.Keyring(t), Provider: down, Clock: b.clock})
-	job := &river.Job[cases.SMSDeliverArgs]{JobRow: &rivertype.JobRow{Attempt: 1}, Args: args}
-	if err := (&cases.SMSDeliverWorker{Service: svc}).Work(b.ctx, job); err == nil {
-		t.Fatal("a job with a failed row returned nil; River must retry it")
+	if n, err := svc.DrainSMS(b.ctx); err != nil || n != 2 {
+		t.Fatalf("drain past a failing row sent %d, %v; want officers and her", n, err)
 	}
-	if n := len(down.Sent()); n != 2 {
-		t.Fatalf("%d messages sent past the failing one; want officers and her", n)
+	if n, err := b.svc.DrainSMS(b.ctx); err != nil || n != 0 {
+		t.Fatalf("drain within the backoff sent %d, %v; want 0", n, err)
 	}
-	job.Attempt = 2
-	if err := (&cases.SMSDeliverWorker{Service: b.svc}).Work(b.ctx, job); err != nil {
-		t.Fatal(err)
+	b.clock.Advance(31 * time.Second)
+	if n, err := b.svc.DrainSMS(b.ctx); err != nil || n != 1 {
+		t.Fatalf("drain after the backoff sent %d, %v; want the MSP's message", n, err)
 	}
 	if got := b.sms.Sent(); len(got) != 1 || got[0].ToKind != cases.SMSToMSP {
 		t.Fatalf("the retry sent %+v; want only the MSP's message", got)
@@ -160,6 +182,8 @@ type failingProvider struct{}
 func (failingProvider) Name() string                          { return "failing" }
 func (failingProvider) Send(context.Context, cases.SMS) error { return errors.New("gateway down") }
 
+// TestDeliverSMSFailure: a row that keeps failing is tried with growing
+// waits and marked failed after five attempts.
 func TestDeliverSMSFailure(t *testing.T) {
 	b := setup(t)
 	f := b.file(t, input())
@@ -167,19 +191,43 @@ func TestDeliverSMSFailure(t *testing.T) {
 	if err := b.db.QueryRow(b.ctx, `SELECT id FROM sms_outbox WHERE complaint_id = $1 AND to_kind = 'msp'`, f.ID).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	svc := cases.NewService(b.db, cases.Deps{Keyring: nil, Provider: failingProvider{}, Clock: b.clock})
-	if err := svc.DeliverSMS(b.ctx, []int64{id}, false); err == nil {
-		t.Fatal("a failed send returned nil; River must retry it")
+	svc := cases.NewService(b.db, cases.Deps{Keyring: casestest.Keyring(t), Provider: failingProvider{}, Clock: b.clock})
+	attempts := func() int {
+		var n int
+		if err := b.db.QueryRow(b.ctx, `SELECT attempts FROM sms_outbox WHERE id = $1`, id).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
 	}
-	if err := svc.DeliverSMS(b.ctx, []int64{id}, true); err == nil {
-		t.Fatal("a failed final send returned nil")
+	drain := func() {
+		if n, err := svc.DrainSMS(b.ctx); err != nil || n != 0 {
+			t.Fatalf("drain sent %d, %v; want 0", n, err)
+		}
+	}
+	for i, wait := range []time.Duration{0, 30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute} {
+		if wait > 0 {
+			b.clock.Advance(wait - time.Second)
+			drain()
+			if n := attempts(); n != i {
+				t.Fatalf("a second before attempt %d: %d attempts; want %d (still waiting)", i+1, n, i)
+			}
+			b.clock.Advance(time.Second)
+		}
+		drain()
+		if n := attempts(); n != i+1 {
+			t.Fatalf("after attempt %d: %d attempts", i+1, n)
+		}
 	}
 	var status string
-	var attempts int
-	if err := b.db.QueryRow(b.ctx, `SELECT status, attempts FROM sms_outbox WHERE id = $1`, id).Scan(&status, &attempts); err != nil {
+	if err := b.db.QueryRow(b.ctx, `SELECT status FROM sms_outbox WHERE id = $1`, id).Scan(&status); err != nil {
 		t.Fatal(err)
 	}
-	if status != "failed" || attempts != 2 {
-		t.Fatalf("after two failures: %s after %d attempts; want failed after 2", status, attempts)
+	if status != "failed" {
+		t.Fatalf("after five failures: %s; want failed", status)
+	}
+	b.clock.Advance(24 * time.Hour)
+	drain()
+	if n := attempts(); n != 5 {
+		t.Fatalf("a failed row was tried again: %d attempts", n)
 	}
 }

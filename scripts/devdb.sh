@@ -5,6 +5,7 @@
 #                           create the database; prints `export DATABASE_URL=...`
 #   scripts/devdb.sh stop   stop the cluster (data stays in .devdb/)
 #   scripts/devdb.sh url    print the DATABASE_URL of the local cluster
+#   scripts/devdb.sh socket-url   the same over the cluster's Unix socket
 #
 # When DATABASE_URL is already set, `up` uses that server and starts nothing.
 # The cluster listens on 127.0.0.1:${VIKALP_DEVDB_PORT:-54329} and on a unix
@@ -113,8 +114,11 @@ case "${1:-}" in
 up) up ;;
 stop) stop ;;
 url) echo "$local_url" ;;
+# The same database over the cluster's Unix socket: what a process on this
+# host should use (no TCP stack; make bench measures with it).
+socket-url) echo "postgres://vikalp:vikalp@/vikalp?host=${dir}/run&port=${port}&sslmode=disable" ;;
 *)
-	echo "usage: $0 up|stop|url" >&2
+	echo "usage: $0 up|stop|url|socket-url" >&2
 	exit 2
 	;;
 esac

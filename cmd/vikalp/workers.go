@@ -35,6 +35,8 @@ func registerWorkers(workers *river.Workers, svc *services) {
 func (a *app) periodicJobs() []*river.PeriodicJob {
 	return []*river.PeriodicJob{
 		analytics.AnalyzePeriodicJob(a.cfg.AnalyticsInterval),
+		cases.SMSDrainPeriodicJob(),
+		cases.SLASweepPeriodicJob(),
 		river.NewPeriodicJob(river.PeriodicInterval(6*time.Hour),
 			func() (river.JobArgs, *river.InsertOpts) { return ingest.SweepBlobsArgs{}, nil }, nil),
 		// The retention purge (docs/SECURITY.md), with the configured policy.
@@ -89,6 +91,9 @@ one worker. Stops gracefully on SIGINT/SIGTERM.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			if a.cfg.PprofAddr != "" {
+				go a.servePprof(ctx)
+			}
 			return a.withServices(ctx, func(pool *pgxpool.Pool, svc *services) error {
 				stop, err := a.startWorkers(ctx, pool, svc)
 				if err != nil {
