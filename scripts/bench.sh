@@ -24,6 +24,8 @@ trap 'kill "$SERVER" "$WORKER" "$SAMPLER" 2>/dev/null || true; rm -rf "$WORK"' E
 SERVER="" WORKER="" SAMPLER=""
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+# Taken now: writing RESULTS.md below would itself count as a local change.
+COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench/RESULTS.md' || echo ' (with local changes)')"
 GIVEN_URL=${DATABASE_URL:-}
 eval "$(scripts/devdb.sh up)"
 ADMIN_URL=$DATABASE_URL
@@ -160,7 +162,7 @@ mkdir -p bench
 	echo "Written by \`make bench\` (scripts/bench.sh). Do not edit by hand; run it again."
 	echo
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-	echo "- commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with local changes)')"
+	echo "- commit: $COMMIT"
 	echo "- machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, $(uname -sr)"
 	echo "- PostgreSQL: $(psql -tA "$DATABASE_URL" -c 'SELECT version()' | cut -d, -f1), PostGIS $(psql -tA "$DATABASE_URL" -c 'SELECT postgis_lib_version()'); on the same machine, reached over $DB_LINK; HTTP clients over loopback"
 	echo "- Go: $(go env GOVERSION); data: $N synthetic reports (seed 1) + the demo jurisdictions"
