@@ -103,7 +103,7 @@ func (s *Service) placePoint(ctx context.Context, f filing, nc *NewComplaint, la
 	if !geo.InUP(f.lat, f.lon) {
 		return invalid(lang, "location", CodeOutsideUP)
 	}
-	r, err := s.router.Route(ctx, f.lat, f.lon)
+	r, err := s.router.RouteStation(ctx, f.lat, f.lon)
 	if ue, ok := vikalp.AsUserError(err); ok && errors.Is(ue, vikalp.ErrInvalid) {
 		return invalid(lang, "location", CodeOutsideUP)
 	}

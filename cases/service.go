@@ -33,7 +33,7 @@ type JobInserter interface {
 // Router finds the district and station for a place; *jurisdiction.Service
 // and *jurisdiction.RouteStore satisfy it.
 type Router interface {
-	Route(ctx context.Context, lat, lon float64) (jurisdiction.Routing, error)
+	RouteStation(ctx context.Context, lat, lon float64) (jurisdiction.Routing, error)
 	RouteDistrict(ctx context.Context, districtID int) (jurisdiction.Routing, error)
 }
 

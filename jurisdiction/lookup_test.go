@@ -190,6 +190,22 @@ func TestLookups(t *testing.T) {
 		_, err = svc.Route(ctx, pokhara.lat, pokhara.lon)
 		wantUserError(t, err, "outside_up")
 	})
+	t.Run("RouteStation", func(t *testing.T) {
+		t.Parallel()
+		for _, p := range []struct{ lat, lon float64 }{{lucknow.lat, lucknow.lon}, {agra.lat, agra.lon}} {
+			full, err := svc.Route(ctx, p.lat, p.lon)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := svc.RouteStation(ctx, p.lat, p.lon)
+			want := jurisdiction.Routing{DistrictID: full.DistrictID, StationID: full.StationID}
+			if err != nil || r != want {
+				t.Errorf("RouteStation(%v) = %+v, %v; want %+v", p, r, err, want)
+			}
+		}
+		_, err := svc.RouteStation(ctx, mumbai.lat, mumbai.lon)
+		wantUserError(t, err, "outside_up")
+	})
 	t.Run("RouteDistrict", func(t *testing.T) {
 		t.Parallel()
 		r, err := svc.RouteDistrict(ctx, 162)

@@ -29,14 +29,33 @@ LEFT JOIN LATERAL (` + stationHitSQL + `) st ON true
 LEFT JOIN LATERAL (` + pcrHitSQL + `) pcr ON true
 LEFT JOIN ahtu_districts a ON a.district_id = dist.id`
 
+// routeStationSQL is routeSQL without the PCR unit and the AHTU, for a
+// complaint, which goes to a police station only (and is filed far more
+// often than anything else is routed).
+const routeStationSQL = `WITH pt AS (` + pointSQL + `)
+SELECT dist.id AS district_id, COALESCE(st.id, 0) AS station_id, 0::bigint AS pcr_unit_id, 0 AS ahtu_id
+FROM pt
+CROSS JOIN LATERAL (` + districtHitSQL + `) dist
+LEFT JOIN LATERAL (` + stationHitSQL + `) st ON true`
+
 // Route returns the units responsible for lat, lon. A point outside Uttar
 // Pradesh is a user-safe vikalp.ErrInvalid ("this location is outside Uttar
 // Pradesh").
 func (s *RouteStore) Route(ctx context.Context, lat, lon float64) (Routing, error) {
+	return s.route(ctx, routeSQL, lat, lon)
+}
+
+// RouteStation is Route for the district and police station only (the
+// Routing's PCR unit and AHTU are zero).
+func (s *RouteStore) RouteStation(ctx context.Context, lat, lon float64) (Routing, error) {
+	return s.route(ctx, routeStationSQL, lat, lon)
+}
+
+func (s *RouteStore) route(ctx context.Context, sql string, lat, lon float64) (Routing, error) {
 	if err := geo.CheckInUP(lat, lon); err != nil {
 		return Routing{}, err
 	}
-	rows, err := s.db.Query(ctx, routeSQL, lat, lon)
+	rows, err := s.db.Query(ctx, sql, lat, lon)
 	if err != nil {
 		return Routing{}, fmt.Errorf("route point: %w", err)
 	}
