@@ -278,10 +278,30 @@ FROM ` + eventsFrom + `
 WHERE ` + visibleSQL + ` AND p.pos > $5
 ORDER BY p.pos LIMIT $6`
 
+// allEventsAfterSQL is eventsAfterSQL for every alert (the hub's read):
+// only a range of positions, so every plan of it, generic or custom, walks
+// the positions' primary key. With eventsAfterSQL's visibility test in
+// it, a plan cached while the tables were nearly empty could hash-join all
+// events on every notification (seen spilling to temp files in make bench).
+const allEventsAfterSQL = `SELECT ` + eventColumns + `, ` + alertColumns + `
+FROM ` + eventsFrom + `
+WHERE p.pos > $1
+ORDER BY p.pos LIMIT $2`
+
+// AllEventsAfter returns up to limit events of any alert with a position
+// above after, in commit order.
+func (s *AlertStore) AllEventsAfter(ctx context.Context, after int64, limit int) ([]EventView, error) {
+	return s.eventsAfter(ctx, allEventsAfterSQL, after, limit)
+}
+
 // EventsAfter returns up to limit events with a position above after, of
 // alerts v may see, in commit order.
 func (s *AlertStore) EventsAfter(ctx context.Context, v Visibility, after int64, limit int) ([]EventView, error) {
-	rows, err := s.db.Query(ctx, eventsAfterSQL, append(v.args(), after, limit)...)
+	return s.eventsAfter(ctx, eventsAfterSQL, append(v.args(), after, limit)...)
+}
+
+func (s *AlertStore) eventsAfter(ctx context.Context, sql string, args ...any) ([]EventView, error) {
+	rows, err := s.db.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list alert events: %w", pg.Interpret(err))
 	}

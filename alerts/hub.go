@@ -150,7 +150,7 @@ func (h *Hub) catchUp(ctx context.Context, conn *pgx.Conn) error {
 		h.mu.Lock()
 		after := h.cursor
 		h.mu.Unlock()
-		events, err := store.EventsAfter(ctx, Visibility{All: true}, after, replayPage)
+		events, err := store.AllEventsAfter(ctx, after, replayPage)
 		if err != nil {
 			return err
 		}
