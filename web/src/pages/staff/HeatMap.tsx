@@ -1,24 +1,9 @@
 import { useState } from 'preact/hooks';
 import { Check, Notice, Select } from '../../components/form';
-import { binColors, heatStops } from '../../components/map/colors';
+import { heatStops } from '../../components/map/colors';
 import { MapView } from '../../components/map/MapView';
-import { type Key, label, t } from '../../i18n';
-
-const windows: [string, Key][] = [
-  ['7d', 'hotmap.w7'],
-  ['30d', 'hotmap.w30'],
-  ['90d', 'hotmap.w90'],
-  ['365d', 'hotmap.w365'],
-];
-
-const bins: [string, Key][] = [
-  ['3', 'hotmap.hot3'],
-  ['2', 'hotmap.hot2'],
-  ['1', 'hotmap.hot1'],
-  ['-1', 'hotmap.cold1'],
-  ['-2', 'hotmap.cold2'],
-  ['-3', 'hotmap.cold3'],
-];
+import { BinLegend, hotspotWindows } from '../../components/map/hotspotLegend';
+import { label, t } from '../../i18n';
 
 /** Emerging hot spot categories (docs/ANALYTICS.md); each has a _hot and a _cold class. */
 const emerging = ['new', 'consecutive', 'intensifying', 'persistent', 'diminishing', 'sporadic', 'oscillating', 'historical'];
@@ -38,21 +23,21 @@ export function HeatMap() {
   const [shown, setShown] = useState<boolean | null>(null);
   const [heat, setHeat] = useState(false);
   const [heatShown, setHeatShown] = useState<boolean | null>(null);
-  const win = windows[w][0];
+  const win = hotspotWindows[w][0];
   return (
     <>
       <h1 tabIndex={-1}>{t('heat.title')}</h1>
       <p>{t('heat.intro')}</p>
       <div class="field">
-        <label for="window">{t('hotmap.window')}: <strong data-testid="window-label">{t(windows[w][1])}</strong></label>
-        <input id="window" type="range" min={0} max={windows.length - 1} step={1} value={w} class="slider"
-          aria-valuetext={t(windows[w][1])} list="window-ticks"
+        <label for="window">{t('hotmap.window')}: <strong data-testid="window-label">{t(hotspotWindows[w][1])}</strong></label>
+        <input id="window" type="range" min={0} max={hotspotWindows.length - 1} step={1} value={w} class="slider"
+          aria-valuetext={t(hotspotWindows[w][1])} list="window-ticks"
           onInput={(e) => {
             setShown(null);
             setW(Number((e.currentTarget as HTMLInputElement).value));
           }} />
-        <datalist id="window-ticks">{windows.map((_, i) => <option key={i} value={i} />)}</datalist>
-        <div class="ticks" aria-hidden="true">{windows.map(([k, key]) => <span key={k}>{t(key)}</span>)}</div>
+        <datalist id="window-ticks">{hotspotWindows.map((_, i) => <option key={i} value={i} />)}</datalist>
+        <div class="ticks" aria-hidden="true">{hotspotWindows.map(([k, key]) => <span key={k}>{t(key)}</span>)}</div>
       </div>
       <Select id="class" label={t('heat.class')} hint={t('heat.classHint')} value={cls} onValue={(v) => {
         setShown(null);
@@ -71,14 +56,7 @@ export function HeatMap() {
         heat={heat ? win : null} onHeat={setHeatShown} tall testid="heat-map" />
       <section class="card legend" aria-labelledby="legend-title" data-testid="legend">
         <h2 id="legend-title">{t('hotmap.legend')}</h2>
-        <ul>
-          {bins.map(([bin, key]) => (
-            <li key={bin}>
-              <span class="swatch" style={{ background: binColors[bin] }} aria-hidden="true" />
-              {t(key)}
-            </li>
-          ))}
-        </ul>
+        <BinLegend />
         {heat && (
           <div data-testid="density-legend">
             <h3>{t('heat.density')}</h3>
