@@ -76,8 +76,7 @@ const insertComplaintSQL = `
 // complaint's station and district too (its SMS name the district): one
 // round trip, not two, on the busiest write path.
 const insertPlacedSQL = `WITH c AS (` + insertComplaintSQL + `)
-	SELECT c.*, s.name_en AS station_name_en, s.name_hi AS station_name_hi,
-		d.name_en AS district_name_en, d.name_hi AS district_name_hi
+	SELECT c.*, ` + placeColumns + `
 	FROM c JOIN police_stations s ON s.id = c.station_id JOIN districts d ON d.id = c.district_id`
 
 // placedComplaint is a complaint row with its place's names.
@@ -330,9 +329,12 @@ type Place struct {
 }
 
 // Reads package jurisdiction's tables for display only.
-const placeSQL = `SELECT s.name_en AS station_name_en, s.name_hi AS station_name_hi,
-	d.name_en AS district_name_en, d.name_hi AS district_name_hi
+const placeSQL = `SELECT ` + placeColumns + `
 	FROM police_stations s JOIN districts d ON d.id = $2 WHERE s.id = $1`
+
+// placeColumns are a Place's names, from stations s and districts d.
+const placeColumns = `s.name_en AS station_name_en, s.name_hi AS station_name_hi,
+	d.name_en AS district_name_en, d.name_hi AS district_name_hi`
 
 // Place returns the names of a station and a district.
 func (s *ComplaintStore) Place(ctx context.Context, stationID int64, districtID int) (Place, error) {
