@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/netip"
 	"sync"
 	"testing"
 	"time"
@@ -55,7 +56,9 @@ func setup(t *testing.T) *bundle {
 	jobs := ingesttest.Jobs(t, db)
 	quiet := slog.New(slog.DiscardHandler)
 	b.svc = alerts.NewService(db, alerts.Deps{Jobs: jobs, Keyring: ingesttest.Keyring(t), Clock: b.clock,
-		Logger: quiet, Config: alerts.Config{WebhookBackoff: 10 * time.Millisecond, WebhookMaxAttempts: 4}})
+		Logger: quiet, Config: alerts.Config{WebhookBackoff: 10 * time.Millisecond, WebhookMaxAttempts: 4,
+			// The test receivers listen on loopback, which production refuses.
+			WebhookAllowNets: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}})
 	var err error
 	b.ingest, err = ingest.NewService(db, ingest.Deps{Bucket: ingesttest.Bucket(t), Keyring: ingesttest.Keyring(t),
 		Jobs: jobs, Logger: quiet})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/internal/clock"
+	"github.com/vikalp/vikalp/internal/netguard"
 	"github.com/vikalp/vikalp/internal/pg"
 )
 
@@ -25,6 +27,10 @@ type Config struct {
 	// WebhookBackoff is the first retry delay; each further one doubles, up
 	// to an hour (5 s).
 	WebhookBackoff time.Duration
+	// WebhookAllowNets are internal networks webhook receivers may be on
+	// (VIKALP_WEBHOOK_ALLOW_NETS); every other loopback, private,
+	// link-local or special-purpose address is refused (internal/netguard).
+	WebhookAllowNets []netip.Prefix
 }
 
 func (c Config) withDefaults() Config {
@@ -52,7 +58,7 @@ type Deps struct {
 	Keyring *auth.Keyring  // required: seals webhook secrets
 	Clock   clock.Clock    // clock.System when nil
 	Logger  *slog.Logger   // slog.Default() when nil
-	HTTP    *http.Client   // webhook client; one with Config.WebhookTimeout when nil
+	HTTP    *http.Client   // webhook client; a netguard client with Config.WebhookTimeout when nil
 	Config  Config
 }
 
@@ -64,13 +70,14 @@ type Service struct {
 	clock   clock.Clock
 	logger  *slog.Logger
 	http    *http.Client
+	guard   netguard.Policy
 	cfg     Config
 }
 
 // NewService returns a Service on db (normally the pool).
 func NewService(db pg.DBTX, d Deps) *Service {
 	s := &Service{db: db, jobs: d.Jobs, keyring: d.Keyring, clock: d.Clock, logger: d.Logger, http: d.HTTP,
-		cfg: d.Config.withDefaults()}
+		cfg: d.Config.withDefaults(), guard: netguard.Policy{Allow: d.Config.WebhookAllowNets}}
 	if s.clock == nil {
 		s.clock = clock.System{}
 	}
@@ -78,7 +85,7 @@ func NewService(db pg.DBTX, d Deps) *Service {
 		s.logger = slog.Default()
 	}
 	if s.http == nil {
-		s.http = &http.Client{Timeout: s.cfg.WebhookTimeout}
+		s.http = s.guard.Client(s.cfg.WebhookTimeout)
 	}
 	return s
 }

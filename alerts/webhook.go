@@ -91,8 +91,12 @@ func (s *Service) CreateSubscription(ctx context.Context, p auth.Principal, in N
 		return Subscription{}, "", vikalp.InvalidField("unit_kind", "bad_unit", "unknown unit kind")
 	}
 	u, err := url.Parse(in.URL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(in.URL) > 500 {
-		return Subscription{}, "", vikalp.InvalidField("url", "bad_url", "the URL must be an absolute http(s) URL")
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || len(in.URL) > 500 {
+		return Subscription{}, "", vikalp.InvalidField("url", "bad_url", "the URL must be an absolute http(s) URL without credentials")
+	}
+	if err := s.guard.CheckHost(u.Hostname()); err != nil {
+		return Subscription{}, "", vikalp.InvalidField("url", "internal_address",
+			"the URL points at an internal address; allow its network with VIKALP_WEBHOOK_ALLOW_NETS if the receiver really is there")
 	}
 	if len([]rune(in.Description)) > 200 {
 		return Subscription{}, "", vikalp.InvalidField("description", "too_long", "the description may have at most 200 characters")

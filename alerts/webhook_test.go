@@ -2,7 +2,9 @@ package alerts_test
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,8 +16,10 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/alerts"
 	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/ingest/ingesttest"
 )
 
 // receiver is a webhook endpoint that fails the first failures requests
@@ -129,6 +133,40 @@ func TestWebhookRetriesUntilAccepted(t *testing.T) {
 	var logLen int
 	if err := b.db.QueryRow(b.ctx, `SELECT jsonb_array_length(log) FROM deliveries WHERE id = $1`, id).Scan(&logLen); err != nil || logLen != 3 {
 		t.Errorf("delivery log has %d entries (%v), want 3", logLen, err)
+	}
+}
+
+// A receiver on an internal network the deployment does not allow is never
+// contacted, even when its subscription was made while it was allowed (or
+// its name now resolves there): the delivery fails with the reason.
+func TestWebhookRefusesInternalReceiverAtDelivery(t *testing.T) {
+	b := setup(t)
+	rec := &receiver{}
+	b.subscribe(t, alerts.Unit{Kind: alerts.UnitAHTU, ID: 6}, rec)
+	strict := alerts.NewService(b.db, alerts.Deps{Jobs: ingesttest.Jobs(t, b.db), Keyring: ingesttest.Keyring(t),
+		Logger: slog.New(slog.DiscardHandler)})
+	if _, err := strict.RaiseLead(b.ctx, alerts.Lead{LeadID: 3, AHTUID: 6, Score: 60, Reason: "new"}); err != nil {
+		t.Fatal(err)
+	}
+	id, job := b.deliveryJob(t)
+	job.Attempt = 1
+	err := (&alerts.WebhookDeliverWorker{Service: strict}).Work(b.ctx, job)
+	if err == nil || !strings.Contains(err.Error(), "not in the allowed networks") {
+		t.Fatalf("delivery to loopback: %v, want refused", err)
+	}
+	if rec.calls != 0 {
+		t.Errorf("receiver called %d times", rec.calls)
+	}
+	var lastErr string
+	if err := b.db.QueryRow(b.ctx, `SELECT last_error FROM deliveries WHERE id = $1`, id).Scan(&lastErr); err != nil ||
+		!strings.Contains(lastErr, "not in the allowed networks") {
+		t.Errorf("delivery log error %q (%v), want the refusal", lastErr, err)
+	}
+	admin := b.user(t, auth.RoleAdmin, auth.ScopeState, 0)
+	_, _, err = strict.CreateSubscription(b.ctx, admin, alerts.NewSubscription{Unit: alerts.Unit{Kind: alerts.UnitAHTU, ID: 6},
+		URL: "http://127.0.0.1:9/hook"})
+	if !errors.Is(err, vikalp.ErrInvalid) {
+		t.Errorf("subscribing loopback: %v, want invalid", err)
 	}
 }
 

@@ -157,6 +157,14 @@ func TestWebhookAdminOverHTTP(t *testing.T) {
 	if code, _ := b.call(t, "POST", "/api/v1/admin/webhooks", `{"unit_kind":"pcr_unit","url":"ftp://x"}`, admin); code != http.StatusUnprocessableEntity {
 		t.Errorf("bad url: %d", code)
 	}
+	// An admin cannot point deliveries at the platform's own network.
+	for _, internal := range []string{"http://127.0.0.1:5432/", "http://169.254.169.254/latest/meta-data", "http://localhost/hook",
+		"http://[::1]/hook", "https://user:pass@pcr.example/hook"} {
+		code, resp := b.call(t, "POST", "/api/v1/admin/webhooks", `{"unit_kind":"pcr_unit","unit_id":1,"url":"`+internal+`"}`, admin)
+		if code != http.StatusUnprocessableEntity || !strings.Contains(string(resp), `"url"`) {
+			t.Errorf("webhook to %s: %d %s, want 422 on url", internal, code, resp)
+		}
+	}
 	if code, resp := b.call(t, "GET", "/api/v1/admin/webhooks", "", admin); code != http.StatusOK || strings.Contains(string(resp), "whsec_") {
 		t.Errorf("list webhooks leaks the secret or fails: %d %s", code, resp)
 	}

@@ -2,10 +2,13 @@ package main
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vikalp/vikalp/internal/netguard"
 )
 
 // Config is every setting Vikalp reads, parsed and validated once from the
@@ -42,6 +45,11 @@ type Config struct {
 	// a unit has to acknowledge an alert before it escalates.
 	PCRAckTimeout  time.Duration
 	AHTUAckTimeout time.Duration
+	// WebhookAllowNets (VIKALP_WEBHOOK_ALLOW_NETS, comma-separated networks
+	// or addresses, default none) are the internal networks webhook
+	// receivers may be on; every other loopback, private or link-local
+	// address is refused.
+	WebhookAllowNets []netip.Prefix
 	// SMSURL (VIKALP_SMS_URL) selects the HTTP SMS gateway; empty keeps
 	// messages in the outbox only. SMSAuthHeader (VIKALP_SMS_AUTH_HEADER(_FILE),
 	// "Name: value"), SMSBodyTemplate (VIKALP_SMS_BODY_TEMPLATE, a Go
@@ -130,6 +138,9 @@ func LoadConfig() (Config, error) {
 	}
 	if c.AHTUAckTimeout, err = envDuration("VIKALP_ALERT_AHTU_ACK_TIMEOUT", 60*time.Minute); err != nil {
 		return c, err
+	}
+	if c.WebhookAllowNets, err = netguard.ParseAllow(os.Getenv("VIKALP_WEBHOOK_ALLOW_NETS")); err != nil {
+		return c, fmt.Errorf("VIKALP_WEBHOOK_ALLOW_NETS: %w", err)
 	}
 	c.SMSURL = os.Getenv("VIKALP_SMS_URL")
 	c.SMSBodyTemplate = os.Getenv("VIKALP_SMS_BODY_TEMPLATE")

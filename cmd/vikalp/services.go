@@ -64,7 +64,8 @@ func (a *app) newServices(pool *pgxpool.Pool, read pg.DBTX) (*services, error) {
 		return nil, fmt.Errorf("create river inserter: %w", err)
 	}
 	alertsSvc := alerts.NewService(pool, alerts.Deps{Jobs: inserter, Keyring: keyring, Logger: a.logger,
-		Config: alerts.Config{PCRAckTimeout: a.cfg.PCRAckTimeout, AHTUAckTimeout: a.cfg.AHTUAckTimeout}})
+		Config: alerts.Config{PCRAckTimeout: a.cfg.PCRAckTimeout, AHTUAckTimeout: a.cfg.AHTUAckTimeout,
+			WebhookAllowNets: a.cfg.WebhookAllowNets}})
 	sms, err := a.smsProvider()
 	if err != nil {
 		return nil, err
