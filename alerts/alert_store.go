@@ -118,15 +118,14 @@ func (s *AlertStore) InsertRaised(ctx context.Context, as []Alert, at time.Time)
 		districts[i], severities[i], keys[i], summaries[i] = a.DistrictID, string(a.Severity), a.DedupKey, a.Summary
 		links[i], subjectKinds[i], subjectIDs[i], cells[i], ackDue[i] = a.Link, a.SubjectKind, a.SubjectID, a.H3R8, a.AckDueAt
 	}
-	rows, _ := s.db.Query(ctx, insertRaisedSQL, kinds, unitKinds, unitIDs, roles, districts, severities, keys,
-		summaries, links, subjectKinds, subjectIDs, cells, ackDue, at, EventRaised, actorSystem)
-	raised, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Raised, error) {
+	raised, err := pg.QueryAll(ctx, s.db, func(row pgx.CollectableRow) (Raised, error) {
 		var r Raised
 		err := row.Scan(append(alertDest(&r.Alert), &r.DeliveryIDs)...)
 		return r, err
-	})
+	}, insertRaisedSQL, kinds, unitKinds, unitIDs, roles, districts, severities, keys,
+		summaries, links, subjectKinds, subjectIDs, cells, ackDue, at, EventRaised, actorSystem)
 	if err != nil {
-		return nil, fmt.Errorf("insert %d alerts: %w", n, pg.Interpret(err))
+		return nil, fmt.Errorf("insert %d alerts: %w", n, err)
 	}
 	return raised, nil
 }
@@ -191,14 +190,10 @@ func (s *AlertStore) List(ctx context.Context, v Visibility, f Filter) ([]Alert,
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 200
 	}
-	rows, err := s.db.Query(ctx, listAlertsSQL, append(v.args(), string(f.State), string(f.Kind),
+	list, err := pg.QueryAll(ctx, s.db, scanAlert, listAlertsSQL, append(v.args(), string(f.State), string(f.Kind),
 		string(f.UnitKind), f.UnitID, f.Since, f.Until, f.BeforeID, f.Limit)...)
 	if err != nil {
-		return nil, fmt.Errorf("list alerts: %w", pg.Interpret(err))
-	}
-	list, err := pgx.CollectRows(rows, scanAlert)
-	if err != nil {
-		return nil, fmt.Errorf("list alerts: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("list alerts: %w", err)
 	}
 	return list, nil
 }
@@ -305,13 +300,9 @@ func (s *AlertStore) EventsAfter(ctx context.Context, v Visibility, after int64,
 }
 
 func (s *AlertStore) eventsAfter(ctx context.Context, sql string, args ...any) ([]EventView, error) {
-	rows, err := s.db.Query(ctx, sql, args...)
+	list, err := pg.QueryAll(ctx, s.db, scanEventView, sql, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list alert events: %w", pg.Interpret(err))
-	}
-	list, err := pgx.CollectRows(rows, scanEventView)
-	if err != nil {
-		return nil, fmt.Errorf("list alert events: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("list alert events: %w", err)
 	}
 	return list, nil
 }
@@ -322,13 +313,9 @@ WHERE ` + visibleSQL + ` AND e.alert_id = $5 ORDER BY p.pos`
 
 // EventsOf returns the timeline of alert id as v sees it, oldest first.
 func (s *AlertStore) EventsOf(ctx context.Context, v Visibility, id int64) ([]EventView, error) {
-	rows, err := s.db.Query(ctx, eventsOfSQL, append(v.args(), id)...)
+	list, err := pg.QueryAll(ctx, s.db, scanEventView, eventsOfSQL, append(v.args(), id)...)
 	if err != nil {
-		return nil, fmt.Errorf("list events of alert %d: %w", id, pg.Interpret(err))
-	}
-	list, err := pgx.CollectRows(rows, scanEventView)
-	if err != nil {
-		return nil, fmt.Errorf("list events of alert %d: %w", id, pg.Interpret(err))
+		return nil, fmt.Errorf("list events of alert %d: %w", id, err)
 	}
 	return list, nil
 }

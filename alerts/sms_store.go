@@ -28,10 +28,9 @@ func (s *SMSStore) List(ctx context.Context, status string, beforeID int64, limi
 	if limit <= 0 || limit > 200 {
 		limit = 200
 	}
-	rows, _ := s.db.Query(ctx, listSMSSQL, status, beforeID, limit)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[OutboxSMS])
+	list, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[OutboxSMS], listSMSSQL, status, beforeID, limit)
 	if err != nil {
-		return nil, fmt.Errorf("list sms outbox: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("list sms outbox: %w", err)
 	}
 	return list, nil
 }

@@ -64,10 +64,9 @@ const subscriptionsSQL = `SELECT ` + subscriptionColumns + ` FROM webhook_subscr
 
 // Subscriptions returns every subscription, oldest first.
 func (s *WebhookStore) Subscriptions(ctx context.Context) ([]Subscription, error) {
-	rows, _ := s.db.Query(ctx, subscriptionsSQL)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Subscription])
+	list, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[Subscription], subscriptionsSQL)
 	if err != nil {
-		return nil, fmt.Errorf("list webhook subscriptions: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("list webhook subscriptions: %w", err)
 	}
 	return list, nil
 }
@@ -103,10 +102,10 @@ func (s *WebhookStore) QueueDeliveries(ctx context.Context, a Alert, eventID int
 	if a.EscalatedKind != nil {
 		escKind, escID = string(*a.EscalatedKind), *a.EscalatedID
 	}
-	rows, _ := s.db.Query(ctx, queueDeliveriesSQL, eventID, string(a.UnitKind), a.UnitID, escKind, escID, at)
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	ids, err := pg.QueryAll(ctx, s.db, pgx.RowTo[int64], queueDeliveriesSQL, eventID,
+		string(a.UnitKind), a.UnitID, escKind, escID, at)
 	if err != nil {
-		return nil, fmt.Errorf("queue webhook deliveries: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("queue webhook deliveries: %w", err)
 	}
 	return ids, nil
 }
@@ -159,10 +158,9 @@ func (s *WebhookStore) Deliveries(ctx context.Context, status string, beforeID i
 	if limit <= 0 || limit > 200 {
 		limit = 200
 	}
-	rows, _ := s.db.Query(ctx, deliveriesSQL, status, beforeID, limit)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Delivery])
+	list, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[Delivery], deliveriesSQL, status, beforeID, limit)
 	if err != nil {
-		return nil, fmt.Errorf("list deliveries: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("list deliveries: %w", err)
 	}
 	return list, nil
 }

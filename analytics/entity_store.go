@@ -44,11 +44,7 @@ ORDER BY t.id`
 
 // tipTexts returns the text of tips ids (nil: every tip).
 func (s *EntityStore) tipTexts(ctx context.Context, ids []int64) ([]tipTextRow, error) {
-	rows, err := s.db.Query(ctx, tipTextsSQL, ids)
-	if err != nil {
-		return nil, fmt.Errorf("read tip texts: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[tipTextRow])
+	out, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[tipTextRow], tipTextsSQL, ids)
 	if err != nil {
 		return nil, fmt.Errorf("read tip texts: %w", err)
 	}
@@ -97,11 +93,7 @@ WHERE e.kind IN ` + linkingKinds + ` AND ($1::bigint[] IS NULL OR te.tip_id = AN
 
 // links returns the linking-entity mentions of tips ids (nil: all tips).
 func (s *EntityStore) links(ctx context.Context, ids []int64) ([]TipEntityLink, error) {
-	rows, err := s.db.Query(ctx, tipLinksSQL, ids)
-	if err != nil {
-		return nil, fmt.Errorf("read tip links: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[TipEntityLink])
+	out, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[TipEntityLink], tipLinksSQL, ids)
 	if err != nil {
 		return nil, fmt.Errorf("read tip links: %w", err)
 	}
@@ -129,11 +121,7 @@ func (s *EntityStore) closure(ctx context.Context, seed []int64) ([]int64, error
 	}
 	frontier := seed
 	for len(frontier) > 0 {
-		rows, err := s.db.Query(ctx, neighboursSQL, frontier)
-		if err != nil {
-			return nil, fmt.Errorf("expand tip closure: %w", err)
-		}
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		ids, err := pg.QueryAll(ctx, s.db, pgx.RowTo[int64], neighboursSQL, frontier)
 		if err != nil {
 			return nil, fmt.Errorf("expand tip closure: %w", err)
 		}
@@ -244,10 +232,5 @@ func bodyKey(s string) string { return strings.Join(strings.Fields(strings.ToLow
 
 // leadRows runs a query and scans every row into T by column name.
 func leadRows[T any](ctx context.Context, db pg.DBTX, sql string, args ...any) ([]T, error) {
-	rows, err := db.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, pg.Interpret(err)
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[T])
-	return out, pg.Interpret(err)
+	return pg.QueryAll(ctx, db, pgx.RowToStructByName[T], sql, args...)
 }

@@ -334,13 +334,9 @@ func (s *HexStatStore) ScopeDistricts(ctx context.Context, scope auth.Scope) ([]
 	if scope.Kind == auth.ScopeState {
 		return nil, nil
 	}
-	rows, err := s.db.Query(ctx, scopeDistrictsSQL, string(scope.Kind), scope.ID)
+	ids, err := pg.QueryAll(ctx, s.db, pgx.RowTo[int], scopeDistrictsSQL, string(scope.Kind), scope.ID)
 	if err != nil {
-		return nil, fmt.Errorf("scope districts: %w", pg.Interpret(err))
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int])
-	if err != nil {
-		return nil, fmt.Errorf("scope districts: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("scope districts: %w", err)
 	}
 	if ids == nil {
 		ids = []int{}

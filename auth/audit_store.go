@@ -108,13 +108,9 @@ FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2`
 
 // List returns up to limit rows with ids above afterID, in chain order.
 func (s *AuditStore) List(ctx context.Context, afterID int64, limit int) ([]AuditRecord, error) {
-	rows, err := s.db.Query(ctx, auditListSQL, afterID, limit)
+	rs, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[auditRow], auditListSQL, afterID, limit)
 	if err != nil {
-		return nil, fmt.Errorf("list audit log: %w", pg.Interpret(err))
-	}
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[auditRow])
-	if err != nil {
-		return nil, fmt.Errorf("list audit log: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("list audit log: %w", err)
 	}
 	recs := make([]AuditRecord, len(rs))
 	for i, r := range rs {

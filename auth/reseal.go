@@ -90,19 +90,15 @@ func SQLResealTable(db pg.DBTX, name, list, update string, aad func(key string) 
 	return ResealTable{
 		Name: name,
 		List: func(ctx context.Context, after int64, limit int) ([]SealedValue, error) {
-			rows, err := db.Query(ctx, list, after, limit)
-			if err != nil {
-				return nil, fmt.Errorf("list %s: %w", name, pg.Interpret(err))
-			}
-			vals, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (SealedValue, error) {
+			vals, err := pg.QueryAll(ctx, db, func(r pgx.CollectableRow) (SealedValue, error) {
 				var v SealedValue
 				var key string
 				err := r.Scan(&v.ID, &v.Sealed, &key)
 				v.AAD = aad(key)
 				return v, err
-			})
+			}, list, after, limit)
 			if err != nil {
-				return nil, fmt.Errorf("list %s: %w", name, pg.Interpret(err))
+				return nil, fmt.Errorf("list %s: %w", name, err)
 			}
 			return vals, nil
 		},

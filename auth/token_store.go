@@ -116,13 +116,9 @@ const userTokensSQL = `SELECT ` + tokenColumns + ` FROM api_tokens WHERE user_id
 // ListForUser returns every token of user userID, revoked ones included,
 // oldest first.
 func (s *TokenStore) ListForUser(ctx context.Context, userID int64) ([]APIToken, error) {
-	rows, err := s.db.Query(ctx, userTokensSQL, userID)
+	rs, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[tokenRow], userTokensSQL, userID)
 	if err != nil {
-		return nil, fmt.Errorf("list api tokens of user %d: %w", userID, pg.Interpret(err))
-	}
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[tokenRow])
-	if err != nil {
-		return nil, fmt.Errorf("list api tokens of user %d: %w", userID, pg.Interpret(err))
+		return nil, fmt.Errorf("list api tokens of user %d: %w", userID, err)
 	}
 	tokens := make([]APIToken, len(rs))
 	for i, r := range rs {

@@ -108,13 +108,9 @@ const listUsersSQL = `SELECT ` + userColumns + ` FROM users ORDER BY id`
 
 // List returns every account, oldest first.
 func (s *UserStore) List(ctx context.Context) ([]User, error) {
-	rows, err := s.db.Query(ctx, listUsersSQL)
+	rs, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[userRow], listUsersSQL)
 	if err != nil {
-		return nil, fmt.Errorf("list users: %w", pg.Interpret(err))
-	}
-	rs, err := pgx.CollectRows(rows, pgx.RowToStructByName[userRow])
-	if err != nil {
-		return nil, fmt.Errorf("list users: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("list users: %w", err)
 	}
 	users := make([]User, len(rs))
 	for i, r := range rs {
@@ -235,13 +231,9 @@ const existingUsernamesSQL = `SELECT username::text FROM users WHERE username = 
 // ExistingUsernames returns those of usernames that already have accounts,
 // as stored.
 func (s *UserStore) ExistingUsernames(ctx context.Context, usernames []string) ([]string, error) {
-	rows, err := s.db.Query(ctx, existingUsernamesSQL, usernames)
+	names, err := pg.QueryAll(ctx, s.db, pgx.RowTo[string], existingUsernamesSQL, usernames)
 	if err != nil {
-		return nil, fmt.Errorf("select existing usernames: %w", pg.Interpret(err))
-	}
-	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, fmt.Errorf("select existing usernames: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("select existing usernames: %w", err)
 	}
 	return names, nil
 }

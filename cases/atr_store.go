@@ -81,10 +81,9 @@ const atrsSQL = `SELECT ` + atrColumns + ` FROM atrs
 // List returns a complaint's ATRs by seq; publishedOnly keeps the ones the
 // complainant may see.
 func (s *ATRStore) List(ctx context.Context, complaintID int64, publishedOnly bool) ([]ATR, error) {
-	rows, _ := s.db.Query(ctx, atrsSQL, complaintID, publishedOnly)
-	atrs, err := pgx.CollectRows(rows, pgx.RowToStructByName[ATR])
+	atrs, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[ATR], atrsSQL, complaintID, publishedOnly)
 	if err != nil {
-		return nil, fmt.Errorf("list atrs: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("list atrs: %w", err)
 	}
 	return atrs, nil
 }

@@ -32,10 +32,9 @@ const insertCallSQL = `
 // Insert creates a call task; false when an identical no-rating task exists.
 func (s *CallStore) Insert(ctx context.Context, complaintID int64, reason CallReason, atrID *int64,
 	due, at time.Time) (CallTask, bool, error) {
-	rows, _ := s.db.Query(ctx, insertCallSQL, complaintID, reason, atrID, due, at)
-	ts, err := pgx.CollectRows(rows, pgx.RowToStructByName[CallTask])
+	ts, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[CallTask], insertCallSQL, complaintID, reason, atrID, due, at)
 	if err != nil {
-		return CallTask{}, false, fmt.Errorf("insert call task: %w", pg.Interpret(err))
+		return CallTask{}, false, fmt.Errorf("insert call task: %w", err)
 	}
 	if len(ts) == 0 {
 		return CallTask{}, false, nil
@@ -51,10 +50,10 @@ const callsSQL = `SELECT ` + callColumns + ` FROM call_tasks t JOIN complaints c
 // List returns call tasks v can see, open ones first by due time; a
 // complaintID narrows to one complaint, openOnly hides completed tasks.
 func (s *CallStore) List(ctx context.Context, v Visibility, complaintID *int64, openOnly bool) ([]CallTask, error) {
-	rows, _ := s.db.Query(ctx, callsSQL, v.StationID, v.DistrictID, complaintID, openOnly)
-	ts, err := pgx.CollectRows(rows, pgx.RowToStructByName[CallTask])
+	ts, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[CallTask], callsSQL, v.StationID, v.DistrictID,
+		complaintID, openOnly)
 	if err != nil {
-		return nil, fmt.Errorf("list call tasks: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("list call tasks: %w", err)
 	}
 	return ts, nil
 }

@@ -196,10 +196,9 @@ const slaDueSQL = `SELECT id, atr_due_at, sla_stage FROM complaints
 // SLADue returns up to limit complaints whose next SLA rung is due at now,
 // given the SP and MSP rungs' offsets from the deadline.
 func (s *ComplaintStore) SLADue(ctx context.Context, now time.Time, toSP, toMSP time.Duration, limit int) ([]SLADueRung, error) {
-	rows, _ := s.db.Query(ctx, slaDueSQL, now, toSP, toMSP, limit)
-	due, err := pgx.CollectRows(rows, pgx.RowToStructByName[SLADueRung])
+	due, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[SLADueRung], slaDueSQL, now, toSP, toMSP, limit)
 	if err != nil {
-		return nil, fmt.Errorf("list due sla rungs: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("list due sla rungs: %w", err)
 	}
 	return due, nil
 }
@@ -312,10 +311,9 @@ const eventsSQL = `SELECT id, complaint_id, at, actor_user_id, actor_role, kind,
 // Events returns a complaint's timeline in order; publicOnly keeps only the
 // events the complainant may see.
 func (s *ComplaintStore) Events(ctx context.Context, complaintID int64, publicOnly bool) ([]Event, error) {
-	rows, _ := s.db.Query(ctx, eventsSQL, complaintID, publicOnly)
-	evs, err := pgx.CollectRows(rows, pgx.RowToStructByName[Event])
+	evs, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[Event], eventsSQL, complaintID, publicOnly)
 	if err != nil {
-		return nil, fmt.Errorf("list complaint events: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("list complaint events: %w", err)
 	}
 	return evs, nil
 }

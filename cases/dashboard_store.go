@@ -33,11 +33,10 @@ const queueSQL = `WITH scoped AS (` + scopedSQL + `)
 
 // Queue returns complaints visible to v that match f, soonest deadline first.
 func (s *DashboardStore) Queue(ctx context.Context, v Visibility, f QueueFilter, now time.Time) ([]QueueItem, error) {
-	rows, _ := s.db.Query(ctx, queueSQL, v.StationID, v.DistrictID, f.DistrictID, string(f.Status), f.Overdue,
-		now, f.Limit)
-	items, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[QueueItem])
+	items, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByNameLax[QueueItem], queueSQL, v.StationID, v.DistrictID,
+		f.DistrictID, string(f.Status), f.Overdue, now, f.Limit)
 	if err != nil {
-		return nil, fmt.Errorf("list complaint queue: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("list complaint queue: %w", err)
 	}
 	return items, nil
 }
@@ -61,10 +60,10 @@ const districtStatsSQL = `WITH scoped AS (` + scopedSQL + `),
 
 // Districts returns per-district counts for the complaints v can see.
 func (s *DashboardStore) Districts(ctx context.Context, v Visibility, now time.Time) ([]DistrictStats, error) {
-	rows, _ := s.db.Query(ctx, districtStatsSQL, v.StationID, v.DistrictID, now)
-	ds, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[DistrictStats])
+	ds, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByNameLax[DistrictStats], districtStatsSQL, v.StationID,
+		v.DistrictID, now)
 	if err != nil {
-		return nil, fmt.Errorf("count complaints by district: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("count complaints by district: %w", err)
 	}
 	return ds, nil
 }

@@ -86,10 +86,9 @@ func (s *MediaStore) Photo(ctx context.Context, complaintID int64, n int) (Compl
 }
 
 func (s *MediaStore) many(ctx context.Context, what, sql string, args ...any) ([]ComplaintPhoto, error) {
-	rows, _ := s.db.Query(ctx, sql, args...)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[ComplaintPhoto])
+	list, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[ComplaintPhoto], sql, args...)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, pg.Interpret(err))
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return list, nil
 }

@@ -36,10 +36,9 @@ const ratingsSQL = `SELECT ` + feedbackColumns + ` FROM ratings WHERE complaint_
 
 // List returns a complaint's ratings, oldest first.
 func (s *RatingStore) List(ctx context.Context, complaintID int64) ([]Feedback, error) {
-	rows, _ := s.db.Query(ctx, ratingsSQL, complaintID)
-	fs, err := pgx.CollectRows(rows, pgx.RowToStructByName[Feedback])
+	fs, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[Feedback], ratingsSQL, complaintID)
 	if err != nil {
-		return nil, fmt.Errorf("list ratings: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("list ratings: %w", err)
 	}
 	return fs, nil
 }
@@ -80,10 +79,9 @@ const legalReviewsSQL = `SELECT ` + legalColumns + ` FROM legal_reviews WHERE co
 
 // LegalReviews returns a complaint's legal decisions, oldest first.
 func (s *RatingStore) LegalReviews(ctx context.Context, complaintID int64) ([]LegalReview, error) {
-	rows, _ := s.db.Query(ctx, legalReviewsSQL, complaintID)
-	lrs, err := pgx.CollectRows(rows, pgx.RowToStructByName[LegalReview])
+	lrs, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[LegalReview], legalReviewsSQL, complaintID)
 	if err != nil {
-		return nil, fmt.Errorf("list legal reviews: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("list legal reviews: %w", err)
 	}
 	return lrs, nil
 }

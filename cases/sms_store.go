@@ -55,10 +55,9 @@ const dueSMSSQL = `SELECT ` + smsColumns + ` FROM sms_outbox
 // LockDue locks and returns up to limit queued rows due at now, until the
 // transaction ends (the store must be on one).
 func (s *SMSStore) LockDue(ctx context.Context, now time.Time, limit int) ([]OutboxSMS, error) {
-	rows, _ := s.db.Query(ctx, dueSMSSQL, now, limit)
-	ms, err := pgx.CollectRows(rows, pgx.RowToStructByName[OutboxSMS])
+	ms, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[OutboxSMS], dueSMSSQL, now, limit)
 	if err != nil {
-		return nil, fmt.Errorf("lock due sms: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("lock due sms: %w", err)
 	}
 	return ms, nil
 }
@@ -67,10 +66,9 @@ const smsForComplaintSQL = `SELECT ` + smsColumns + ` FROM sms_outbox WHERE comp
 
 // ForComplaint returns the messages queued about a complaint, oldest first.
 func (s *SMSStore) ForComplaint(ctx context.Context, complaintID int64) ([]OutboxSMS, error) {
-	rows, _ := s.db.Query(ctx, smsForComplaintSQL, complaintID)
-	ms, err := pgx.CollectRows(rows, pgx.RowToStructByName[OutboxSMS])
+	ms, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[OutboxSMS], smsForComplaintSQL, complaintID)
 	if err != nil {
-		return nil, fmt.Errorf("list sms: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("list sms: %w", err)
 	}
 	return ms, nil
 }

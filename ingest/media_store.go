@@ -122,13 +122,9 @@ const knownPrefixesSQL = `SELECT blob_prefix FROM media WHERE blob_prefix = ANY(
 
 // KnownPrefixes reports which of prefixes a media row refers to.
 func (s *MediaStore) KnownPrefixes(ctx context.Context, prefixes []string) (map[string]bool, error) {
-	rows, err := s.db.Query(ctx, knownPrefixesSQL, prefixes)
+	found, err := pg.QueryAll(ctx, s.db, pgx.RowTo[string], knownPrefixesSQL, prefixes)
 	if err != nil {
-		return nil, fmt.Errorf("look up media prefixes: %w", pg.Interpret(err))
-	}
-	found, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, fmt.Errorf("look up media prefixes: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("look up media prefixes: %w", err)
 	}
 	known := make(map[string]bool, len(found))
 	for _, p := range found {

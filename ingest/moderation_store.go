@@ -66,11 +66,7 @@ WHERE r.id = $1 AND r.source <> 'import'`
 // report received at afterAt with id afterID (zero values start at the
 // beginning).
 func (s *ReportStore) Queue(ctx context.Context, status string, afterAt time.Time, afterID int64, limit int) ([]QueuedReport, error) {
-	rows, err := s.db.Query(ctx, queueSQL, status, afterAt, afterID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list %s reports: %w", status, err)
-	}
-	list, err := pgx.CollectRows(rows, scanQueued)
+	list, err := pg.QueryAll(ctx, s.db, scanQueued, queueSQL, status, afterAt, afterID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list %s reports: %w", status, err)
 	}

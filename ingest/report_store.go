@@ -206,11 +206,8 @@ LIMIT $5`
 
 // PublicList returns the public views of reports matching q, newest first.
 func (s *ReportStore) PublicList(ctx context.Context, q PublicQuery) ([]PublicReport, error) {
-	rows, err := s.db.Query(ctx, publicListSQL, nonNil(q.Codes), string(q.Category), q.From, q.To, q.Limit, q.MinReports)
-	if err != nil {
-		return nil, fmt.Errorf("list public reports: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[PublicReport])
+	list, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[PublicReport], publicListSQL, nonNil(q.Codes),
+		string(q.Category), q.From, q.To, q.Limit, q.MinReports)
 	if err != nil {
 		return nil, fmt.Errorf("list public reports: %w", err)
 	}

@@ -46,13 +46,9 @@ type mediaKeyRow struct {
 // the blob and recording its key) just gets its key id recorded.
 func (s *Service) listSealedOriginals(ctx context.Context, after int64, limit int) ([]auth.SealedValue, error) {
 	current := s.keyring.Current()
-	rows, err := s.db.Query(ctx, resealMediaListSQL, after, limit, current)
+	ms, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[mediaKeyRow], resealMediaListSQL, after, limit, current)
 	if err != nil {
-		return nil, fmt.Errorf("list sealed originals: %w", pg.Interpret(err))
-	}
-	ms, err := pgx.CollectRows(rows, pgx.RowToStructByName[mediaKeyRow])
-	if err != nil {
-		return nil, fmt.Errorf("list sealed originals: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("list sealed originals: %w", err)
 	}
 	vals := make([]auth.SealedValue, 0, len(ms))
 	for _, m := range ms {

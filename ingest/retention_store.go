@@ -36,13 +36,9 @@ FOR UPDATE SKIP LOCKED`
 // LockRejected locks up to limit rejected reports moderated before cutoff
 // for the transaction and returns their ids.
 func (s *RetentionStore) LockRejected(ctx context.Context, cutoff time.Time, limit int) ([]int64, error) {
-	rows, err := s.db.Query(ctx, lockRejectedSQL, cutoff, limit)
+	ids, err := pg.QueryAll(ctx, s.db, pgx.RowTo[int64], lockRejectedSQL, cutoff, limit)
 	if err != nil {
-		return nil, fmt.Errorf("lock rejected reports: %w", pg.Interpret(err))
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, fmt.Errorf("lock rejected reports: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("lock rejected reports: %w", err)
 	}
 	return ids, nil
 }
@@ -111,12 +107,8 @@ func (s *RetentionStore) DeleteReports(ctx context.Context, ids []int64) (Reject
 		return p, fmt.Errorf("relink duplicates: %w", pg.Interpret(err))
 	}
 	p.Relinked = int(tag.RowsAffected())
-	rows, err := s.db.Query(ctx, reportMediaSQL, ids)
-	if err != nil {
-		return p, fmt.Errorf("list photos of rejected reports: %w", pg.Interpret(err))
-	}
-	if p.blobs, err = pgx.CollectRows(rows, pgx.RowToStructByName[purgedBlobs]); err != nil {
-		return p, fmt.Errorf("list photos of rejected reports: %w", pg.Interpret(err))
+	if p.blobs, err = pg.QueryAll(ctx, s.db, pgx.RowToStructByName[purgedBlobs], reportMediaSQL, ids); err != nil {
+		return p, fmt.Errorf("list photos of rejected reports: %w", err)
 	}
 	mediaIDs := make([]int64, len(p.blobs))
 	for i, b := range p.blobs {
@@ -169,13 +161,9 @@ func (s *RetentionStore) LockOriginalsDue(ctx context.Context, cutoff time.Time,
 	if _, err := s.db.Exec(ctx, leadRelinkLockSQL, leadRelinkLockKey); err != nil {
 		return nil, fmt.Errorf("lock leads: %w", pg.Interpret(err))
 	}
-	rows, err := s.db.Query(ctx, originalsDueSQL, cutoff, limit)
+	due, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[purgedBlobs], originalsDueSQL, cutoff, limit)
 	if err != nil {
-		return nil, fmt.Errorf("select originals due: %w", pg.Interpret(err))
-	}
-	due, err := pgx.CollectRows(rows, pgx.RowToStructByName[purgedBlobs])
-	if err != nil {
-		return nil, fmt.Errorf("select originals due: %w", pg.Interpret(err))
+		return nil, fmt.Errorf("select originals due: %w", err)
 	}
 	return due, nil
 }

@@ -125,11 +125,7 @@ ORDER BY t.id DESC LIMIT $4`
 // List returns up to limit tips visible in scope, newest first, older than
 // beforeID (0: from the newest).
 func (s *TipStore) List(ctx context.Context, scope TipScope, beforeID int64, limit int) ([]TipSummary, error) {
-	rows, err := s.db.Query(ctx, tipsSQL, beforeID, scope.All, scope.AHTUID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list tips: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[TipSummary])
+	list, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[TipSummary], tipsSQL, beforeID, scope.All, scope.AHTUID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list tips: %w", err)
 	}

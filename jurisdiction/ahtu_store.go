@@ -33,11 +33,7 @@ const ahtusSQL = `SELECT ` + ahtuColumns + ` FROM ahtu_units a ORDER BY a.id`
 
 // AHTUs lists every unit by id.
 func (s *AHTUStore) AHTUs(ctx context.Context) ([]AHTU, error) {
-	rows, err := s.db.Query(ctx, ahtusSQL)
-	if err != nil {
-		return nil, fmt.Errorf("list ahtus: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, scanAHTU)
+	list, err := pg.QueryAll(ctx, s.db, scanAHTU, ahtusSQL)
 	if err != nil {
 		return nil, fmt.Errorf("list ahtus: %w", err)
 	}

@@ -56,11 +56,7 @@ const districtsSQL = `SELECT id, name_en, name_hi, slug FROM districts ORDER BY 
 
 // Districts lists every district by English name.
 func (s *DistrictStore) Districts(ctx context.Context) ([]DistrictSummary, error) {
-	rows, err := s.db.Query(ctx, districtsSQL)
-	if err != nil {
-		return nil, fmt.Errorf("list districts: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[DistrictSummary])
+	list, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[DistrictSummary], districtsSQL)
 	if err != nil {
 		return nil, fmt.Errorf("list districts: %w", err)
 	}
@@ -142,11 +138,7 @@ const districtIDsSQL = `SELECT id FROM districts ORDER BY id`
 
 // DistrictIDs returns the LGD codes of every stored district.
 func (s *DistrictStore) DistrictIDs(ctx context.Context) (map[int]bool, error) {
-	rows, err := s.db.Query(ctx, districtIDsSQL)
-	if err != nil {
-		return nil, fmt.Errorf("list district ids: %w", err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	ids, err := pg.QueryAll(ctx, s.db, pgx.RowTo[int], districtIDsSQL)
 	if err != nil {
 		return nil, fmt.Errorf("list district ids: %w", err)
 	}
@@ -170,11 +162,7 @@ func (s *DistrictStore) DistrictIDsAt(ctx context.Context, pts []orb.Point) ([]i
 	for i, p := range pts {
 		lats[i], lons[i] = p.Lat(), p.Lon()
 	}
-	rows, err := s.db.Query(ctx, districtIDsAtSQL, lats, lons)
-	if err != nil {
-		return nil, fmt.Errorf("find districts at points: %w", err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	ids, err := pg.QueryAll(ctx, s.db, pgx.RowTo[int], districtIDsAtSQL, lats, lons)
 	if err != nil {
 		return nil, fmt.Errorf("find districts at points: %w", err)
 	}
@@ -248,13 +236,9 @@ func (s *DistrictStore) UpsertDistricts(ctx context.Context, in []DistrictInput)
 // "inserted" flag per row it wrote, and counts inserted, updated and
 // unchanged rows.
 func runUpsert(ctx context.Context, db pg.DBTX, query string, n int, args ...any) (Counts, error) {
-	rows, err := db.Query(ctx, query, args...)
+	inserted, err := pg.QueryAll(ctx, db, pgx.RowTo[bool], query, args...)
 	if err != nil {
-		return Counts{}, pg.Interpret(err)
-	}
-	inserted, err := pgx.CollectRows(rows, pgx.RowTo[bool])
-	if err != nil {
-		return Counts{}, pg.Interpret(err)
+		return Counts{}, err
 	}
 	return countUpserts(n, inserted), nil
 }
@@ -308,13 +292,10 @@ func (s *DistrictStore) InsertApproximateDistricts(ctx context.Context, facts []
 	if err != nil {
 		return Counts{}, fmt.Errorf("encode clip box: %w", err)
 	}
-	rows, err := s.db.Query(ctx, approximateDistrictsSQL, ids, nameEN, nameHI, slug, rng, zone, comm, nepal, lats, lons, box)
+	inserted, err := pg.QueryAll(ctx, s.db, pgx.RowTo[int], approximateDistrictsSQL, ids, nameEN,
+		nameHI, slug, rng, zone, comm, nepal, lats, lons, box)
 	if err != nil {
-		return Counts{}, fmt.Errorf("insert approximate districts: %w", pg.Interpret(err))
-	}
-	inserted, err := pgx.CollectRows(rows, pgx.RowTo[int])
-	if err != nil {
-		return Counts{}, fmt.Errorf("insert approximate districts: %w", pg.Interpret(err))
+		return Counts{}, fmt.Errorf("insert approximate districts: %w", err)
 	}
 	return Counts{Inserted: len(inserted), Unchanged: n - len(inserted)}, nil
 }

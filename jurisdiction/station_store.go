@@ -78,11 +78,7 @@ WHERE s.district_id = $1 ORDER BY s.is_default DESC, s.code`
 
 // StationsInDistrict lists the stations of a district, default first.
 func (s *StationStore) StationsInDistrict(ctx context.Context, districtID int) ([]Station, error) {
-	rows, err := s.db.Query(ctx, stationsInDistrictSQL, districtID)
-	if err != nil {
-		return nil, fmt.Errorf("list stations of district %d: %w", districtID, err)
-	}
-	list, err := pgx.CollectRows(rows, scanStation)
+	list, err := pg.QueryAll(ctx, s.db, scanStation, stationsInDistrictSQL, districtID)
 	if err != nil {
 		return nil, fmt.Errorf("list stations of district %d: %w", districtID, err)
 	}

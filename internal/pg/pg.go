@@ -137,3 +137,16 @@ func QueryOne[T any](ctx context.Context, db DBTX, scan pgx.RowToFunc[T], sql st
 	v, err := pgx.CollectExactlyOneRow(rows, scan)
 	return v, Interpret(err)
 }
+
+// QueryAll runs a query and collects every row with scan
+// (pgx.RowToStructByName[T] or a hand-written scanner for geometry columns).
+// No rows is an empty, non-nil slice, as with pgx.CollectRows; errors go
+// through Interpret, as in QueryOne.
+func QueryAll[T any](ctx context.Context, db DBTX, scan pgx.RowToFunc[T], sql string, args ...any) ([]T, error) {
+	rows, err := db.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, Interpret(err)
+	}
+	list, err := pgx.CollectRows(rows, scan)
+	return list, Interpret(err)
+}
