@@ -1,7 +1,6 @@
 package main
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,18 +14,14 @@ import (
 // none) within a second. Nothing but Postgres connects the two processes.
 func TestAlertsAcrossReplicas(t *testing.T) {
 	t.Parallel()
-	dbURL := pgtest.URL(t)
-	dir := t.TempDir()
-	bin := buildVikalp(t)
-	env := serverEnv(dbURL, dir, filepath.Join(dir, "media"))
-	runSeedDemo(t, bin, env)
-	a := startServe(t, "replica A", bin, env, true).base
-	b := startServe(t, "replica B", bin, env, false).base
+	d := setupDemo(t, pgtest.URL(t))
+	a := d.serve(t, "replica A", true).base
+	b := d.serve(t, "replica B", false).base
 
 	cookie := login(t, b, "pcr.lko")
 	events := sseEvents(t, b, cookie)
 
-	lat, lon := pcrBase(t, dbURL, "LKO-PCR-N")
+	lat, lon := pcrBase(t, d.dbURL, "LKO-PCR-N")
 	start := time.Now()
 	postReport(t, a, lat, lon)
 	select {

@@ -31,19 +31,16 @@ import (
 // match the SHA-256 recorded at upload.
 func TestBackupAndRestore(t *testing.T) {
 	t.Parallel()
-	srcURL := pgtest.URL(t)
-	dir := t.TempDir()
-	bin := buildVikalp(t)
-	srcMedia := filepath.Join(dir, "media")
-	env := serverEnv(srcURL, dir, srcMedia)
-	runSeedDemo(t, bin, env)
-	srv := startServer(t, bin, env, freeAddr(t))
+	d := setupDemo(t, pgtest.URL(t))
+	srcURL, srcMedia, bin := d.dbURL, d.mediaDir, d.bin
+	srv := d.serve(t, "serve", true)
 	photo := ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 160, Height: 120})
 	for _, s := range makeSubmissions("backup", 3, photo) {
 		s.sendUntilAnswered(t, srv.base, 20*time.Second)
 	}
-	srv.stop()
+	srv.stop(os.Interrupt, 10*time.Second)
 
+	dir := t.TempDir()
 	out := filepath.Join(dir, "backup")
 	script(t, "backup.sh", []string{"DATABASE_URL=" + srcURL, "VIKALP_MEDIA_URL=file://" + srcMedia}, out)
 	for _, f := range []string{"db.dump", "media.tar", "manifest.json"} {

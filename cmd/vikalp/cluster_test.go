@@ -40,28 +40,23 @@ import (
 func TestClusterServesAndWorksAsOne(t *testing.T) {
 	t.Parallel()
 	start := time.Now()
-	dbURL := pgtest.URL(t)
-	dir := t.TempDir()
-	bin := buildVikalp(t)
-	t.Logf("built at %v", time.Since(start))
 	// Short job timeout and rescue so a SIGKILLed worker's jobs come back
 	// within the test (production: 2m and 5m).
-	env := append(serverEnv(dbURL, dir, filepath.Join(dir, "media")),
-		"VIKALP_JOB_TIMEOUT=3s", "VIKALP_JOB_RESCUE_AFTER=3s")
-	runSeedDemo(t, bin, env)
-	db := openPool(t, dbURL)
+	d := setupDemo(t, pgtest.URL(t), "VIKALP_JOB_TIMEOUT=3s", "VIKALP_JOB_RESCUE_AFTER=3s")
+	t.Logf("built and seeded at %v", time.Since(start))
+	db := openPool(t, d.dbURL)
 	before := clusterMarks(t, db)
 
-	a := startServe(t, "serve A", bin, env, false)
-	b := startServe(t, "serve B", bin, env, false)
-	w1 := startWork(t, "work 1", bin, env)
+	a := d.serve(t, "serve A", false)
+	b := d.serve(t, "serve B", false)
+	w1 := d.work(t, "work 1")
 	leader1 := waitLeader(t, db, "")
-	w2 := startWork(t, "work 2", bin, env)
+	w2 := d.work(t, "work 2")
 	consoleA := collectAlerts(t, a.base)
 	consoleB := collectAlerts(t, b.base)
 	t.Logf("cluster up in %v", time.Since(start))
 
-	lat, lon := pcrBase(t, dbURL, "LKO-PCR-N")
+	lat, lon := pcrBase(t, d.dbURL, "LKO-PCR-N")
 	report := map[string]any{"category": "stalking", "lat": lat, "lon": lon, "happening_now": true}
 	// Three batches, each spread over both replicas; every fifth submission
 	// is a complaint. The worker changes happen while a batch is in flight.
@@ -103,7 +98,7 @@ func TestClusterServesAndWorksAsOne(t *testing.T) {
 		}
 	})
 	leader2 := waitLeader(t, db, leader1)
-	startWork(t, "work 3", bin, env)
+	d.work(t, "work 3")
 	// SIGKILL the new leader mid-batch: its running jobs stay "running" until
 	// work 3 takes over leadership and its rescuer hands them out again.
 	batch(func() { w2.stop(syscall.SIGKILL, time.Second) })
@@ -343,24 +338,18 @@ func TestReadReplicaServesTiles(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	start := time.Now()
-	dir := t.TempDir()
-	bin := buildVikalp(t)
-	t.Logf("built at %v", time.Since(start))
 	primary := startCluster(t)
-	dbURL := primary.createDatabase(t, "vikalp")
-	env := serverEnv(dbURL, dir, filepath.Join(dir, "media"))
-	execVikalp(t, bin, env, "migrate")
-	runSeedDemo(t, bin, env) // jurisdictions: reports are routed
-	t.Logf("primary ready at %v", time.Since(start))
+	d := setupDemo(t, primary.createDatabase(t, "vikalp")) // jurisdictions: reports are routed
+	t.Logf("primary built and seeded at %v", time.Since(start))
 	standby := startStandby(t, primary)
 	t.Logf("standby ready at %v", time.Since(start))
 	readURL := fmt.Sprintf("postgres://vikalp@127.0.0.1:%d/vikalp?sslmode=disable", standby.port)
-	pdb, rdb := openPool(t, dbURL), openPool(t, readURL)
+	pdb, rdb := openPool(t, d.dbURL), openPool(t, readURL)
 	var inRecovery bool
 	if err := rdb.QueryRow(ctx, `SELECT pg_is_in_recovery()`).Scan(&inRecovery); err != nil || !inRecovery {
 		t.Fatalf("read URL is not a standby: in recovery %v, %v", inRecovery, err)
 	}
-	srv := startServe(t, "serve", bin, append(env, "VIKALP_READ_DATABASE_URL="+readURL), false)
+	srv := d.serve(t, "serve", false, "VIKALP_READ_DATABASE_URL="+readURL)
 
 	lat, lon := ingesttest.Lucknow[0], ingesttest.Lucknow[1]
 	cells, err := geo.Index(lat, lon)

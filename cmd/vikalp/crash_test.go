@@ -7,15 +7,12 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -35,16 +32,11 @@ import (
 // media row has its blobs.
 func TestCrashDuringSubmissions(t *testing.T) {
 	t.Parallel()
-	dbURL := pgtest.URL(t)
-	dir := t.TempDir()
-	bin := buildVikalp(t)
-	mediaDir := filepath.Join(dir, "media")
-	env := serverEnv(dbURL, dir, mediaDir)
-	runSeedDemo(t, bin, env)
-	db := openPool(t, dbURL)
+	d := setupDemo(t, pgtest.URL(t))
+	db := openPool(t, d.dbURL)
 	before := maxIDs(t, db)
 
-	srv := startServer(t, bin, env, freeAddr(t))
+	srv := d.serve(t, "serve", true)
 	photo := ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 160, Height: 120})
 	subs := makeSubmissions(t.Name(), 30, photo)
 
@@ -90,7 +82,7 @@ func TestCrashDuringSubmissions(t *testing.T) {
 		}
 	}
 	checkSubmissionsStored(t, db, subs, before)
-	checkMedia(t, db, mediaDir, before)
+	checkMedia(t, db, d.mediaDir, before)
 }
 
 // submission is one public submission a client sends until it is answered.
@@ -336,206 +328,4 @@ func checkMedia(t *testing.T, db *pgxpool.Pool, mediaDir string, before idMarks)
 		}
 	}
 	t.Logf("%d media rows with blobs; %d blob prefixes without a row (cut short before commit)", len(prefixes), orphans)
-}
-
-// vikalpServer is one `vikalp serve` process on a fixed address, so that
-// clients reach the restarted process at the same URL.
-type vikalpServer struct {
-	bin, addr, base string
-	env             []string
-
-	mu   sync.Mutex
-	cmd  *exec.Cmd
-	logs *bytes.Buffer
-	done chan struct{}
-}
-
-// startServer starts `vikalp serve` (with workers) on addr and waits until
-// /readyz answers 200; the process is stopped when the test ends.
-func startServer(t *testing.T, bin string, env []string, addr string) *vikalpServer {
-	t.Helper()
-	s := &vikalpServer{bin: bin, addr: addr, base: "http://" + addr, env: env}
-	t.Cleanup(func() {
-		s.stop()
-		if t.Failed() {
-			t.Logf("vikalp serve output:\n%s", s.output())
-		}
-	})
-	s.start(t)
-	return s
-}
-
-// start runs the process (again) and waits until it is ready.
-func (s *vikalpServer) start(t *testing.T) {
-	t.Helper()
-	cmd := exec.Command(s.bin, "serve")
-	cmd.Env = append(s.env, "VIKALP_ADDR="+s.addr)
-	s.mu.Lock()
-	if s.logs == nil {
-		s.logs = &bytes.Buffer{}
-	}
-	fmt.Fprintf(s.logs, "--- start %s\n", time.Now().Format(time.RFC3339Nano))
-	cmd.Stdout, cmd.Stderr = lockedWriter{&s.mu, s.logs}, lockedWriter{&s.mu, s.logs}
-	s.mu.Unlock()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	s.mu.Lock()
-	s.cmd, s.done = cmd, done
-	s.mu.Unlock()
-	waitFor(t, 30*time.Second, func() bool { return s.readyz() == http.StatusOK })
-}
-
-// kill sends SIGKILL: no shutdown hook, no drain, connections reset.
-func (s *vikalpServer) kill(t *testing.T) {
-	t.Helper()
-	s.mu.Lock()
-	cmd, done := s.cmd, s.done
-	s.mu.Unlock()
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	<-done
-}
-
-// stop interrupts the process and waits up to 10 s for it to exit.
-func (s *vikalpServer) stop() {
-	s.mu.Lock()
-	cmd, done := s.cmd, s.done
-	s.mu.Unlock()
-	if cmd == nil {
-		return
-	}
-	_ = cmd.Process.Signal(os.Interrupt)
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		_ = cmd.Process.Kill()
-		<-done
-	}
-}
-
-// readyz returns the status of GET /readyz, 0 when there is no answer.
-func (s *vikalpServer) readyz() int {
-	c := &http.Client{Timeout: 3 * time.Second}
-	resp, err := c.Get(s.base + "/readyz")
-	if err != nil {
-		return 0
-	}
-	resp.Body.Close()
-	return resp.StatusCode
-}
-
-func (s *vikalpServer) output() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.logs == nil {
-		return ""
-	}
-	return s.logs.String()
-}
-
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  io.Writer
-}
-
-func (l lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
-}
-
-// vikalpBuild is the binary the process tests run, built once for them all
-// (each build links anew) and removed by TestMain.
-var vikalpBuild struct {
-	once sync.Once
-	dir  string
-	bin  string
-	err  error
-}
-
-// buildVikalp builds the binary on first use and returns its path.
-func buildVikalp(t *testing.T) string {
-	t.Helper()
-	vikalpBuild.once.Do(func() {
-		dir, err := os.MkdirTemp("", "vikalp-test-")
-		if err != nil {
-			vikalpBuild.err = err
-			return
-		}
-		vikalpBuild.dir = dir
-		bin := filepath.Join(dir, "vikalp")
-		if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-			vikalpBuild.err = fmt.Errorf("%w\n%s", err, out)
-			return
-		}
-		vikalpBuild.bin = bin
-	})
-	if vikalpBuild.err != nil {
-		t.Fatalf("build vikalp: %v", vikalpBuild.err)
-	}
-	return vikalpBuild.bin
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if vikalpBuild.dir != "" {
-		os.RemoveAll(vikalpBuild.dir)
-	}
-	os.Exit(code)
-}
-
-// serverEnv is the environment of a test server on dbURL with its media
-// bucket in mediaDir and no public rate limit.
-func serverEnv(dbURL, dir, mediaDir string) []string {
-	return append(os.Environ(), "DATABASE_URL="+dbURL, "VIKALP_DATABASE_URL=", "VIKALP_LOG_LEVEL=warn",
-		"VIKALP_DISTRICTS_FILE="+filepath.Join(dir, "none.geojson"), "VIKALP_MEDIA_URL=file://"+mediaDir,
-		"VIKALP_PUBLIC_RATE=off", "VIKALP_COOKIE_SECURE=false", "VIKALP_ENV=development", "VIKALP_DATA_KEY=", "VIKALP_DATA_KEY_FILE=")
-}
-
-// runSeedDemo runs `vikalp seed --demo`.
-func runSeedDemo(t *testing.T, bin string, env []string) {
-	t.Helper()
-	seed := exec.Command(bin, "seed", "--demo")
-	seed.Env = env
-	if out, err := seed.CombinedOutput(); err != nil {
-		t.Fatalf("seed: %v\n%s", err, out)
-	}
-}
-
-// openPool opens a small pool on url for the test's own checks.
-func openPool(t *testing.T, url string) *pgxpool.Pool {
-	t.Helper()
-	db, err := (&app{cfg: Config{DatabaseURL: url, MaxDBConns: 4}}).pool(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	return db
-}
-
-// freeAddr returns a loopback address with a free port.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// waitFor polls cond every 50 ms until it holds, failing after d.
-func waitFor(t *testing.T, d time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %v", d)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }

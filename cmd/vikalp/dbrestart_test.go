@@ -26,14 +26,9 @@ import (
 func TestDatabaseRestartDuringLoad(t *testing.T) {
 	t.Parallel()
 	pgc := startCluster(t)
-	dir := t.TempDir()
-	bin := buildVikalp(t)
-	dbURL := pgc.createDatabase(t, "vikalp")
-	env := serverEnv(dbURL, dir, filepath.Join(dir, "media"))
-	execVikalp(t, bin, env, "migrate")
-	runSeedDemo(t, bin, env)
-	srv := startServer(t, bin, env, freeAddr(t))
-	lat, lon := pcrBase(t, dbURL, "LKO-PCR-N")
+	d := setupDemo(t, pgc.createDatabase(t, "vikalp"))
+	srv := d.serve(t, "serve", true)
+	lat, lon := pcrBase(t, d.dbURL, "LKO-PCR-N")
 	events := sseEvents(t, srv.base, login(t, srv.base, "pcr.lko"))
 
 	// Load: reports with keys, retried through the outage until answered.
@@ -87,7 +82,7 @@ func TestDatabaseRestartDuringLoad(t *testing.T) {
 		t.Error("no alert reached the console after the database restart")
 	}
 
-	db := openPool(t, dbURL)
+	db := openPool(t, d.dbURL)
 	for _, s := range subs {
 		if s.saw500 {
 			t.Errorf("%s got a 500 during the outage; want 503 with Retry-After", s.key)
@@ -121,16 +116,6 @@ func get(t *testing.T, url string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
-}
-
-// execVikalp runs a vikalp subcommand to completion.
-func execVikalp(t *testing.T, bin string, env []string, args ...string) {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Env = env
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("vikalp %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
 }
 
 // pgCluster is a throwaway PostgreSQL cluster (initdb, pg_ctl) with its

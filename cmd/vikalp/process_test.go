@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,38 +21,112 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 )
 
-// Helpers for tests that run the real binary as several processes on one
-// database (alerts_cluster_test.go, cluster_test.go). crash_test.go holds
-// the building blocks they share: buildVikalp, serverEnv, seedDemo,
-// openPool, freeAddr and waitFor.
+// The harness for tests that run the real binary (alerts_cluster_test.go,
+// backup_test.go, cluster_test.go, crash_test.go, dbrestart_test.go):
+// setupDemo builds `vikalp` once for them all and seeds a database, and
+// serve and work start processes on it and wait until they are ready.
+// Below it are the HTTP clients these tests share.
 
-// vikalpProcess is one `vikalp` subcommand started by a test. It is
-// interrupted (then killed after 10 s) when the test ends, and its output
-// is logged when the test failed.
-type vikalpProcess struct {
-	name string
-	base string // "http://addr" for serve, "" for work
-	cmd  *exec.Cmd
-	mu   sync.Mutex
-	logs bytes.Buffer
-	done chan struct{}
+// vikalpBuild is the binary the process tests run, built once for them all
+// (each build links anew) and removed by TestMain.
+var vikalpBuild struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
 }
 
-// startProcess runs bin with args and env and returns at once.
-func startProcess(t *testing.T, name, bin string, env []string, args ...string) *vikalpProcess {
+// buildVikalp builds the binary on first use and returns its path.
+func buildVikalp(t *testing.T) string {
 	t.Helper()
-	p := &vikalpProcess{name: name, done: make(chan struct{})}
-	p.cmd = exec.Command(bin, args...)
-	p.cmd.Env = env
-	p.cmd.Stdout = lockedWriter{&p.mu, &p.logs}
-	p.cmd.Stderr = lockedWriter{&p.mu, &p.logs}
-	if err := p.cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", name, err)
+	vikalpBuild.once.Do(func() {
+		dir, err := os.MkdirTemp("", "vikalp-test-")
+		if err != nil {
+			vikalpBuild.err = err
+			return
+		}
+		vikalpBuild.dir = dir
+		bin := filepath.Join(dir, "vikalp")
+		if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+			vikalpBuild.err = fmt.Errorf("%w\n%s", err, out)
+			return
+		}
+		vikalpBuild.bin = bin
+	})
+	if vikalpBuild.err != nil {
+		t.Fatalf("build vikalp: %v", vikalpBuild.err)
 	}
-	go func() { _ = p.cmd.Wait(); close(p.done) }()
+	return vikalpBuild.bin
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if vikalpBuild.dir != "" {
+		os.RemoveAll(vikalpBuild.dir)
+	}
+	os.Exit(code)
+}
+
+// demoSetup is what a process test starts from: the built binary, a
+// database with the demo data, and the environment of a server on it with
+// its media bucket in mediaDir.
+type demoSetup struct {
+	bin, dbURL, mediaDir string
+	env                  []string
+}
+
+// setupDemo builds vikalp and runs `migrate` and `seed --demo` on dbURL
+// with the server environment plus extraEnv: no districts file, a local
+// media bucket, no public rate limit, development keys.
+func setupDemo(t *testing.T, dbURL string, extraEnv ...string) *demoSetup {
+	t.Helper()
+	dir := t.TempDir()
+	d := &demoSetup{bin: buildVikalp(t), dbURL: dbURL, mediaDir: filepath.Join(dir, "media")}
+	d.env = append(os.Environ(), "DATABASE_URL="+dbURL, "VIKALP_DATABASE_URL=", "VIKALP_LOG_LEVEL=warn",
+		"VIKALP_DISTRICTS_FILE="+filepath.Join(dir, "none.geojson"), "VIKALP_MEDIA_URL=file://"+d.mediaDir,
+		"VIKALP_PUBLIC_RATE=off", "VIKALP_COOKIE_SECURE=false", "VIKALP_ENV=development", "VIKALP_DATA_KEY=", "VIKALP_DATA_KEY_FILE=")
+	d.env = append(d.env, extraEnv...)
+	for _, args := range [][]string{{"migrate"}, {"seed", "--demo"}} {
+		cmd := exec.Command(d.bin, args...)
+		cmd.Env = d.env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("vikalp %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	return d
+}
+
+// serve runs `vikalp serve --workers=<workers>` with extraEnv on a free
+// port and waits until /readyz answers 200.
+func (d *demoSetup) serve(t *testing.T, name string, workers bool, extraEnv ...string) *vikalpProcess {
+	t.Helper()
+	addr := freeAddr(t)
+	p := d.process(t, name, append([]string{"VIKALP_ADDR=" + addr}, extraEnv...), "serve", "--workers="+strconv.FormatBool(workers))
+	p.base = "http://" + addr
+	p.ready = func() bool { return p.readyz() == http.StatusOK }
+	p.start(t)
+	return p
+}
+
+// work runs `vikalp work` and waits until its River client started.
+func (d *demoSetup) work(t *testing.T, name string) *vikalpProcess {
+	t.Helper()
+	p := d.process(t, name, []string{"VIKALP_LOG_LEVEL=info"}, "work")
+	p.ready = func() bool { return strings.Contains(p.output()[p.runFrom:], "Workers running") }
+	p.start(t)
+	return p
+}
+
+// process prepares `vikalp args...` with the setup's environment plus env.
+// When the test ends it is interrupted (then killed after 10 s), and its
+// output is logged if the test failed.
+func (d *demoSetup) process(t *testing.T, name string, env []string, args ...string) *vikalpProcess {
+	p := &vikalpProcess{name: name, bin: d.bin, args: args, env: slices.Concat(d.env, env)}
 	t.Cleanup(func() {
 		p.stop(os.Interrupt, 10*time.Second)
 		if t.Failed() {
@@ -59,48 +136,66 @@ func startProcess(t *testing.T, name, bin string, env []string, args ...string) 
 	return p
 }
 
-// startServe runs `vikalp serve --workers=<workers>` on a free port and
-// waits until /readyz answers 200.
-func startServe(t *testing.T, name, bin string, env []string, workers bool) *vikalpProcess {
-	t.Helper()
-	addr := freeAddr(t)
-	p := startProcess(t, name, bin, append(env, "VIKALP_ADDR="+addr), "serve", "--workers="+strconv.FormatBool(workers))
-	p.base = "http://" + addr
-	p.waitFor(t, 30*time.Second, func() bool {
-		resp, err := http.Get(p.base + "/readyz")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
-	})
-	return p
+// vikalpProcess is one `vikalp` subcommand started by a test. Started
+// again after a kill, it runs with the same arguments and environment, so a
+// server comes back at the same address. Its fields other than logs belong
+// to the test's goroutine.
+type vikalpProcess struct {
+	name      string
+	bin       string
+	args, env []string
+	base      string      // "http://addr" for serve, "" for work
+	ready     func() bool // holds once the process is ready
+	cmd       *exec.Cmd
+	done      chan struct{} // closed when cmd exited
+	runFrom   int           // where the output of the latest start begins
+
+	mu   sync.Mutex
+	logs bytes.Buffer
 }
 
-// startWork runs `vikalp work` and waits until its River client started.
-func startWork(t *testing.T, name, bin string, env []string) *vikalpProcess {
+// start runs the process (again) and waits up to 30 s until it is ready,
+// failing with its output if it exits first.
+func (p *vikalpProcess) start(t *testing.T) {
 	t.Helper()
-	p := startProcess(t, name, bin, append(env, "VIKALP_LOG_LEVEL=info"), "work")
-	p.waitFor(t, 30*time.Second, func() bool { return strings.Contains(p.output(), "Workers running") })
-	return p
-}
-
-// waitFor is waitFor that also fails, with the output, when p exits first.
-func (p *vikalpProcess) waitFor(t *testing.T, d time.Duration, cond func() bool) {
-	t.Helper()
-	waitFor(t, d, func() bool {
+	cmd := exec.Command(p.bin, p.args...)
+	cmd.Env = p.env
+	cmd.Stdout, cmd.Stderr = lockedWriter{&p.mu, &p.logs}, lockedWriter{&p.mu, &p.logs}
+	p.mu.Lock()
+	fmt.Fprintf(&p.logs, "--- start %s\n", time.Now().Format(time.RFC3339Nano))
+	p.runFrom = p.logs.Len()
+	p.mu.Unlock()
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", p.name, err)
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	p.cmd, p.done = cmd, done
+	waitFor(t, 30*time.Second, func() bool {
 		select {
-		case <-p.done:
+		case <-done:
 			t.Fatalf("%s exited:\n%s", p.name, p.output())
 		default:
 		}
-		return cond()
+		return p.ready()
 	})
+}
+
+// kill sends SIGKILL: no shutdown hook, no drain, connections reset.
+func (p *vikalpProcess) kill(t *testing.T) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatalf("kill %s: %v", p.name, err)
+	}
+	<-p.done
 }
 
 // stop sends sig and waits up to grace for the process to exit, then
 // kills it. It reports whether the process exited within grace.
 func (p *vikalpProcess) stop(sig os.Signal, grace time.Duration) bool {
+	if p.cmd == nil {
+		return true
+	}
 	select {
 	case <-p.done:
 		return true
@@ -117,10 +212,67 @@ func (p *vikalpProcess) stop(sig os.Signal, grace time.Duration) bool {
 	}
 }
 
+// readyz returns the status of GET /readyz, 0 when there is no answer.
+func (p *vikalpProcess) readyz() int {
+	c := &http.Client{Timeout: 3 * time.Second}
+	resp, err := c.Get(p.base + "/readyz")
+	if err != nil {
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// output returns what the process wrote in all its runs.
 func (p *vikalpProcess) output() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.logs.String()
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
+}
+
+// openPool opens a small pool on url for the test's own checks.
+func openPool(t *testing.T, url string) *pgxpool.Pool {
+	t.Helper()
+	db, err := (&app{cfg: Config{DatabaseURL: url, MaxDBConns: 4}}).pool(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	return db
+}
+
+// freeAddr returns a loopback address with a free port.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// waitFor polls cond every 50 ms until it holds, failing after d.
+func waitFor(t *testing.T, d time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("condition not met within %v", d)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // login signs a demo user in and returns the session cookie header.
