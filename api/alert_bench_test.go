@@ -3,7 +3,6 @@ package api_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -21,10 +20,10 @@ import (
 
 	"github.com/vikalp/vikalp/alerts"
 	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
-	"github.com/vikalp/vikalp/internal/pg/pgtest"
 )
 
 // BenchmarkReportToConsole measures report → console latency under load:
@@ -36,9 +35,8 @@ import (
 //
 //	go test -run '^$' -bench ReportToConsole -benchtime 300x ./api/
 func BenchmarkReportToConsole(b *testing.B) {
-	ctx := context.Background()
-	db := pgtest.New(b)
-	ingesttest.SeedJurisdictions(ctx, b, db)
+	f := newFixture(b)
+	ctx, db := f.ctx, f.db
 	quiet := slog.New(slog.DiscardHandler)
 	// As in cmd/vikalp: a short FetchCooldown on the inserter too, since
 	// River announces inserts at most once per cooldown.
@@ -49,10 +47,6 @@ func BenchmarkReportToConsole(b *testing.B) {
 	alertSvc := alerts.NewService(db, alerts.Deps{Jobs: jobs, Keyring: ingesttest.Keyring(b), Logger: quiet})
 	ingestSvc, err := ingest.NewService(db, ingest.Deps{Bucket: ingesttest.Bucket(b), Keyring: ingesttest.Keyring(b),
 		Jobs: jobs, Logger: quiet})
-	if err != nil {
-		b.Fatal(err)
-	}
-	authSvc, err := auth.NewService(db, auth.Config{Password: auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1}}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -67,25 +61,16 @@ func BenchmarkReportToConsole(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer func() { _ = worker.Stop(ctx) }()
-	hub := alerts.NewHub(db, quiet)
-	hubCtx, stopHub := context.WithCancel(ctx)
-	defer stopHub()
-	go hub.Run(hubCtx)
-	<-hub.Ready()
-	srv := httptest.NewServer(api.New(api.Deps{Pool: db, Auth: authSvc, Ingest: ingestSvc, Alerts: alertSvc,
-		AlertHub: hub, Logger: quiet, PublicRate: api.RateLimit{PerMinute: -1}}))
+	srv := httptest.NewServer(api.New(api.Deps{Pool: db, Auth: f.auth, Ingest: ingestSvc, Alerts: alertSvc,
+		AlertHub: apitest.StartHub(b, db, quiet), Logger: quiet, PublicRate: api.RateLimit{PerMinute: -1}}))
 	defer srv.Close()
-	p := ingesttest.User(ctx, b, db, auth.RoleAdmin, auth.StateScope)
-	_, tok, err := authSvc.CreateToken(ctx, auth.Principal{}, p.Username, "bench", 0)
-	if err != nil {
-		b.Fatal(err)
-	}
+	admin := f.token(b, auth.RoleAdmin, auth.StateScope)
 
 	// The console: arrival time of each report's alert.
 	var mu sync.Mutex
 	arrived := map[int64]time.Time{}
 	req, _ := http.NewRequest("GET", srv.URL+"/api/v1/alerts/stream", nil)
-	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Authorization", admin)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		b.Fatal(err)

@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,56 +13,37 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/vikalp/vikalp/alerts"
 	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
-	"github.com/vikalp/vikalp/internal/pg/pgtest"
 )
 
 // alertBundle is a real HTTP server with the alerts service and its hub.
 type alertBundle struct {
-	ctx    context.Context
-	db     *pgxpool.Pool
+	fixture
 	srv    *httptest.Server
-	auth   *auth.Service
 	alerts *alerts.Service
 }
 
-func setupAlerts(t *testing.T) *alertBundle {
+// setupAlerts serves the alerts API and its hub over HTTP, in a parallel
+// test; configure, when set, adjusts the server before it starts.
+func setupAlerts(t *testing.T, configure func(*http.Server)) *alertBundle {
 	t.Helper()
 	t.Parallel()
-	ctx := context.Background()
-	db := pgtest.New(t)
-	ingesttest.SeedJurisdictions(ctx, t, db)
 	quiet := slog.New(slog.DiscardHandler)
-	b := &alertBundle{ctx: ctx, db: db}
-	b.alerts = alerts.NewService(db, alerts.Deps{Jobs: ingesttest.Jobs(t, db), Keyring: ingesttest.Keyring(t), Logger: quiet})
-	var err error
-	b.auth, err = auth.NewService(db, auth.Config{Password: auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1}}, nil)
-	if err != nil {
-		t.Fatal(err)
+	b := &alertBundle{fixture: newFixture(t)}
+	b.alerts = alerts.NewService(b.db, alerts.Deps{Jobs: ingesttest.Jobs(t, b.db), Keyring: ingesttest.Keyring(t), Logger: quiet})
+	hub := apitest.StartHub(t, b.db, quiet)
+	b.srv = httptest.NewUnstartedServer(api.New(api.Deps{Pool: b.db, Auth: b.auth, Alerts: b.alerts,
+		AlertHub: hub, Logger: quiet}))
+	if configure != nil {
+		configure(b.srv.Config)
 	}
-	hub := alerts.NewHub(db, quiet)
-	hubCtx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { hub.Run(hubCtx); close(done) }()
-	<-hub.Ready()
-	b.srv = httptest.NewServer(api.New(api.Deps{Pool: db, Auth: b.auth, Alerts: b.alerts, AlertHub: hub, Logger: quiet}))
-	t.Cleanup(func() { b.srv.CloseClientConnections(); b.srv.Close(); cancel(); <-done })
+	b.srv.Start()
+	t.Cleanup(func() { b.srv.CloseClientConnections(); b.srv.Close() }) // before the hub stops
 	return b
-}
-
-func (b *alertBundle) token(t *testing.T, role auth.Role, kind auth.ScopeKind, id int64) string {
-	t.Helper()
-	p := ingesttest.User(b.ctx, t, b.db, role, auth.Scope{Kind: kind, ID: id})
-	_, tok, err := b.auth.CreateToken(b.ctx, auth.Principal{}, p.Username, "test", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return "Bearer " + tok
 }
 
 func (b *alertBundle) call(t *testing.T, method, path, body, authz string) (int, []byte) {
@@ -86,14 +66,14 @@ func (b *alertBundle) call(t *testing.T, method, path, body, authz string) (int,
 }
 
 func TestAlertsOverHTTP(t *testing.T) {
-	b := setupAlerts(t)
+	b := setupAlerts(t, nil)
 	a, err := b.alerts.RaiseLead(b.ctx, alerts.Lead{LeadID: 11, AHTUID: 3, Score: 77, Reason: "new"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	own := b.token(t, auth.RoleAHTU, auth.ScopeAHTU, 3)
-	other := b.token(t, auth.RoleAHTU, auth.ScopeAHTU, 4)
-	station := b.token(t, auth.RoleStation, auth.ScopeStation, 1)
+	own := b.token(t, auth.RoleAHTU, auth.Scope{Kind: auth.ScopeAHTU, ID: 3})
+	other := b.token(t, auth.RoleAHTU, auth.Scope{Kind: auth.ScopeAHTU, ID: 4})
+	station := b.token(t, auth.RoleStation, auth.Scope{Kind: auth.ScopeStation, ID: 1})
 
 	if code, _ := b.call(t, "GET", "/api/v1/alerts", "", ""); code != http.StatusUnauthorized {
 		t.Errorf("anonymous list: %d", code)
@@ -139,9 +119,9 @@ func TestAlertsOverHTTP(t *testing.T) {
 }
 
 func TestWebhookAdminOverHTTP(t *testing.T) {
-	b := setupAlerts(t)
-	admin := b.token(t, auth.RoleAdmin, auth.ScopeState, 0)
-	pcr := b.token(t, auth.RolePCR, auth.ScopePCR, 1)
+	b := setupAlerts(t, nil)
+	admin := b.token(t, auth.RoleAdmin, auth.StateScope)
+	pcr := b.token(t, auth.RolePCR, auth.Scope{Kind: auth.ScopePCR, ID: 1})
 	body := `{"unit_kind":"pcr_unit","unit_id":1,"url":"https://pcr.example/hook","description":"dispatch"}`
 	if code, _ := b.call(t, "POST", "/api/v1/admin/webhooks", body, pcr); code != http.StatusForbidden {
 		t.Errorf("PCR creates webhook: %d", code)
@@ -198,15 +178,10 @@ type sseEvent struct {
 	comment bool
 }
 
+// stream connects to the alert stream as authz and parses its events.
 func (b *alertBundle) stream(t *testing.T, authz string, lastID int64) *sseClient {
 	t.Helper()
-	return openStream(t, b.srv.URL, authz, lastID)
-}
-
-// openStream connects to an alert stream at base and parses its events.
-func openStream(t *testing.T, base, authz string, lastID int64) *sseClient {
-	t.Helper()
-	req, err := http.NewRequest("GET", base+"/api/v1/alerts/stream", nil)
+	req, err := http.NewRequest("GET", b.srv.URL+"/api/v1/alerts/stream", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,10 +248,10 @@ func (c *sseClient) next(t *testing.T, d time.Duration) (sseEvent, bool) {
 
 func TestAlertStreamOverHTTP(t *testing.T) {
 	defer api.SetStreamHeartbeat(200 * time.Millisecond)()
-	b := setupAlerts(t)
-	own := b.token(t, auth.RoleAHTU, auth.ScopeAHTU, 7)
-	other := b.token(t, auth.RoleAHTU, auth.ScopeAHTU, 8)
-	admin := b.token(t, auth.RoleAdmin, auth.ScopeState, 0)
+	b := setupAlerts(t, nil)
+	own := b.token(t, auth.RoleAHTU, auth.Scope{Kind: auth.ScopeAHTU, ID: 7})
+	other := b.token(t, auth.RoleAHTU, auth.Scope{Kind: auth.ScopeAHTU, ID: 8})
+	admin := b.token(t, auth.RoleAdmin, auth.StateScope)
 	c := b.stream(t, own, 0)
 	o := b.stream(t, other, 0)
 

@@ -266,10 +266,6 @@ func matrixCallers(t *testing.T, srv *apitest.Server) []caller {
 	t.Helper()
 	ctx := context.Background()
 	j := jurisdiction.New(srv.Pool)
-	svc, err := auth.NewService(srv.Pool, auth.Config{Password: auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	lko, agra := int64(162), int64(118)
 	ahtuLKO, err := j.AHTUForDistrict(ctx, int(lko))
 	if err != nil {
@@ -308,12 +304,12 @@ func matrixCallers(t *testing.T, srv *apitest.Server) []caller {
 			if foreign {
 				name += "@agra"
 			}
-			u, err := svc.CreateUser(ctx, auth.Principal{}, auth.NewUser{Username: "mx." + strings.ReplaceAll(name, "@", "."),
+			u, err := srv.Auth.CreateUser(ctx, auth.Principal{}, auth.NewUser{Username: "mx." + strings.ReplaceAll(name, "@", "."),
 				Password: "matrix-password-1", Role: role, Scope: sc})
 			if err != nil {
 				t.Fatalf("create %s: %v", name, err)
 			}
-			_, tok, err := svc.CreateToken(ctx, auth.Principal{}, u.Username, "matrix", 0)
+			_, tok, err := srv.Auth.CreateToken(ctx, auth.Principal{}, u.Username, "matrix", 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -447,14 +443,29 @@ func callRoute(t *testing.T, srv *apitest.Server, method, path, payload, token s
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	var body io.Reader
+	var body []byte
 	if method != http.MethodGet && method != http.MethodHead {
 		if payload == "" {
 			payload = `{}`
 		}
-		body = bytes.NewReader([]byte(payload))
+		body = []byte(payload)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, srv.URL+path, body)
+	resp, err := http.DefaultClient.Do(bearerRequest(ctx, t, srv, method, path, token, body))
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	if !strings.HasSuffix(path, "/stream") {
+		_, _ = io.Copy(io.Discard, resp.Body)
+	}
+	return resp.StatusCode
+}
+
+// bearerRequest builds a request to srv with body as JSON (when it is not
+// nil) and token as a bearer token (when it is set).
+func bearerRequest(ctx context.Context, t *testing.T, srv *apitest.Server, method, path, token string, body []byte) *http.Request {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, method, srv.URL+path, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -464,15 +475,7 @@ func callRoute(t *testing.T, srv *apitest.Server, method, path, payload, token s
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	if !strings.HasSuffix(path, "/stream") {
-		_, _ = io.Copy(io.Discard, resp.Body)
-	}
-	return resp.StatusCode
+	return req
 }
 
 // session is a browser login: its cookies and CSRF token.
@@ -510,7 +513,7 @@ func checkCookieAccess(t *testing.T, srv *apitest.Server, key string, rule acces
 	method, _, _ := strings.Cut(key, " ")
 	exempt := key == "POST /api/v1/session" || key == "POST /api/v1/session/totp"
 	if method != http.MethodGet && !exempt {
-		status, body := cookieCall(t, srv, method, path, matrixBodies[key], station, false)
+		status, body, _ := cookieCall(t, srv, method, path, matrixBodies[key], station, false)
 		if status != http.StatusForbidden || !strings.Contains(body, `"csrf_token"`) {
 			t.Errorf("%s with a session cookie and no CSRF token: %d %s, want 403 csrf_token", key, status, body)
 		}
@@ -520,12 +523,15 @@ func checkCookieAccess(t *testing.T, srv *apitest.Server, key string, rule acces
 	if rule.anon || enrolRoute || strings.HasSuffix(key, "/stream") || key == "DELETE /api/v1/session" {
 		return
 	}
-	if status, body := cookieCall(t, srv, method, path, matrixBodies[key], enrolOnly, true); status != http.StatusUnauthorized {
+	if status, body, _ := cookieCall(t, srv, method, path, matrixBodies[key], enrolOnly, true); status != http.StatusUnauthorized {
 		t.Errorf("%s with an enrol-only session: %d %s, want 401", key, status, body)
 	}
 }
 
-func cookieCall(t *testing.T, srv *apitest.Server, method, path, payload string, s session, withCSRF bool) (int, string) {
+// cookieCall sends a JSON request (payload, {} when empty, unless the
+// method is GET) with the cookies of s, and its CSRF token when withCSRF. It
+// returns the status, the body and the cookies the reply sets.
+func cookieCall(t *testing.T, srv *apitest.Server, method, path, payload string, s session, withCSRF bool) (int, string, []*http.Cookie) {
 	t.Helper()
 	var body io.Reader
 	if method != http.MethodGet {
@@ -551,5 +557,5 @@ func cookieCall(t *testing.T, srv *apitest.Server, method, path, payload string,
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(data)
+	return resp.StatusCode, string(data), resp.Cookies()
 }

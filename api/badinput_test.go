@@ -3,8 +3,6 @@ package api_test
 import (
 	"bufio"
 	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,15 +13,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"gocloud.dev/blob"
 
 	"github.com/vikalp/vikalp/api"
-	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
-	"github.com/vikalp/vikalp/internal/pg/pgtest"
 	"github.com/vikalp/vikalp/jurisdiction"
 )
 
@@ -31,30 +26,22 @@ import (
 // reports, tips, Open311, login) on a fresh database with an in-memory
 // media bucket it can count.
 type badInputBundle struct {
-	ctx    context.Context
-	db     *pgxpool.Pool
+	fixture
 	bucket *blob.Bucket
 	router http.Handler
 }
 
 func setupBadInput(t *testing.T) *badInputBundle {
 	t.Helper()
-	ctx := context.Background()
-	db := pgtest.New(t)
-	ingesttest.SeedJurisdictions(ctx, t, db)
 	quiet := slog.New(slog.DiscardHandler)
-	b := &badInputBundle{ctx: ctx, db: db, bucket: ingesttest.Bucket(t)}
-	jobs, keyring := ingesttest.Jobs(t, db), ingesttest.Keyring(t)
-	ing, err := ingest.NewService(db, ingest.Deps{Bucket: b.bucket, Keyring: keyring, Jobs: jobs, Logger: quiet})
+	b := &badInputBundle{fixture: newFixture(t), bucket: ingesttest.Bucket(t)}
+	jobs, keyring := ingesttest.Jobs(t, b.db), ingesttest.Keyring(t)
+	ing, err := ingest.NewService(b.db, ingest.Deps{Bucket: b.bucket, Keyring: keyring, Jobs: jobs, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs := cases.NewService(db, cases.Deps{Jobs: jobs, Router: jurisdiction.New(db), Keyring: keyring, Logger: quiet})
-	authSvc, err := auth.NewService(db, auth.Config{Password: auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.router = api.New(api.Deps{Pool: db, Auth: authSvc, Cases: cs, Ingest: ing, Logger: quiet,
+	cs := cases.NewService(b.db, cases.Deps{Jobs: jobs, Router: jurisdiction.New(b.db), Keyring: keyring, Logger: quiet})
+	b.router = api.New(api.Deps{Pool: b.db, Auth: b.auth, Cases: cs, Ingest: ing, Logger: quiet,
 		PublicRate: api.RateLimit{PerMinute: -1}})
 	return b
 }
@@ -116,31 +103,19 @@ var (
 	open311Fields = map[string]string{"service_code": "stalking", "description": "near the gate"}
 )
 
-// complaintJSON encodes a complaint with one field replaced by raw (a JSON
-// value, inserted as is).
+// complaintJSON encodes a complaint with one field ("contact.name" for a
+// contact field) replaced by raw (a JSON value, inserted as is).
 func complaintJSON(field, raw string) string {
-	var parts []string
-	for k, v := range complaintFields {
-		if k == field {
-			v = raw
-		} else {
-			v = fmt.Sprintf("%q", v)
-		}
-		parts = append(parts, fmt.Sprintf("%q:%s", k, v))
+	contactField, ok := strings.CutPrefix(field, "contact.")
+	if !ok {
+		contactField = ""
 	}
-	var contact []string
-	for k, v := range complaintContact {
-		if "contact."+k == field {
-			v = raw
-		} else {
-			v = fmt.Sprintf("%q", v)
-		}
-		contact = append(contact, fmt.Sprintf("%q:%s", k, v))
-	}
-	parts = append(parts, `"lat":26.85`, `"lon":80.95`, `"contact":{`+strings.Join(contact, ",")+`}`)
-	return "{" + strings.Join(parts, ",") + "}"
+	contact := objectJSON(complaintContact, contactField, raw)
+	return objectJSON(complaintFields, field, raw, `"lat":26.85`, `"lon":80.95`, `"contact":`+contact)
 }
 
+// objectJSON encodes fields as a JSON object of strings, with field
+// replaced by raw (a JSON value, inserted as is) and extra members first.
 func objectJSON(fields map[string]string, field, raw string, extra ...string) string {
 	parts := extra
 	for k, v := range fields {
@@ -311,7 +286,7 @@ func TestBadInputOnPublicEndpoints(t *testing.T) {
 			wantCleanError(t, tc.name, rec)
 		}
 		if !lenient {
-			b.wantNothingStored(t)
+			b.wantNothingStored(t, b.bucket, submissionTables...)
 		}
 	}
 }
@@ -331,23 +306,10 @@ func wantCleanError(t *testing.T, name string, rec *httptest.ResponseRecorder) {
 	}
 }
 
-// wantNothingStored fails unless no submission row, job or blob exists.
-func (b *badInputBundle) wantNothingStored(t *testing.T) {
-	t.Helper()
-	for _, table := range []string{"complaints", "complaint_events", "sms_outbox", "reports", "tips", "media",
-		"submission_keys", "river_job"} {
-		var n int
-		if err := b.db.QueryRow(b.ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n != 0 {
-			t.Errorf("%s has %d rows after refused input, want 0", table, n)
-		}
-	}
-	if n := ingesttest.BlobCount(b.ctx, t, b.bucket); n != 0 {
-		t.Errorf("bucket holds %d blobs after refused input, want 0", n)
-	}
-}
+// submissionTables hold what a public submission stores: none may have a
+// row after refused input.
+var submissionTables = []string{"complaints", "complaint_events", "sms_outbox", "reports", "tips", "media",
+	"submission_keys", "river_job"}
 
 // SQL and HTML injection strings are valid text: they are stored exactly
 // as sent, never executed, and every JSON answer escapes their markup.
@@ -366,8 +328,7 @@ func TestInjectionStringsAreStoredAsText(t *testing.T) {
 		if rec.Code != http.StatusCreated {
 			t.Fatalf("complaint %d: %d %s", i, rec.Code, rec.Body)
 		}
-		var filed struct{ Code, Secret string }
-		decodeInto(t, rec.Body.Bytes(), &filed)
+		filed := decode[struct{ Code, Secret string }](t, rec)
 		track := b.post(t, "/api/v1/complaints/track", "application/json",
 			[]byte(fmt.Sprintf(`{"code":%q,"secret":%q}`, filed.Code, filed.Secret)), "")
 		if track.Code != http.StatusOK {
@@ -384,8 +345,7 @@ func TestInjectionStringsAreStoredAsText(t *testing.T) {
 		if rep.Code != http.StatusCreated {
 			t.Fatalf("report %d: %d %s", i, rep.Code, rep.Body)
 		}
-		var receipt struct{ Code string }
-		decodeInto(t, rep.Body.Bytes(), &receipt)
+		receipt := decode[receiptBody](t, rep)
 		if got := b.text(t, `SELECT body FROM reports WHERE code = $1`, receipt.Code); got != strings.TrimSpace(p) {
 			t.Errorf("report text stored as %q, want %q", got, p)
 		}
@@ -394,10 +354,7 @@ func TestInjectionStringsAreStoredAsText(t *testing.T) {
 			t.Fatalf("tip %d: %d %s", i, tip.Code, tip.Body)
 		}
 	}
-	var n int
-	if err := b.db.QueryRow(b.ctx, `SELECT (SELECT count(*) FROM complaints) + (SELECT count(*) FROM reports) + (SELECT count(*) FROM tips)`).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
+	n := b.count(t, `SELECT (SELECT count(*) FROM complaints) + (SELECT count(*) FROM reports) + (SELECT count(*) FROM tips)`)
 	if n != 3*len(payloads) {
 		t.Errorf("stored %d submissions, want %d", n, 3*len(payloads))
 	}
@@ -410,14 +367,7 @@ func (b *badInputBundle) post(t *testing.T, path, ctype string, body []byte, key
 	if body == nil && len(r) > 0 {
 		in = r[0]
 	}
-	req := httptest.NewRequest(http.MethodPost, path, in)
-	req.Header.Set("Content-Type", ctype)
-	if key != "" {
-		req.Header.Set("Idempotency-Key", key)
-	}
-	rec := httptest.NewRecorder()
-	b.router.ServeHTTP(rec, req)
-	return rec
+	return serve(b.router, http.MethodPost, path, in, "Content-Type", ctype, "Idempotency-Key", key)
 }
 
 func (b *badInputBundle) text(t *testing.T, query string, args ...any) string {
@@ -446,13 +396,6 @@ func jsonString(s string) string {
 	}
 	buf.WriteByte('"')
 	return buf.String()
-}
-
-func decodeInto(t *testing.T, data []byte, v any) {
-	t.Helper()
-	if err := json.Unmarshal(data, v); err != nil {
-		t.Fatalf("decode %s: %v", data, err)
-	}
 }
 
 // wantEscaped fails when an answer carries raw markup.
@@ -486,7 +429,7 @@ func TestSlowUploads(t *testing.T) {
 		if status >= 200 && status < 300 {
 			t.Errorf("stalled upload answered %d", status)
 		}
-		b.wantNothingStored(t)
+		b.wantNothingStored(t, b.bucket, submissionTables...)
 	})
 	t.Run("SlowButSteady", func(t *testing.T) {
 		// 2.4 s in 12 chunks: longer than ReadTimeout, never idle long.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -30,17 +31,24 @@ type complaintBundle struct {
 func setupComplaints(t *testing.T) *complaintBundle {
 	t.Helper()
 	srv := apitest.Start(t, e2ePassword, func(j *jurisdiction.Service) []auth.DemoUser {
-		lko := auth.Scope{Kind: auth.ScopeDistrict, ID: 162}
-		return []auth.DemoUser{
-			{Username: "station.hzg", Role: auth.RoleStation, Scope: auth.Scope{Kind: auth.ScopeStation, ID: apitest.StationID(t, j, "LKO-HAZ")}},
-			{Username: "station.gom", Role: auth.RoleStation, Scope: auth.Scope{Kind: auth.ScopeStation, ID: apitest.StationID(t, j, "LKO-GOM")}},
-			{Username: "nodal.lko", Role: auth.RoleNodal, Scope: lko},
-			{Username: "nodal.agra", Role: auth.RoleNodal, Scope: auth.Scope{Kind: auth.ScopeDistrict, ID: 118}},
-			{Username: "msp.legal", Role: auth.RoleMSPLegal, Scope: auth.StateScope},
-			{Username: "pcr.user", Role: auth.RolePCR, Scope: lko},
-		}
+		return append(complaintStaff(t, j), auth.DemoUser{Username: "msp.legal", Role: auth.RoleMSPLegal, Scope: auth.StateScope})
 	})
 	return newComplaintBundle(t, srv)
+}
+
+// complaintStaff are the accounts every complaint test logs in as: the
+// Hazratganj and Gomti Nagar stations, the nodal officers of Lucknow and
+// Agra, and a Lucknow PCR user.
+func complaintStaff(t *testing.T, j *jurisdiction.Service) []auth.DemoUser {
+	t.Helper()
+	lko := auth.Scope{Kind: auth.ScopeDistrict, ID: 162}
+	return []auth.DemoUser{
+		{Username: "station.hzg", Role: auth.RoleStation, Scope: auth.Scope{Kind: auth.ScopeStation, ID: apitest.StationID(t, j, "LKO-HAZ")}},
+		{Username: "station.gom", Role: auth.RoleStation, Scope: auth.Scope{Kind: auth.ScopeStation, ID: apitest.StationID(t, j, "LKO-GOM")}},
+		{Username: "nodal.lko", Role: auth.RoleNodal, Scope: lko},
+		{Username: "nodal.agra", Role: auth.RoleNodal, Scope: auth.Scope{Kind: auth.ScopeDistrict, ID: 118}},
+		{Username: "pcr.user", Role: auth.RolePCR, Scope: lko},
+	}
 }
 
 // newComplaintBundle wraps a started test server.
@@ -90,15 +98,36 @@ func (b *complaintBundle) login(username string) *client {
 // do sends a JSON request, checks the status and decodes the reply into out.
 func (c *client) do(method, path string, body any, wantStatus int, out any, headers ...string) []byte {
 	c.b.t.Helper()
-	var rd *bytes.Reader
+	var raw []byte
 	if body != nil {
-		raw, _ := json.Marshal(body)
-		rd = bytes.NewReader(raw)
-	} else {
-		rd = bytes.NewReader(nil)
+		raw, _ = json.Marshal(body)
 	}
-	req, _ := http.NewRequest(method, c.b.server.URL+path, rd)
+	req, _ := http.NewRequest(method, c.b.server.URL+path, bytes.NewReader(raw))
 	req.Header.Set("Content-Type", "application/json")
+	return c.expect(req, wantStatus, out, headers...)
+}
+
+// expect sends req (see send), checks the status and decodes the reply
+// into out when it is set.
+func (c *client) expect(req *http.Request, wantStatus int, out any, headers ...string) []byte {
+	c.b.t.Helper()
+	resp, data := c.send(req, headers...)
+	if resp.StatusCode != wantStatus {
+		c.b.t.Fatalf("%s %s: status %d, want %d: %s", req.Method, req.URL.RequestURI(), resp.StatusCode, wantStatus, data)
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			c.b.t.Fatalf("%s %s: decode %s: %v", req.Method, req.URL.RequestURI(), data, err)
+		}
+	}
+	return data
+}
+
+// send sends req as this browser, with its CSRF token, its cookies and
+// headers (name, value pairs), keeps the cookies the reply sets and
+// returns the reply with its body read.
+func (c *client) send(req *http.Request, headers ...string) (*http.Response, []byte) {
+	c.b.t.Helper()
 	if c.csrf != "" {
 		req.Header.Set("X-CSRF-Token", c.csrf)
 	}
@@ -110,23 +139,17 @@ func (c *client) do(method, path string, body any, wantStatus int, out any, head
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		c.b.t.Fatalf("%s %s: %v", method, path, err)
+		c.b.t.Fatalf("%s %s: %v", req.Method, req.URL.RequestURI(), err)
 	}
 	defer resp.Body.Close()
-	var buf bytes.Buffer
-	_, _ = buf.ReadFrom(resp.Body)
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.b.t.Fatalf("%s %s: %v", req.Method, req.URL.RequestURI(), err)
+	}
 	if len(resp.Cookies()) > 0 {
 		c.jar = resp.Cookies()
 	}
-	if resp.StatusCode != wantStatus {
-		c.b.t.Fatalf("%s %s: status %d, want %d: %s", method, path, resp.StatusCode, wantStatus, buf.String())
-	}
-	if out != nil {
-		if err := json.Unmarshal(buf.Bytes(), out); err != nil {
-			c.b.t.Fatalf("%s %s: decode %s: %v", method, path, buf.String(), err)
-		}
-	}
-	return buf.Bytes()
+	return resp, data
 }
 
 type tracked struct {

@@ -3,7 +3,6 @@ package api_test
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"image/jpeg"
 	"net/http"
 	"strconv"
@@ -22,16 +21,10 @@ func setupComplaintMedia(t *testing.T) *complaintBundle {
 	t.Helper()
 	srv := apitest.Start(t, e2ePassword, func(j *jurisdiction.Service) []auth.DemoUser {
 		lko := auth.Scope{Kind: auth.ScopeDistrict, ID: 162}
-		return []auth.DemoUser{
-			{Username: "station.hzg", Role: auth.RoleStation, Scope: auth.Scope{Kind: auth.ScopeStation, ID: apitest.StationID(t, j, "LKO-HAZ")}},
-			{Username: "station.gom", Role: auth.RoleStation, Scope: auth.Scope{Kind: auth.ScopeStation, ID: apitest.StationID(t, j, "LKO-GOM")}},
-			{Username: "station.taj", Role: auth.RoleStation, Scope: auth.Scope{Kind: auth.ScopeStation, ID: apitest.StationID(t, j, "AGR-TAJ")}},
-			{Username: "nodal.lko", Role: auth.RoleNodal, Scope: lko},
-			{Username: "nodal.agra", Role: auth.RoleNodal, Scope: auth.Scope{Kind: auth.ScopeDistrict, ID: 118}},
-			{Username: "pcr.user", Role: auth.RolePCR, Scope: lko},
-			{Username: "ecell.lko", Role: auth.RoleECell, Scope: lko},
-			{Username: "ecell.two", Role: auth.RoleECell, Scope: lko},
-		}
+		return append(complaintStaff(t, j),
+			auth.DemoUser{Username: "station.taj", Role: auth.RoleStation, Scope: auth.Scope{Kind: auth.ScopeStation, ID: apitest.StationID(t, j, "AGR-TAJ")}},
+			auth.DemoUser{Username: "ecell.lko", Role: auth.RoleECell, Scope: lko},
+			auth.DemoUser{Username: "ecell.two", Role: auth.RoleECell, Scope: lko})
 	})
 	return newComplaintBundle(t, srv)
 }
@@ -43,31 +36,7 @@ func (c *client) upload(path string, fields map[string]string, photos [][]byte, 
 	body, ctype := multipartForm(fields, photos...)
 	req, _ := http.NewRequest(http.MethodPost, c.b.server.URL+path, bytes.NewReader(body))
 	req.Header.Set("Content-Type", ctype)
-	if c.csrf != "" {
-		req.Header.Set("X-CSRF-Token", c.csrf)
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	for _, ck := range c.jar {
-		req.AddCookie(ck)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.b.t.Fatalf("POST %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	var buf bytes.Buffer
-	_, _ = buf.ReadFrom(resp.Body)
-	if resp.StatusCode != wantStatus {
-		c.b.t.Fatalf("POST %s: status %d, want %d: %s", path, resp.StatusCode, wantStatus, buf.String())
-	}
-	if out != nil {
-		if err := json.Unmarshal(buf.Bytes(), out); err != nil {
-			c.b.t.Fatalf("POST %s: decode %s: %v", path, buf.String(), err)
-		}
-	}
-	return buf.Bytes()
+	return c.expect(req, wantStatus, out, headers...)
 }
 
 // get fetches path with the client's cookies and returns status, content
@@ -75,17 +44,8 @@ func (c *client) upload(path string, fields map[string]string, photos [][]byte, 
 func (c *client) get(path string) (int, string, string, []byte) {
 	c.b.t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, c.b.server.URL+path, nil)
-	for _, ck := range c.jar {
-		req.AddCookie(ck)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.b.t.Fatalf("GET %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	var buf bytes.Buffer
-	_, _ = buf.ReadFrom(resp.Body)
-	return resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control"), buf.Bytes()
+	resp, body := c.send(req)
+	return resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control"), body
 }
 
 type attachedReply struct {

@@ -3,7 +3,6 @@ package api_test
 import (
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -17,19 +16,19 @@ func TestHealthAndReadiness(t *testing.T) {
 	router := api.New(api.Deps{Pool: pool})
 
 	t.Run("HealthzOK", func(t *testing.T) {
-		rec := serve(router, http.MethodGet, "/healthz")
+		rec := serve(router, http.MethodGet, "/healthz", nil)
 		if rec.Code != http.StatusOK {
 			t.Fatalf("status %d, want 200", rec.Code)
 		}
 	})
 	t.Run("ReadyzOKWithDatabase", func(t *testing.T) {
-		rec := serve(router, http.MethodGet, "/readyz")
+		rec := serve(router, http.MethodGet, "/readyz", nil)
 		if rec.Code != http.StatusOK {
 			t.Fatalf("status %d, want 200: %s", rec.Code, rec.Body)
 		}
 	})
 	t.Run("SecurityHeadersAndRequestID", func(t *testing.T) {
-		rec := serve(router, http.MethodGet, "/healthz")
+		rec := serve(router, http.MethodGet, "/healthz", nil)
 		for _, h := range []string{"Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "X-Request-ID"} {
 			if rec.Header().Get(h) == "" {
 				t.Errorf("missing header %s", h)
@@ -37,7 +36,7 @@ func TestHealthAndReadiness(t *testing.T) {
 		}
 	})
 	t.Run("UnknownRouteIsJSON404", func(t *testing.T) {
-		rec := serve(router, http.MethodGet, "/api/v1/nope")
+		rec := serve(router, http.MethodGet, "/api/v1/nope", nil)
 		if rec.Code != http.StatusNotFound {
 			t.Fatalf("status %d, want 404", rec.Code)
 		}
@@ -53,7 +52,7 @@ func TestHealthAndReadiness(t *testing.T) {
 		}
 	})
 	t.Run("MetricsExposed", func(t *testing.T) {
-		rec := serve(router, http.MethodGet, "/metrics")
+		rec := serve(router, http.MethodGet, "/metrics", nil)
 		if rec.Code != http.StatusOK || !contains(rec.Body.String(), "vikalp_http_requests_total") {
 			t.Fatalf("metrics status %d, body lacks vikalp_http_requests_total", rec.Code)
 		}
@@ -65,16 +64,10 @@ func TestReadyzFailsWithoutDatabase(t *testing.T) {
 	pool := pgtest.New(t)
 	router := api.New(api.Deps{Pool: pool})
 	pool.Close()
-	rec := serve(router, http.MethodGet, "/readyz")
+	rec := serve(router, http.MethodGet, "/readyz", nil)
 	if rec.Code != http.StatusServiceUnavailable {
 		t.Fatalf("status %d, want 503", rec.Code)
 	}
-}
-
-func serve(h http.Handler, method, path string) *httptest.ResponseRecorder {
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(method, path, nil))
-	return rec
 }
 
 func contains(s, sub string) bool {

@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -16,8 +15,6 @@ import (
 	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/auth"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
-	"github.com/vikalp/vikalp/internal/pg/pgtest"
 )
 
 // hotspotCells are the stored fixture cells: two public r8 cells in
@@ -27,22 +24,14 @@ type hotspotFixture struct {
 	hot, cold, sparse, meerut, fine h3.Cell
 }
 
-func setupHotspots(t *testing.T) (http.Handler, *ingestBundle, hotspotFixture) {
+func setupHotspots(t *testing.T) (*ingestBundle, hotspotFixture) {
 	t.Helper()
-	ctx := context.Background()
-	db := pgtest.New(t)
-	ingesttest.SeedJurisdictions(ctx, t, db)
-	b := &ingestBundle{ctx: ctx, db: db}
-	var err error
-	b.auth, err = auth.NewService(db, auth.Config{Password: auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := &ingestBundle{fixture: newFixture(t)}
 	lucknow := h3.LatLngToCell(h3.NewLatLng(26.85, 80.95), 8)
 	disk := h3.GridDisk(lucknow, 3)
 	f := hotspotFixture{hot: lucknow, cold: disk[len(disk)-1], sparse: disk[len(disk)-2],
 		meerut: h3.LatLngToCell(h3.NewLatLng(28.98, 77.70), 8), fine: lucknow.Children(9)[0]}
-	runID, err := analytics.NewAnalysisRunStore(db).Start(ctx, "hotspots", nil, time.Now())
+	runID, err := analytics.NewAnalysisRunStore(b.db).Start(b.ctx, "hotspots", nil, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,23 +43,12 @@ func setupHotspots(t *testing.T) (http.Handler, *ingestBundle, hotspotFixture) {
 	}
 	rows := []analytics.HexStat{row(f.hot, 162, 9, 3, 4.2, analytics.EmergingNew), row(f.cold, 162, 3, -2, -2.1, ""),
 		row(f.sparse, 162, 1, 0, 0.3, ""), row(f.meerut, 163, 5, 1, 1.7, ""), row(f.fine, 162, 9, 3, 3.9, "")}
-	if err := analytics.NewHexStatStore(db).Replace(ctx, runID, rows, nil); err != nil {
+	if err := analytics.NewHexStatStore(b.db).Replace(b.ctx, runID, rows, nil); err != nil {
 		t.Fatal(err)
 	}
-	h := api.New(api.Deps{Pool: db, Auth: b.auth, Logger: slog.New(slog.DiscardHandler),
-		Hotspots: analytics.NewHotspotService(db, 3), PublicRate: api.RateLimit{PerMinute: -1}})
-	return h, b, f
-}
-
-func getHotspots(t *testing.T, h http.Handler, path, token string) *httptest.ResponseRecorder {
-	t.Helper()
-	req := httptest.NewRequest(http.MethodGet, path, nil)
-	if token != "" {
-		req.Header.Set("Authorization", token)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	return rec
+	b.router = api.New(api.Deps{Pool: b.db, Auth: b.auth, Logger: slog.New(slog.DiscardHandler),
+		Hotspots: analytics.NewHotspotService(b.db, 3), PublicRate: api.RateLimit{PerMinute: -1}})
+	return b, f
 }
 
 // hotspotCells decodes a list response into its cell ids.
@@ -94,12 +72,12 @@ func hotspotCells(t *testing.T, rec *httptest.ResponseRecorder) map[string]map[s
 
 func TestHotspotsOverHTTP(t *testing.T) {
 	t.Parallel()
-	h, b, f := setupHotspots(t)
+	b, f := setupHotspots(t)
 	lucknowSP := b.token(t, auth.RoleSP, auth.Scope{Kind: auth.ScopeDistrict, ID: 162})
 	msp := b.token(t, auth.RoleMSPAnalyst, auth.StateScope)
 
 	t.Run("PublicIsKAnonymous", func(t *testing.T) {
-		cells := hotspotCells(t, getHotspots(t, h, "/api/v1/hotspots?window=30d&resolution=8", ""))
+		cells := hotspotCells(t, b.do(http.MethodGet, "/api/v1/hotspots?window=30d&resolution=8", "", ""))
 		if len(cells) != 3 || cells[f.hot.String()] == nil || cells[f.sparse.String()] != nil {
 			t.Errorf("public cells %v", cells)
 		}
@@ -107,49 +85,49 @@ func TestHotspotsOverHTTP(t *testing.T) {
 		if _, leaked := hot["n_complaints"]; leaked || hot["geometry"].(map[string]any)["type"] != "Polygon" {
 			t.Errorf("public cell %v", hot)
 		}
-		if rec := getHotspots(t, h, "/api/v1/hotspots?resolution=9", ""); rec.Code < 400 || rec.Code >= 500 {
+		if rec := b.do(http.MethodGet, "/api/v1/hotspots?resolution=9", "", ""); rec.Code < 400 || rec.Code >= 500 {
 			t.Errorf("public r9: %d, want 4xx", rec.Code)
 		}
 	})
 	t.Run("StaffScope", func(t *testing.T) {
-		cells := hotspotCells(t, getHotspots(t, h, "/api/v1/hotspots", lucknowSP))
+		cells := hotspotCells(t, b.do(http.MethodGet, "/api/v1/hotspots", "", lucknowSP))
 		if len(cells) != 3 || cells[f.sparse.String()] == nil || cells[f.meerut.String()] != nil {
 			t.Errorf("Lucknow SP cells %v", cells)
 		}
-		if other := hotspotCells(t, getHotspots(t, h, "/api/v1/hotspots?district=163", lucknowSP)); len(other) != 0 {
+		if other := hotspotCells(t, b.do(http.MethodGet, "/api/v1/hotspots?district=163", "", lucknowSP)); len(other) != 0 {
 			t.Errorf("Lucknow SP sees Meerut: %v", other)
 		}
-		if all := hotspotCells(t, getHotspots(t, h, "/api/v1/hotspots", msp)); len(all) != 4 {
+		if all := hotspotCells(t, b.do(http.MethodGet, "/api/v1/hotspots", "", msp)); len(all) != 4 {
 			t.Errorf("state analyst sees %d cells, want 4", len(all))
 		}
-		if fine := hotspotCells(t, getHotspots(t, h, "/api/v1/hotspots?resolution=9", lucknowSP)); len(fine) != 1 {
+		if fine := hotspotCells(t, b.do(http.MethodGet, "/api/v1/hotspots?resolution=9", "", lucknowSP)); len(fine) != 1 {
 			t.Errorf("staff r9 cells %v", fine)
 		}
 	})
 	t.Run("Classes", func(t *testing.T) {
 		for class, want := range map[string]string{"hot": f.hot.String(), "cold": f.cold.String(), "new": f.hot.String()} {
-			cells := hotspotCells(t, getHotspots(t, h, "/api/v1/hotspots?class="+class, msp))
+			cells := hotspotCells(t, b.do(http.MethodGet, "/api/v1/hotspots?class="+class, "", msp))
 			if len(cells) == 0 || cells[want] == nil {
 				t.Errorf("class %s: %v", class, cells)
 			}
 		}
-		if rec := getHotspots(t, h, "/api/v1/hotspots?class=lukewarm", msp); rec.Code < 400 || rec.Code >= 500 {
+		if rec := b.do(http.MethodGet, "/api/v1/hotspots?class=lukewarm", "", msp); rec.Code < 400 || rec.Code >= 500 {
 			t.Errorf("bad class: %d", rec.Code)
 		}
 	})
 	t.Run("ExportsAreStaffOnlyAndAudited", func(t *testing.T) {
 		for _, path := range []string{"/api/v1/hotspots/export.csv", "/api/v1/hotspots/export.geojson"} {
-			if rec := getHotspots(t, h, path, ""); rec.Code != http.StatusUnauthorized {
+			if rec := b.do(http.MethodGet, path, "", ""); rec.Code != http.StatusUnauthorized {
 				t.Errorf("anonymous %s: %d, want 401", path, rec.Code)
 			}
 		}
-		csvRec := getHotspots(t, h, "/api/v1/hotspots/export.csv?window=30d&resolution=8", lucknowSP)
+		csvRec := b.do(http.MethodGet, "/api/v1/hotspots/export.csv?window=30d&resolution=8", "", lucknowSP)
 		lines := strings.Split(strings.TrimSpace(csvRec.Body.String()), "\n")
 		if csvRec.Code != http.StatusOK || !strings.HasPrefix(lines[0], "cell,window,resolution") || len(lines) != 4 ||
 			strings.Contains(csvRec.Body.String(), f.meerut.String()) {
 			t.Errorf("csv export: %d %s", csvRec.Code, csvRec.Body)
 		}
-		geo := getHotspots(t, h, "/api/v1/hotspots/export.geojson?class=hot", msp)
+		geo := b.do(http.MethodGet, "/api/v1/hotspots/export.geojson?class=hot", "", msp)
 		if geo.Code != http.StatusOK || !bytes.Contains(geo.Body.Bytes(), []byte(`"FeatureCollection"`)) ||
 			!bytes.Contains(geo.Body.Bytes(), []byte(f.meerut.String())) {
 			t.Errorf("geojson export: %d %s", geo.Code, geo.Body)

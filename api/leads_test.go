@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -12,33 +11,19 @@ import (
 	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/auth"
-	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
-	"github.com/vikalp/vikalp/internal/pg/pgtest"
 )
 
 // setupLeadAPI is setupIngest with the lead service wired in.
 func setupLeadAPI(t *testing.T) (*ingestBundle, *analytics.LeadService) {
 	t.Helper()
-	ctx := context.Background()
-	db := pgtest.New(t)
-	ingesttest.SeedJurisdictions(ctx, t, db)
+	b := setupIngest(t)
 	quiet := slog.New(slog.DiscardHandler)
-	jobs := ingesttest.Jobs(t, db)
-	b := &ingestBundle{ctx: ctx, db: db, bucket: ingesttest.Bucket(t)}
-	in, err := ingest.NewService(db, ingest.Deps{Bucket: b.bucket, Keyring: ingesttest.Keyring(t), Jobs: jobs, Logger: quiet})
+	leads, err := analytics.NewLeadService(b.db, analytics.LeadDeps{Jobs: ingesttest.Jobs(t, b.db), Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
-	leads, err := analytics.NewLeadService(db, analytics.LeadDeps{Jobs: jobs, Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.auth, err = auth.NewService(db, auth.Config{Password: auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.router = api.New(api.Deps{Pool: db, Auth: b.auth, Ingest: in, Leads: leads, Logger: quiet})
+	b.router = api.New(api.Deps{Pool: b.db, Auth: b.auth, Ingest: b.ingest, Leads: leads, Logger: quiet})
 	return b, leads
 }
 

@@ -20,11 +20,7 @@ func (b *ingestBundle) submitReport(t *testing.T) (string, int64) {
 		t.Fatalf("submit: %d %s", rec.Code, rec.Body)
 	}
 	code := decode[receiptBody](t, rec).Code
-	var id int64
-	if err := b.db.QueryRow(b.ctx, `SELECT id FROM reports WHERE code = $1`, code).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	return code, id
+	return code, b.reportID(t, code)
 }
 
 func TestModerationOverHTTP(t *testing.T) {

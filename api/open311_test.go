@@ -87,11 +87,7 @@ func TestOpen311ListingIsKAnonymous(t *testing.T) {
 			t.Fatalf("report: %d %s", rec.Code, rec.Body)
 		}
 		code := decode[receiptBody](t, rec).Code
-		var id int64
-		if err := b.db.QueryRow(b.ctx, `SELECT id FROM reports WHERE code = $1`, code).Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		if rec := b.do(http.MethodPost, fmt.Sprintf("/api/v1/moderation/reports/%d/approve", id), "", mod); rec.Code != 200 {
+		if rec := b.do(http.MethodPost, fmt.Sprintf("/api/v1/moderation/reports/%d/approve", b.reportID(t, code)), "", mod); rec.Code != 200 {
 			t.Fatalf("approve: %d", rec.Code)
 		}
 		return code

@@ -211,17 +211,7 @@ func callerNamed(t *testing.T, cs []caller, name string) caller {
 // call sends one request, with a bearer token when token is set.
 func call(t *testing.T, srv *apitest.Server, method, path, token string, body []byte) (int, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(method, srv.URL+path, bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(bearerRequest(context.Background(), t, srv, method, path, token, body))
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}

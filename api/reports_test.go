@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,57 +12,34 @@ import (
 	"testing"
 
 	"github.com/gin-gonic/gin"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"gocloud.dev/blob"
 
 	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
-	"github.com/vikalp/vikalp/internal/pg/pgtest"
 )
 
 // ingestBundle is an API router with the ingest service on a seeded
 // database and an in-memory bucket.
 type ingestBundle struct {
-	ctx    context.Context
-	db     *pgxpool.Pool
+	fixture
 	bucket *blob.Bucket
 	router *gin.Engine
-	auth   *auth.Service
 	ingest *ingest.Service
 }
 
 func setupIngest(t *testing.T) *ingestBundle {
 	t.Helper()
-	ctx := context.Background()
-	db := pgtest.New(t)
-	ingesttest.SeedJurisdictions(ctx, t, db)
-	b := &ingestBundle{ctx: ctx, db: db, bucket: ingesttest.Bucket(t)}
-	svc, err := ingest.NewService(db, ingest.Deps{Bucket: b.bucket, Keyring: ingesttest.Keyring(t),
-		Jobs: ingesttest.Jobs(t, db), Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.auth, err = auth.NewService(db, auth.Config{Password: auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1}}, nil)
+	b := &ingestBundle{fixture: newFixture(t), bucket: ingesttest.Bucket(t)}
+	svc, err := ingest.NewService(b.db, ingest.Deps{Bucket: b.bucket, Keyring: ingesttest.Keyring(t),
+		Jobs: ingesttest.Jobs(t, b.db), Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	b.ingest = svc
-	b.router = api.New(api.Deps{Pool: db, Auth: b.auth, Ingest: svc, Logger: slog.New(slog.DiscardHandler)})
+	b.router = api.New(api.Deps{Pool: b.db, Auth: b.auth, Ingest: svc, Logger: slog.New(slog.DiscardHandler)})
 	return b
-}
-
-// token creates a user with role and scope and returns a bearer header
-// value for it.
-func (b *ingestBundle) token(t *testing.T, role auth.Role, scope auth.Scope) string {
-	t.Helper()
-	p := ingesttest.User(b.ctx, t, b.db, role, scope)
-	_, tok, err := b.auth.CreateToken(b.ctx, auth.Principal{}, p.Username, "test", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return "Bearer " + tok
 }
 
 // upload is a multipart body: fields and files (name → contents, each
@@ -129,36 +105,7 @@ func (b *ingestBundle) do(method, path, jsonBody, authz string) *httptest.Respon
 	if jsonBody != "" {
 		r = bytes.NewBufferString(jsonBody)
 	}
-	req := httptest.NewRequest(method, path, r)
-	req.Header.Set("Content-Type", "application/json")
-	if authz != "" {
-		req.Header.Set("Authorization", authz)
-	}
-	rec := httptest.NewRecorder()
-	b.router.ServeHTTP(rec, req)
-	return rec
-}
-
-func (b *ingestBundle) count(t *testing.T, query string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := b.db.QueryRow(b.ctx, query, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-// wantNothingStored fails unless no report, tip, media row or blob exists.
-func (b *ingestBundle) wantNothingStored(t *testing.T) {
-	t.Helper()
-	for _, table := range []string{"reports", "tips", "media"} {
-		if n := b.count(t, "SELECT count(*) FROM "+table); n != 0 {
-			t.Errorf("%s has %d rows, want 0", table, n)
-		}
-	}
-	if n := ingesttest.BlobCount(b.ctx, t, b.bucket); n != 0 {
-		t.Errorf("bucket holds %d blobs, want 0", n)
-	}
+	return serve(b.router, method, path, r, "Content-Type", "application/json", "Authorization", authz)
 }
 
 func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
@@ -215,11 +162,7 @@ func TestReportSubmitAndFollowOverHTTP(t *testing.T) {
 	}
 
 	mod := b.token(t, auth.RoleModerator, auth.StateScope)
-	var id int64
-	if err := b.db.QueryRow(b.ctx, `SELECT id FROM reports WHERE code = $1`, r.Code).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	if got := b.do(http.MethodPost, fmt.Sprintf("/api/v1/moderation/reports/%d/approve", id), "", mod); got.Code != http.StatusOK {
+	if got := b.do(http.MethodPost, fmt.Sprintf("/api/v1/moderation/reports/%d/approve", b.reportID(t, r.Code)), "", mod); got.Code != http.StatusOK {
 		t.Fatalf("approve: %d %s", got.Code, got.Body)
 	}
 	for _, q := range []string{"", "?size=thumb"} {
@@ -268,7 +211,7 @@ func TestReportRefusalsOverHTTP(t *testing.T) {
 			t.Errorf("status %d, want 422", rec.Code)
 		}
 	})
-	b.wantNothingStored(t)
+	b.wantNothingStored(t, b.bucket, "reports", "tips", "media")
 }
 
 func TestReportCategories(t *testing.T) {

@@ -27,11 +27,8 @@ type authBundle struct {
 func newAuthBundle(t *testing.T, cookieSecure bool) *authBundle {
 	t.Helper()
 	pool := pgtest.New(t)
-	svc, err := auth.NewService(pool, auth.Config{Password: auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = svc.CreateUser(context.Background(), auth.Principal{}, auth.NewUser{Username: "nodal.lko",
+	svc := newAuth(t, pool)
+	_, err := svc.CreateUser(context.Background(), auth.Principal{}, auth.NewUser{Username: "nodal.lko",
 		DisplayName: "Nodal Officer", Password: authTestPassword, Role: auth.RoleNodal,
 		Scope: auth.Scope{Kind: auth.ScopeDistrict, ID: 162}})
 	if err != nil {

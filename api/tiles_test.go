@@ -3,7 +3,6 @@ package api_test
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,65 +14,34 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb/encoding/mvt"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
-	"github.com/vikalp/vikalp/internal/pg/pgtest"
 	"github.com/vikalp/vikalp/tiles"
 )
 
 // tileBundle is a router with the tile service on a seeded database.
 type tileBundle struct {
-	ctx    context.Context
-	db     *pgxpool.Pool
-	auth   *auth.Service
+	fixture
 	router *gin.Engine
 }
 
 func setupTiles(t *testing.T) *tileBundle {
 	t.Helper()
-	ctx := context.Background()
-	db := pgtest.New(t)
-	ingesttest.SeedJurisdictions(ctx, t, db)
-	authSvc, err := auth.NewService(db, auth.Config{Password: auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	router := api.New(api.Deps{Pool: db, Auth: authSvc, Tiles: tiles.NewService(db, tiles.Config{}),
+	b := &tileBundle{fixture: newFixture(t)}
+	b.router = api.New(api.Deps{Pool: b.db, Auth: b.auth, Tiles: tiles.NewService(b.db, tiles.Config{}),
 		Logger: slog.New(slog.DiscardHandler)})
-	return &tileBundle{ctx: ctx, db: db, auth: authSvc, router: router}
+	return b
 }
 
-// bearer creates a user with role and scope and returns an Authorization
-// header value for it.
-func (b *tileBundle) bearer(t *testing.T, role auth.Role, scope auth.Scope) string {
-	t.Helper()
-	p := ingesttest.User(b.ctx, t, b.db, role, scope)
-	_, tok, err := b.auth.CreateToken(b.ctx, auth.Principal{}, p.Username, "test", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return "Bearer " + tok
-}
-
-// get requests path with the given headers.
+// get requests path with headers (name, value pairs; empty values are
+// left out).
 func (b *tileBundle) get(path string, headers ...string) *httptest.ResponseRecorder {
-	req := httptest.NewRequest(http.MethodGet, path, nil)
-	for i := 0; i+1 < len(headers); i += 2 {
-		if headers[i+1] != "" {
-			req.Header.Set(headers[i], headers[i+1])
-		}
-	}
-	rec := httptest.NewRecorder()
-	b.router.ServeHTTP(rec, req)
-	return rec
+	return serve(b.router, http.MethodGet, path, nil, headers...)
 }
 
 // report stores an approved report at lat, lon.
@@ -115,7 +83,7 @@ func TestTileOverHTTP(t *testing.T) {
 	b := setupTiles(t)
 	lat, lon := ingesttest.Lucknow[0], ingesttest.Lucknow[1]
 	b.report(t, lat, lon)
-	msp := b.bearer(t, auth.RoleMSPAnalyst, auth.StateScope)
+	msp := b.token(t, auth.RoleMSPAnalyst, auth.StateScope)
 	path := tilePath(tiles.LayerReports, tiles.TileOf(lat, lon, 15))
 
 	rec := b.get(path, "Authorization", msp)
@@ -160,7 +128,7 @@ func TestTileStatuses(t *testing.T) {
 	t.Parallel()
 	b := setupTiles(t)
 	lko := tiles.TileOf(ingesttest.Lucknow[0], ingesttest.Lucknow[1], 12)
-	ahtu := b.bearer(t, auth.RoleAHTU, auth.StateScope)
+	ahtu := b.token(t, auth.RoleAHTU, auth.StateScope)
 	for name, tc := range map[string]struct {
 		path, authz string
 		want        int
@@ -254,14 +222,11 @@ func TestHeatTileOverHTTP(t *testing.T) {
 	for range 5 {
 		b.report(t, lat, lon)
 	}
-	jobs, err := river.NewClient(riverpgxv5.New(b.db), &river.Config{})
-	if err != nil {
+	pipeline := analytics.NewPipeline(b.db, analytics.Config{}, analytics.Deps{Jobs: ingesttest.Jobs(t, b.db)})
+	if _, err := pipeline.Run(b.ctx, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := analytics.NewPipeline(b.db, analytics.Config{}, analytics.Deps{Jobs: jobs}).Run(b.ctx, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	msp := b.bearer(t, auth.RoleMSPAnalyst, auth.StateScope)
+	msp := b.token(t, auth.RoleMSPAnalyst, auth.StateScope)
 	path := tilePath(tiles.LayerHeat, tiles.TileOf(lat, lon, 12)) + "?window=7d"
 
 	rec := b.get(path, "Authorization", msp)

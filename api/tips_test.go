@@ -85,5 +85,5 @@ func TestTipRefusalsOverHTTP(t *testing.T) {
 			}
 		})
 	}
-	b.wantNothingStored(t)
+	b.wantNothingStored(t, b.bucket, "reports", "tips", "media")
 }

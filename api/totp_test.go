@@ -2,9 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/vikalp/vikalp/api/apitest"
@@ -14,27 +12,14 @@ import (
 
 const totpTestPassword = "totp-test-password-1"
 
-// postJSON posts body with cookies and returns the status, the decoded
-// reply and the cookies set.
+// postJSON posts body with cookies (and csrf, when set) and returns the
+// status, the decoded reply and the cookies set.
 func postJSON(t *testing.T, srv *apitest.Server, path, body string, cookies []*http.Cookie, csrf string) (int, map[string]any, []*http.Cookie) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if csrf != "" {
-		req.Header.Set("X-CSRF-Token", csrf)
-	}
-	for _, c := range cookies {
-		req.AddCookie(c)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
+	status, data, set := cookieCall(t, srv, http.MethodPost, path, body, session{cookies: cookies, csrf: csrf}, csrf != "")
 	out := map[string]any{}
-	_ = json.Unmarshal(data, &out)
-	return resp.StatusCode, out, resp.Cookies()
+	_ = json.Unmarshal([]byte(data), &out)
+	return status, out, set
 }
 
 func liveCookies(cs []*http.Cookie) []*http.Cookie {
@@ -85,17 +70,8 @@ func TestTOTPLoginOverHTTP(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("second login: %d", status)
 	}
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/api/v1/me", nil)
-	for _, c := range first {
-		req.AddCookie(c)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized {
-		t.Fatalf("old session after re-login: %d, want 401", resp.StatusCode)
+	if status, _, _ := cookieCall(t, srv, http.MethodGet, "/api/v1/me", "", session{cookies: first}, false); status != http.StatusUnauthorized {
+		t.Fatalf("old session after re-login: %d, want 401", status)
 	}
 	if len(liveCookies(cookies)) != 2 {
 		t.Fatal("second login set no new session")

@@ -21,7 +21,7 @@ func TestWebAppMount(t *testing.T) {
 		wantStatus = http.StatusServiceUnavailable // the "not built" page
 	}
 	for _, p := range []string{"/", "/track", "/staff/complaints/42"} {
-		rec := serve(router, http.MethodGet, p)
+		rec := serve(router, http.MethodGet, p, nil)
 		if rec.Code != wantStatus || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
 			t.Fatalf("GET %s: status %d, Content-Type %q", p, rec.Code, rec.Header().Get("Content-Type"))
 		}
@@ -35,7 +35,7 @@ func TestWebAppMount(t *testing.T) {
 		{http.MethodPost, "/track"},
 		{http.MethodDelete, "/anything"},
 	} {
-		rec := serve(router, tc.method, tc.path)
+		rec := serve(router, tc.method, tc.path, nil)
 		if rec.Code != http.StatusNotFound || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
 			t.Fatalf("%s %s: status %d, Content-Type %q, want a JSON 404", tc.method, tc.path, rec.Code, rec.Header().Get("Content-Type"))
 		}

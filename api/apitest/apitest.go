@@ -33,6 +33,8 @@ import (
 type Server struct {
 	*httptest.Server
 	Pool *pgxpool.Pool
+	// Auth is the server's auth service, for accounts a test makes itself.
+	Auth *auth.Service
 	// Ingest takes hotspot reports and tips (photos in an in-memory bucket).
 	Ingest *ingest.Service
 	// Alerts, Leads and Hotspots are set by StartWith (nil after Start).
@@ -132,7 +134,7 @@ func StartWith(t testing.TB, password string, users func(*jurisdiction.Service) 
 		casesDeps.Alerts = alertsSvc
 	}
 	casesSvc := cases.NewService(pool, casesDeps)
-	out := &Server{Pool: pool, Ingest: ingestSvc}
+	out := &Server{Pool: pool, Auth: authSvc, Ingest: ingestSvc}
 	// Every test of the package shares this server and its one client
 	// address, so the public rate limit (tested on its own) is off.
 	deps := api.Deps{Pool: pool, Auth: authSvc, Cases: casesSvc, Ingest: ingestSvc,
@@ -145,7 +147,7 @@ func StartWith(t testing.TB, password string, users func(*jurisdiction.Service) 
 		out.Alerts, out.Leads = alertsSvc, leads
 		out.Hotspots = analytics.NewHotspotService(pool, 3)
 		deps.Alerts, deps.Leads, deps.Hotspots = alertsSvc, leads, out.Hotspots
-		deps.AlertHub = startHub(t, pool, quiet)
+		deps.AlertHub = StartHub(t, pool, quiet)
 		startWorkers(t, pool, quiet, casesSvc, alertsSvc, leads)
 	}
 	srv := httptest.NewServer(api.New(deps))
@@ -154,8 +156,9 @@ func StartWith(t testing.TB, password string, users func(*jurisdiction.Service) 
 	return out
 }
 
-// startHub runs the alert hub (LISTEN/NOTIFY fan-out) until the test ends.
-func startHub(t testing.TB, pool *pgxpool.Pool, logger *slog.Logger) *alerts.Hub {
+// StartHub runs an alert hub (LISTEN/NOTIFY fan-out) on pool until the test
+// ends, and returns it once it listens.
+func StartHub(t testing.TB, pool *pgxpool.Pool, logger *slog.Logger) *alerts.Hub {
 	t.Helper()
 	hub := alerts.NewHub(pool, logger)
 	ctx, cancel := context.WithCancel(context.Background())
