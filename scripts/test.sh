@@ -27,6 +27,13 @@ go vet ./...
 go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 echo "== go test"
+# A killed test run leaves its per-test databases (pgtestdb instances)
+# behind, and autovacuum's launcher then cycles through every one of them.
+# Drop those nobody is connected to (DROP DATABASE refuses the others, so a
+# test run going on beside this one keeps its own).
+psql -X -qAt "$DATABASE_URL" -c "SELECT datname FROM pg_database WHERE datname LIKE 'testdb\_tpl\_%\_inst\_%'
+	AND datname NOT IN (SELECT datname FROM pg_stat_activity WHERE datname IS NOT NULL)" |
+	while read -r db; do psql -X -q "$DATABASE_URL" -c "DROP DATABASE \"$db\"" 2>/dev/null || true; done
 go test -count=1 -timeout 15m ./...
 
 echo "== short fuzz pass (make fuzz runs longer)"
