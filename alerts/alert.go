@@ -94,7 +94,7 @@ const (
 	OutcomeNothingFound = "nothing_found"
 )
 
-// Alert is one alert as stored. Summary is public-safe; H3R8 and SubjectID
+// Alert is one alert as stored. Summary (English) and SummaryHI are public-safe; H3R8 and SubjectID
 // are for staff consoles only.
 type Alert struct {
 	ID              int64      `db:"id"`
@@ -109,6 +109,7 @@ type Alert struct {
 	Severity        Severity   `db:"severity"`
 	DedupKey        string     `db:"dedup_key"`
 	Summary         string     `db:"summary"`
+	SummaryHI       string     `db:"summary_hi"` // "" for alerts raised before Hindi summaries
 	Link            string     `db:"link"`
 	SubjectKind     string     `db:"subject_kind"`
 	SubjectID       int64      `db:"subject_id"`

@@ -22,14 +22,14 @@ func NewAlertStore(db pg.DBTX) *AlertStore { return &AlertStore{db: db} }
 const NotifyChannel = "vikalp_alert_events"
 
 const alertColumns = `a.id, a.kind, a.unit_kind, a.unit_id, a.unit_role, a.district_id, a.escalated_kind,
-	a.escalated_id, a.escalation_level, a.severity, a.dedup_key, a.summary, a.link, a.subject_kind,
+	a.escalated_id, a.escalation_level, a.severity, a.dedup_key, a.summary, a.summary_hi, a.link, a.subject_kind,
 	a.subject_id, a.h3_r8, a.state, a.ack_due_at, a.outcome, a.outcome_note, a.raised_at,
 	a.acknowledged_at, a.acknowledged_by, a.resolved_at, a.resolved_by, a.updated_at`
 
 // alertDest lists where each of alertColumns scans to.
 func alertDest(a *Alert) []any {
 	return []any{&a.ID, &a.Kind, &a.UnitKind, &a.UnitID, &a.UnitRole, &a.DistrictID, &a.EscalatedKind,
-		&a.EscalatedID, &a.EscalationLevel, &a.Severity, &a.DedupKey, &a.Summary, &a.Link, &a.SubjectKind,
+		&a.EscalatedID, &a.EscalationLevel, &a.Severity, &a.DedupKey, &a.Summary, &a.SummaryHI, &a.Link, &a.SubjectKind,
 		&a.SubjectID, &a.H3R8, &a.State, &a.AckDueAt, &a.Outcome, &a.OutcomeNote, &a.RaisedAt,
 		&a.AcknowledgedAt, &a.AcknowledgedBy, &a.ResolvedAt, &a.ResolvedBy, &a.UpdatedAt}
 }
@@ -75,23 +75,23 @@ WHERE a.dedup_key = $1 AND a.state IN ('open', 'acknowledged')`
 const insertRaisedSQL = `
 WITH r AS (
 	SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::text[], $7::text[],
-		$8::text[], $9::text[], $10::text[], $11::bigint[], $12::bigint[], $13::timestamptz[]) WITH ORDINALITY
-		AS r(kind, unit_kind, unit_id, unit_role, district_id, severity, dedup_key, summary, link, subject_kind,
-			subject_id, h3_r8, ack_due_at, n)),
+		$8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::timestamptz[]) WITH ORDINALITY
+		AS r(kind, unit_kind, unit_id, unit_role, district_id, severity, dedup_key, summary, summary_hi, link,
+			subject_kind, subject_id, h3_r8, ack_due_at, n)),
 a AS (
 	INSERT INTO alerts AS a (kind, unit_kind, unit_id, unit_role, district_id, severity, dedup_key, summary,
-		link, subject_kind, subject_id, h3_r8, ack_due_at, raised_at, updated_at)
-	SELECT kind, unit_kind, unit_id, unit_role, district_id, severity, dedup_key, summary, link, subject_kind,
-		subject_id, h3_r8, ack_due_at, $14, $14 FROM r ORDER BY n
+		summary_hi, link, subject_kind, subject_id, h3_r8, ack_due_at, raised_at, updated_at)
+	SELECT kind, unit_kind, unit_id, unit_role, district_id, severity, dedup_key, summary, summary_hi, link,
+		subject_kind, subject_id, h3_r8, ack_due_at, $15, $15 FROM r ORDER BY n
 	ON CONFLICT (dedup_key) WHERE state IN ('open', 'acknowledged') DO NOTHING
 	RETURNING ` + alertColumns + `),
 e AS (
 	INSERT INTO alert_events (alert_id, kind, actor_role, at, detail)
-	SELECT a.id, $15, $16, $14, '{}' FROM a ORDER BY a.id
+	SELECT a.id, $16, $17, $15, '{}' FROM a ORDER BY a.id
 	RETURNING id, alert_id),
 d AS (
 	INSERT INTO deliveries (event_id, subscription_id, next_attempt_at, created_at, updated_at)
-	SELECT e.id, w.id, $14, $14, $14 FROM e JOIN a ON a.id = e.alert_id
+	SELECT e.id, w.id, $15, $15, $15 FROM e JOIN a ON a.id = e.alert_id
 		JOIN webhook_subscriptions w ON w.active AND w.unit_kind = a.unit_kind AND w.unit_id = a.unit_id
 	RETURNING id, event_id)
 SELECT ` + alertColumns + `, ARRAY(SELECT d.id FROM d JOIN e ON e.id = d.event_id WHERE e.alert_id = a.id)
@@ -111,11 +111,13 @@ func (s *AlertStore) InsertRaised(ctx context.Context, as []Alert, at time.Time)
 	n := len(as)
 	kinds, unitKinds, unitIDs, roles := make([]string, n), make([]string, n), make([]int64, n), make([]string, n)
 	districts, severities, keys, summaries := make([]*int, n), make([]string, n), make([]string, n), make([]string, n)
+	summariesHI := make([]string, n)
 	links, subjectKinds, subjectIDs := make([]string, n), make([]string, n), make([]int64, n)
 	cells, ackDue := make([]*int64, n), make([]*time.Time, n)
 	for i, a := range as {
 		kinds[i], unitKinds[i], unitIDs[i], roles[i] = string(a.Kind), string(a.UnitKind), a.UnitID, a.UnitRole
 		districts[i], severities[i], keys[i], summaries[i] = a.DistrictID, string(a.Severity), a.DedupKey, a.Summary
+		summariesHI[i] = a.SummaryHI
 		links[i], subjectKinds[i], subjectIDs[i], cells[i], ackDue[i] = a.Link, a.SubjectKind, a.SubjectID, a.H3R8, a.AckDueAt
 	}
 	raised, err := pg.QueryAll(ctx, s.db, func(row pgx.CollectableRow) (Raised, error) {
@@ -123,7 +125,7 @@ func (s *AlertStore) InsertRaised(ctx context.Context, as []Alert, at time.Time)
 		err := row.Scan(append(alertDest(&r.Alert), &r.DeliveryIDs)...)
 		return r, err
 	}, insertRaisedSQL, kinds, unitKinds, unitIDs, roles, districts, severities, keys,
-		summaries, links, subjectKinds, subjectIDs, cells, ackDue, at, EventRaised, actorSystem)
+		summaries, summariesHI, links, subjectKinds, subjectIDs, cells, ackDue, at, EventRaised, actorSystem)
 	if err != nil {
 		return nil, fmt.Errorf("insert %d alerts: %w", n, err)
 	}

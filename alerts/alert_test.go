@@ -2,6 +2,8 @@ package alerts_test
 
 import (
 	"errors"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -302,6 +304,77 @@ func TestComplaintNotice(t *testing.T) {
 		list, err := b.svc.List(b.ctx, c.p, alerts.Filter{})
 		if err != nil || len(list) != c.want {
 			t.Errorf("%s sees %d alerts (%v), want %d", name, len(list), err, c.want)
+		}
+	}
+}
+
+// Every alert carries its summary in English and Hindi, stored and read
+// back; the Hindi one names the district in Hindi and holds no English
+// words (codes aside), so a Hindi console never shows English prose.
+func TestSummariesInBothLanguages(t *testing.T) {
+	b := setup(t)
+	var nameEN, nameHI string
+	if err := b.db.QueryRow(b.ctx, `SELECT name_en, name_hi FROM districts
+		WHERE ST_Intersects(geom, ST_SetSRID(ST_Point($1, $2), 4326))`, lucknow[1], lucknow[0]).Scan(&nameEN, &nameHI); err != nil {
+		t.Fatal(err)
+	}
+	report, _ := b.raiseReport(t, lucknow[0], lucknow[1])
+	hotspot, err := b.svc.RaiseHotspot(b.ctx, alerts.Hotspot{H3R8: r8(t, lucknow[0], lucknow[1]), WindowKey: "30d", Bin: 3, RunID: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead, err := b.svc.RaiseLead(b.ctx, alerts.Lead{LeadID: 9, AHTUID: 1, Score: 72, Reason: "rising"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := b.db.Begin(b.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC) // 15:00 IST
+	if err := b.svc.RaiseComplaintsTx(b.ctx, tx, []cases.AlertNotice{{Event: "assigned", ComplaintID: 5,
+		Code: "VK-ABCD-EFGH", DistrictID: *report.DistrictID, ToMSP: true, DueAt: due}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(b.ctx); err != nil {
+		t.Fatal(err)
+	}
+	list, err := b.svc.List(b.ctx, b.user(t, auth.RoleAdmin, auth.ScopeState, 0), alerts.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := map[int64]alerts.Alert{}
+	for _, a := range list {
+		stored[a.ID] = a
+	}
+	var complaint alerts.Alert
+	for _, a := range list {
+		if a.Kind == alerts.KindComplaintAssigned {
+			complaint = a
+		}
+	}
+	latin := regexp.MustCompile(`[A-Za-z]{2,}`)
+	for name, c := range map[string]struct {
+		a      alerts.Alert
+		en, hi []string
+	}{
+		"happening now": {stored[report.ID], []string{"Happening now", "in " + nameEN}, []string{"अभी हो रहा है", nameHI + " में", "पीसीआर"}},
+		"hotspot":       {stored[hotspot.ID], []string{"99% confidence", "in " + nameEN}, []string{"हॉटस्पॉट", "99% विश्वास", nameHI + " में"}},
+		"lead":          {stored[lead.ID], []string{"Rising trafficking lead, score 72"}, []string{"बढ़ता सुराग", "स्कोर 72"}},
+		"complaint":     {complaint, []string{"VK-ABCD-EFGH", "27 Nov 15:00 IST"}, []string{"VK-ABCD-EFGH", "27 नवंबर, 15:00 बजे", "देय"}},
+	} {
+		for _, want := range c.en {
+			if !strings.Contains(c.a.Summary, want) {
+				t.Errorf("%s: summary %q lacks %q", name, c.a.Summary, want)
+			}
+		}
+		for _, want := range c.hi {
+			if !strings.Contains(c.a.SummaryHI, want) {
+				t.Errorf("%s: Hindi summary %q lacks %q", name, c.a.SummaryHI, want)
+			}
+		}
+		if words := latin.FindAllString(strings.ReplaceAll(c.a.SummaryHI, "VK-ABCD-EFGH", ""), -1); len(words) > 0 {
+			t.Errorf("%s: Hindi summary %q has English %v", name, c.a.SummaryHI, words)
 		}
 	}
 }

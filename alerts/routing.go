@@ -21,24 +21,33 @@ import (
 // The routing rules of ARCHITECTURE §8. Each takes ids and cells only; the
 // summaries they write never hold text, names, numbers or points.
 
-// districtName returns a district's English name for a summary, "" when
-// the district is unknown.
-func districtName(ctx context.Context, db pg.DBTX, id int) string {
+// districtNames returns a district's English and Hindi names for a
+// summary, "" and "" when the district is unknown.
+func districtNames(ctx context.Context, db pg.DBTX, id int) (en, hi string) {
 	if id == 0 {
-		return ""
+		return "", ""
 	}
 	d, err := jurisdiction.NewDistrictStore(db).District(ctx, id)
 	if err != nil {
-		return ""
+		return "", ""
 	}
-	return d.NameEN
+	return d.NameEN, d.NameHI
 }
 
+// inDistrict is " in <name>" for an English summary; inDistrictHI is
+// "<name> में " to begin a Hindi one. Both are "" for no name.
 func inDistrict(name string) string {
 	if name == "" {
 		return ""
 	}
 	return " in " + name
+}
+
+func inDistrictHI(name string) string {
+	if name == "" {
+		return ""
+	}
+	return name + " में "
 }
 
 // RaiseHappeningNow alerts the PCR unit that ingest routed a "happening
@@ -52,10 +61,12 @@ func (s *Service) RaiseHappeningNow(ctx context.Context, args ingest.HappeningNo
 	}
 	var a Alert
 	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+		en, hi := districtNames(ctx, tx, args.DistrictID)
 		var err error
 		a, _, err = s.RaiseTx(ctx, tx, Raise{Kind: KindHappeningNow, Unit: unit, DistrictID: args.DistrictID,
 			Severity: SeverityCritical, DedupKey: fmt.Sprintf("report:%d", args.ReportID),
-			Summary:     "Happening now: a public report needs a PCR response" + inDistrict(districtName(ctx, tx, args.DistrictID)),
+			Summary:     "Happening now: a public report needs a PCR response" + inDistrict(en),
+			SummaryHI:   "अभी हो रहा है: " + inDistrictHI(hi) + "एक सार्वजनिक रिपोर्ट पर पीसीआर की कार्रवाई चाहिए",
 			Link:        fmt.Sprintf("/staff/dispatch?report=%d", args.ReportID),
 			SubjectKind: "report", SubjectID: args.ReportID, H3R8: args.H3R8})
 		return err
@@ -104,9 +115,11 @@ func (s *Service) RaiseHotspot(ctx context.Context, h Hotspot) (Alert, error) {
 		if h.Bin >= 3 {
 			sev = SeverityCritical
 		}
+		en, hi := districtNames(ctx, tx, district)
 		a, _, err = s.RaiseTx(ctx, tx, Raise{Kind: KindHotspot, Unit: Unit{Kind: UnitPCR, ID: u.ID},
 			DistrictID: district, Severity: sev, DedupKey: fmt.Sprintf("hotspot:%d", h.H3R8),
-			Summary:     fmt.Sprintf("New harassment hotspot (%d%% confidence)%s", binConfidence(h.Bin), inDistrict(districtName(ctx, tx, district))),
+			Summary:     fmt.Sprintf("New harassment hotspot (%d%% confidence)%s", binConfidence(h.Bin), inDistrict(en)),
+			SummaryHI:   fmt.Sprintf("%sउत्पीड़न का नया हॉटस्पॉट (%d%% विश्वास)", inDistrictHI(hi), binConfidence(h.Bin)),
 			Link:        fmt.Sprintf("/staff/heatmap?cell=%x", h.H3R8),
 			SubjectKind: "hotspot", SubjectID: h.RunID, H3R8: h.H3R8})
 		return err
@@ -153,14 +166,15 @@ func (s *Service) RaiseLead(ctx context.Context, l Lead) (Alert, error) {
 		case l.AHTUID == 0:
 			unit = Unit{Kind: UnitAHTUInCharge} // no AHTU covers its places: the state in-charge
 		}
-		what := "New"
+		what, whatHI := "New", "नया"
 		if l.Reason == "rising" {
-			what = "Rising"
+			what, whatHI = "Rising", "बढ़ता"
 		}
 		var err error
 		a, _, err = s.RaiseTx(ctx, tx, Raise{Kind: KindLead, Unit: unit,
 			DistrictID: l.DistrictID, Severity: SeverityCritical, DedupKey: fmt.Sprintf("lead:%d", l.LeadID),
 			Summary:     fmt.Sprintf("%s trafficking lead, score %.0f", what, l.Score),
+			SummaryHI:   fmt.Sprintf("मानव तस्करी का %s सुराग, स्कोर %.0f", whatHI, l.Score),
 			Link:        fmt.Sprintf("/staff/leads/%d", l.LeadID),
 			SubjectKind: "lead", SubjectID: l.LeadID})
 		return err
@@ -197,17 +211,20 @@ func complaintRaise(n cases.AlertNotice) (Raise, error) {
 	}
 	r := Raise{Unit: unit, DistrictID: n.DistrictID, SubjectKind: "complaint", SubjectID: n.ComplaintID,
 		Link: fmt.Sprintf("/staff/complaints/%d", n.ComplaintID)}
-	due := n.DueAt.In(ist).Format("02 Jan 15:04 IST")
+	due, dueHI := n.DueAt.In(ist).Format("02 Jan 15:04 IST"), hindiTime(n.DueAt)
 	switch n.Event {
 	case "assigned":
 		r.Kind, r.Severity = KindComplaintAssigned, SeverityInfo
 		r.Summary = fmt.Sprintf("New complaint %s assigned; ATR due by %s", n.Code, due)
+		r.SummaryHI = fmt.Sprintf("नई शिकायत %s सौंपी गई; कार्रवाई रिपोर्ट %s तक देय", n.Code, dueHI)
 	case "atr_overdue":
 		r.Kind, r.Severity = KindComplaintOverdue, SeverityWarning
 		r.Summary = fmt.Sprintf("ATR for complaint %s overdue since %s", n.Code, due)
+		r.SummaryHI = fmt.Sprintf("शिकायत %s की कार्रवाई रिपोर्ट %s से लंबित", n.Code, dueHI)
 	case "escalated":
 		r.Kind, r.Severity = KindComplaintEscalated, SeverityWarning
 		r.Summary = fmt.Sprintf("Complaint %s reopened after MSP review; new ATR due by %s", n.Code, due)
+		r.SummaryHI = fmt.Sprintf("एमएसपी समीक्षा के बाद शिकायत %s फिर खोली गई; नई कार्रवाई रिपोर्ट %s तक देय", n.Code, dueHI)
 	default:
 		return Raise{}, fmt.Errorf("raise complaint alert: unknown event %q", n.Event)
 	}
@@ -263,4 +280,14 @@ func (w *LeadAlertWorker) Work(ctx context.Context, job *river.Job[analytics.Lea
 	_, err := w.Service.RaiseLead(ctx, Lead{LeadID: a.LeadID, AHTUID: a.AHTUID, Score: a.Score,
 		PreviousScore: a.PreviousScore, Reason: a.Reason})
 	return err
+}
+
+// hindiMonths are the month names of a Hindi summary's dates.
+var hindiMonths = [12]string{"जनवरी", "फ़रवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर",
+	"अक्टूबर", "नवंबर", "दिसंबर"}
+
+// hindiTime is t in IST for a Hindi summary, e.g. "27 नवंबर, 15:04 बजे".
+func hindiTime(t time.Time) string {
+	t = t.In(ist)
+	return fmt.Sprintf("%d %s, %s बजे", t.Day(), hindiMonths[t.Month()-1], t.Format("15:04"))
 }

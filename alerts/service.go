@@ -101,6 +101,7 @@ type Raise struct {
 	Severity    Severity
 	DedupKey    string
 	Summary     string // public-safe: no names, numbers, text or points
+	SummaryHI   string // the same in Hindi
 	Link        string // console path to the subject
 	SubjectKind string // report, hotspot, lead or complaint
 	SubjectID   int64
@@ -176,7 +177,7 @@ func (s *Service) RaiseManyTx(ctx context.Context, tx pgx.Tx, rs []Raise) ([]Ale
 // newAlert is the open alert r asks for, raised at now.
 func (s *Service) newAlert(r Raise, now time.Time) Alert {
 	a := Alert{Kind: r.Kind, UnitKind: r.Unit.Kind, UnitID: r.Unit.ID, UnitRole: r.Unit.Role,
-		Severity: r.Severity, DedupKey: r.DedupKey, Summary: r.Summary, Link: r.Link,
+		Severity: r.Severity, DedupKey: r.DedupKey, Summary: r.Summary, SummaryHI: r.SummaryHI, Link: r.Link,
 		SubjectKind: r.SubjectKind, SubjectID: r.SubjectID, RaisedAt: now}
 	if r.DistrictID != 0 {
 		d := r.DistrictID

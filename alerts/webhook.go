@@ -214,7 +214,7 @@ type webhookEvent struct {
 func newWebhookBody(deliveryID int64, v EventView) ([]byte, error) {
 	a := v.Alert
 	alert := map[string]any{"id": a.ID, "kind": a.Kind, "unit_kind": a.UnitKind, "unit_id": a.UnitID,
-		"severity": a.Severity, "summary": a.Summary, "link": a.Link, "state": a.State,
+		"severity": a.Severity, "summary": a.Summary, "summary_hi": a.SummaryHI, "link": a.Link, "state": a.State,
 		"district_id": a.DistrictID, "raised_at": a.RaisedAt, "escalation_level": a.EscalationLevel}
 	if a.H3R8 != nil {
 		alert["h3_r8"] = strconv.FormatInt(*a.H3R8, 16)

@@ -21,6 +21,7 @@ type alertResponse struct {
 	EscalationLevel int        `json:"escalation_level"`
 	Severity        string     `json:"severity"`
 	Summary         string     `json:"summary"`
+	SummaryHI       string     `json:"summary_hi,omitempty"` // absent for alerts raised before Hindi summaries
 	Link            string     `json:"link"`
 	SubjectKind     string     `json:"subject_kind"`
 	SubjectID       int64      `json:"subject_id"`
@@ -37,7 +38,7 @@ type alertResponse struct {
 func newAlertResponse(a alerts.Alert) alertResponse {
 	r := alertResponse{ID: a.ID, Kind: string(a.Kind), UnitKind: string(a.UnitKind), UnitID: a.UnitID,
 		UnitRole: a.UnitRole, DistrictID: a.DistrictID, EscalatedID: a.EscalatedID,
-		EscalationLevel: a.EscalationLevel, Severity: string(a.Severity), Summary: a.Summary, Link: a.Link,
+		EscalationLevel: a.EscalationLevel, Severity: string(a.Severity), Summary: a.Summary, SummaryHI: a.SummaryHI, Link: a.Link,
 		SubjectKind: a.SubjectKind, SubjectID: a.SubjectID, State: string(a.State), AckDueAt: a.AckDueAt,
 		Outcome: a.Outcome, OutcomeNote: a.OutcomeNote, RaisedAt: a.RaisedAt, AcknowledgedAt: a.AcknowledgedAt,
 		ResolvedAt: a.ResolvedAt}

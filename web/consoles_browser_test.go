@@ -106,7 +106,8 @@ func (b *bundle) pcrLiveAlert(t *testing.T) {
 	}
 	t.Logf("report → PCR console: %v", time.Since(start).Round(time.Millisecond))
 	card := `[data-testid="alert"][data-kind="report.happening_now"]`
-	b.do(t, "the open alert is on the map", mapSettled(`[data-testid="alert-map"]`))
+	b.do(t, "the open alert is on the map", mapSettled(`[data-testid="alert-map"]`),
+		waitText(card+` [data-testid="alert-summary"]`, "Happening now"))
 	b.shot(t, "33-pcr-live-alert")
 	b.do(t, "acknowledge", click(card+` [data-testid="ack"]`),
 		waitJS(`document.querySelector(`+js(card)+`).dataset.state === 'acknowledged'`),
@@ -119,7 +120,8 @@ func (b *bundle) pcrLiveAlert(t *testing.T) {
 		click(card+` [data-testid="outcome-submit"]`),
 		waitJS(`!document.querySelector(`+js(card)+`)`)) // resolved alerts leave the open list
 	b.setLang(t, "hi")
-	b.do(t, "show all", click(`input[name="alert-filter"][value="all"]`), waitText(card, "मौके पर गए"))
+	b.do(t, "show all", click(`input[name="alert-filter"][value="all"]`), waitText(card, "मौके पर गए"),
+		waitText(card+` [data-testid="alert-summary"]`, "पीसीआर की कार्रवाई"))
 	b.noEnglish(t, "PCR console")
 	b.shot(t, "34-pcr-resolved-hi")
 	var outcome string

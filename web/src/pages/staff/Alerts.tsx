@@ -57,6 +57,11 @@ function AlertConsole({ withMap, withOutcome }: { withMap?: boolean; withOutcome
   );
 }
 
+/** SummaryText keeps codes ("VK-7H3Q-K9M2") in a summary from being translated. */
+function SummaryText({ text }: { text: string }) {
+  return <>{text.split(/([A-Z0-9]+(?:-[A-Z0-9]+)+)/).map((part, i) => (i % 2 ? <span key={i} translate={false}>{part}</span> : part))}</>;
+}
+
 function AlertCard({ a, fresh, feed, districts, withOutcome }: { a: Alert; fresh: boolean; feed: Feed; districts?: District[]; withOutcome?: boolean }) {
   useStore(lang);
   const [busy, setBusy] = useState(false);
@@ -75,6 +80,9 @@ function AlertCard({ a, fresh, feed, districts, withOutcome }: { a: Alert; fresh
     }
   };
   const link = appLink(a);
+  // An alert raised before Hindi summaries has none: in Hindi the card then
+  // shows only its kind, district and time, never English prose.
+  const summary = lang.get() === 'hi' ? a.summary_hi : a.summary;
   return (
     <li id={`alert-${a.id}`} class={`alert-card alert-${a.state} sev-${a.severity}` + (fresh ? ' alert-fresh' : '')}
       data-testid="alert" data-id={a.id} data-kind={a.kind} data-state={a.state} data-subject={a.subject_id}>
@@ -89,7 +97,7 @@ function AlertCard({ a, fresh, feed, districts, withOutcome }: { a: Alert; fresh
         {t('alerts.raised', { when: dateTime(a.raised_at) })}
         {a.h3_r8 && <> · <span translate={false} class="small">{t('alerts.cell')} <code>{a.h3_r8}</code></span></>}
       </p>
-      {lang.get() === 'en' && a.summary && <p class="alert-summary" lang="en">{a.summary}</p>}
+      {summary && <p class="alert-summary" lang={lang.get()} data-testid="alert-summary"><SummaryText text={summary} /></p>}
       {a.outcome && <p>{t('alerts.outcomeWas', { what: label('outcome.', a.outcome) })}{a.outcome_note && <> — <span translate={false}>{a.outcome_note}</span></>}</p>}
       {link && <p><Link href={link}>{t('alerts.open')}</Link></p>}
       <Notice kind="error">{err}</Notice>

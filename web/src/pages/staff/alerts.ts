@@ -11,6 +11,8 @@ export interface Alert {
   escalation_level: number;
   severity: string;
   summary: string;
+  /** summary_hi is the summary in Hindi; absent on alerts raised before there were Hindi summaries. */
+  summary_hi?: string;
   link: string;
   subject_kind: string;
   subject_id: number;
