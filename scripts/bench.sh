@@ -143,8 +143,15 @@ record "reports with one 2-megapixel JPEG" "≥ 40 req/s" "$(all_field "$o" 3) r
 # at p99 48–55 ms; bench/NOTES.md). And the previous scenarios' backlog
 # (autovacuum on the fresh report rows, River jobs) is let finish first.
 settle
+# Sequential scans of complaints during the scenario: a filing looks
+# complaints up only by key, so a count near the number of filings means a
+# cached sequential-scan plan (docs/OPERATIONS.md "After a bulk load").
+seqscans() { psql -tA "$DATABASE_URL" -c "SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'complaints'"; }
+scans0=$(seqscans)
 cmd="vikalp bench complaints --duration $DUR --concurrency 8"
 o=$(run "complaints" $BIN bench complaints --base "$BASE" --duration "$DUR" --concurrency 8)
+sleep 1 # statistics reach pg_stat_user_tables within PGSTAT_MIN_INTERVAL
+o+=$'\n'"sequential scans of complaints during the scenario: $(($(seqscans) - scans0))"
 record "complaint filing" "≥ 1,000 req/s" "$(all_field "$o" 3) req/s, p99 $(all_field "$o" 6)" "$cmd" "$o"
 
 # Uncached tiles run one client per core: p99 is then the time to render a
