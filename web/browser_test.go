@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/vikalp/vikalp/api/apitest"
@@ -289,8 +290,39 @@ func (b *bundle) do(t *testing.T, what string, steps ...chromedp.Action[chromedp
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		b.shot(t, "failed")
 		page, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`location.pathname + '\n' + document.body.innerText.slice(0, 1500)`))
-		t.Fatalf("%s: %v\npage now: %s", what, err, page)
+		t.Fatalf("%s: %v\n%s\npage now: %s", what, err, b.serverState(), page)
 	}
+}
+
+// serverState describes the server's database side when a step failed: the
+// pool's counts and what every other connection to the test database is
+// doing, read on a connection of its own (the pool may be what is stuck).
+func (b *bundle) serverState() string {
+	st := b.pool.Stat()
+	out := fmt.Sprintf("pool: %d acquired, %d idle, %d max, %d waiting acquires so far\n",
+		st.AcquiredConns(), st.IdleConns(), st.MaxConns(), st.EmptyAcquireCount())
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, err := pgx.ConnectConfig(ctx, b.pool.Config().ConnConfig)
+	if err != nil {
+		return out + "connect: " + err.Error()
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT state, coalesce(wait_event_type || '/' || wait_event, ''),
+		round(extract(epoch FROM now() - coalesce(xact_start, state_change))::numeric, 1), left(query, 120)
+		FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() ORDER BY 3 DESC`)
+	if err != nil {
+		return out + "pg_stat_activity: " + err.Error()
+	}
+	for rows.Next() {
+		var state, wait, query string
+		var secs float64
+		if err := rows.Scan(&state, &wait, &secs, &query); err != nil {
+			return out + err.Error()
+		}
+		out += fmt.Sprintf("  %-20s %-28s %6.1fs %s\n", state, wait, secs, strings.Join(strings.Fields(query), " "))
+	}
+	return out
 }
 
 func eval[T any](t *testing.T, b *bundle, expr string) T {
@@ -355,9 +387,57 @@ func waitLocation(url string) chromedp.Action[chromedp.Void] {
 	}
 }
 
+// click taps the element css matches as a person would, once a person
+// could: it waits until the element is visible, enabled, has not moved for a
+// frame and is what a tap at its centre would hit, clicks there with the
+// mouse, and checks that the click reached it. A late scroll (a step that
+// focuses its heading) or re-render can move the element between finding it
+// and the click; chromedp.Click alone then tapped whatever was there instead
+// and the test waited 45 s for a reaction that never came.
 func click(css string) chromedp.Action[chromedp.Void] {
-	return chromedp.Click(chromedp.CSS(css), chromedp.NodeVisible)
+	return func(ctx context.Context, tgt *chromedp.Target) (chromedp.Void, error) {
+		for attempt := 1; attempt <= 3; attempt++ {
+			xy, err := chromedp.PollFunction[[]float64](clickReadyJS, chromedp.WithPollingArgs(css, attempt),
+				chromedp.WithPollingTimeout(30*time.Second))(ctx, tgt)
+			if err != nil {
+				return chromedp.Void{}, fmt.Errorf("click %s: not clickable: %w", css, err)
+			}
+			if _, err := chromedp.MouseClickXY(xy[0], xy[1])(ctx, tgt); err != nil {
+				return chromedp.Void{}, fmt.Errorf("click %s: %w", css, err)
+			}
+			// A click that navigated away replaced window and its marker
+			// (evaluating may then fail while the new page loads).
+			missed, err := chromedp.Evaluate[bool](`window.__vikalpClick === 'armed'`)(ctx, tgt)
+			if err != nil || !missed {
+				return chromedp.Void{}, nil
+			}
+		}
+		return chromedp.Void{}, fmt.Errorf("click %s: three clicks at its centre did not reach it", css)
+	}
 }
+
+// clickReadyJS returns the centre of the element sel matches when it can be
+// clicked there (else null), and arms the check that the click arrives.
+const clickReadyJS = `(sel, attempt) => {
+	const el = document.querySelector(sel);
+	if (!el || el.disabled) return null;
+	el.scrollIntoView({ block: 'center', inline: 'center', behavior: 'instant' });
+	const r = el.getBoundingClientRect();
+	if (r.width === 0 || r.height === 0) return null;
+	const at = [sel, attempt, r.left, r.top, r.width, r.height].join(',');
+	const still = el.__vikalpRect === at;
+	el.__vikalpRect = at;
+	if (!still) return null;
+	const x = r.left + r.width / 2, y = r.top + r.height / 2;
+	const hit = document.elementFromPoint(x, y);
+	if (!hit || !(el.contains(hit) || hit.contains(el) || hit.closest('label')?.control === el)) return null;
+	if (!el.__vikalpWatch) {
+		el.__vikalpWatch = true;
+		el.addEventListener('click', () => { window.__vikalpClick = 'landed'; }, true);
+	}
+	window.__vikalpClick = 'armed';
+	return [x, y];
+}`
 
 func typeInto(css, text string) chromedp.Action[chromedp.Void] {
 	return chromedp.SendKeys(chromedp.CSS(css), text, chromedp.NodeVisible)

@@ -185,8 +185,12 @@ export function Notice({ kind, children }: { kind: 'error' | 'ok' | 'info'; chil
 
 /** focusFirstError moves focus to the first field marked invalid. */
 export function focusFirstError(): void {
-  requestAnimationFrame(() => {
+  // After the render that marks the fields (Preact renders in a microtask),
+  // not at the next animation frame: a frame can come much later, and a
+  // late focus() scrolls the page and takes the keys she is already typing
+  // into another field.
+  setTimeout(() => {
     const el = document.querySelector<HTMLElement>('[aria-invalid="true"], .has-error input, .has-error select');
     el?.focus();
-  });
+  }, 0);
 }
