@@ -233,9 +233,12 @@ func (b *bundle) ahtuLead(t *testing.T, srv *apitest.Server) {
 	}
 	b.shot(t, "38-ahtu-lead")
 	b.do(t, "triage", click(`[data-testid="to-triaged"]`),
-		waitJS(`document.querySelector('[data-testid="lead-status"]')?.dataset.status === 'triaged'`))
+		waitJS(`document.querySelector('[data-testid="lead-status"]')?.dataset.status === 'triaged'`),
+		waitText(`.notice-ok`, "Lead is now"))
 	b.setLang(t, "hi")
-	b.do(t, "Hindi explanation", waitText(`[data-testid="lead-status"]`, "प्राथमिक"))
+	// The notice of the step just taken follows the language switch.
+	b.do(t, "Hindi explanation", waitText(`[data-testid="lead-status"]`, "प्राथमिक"),
+		waitText(`.notice-ok`, "सुराग की स्थिति अब"))
 	if txt := eval[string](t, b, `document.querySelector('[data-testid="explanation"]').textContent`); !strings.ContainsAny(txt, "अआइईउएओकखगचजटडतदनपबमयरलवशसह") {
 		t.Errorf("the Hindi explanation is not in Hindi: %q", txt)
 	}

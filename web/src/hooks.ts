@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError } from './api';
-import { t } from './i18n';
+import { lang, t } from './i18n';
+import { useStore } from './store';
 
 /** Async is the state of one load. */
 export interface Async<T> {
@@ -33,4 +34,23 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) return e.message;
   return t('err.generic');
+}
+
+/**
+ * Message is text for the reader: a function of the current language when
+ * the app wrote it, so that switching language re-renders it, or a string
+ * when it is what the server said.
+ */
+export type Message = string | (() => string);
+
+/** messageText is m in the current language. */
+export function messageText(m: Message): string {
+  return typeof m === 'function' ? m() : m;
+}
+
+/** useMessage holds a Message (a notice after an action) and returns it as text in the current language. */
+export function useMessage(): [string, (m: Message) => void] {
+  useStore(lang);
+  const [m, setM] = useState<Message>('');
+  return [messageText(m), (next) => setM(() => next)];
 }

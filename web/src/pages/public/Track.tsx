@@ -4,7 +4,7 @@ import { PhotoPicker } from '../../components/PhotoPicker';
 import { Choices, Input, Notice, TextArea, focusFirstError } from '../../components/form';
 import { Deadline, Timeline } from '../../components/timeline';
 import { dateTime } from '../../format';
-import { errorText, useAsync } from '../../hooks';
+import { errorText, type Message, useAsync, useMessage } from '../../hooks';
 import { label, lang, t } from '../../i18n';
 import { intakeError } from '../../intake';
 import { categoryName, loadCategories, name } from '../../reference';
@@ -111,12 +111,12 @@ interface ViewProps {
 function TrackingView({ tracking: tr, credentials, onUpdate, onDone }: ViewProps) {
   const now = useNow(15000);
   const categories = useAsync(loadCategories, []);
-  const [notice, setNotice] = useState('');
+  const [notice, setNotice] = useMessage();
   const [general, setGeneral] = useState('');
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
 
-  const act = async (path: string, body: Record<string, string>, done: string): Promise<Errors> => {
+  const act = async (path: string, body: Record<string, string>, done: Message): Promise<Errors> => {
     setGeneral('');
     setNotice('');
     try {
@@ -170,7 +170,7 @@ function TrackingView({ tracking: tr, credentials, onUpdate, onDone }: ViewProps
         <button type="button" class="btn btn-small" onClick={refresh}>{t('track.refresh')}</button>
       </section>
 
-      {tr.can_rate && <RateForm onRate={(body) => act('/complaints/rate', body, t('track.rated'))} />}
+      {tr.can_rate && <RateForm onRate={(body) => act('/complaints/rate', body, () => t('track.rated'))} />}
 
       <section class="card" aria-labelledby="atrs-title">
         <h2 id="atrs-title">{t('track.atrs')}</h2>
@@ -195,7 +195,7 @@ function TrackingView({ tracking: tr, credentials, onUpdate, onDone }: ViewProps
       <EvidencePhotos credentials={credentials} open={tr.can_withdraw} onAdded={refresh} />
 
       {tr.can_withdraw && (
-        <WithdrawForm onWithdraw={(body) => act('/complaints/withdraw', body, t('track.withdrawn'))} />
+        <WithdrawForm onWithdraw={(body) => act('/complaints/withdraw', body, () => t('track.withdrawn'))} />
       )}
       <button type="button" class="btn btn-block" onClick={onDone}>{t('track.another')}</button>
     </>
@@ -293,8 +293,8 @@ function EvidencePhotos({ credentials, open, onAdded }: { credentials: { code: s
   const [photos, setPhotos] = useState<TrackedPhoto[]>([]);
   const [files, setFiles] = useState<File[]>([]);
   const [key, setKey] = useState(randomKey());
-  const [error, setError] = useState('');
-  const [notice, setNotice] = useState('');
+  const [error, setError] = useMessage();
+  const [notice, setNotice] = useMessage();
   const [busy, setBusy] = useState(false);
   const load = async () => {
     try {
@@ -314,7 +314,7 @@ function EvidencePhotos({ credentials, open, onAdded }: { credentials: { code: s
   const room = Math.max(0, Math.min(maxPerUpload, maxPhotos - photos.length));
   const upload = async () => {
     if (!files.length) {
-      setError(t('evidence.errNone'));
+      setError(() => t('evidence.errNone'));
       return;
     }
     setBusy(true);
@@ -328,7 +328,7 @@ function EvidencePhotos({ credentials, open, onAdded }: { credentials: { code: s
       await postForm('/complaints/attachments', form, { headers: { 'Idempotency-Key': key } });
       setFiles([]);
       setKey(randomKey());
-      setNotice(t('evidence.added'));
+      setNotice(() => t('evidence.added'));
       await load();
       await onAdded();
     } catch (err) {

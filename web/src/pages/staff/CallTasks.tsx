@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../api';
 import { Choices, Notice, TextArea, focusFirstError } from '../../components/form';
 import { dateTime } from '../../format';
-import { errorText, useAsync } from '../../hooks';
+import { errorText, useAsync, useMessage } from '../../hooks';
 import { label, t } from '../../i18n';
 import { districtName, loadDistricts } from '../../reference';
 import { Link } from '../../router';
@@ -14,7 +14,7 @@ const outcomes = ['reached', 'unsafe_to_talk', 'unreachable', 'wrong_number'];
 export function CallTasks() {
   const list = useAsync(() => api<{ call_tasks: CallTask[] }>('GET', '/call-tasks').then((r) => r.call_tasks), []);
   const districts = useAsync(loadDistricts, []);
-  const [notice, setNotice] = useState('');
+  const [notice, setNotice] = useMessage();
   return (
     <>
       <h1 tabIndex={-1}>{t('calls.title')}</h1>
@@ -33,7 +33,7 @@ export function CallTasks() {
           {task.callback_window && <p>{t('calls.window', { window: task.callback_window })}</p>}
           <p><Link href={`/staff/complaints/${task.complaint_id}`}>{t('calls.openComplaint')}</Link></p>
           <OutcomeForm task={task} onDone={() => {
-            setNotice(t('calls.recorded'));
+            setNotice(() => t('calls.recorded'));
             list.reload();
           }} />
         </section>

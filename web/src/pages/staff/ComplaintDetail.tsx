@@ -3,7 +3,7 @@ import { api, ApiError } from '../../api';
 import { Choices, Input, Notice, TextArea, focusFirstError } from '../../components/form';
 import { Deadline, Timeline } from '../../components/timeline';
 import { dateTime } from '../../format';
-import { errorText, useAsync } from '../../hooks';
+import { errorText, type Message, useAsync, useMessage } from '../../hooks';
 import { label, t } from '../../i18n';
 import { categoryName, loadCategories, name } from '../../reference';
 import type { PageProps } from '../../router';
@@ -22,8 +22,8 @@ export function ComplaintDetail({ params }: PageProps) {
   const d = useAsync(() => api<Detail>('GET', `/complaints/${encodeURIComponent(params.id)}`), [params.id]);
   const categories = useAsync(loadCategories, []);
   const now = useNow(1000);
-  const [notice, setNotice] = useState('');
-  const done = (msg: string) => {
+  const [notice, setNotice] = useMessage();
+  const done = (msg: Message) => {
     setNotice(msg);
     d.reload();
   };
@@ -220,7 +220,7 @@ function ComplaintPhotos({ id }: { id: number }) {
 
 interface FormProps {
   complaint: Detail;
-  onDone: (msg: string) => void;
+  onDone: (msg: Message) => void;
 }
 
 function fieldErrors(e: unknown, setGeneral: (s: string) => void): Errors {
@@ -247,7 +247,7 @@ function ATRForm({ complaint: c, draft, onDone }: FormProps & { draft?: ATR }) {
       try {
         await api('PUT', path, { text: text.trim(), action_taken: action.trim(), internal_note: note.trim() });
         if (submit) await api('POST', path + '/submit');
-        onDone(submit ? t('atrForm.submitted') : t('atrForm.saved'));
+        onDone(() => (submit ? t('atrForm.submitted') : t('atrForm.saved')));
       } catch (err) {
         Object.assign(e, fieldErrors(err, setGeneral));
       }
@@ -295,7 +295,7 @@ function VetForm({ complaint: c, atr, onDone }: FormProps & { atr: ATR }) {
     setGeneral('');
     try {
       await api('POST', base + '/approve');
-      onDone(t('vet.approved'));
+      onDone(() => t('vet.approved'));
     } catch (err) {
       setErrors(fieldErrors(err, setGeneral));
     }
@@ -308,7 +308,7 @@ function VetForm({ complaint: c, atr, onDone }: FormProps & { atr: ATR }) {
       setBusy(true);
       try {
         await api('POST', base + '/return', { reason: reason.trim() });
-        onDone(t('vet.returned'));
+        onDone(() => t('vet.returned'));
       } catch (err) {
         Object.assign(e, fieldErrors(err, setGeneral));
       }
@@ -366,7 +366,7 @@ function LegalForm({ complaint: c, onDone }: FormProps) {
       setBusy(true);
       try {
         await api('POST', `/complaints/${c.id}/legal-decision`, { decision, reason: reason.trim() });
-        onDone(t('legalForm.done'));
+        onDone(() => t('legalForm.done'));
       } catch (err) {
         Object.assign(e, fieldErrors(err, setGeneral));
       }

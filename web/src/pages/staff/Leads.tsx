@@ -3,7 +3,7 @@ import { api } from '../../api';
 import { Input, Notice, TextArea } from '../../components/form';
 import { MapView } from '../../components/map/MapView';
 import { dateTime } from '../../format';
-import { errorText, useAsync } from '../../hooks';
+import { errorText, type Message, useAsync, useMessage } from '../../hooks';
 import { label, lang, t } from '../../i18n';
 import { districtName, loadDistricts } from '../../reference';
 import type { PageProps } from '../../router';
@@ -127,12 +127,12 @@ export function LeadDetailPage({ params }: PageProps) {
   const [other, setOther] = useState('');
   const [assignee, setAssignee] = useState('');
   const [split, setSplit] = useState<Set<number>>(new Set());
-  const [msg, setMsg] = useState('');
+  const [msg, setMsg] = useMessage();
   const [err, setErr] = useState('');
   const [busy, setBusy] = useState(false);
   const canWork = user?.role === 'ahtu';
 
-  const change = async (path: string, body: unknown, done: string, goTo?: (l: { id: number }) => string) => {
+  const change = async (path: string, body: unknown, done: Message, goTo?: (l: { id: number }) => string) => {
     setBusy(true);
     setErr('');
     setMsg('');
@@ -201,7 +201,7 @@ export function LeadDetailPage({ params }: PageProps) {
             ))}
             {canWork && l.members.length > 1 && (
               <button type="button" class="btn btn-small" disabled={busy || split.size === 0 || split.size === l.members.length}
-                data-testid="split" onClick={() => change('split', { tip_ids: [...split] }, t('leads.splitDone'), (r) => `/staff/leads/${r.id}`)}>
+                data-testid="split" onClick={() => change('split', { tip_ids: [...split] }, () => t('leads.splitDone'), (r) => `/staff/leads/${r.id}`)}>
                 {t('leads.split', { n: split.size })}
               </button>
             )}
@@ -215,25 +215,25 @@ export function LeadDetailPage({ params }: PageProps) {
                 {(nextSteps[l.status] ?? []).map((to) => (
                   <button key={to} type="button" class={'btn btn-small' + (to === 'closed' ? ' btn-danger' : ' btn-primary')}
                     disabled={busy} data-testid={'to-' + to}
-                    onClick={() => change('transition', { to, note }, t('leads.moved', { status: label('leadStatus.', to) }))}>
+                    onClick={() => change('transition', { to, note }, () => t('leads.moved', { status: label('leadStatus.', to) }))}>
                     {t(('leads.to.' + to) as 'leads.to.triaged')}
                   </button>
                 ))}
                 <button type="button" class="btn btn-small" disabled={busy || !note.trim()} data-testid="add-note"
-                  onClick={() => change('notes', { note }, t('leads.noteAdded'))}>{t('leads.addNote')}</button>
+                  onClick={() => change('notes', { note }, () => t('leads.noteAdded'))}>{t('leads.addNote')}</button>
               </div>
               <div class="row">
                 <Input id="assignee" label={t('leads.assignId')} inputMode="numeric" value={assignee} onValue={setAssignee} />
               </div>
               <div class="actions">
                 <button type="button" class="btn btn-small" disabled={busy} data-testid="assign-me"
-                  onClick={() => change('assign', { user_id: user!.id }, t('leads.assigned'))}>{t('leads.assignMe')}</button>
+                  onClick={() => change('assign', { user_id: user!.id }, () => t('leads.assigned'))}>{t('leads.assignMe')}</button>
                 <button type="button" class="btn btn-small" disabled={busy || !/^\d+$/.test(assignee)}
-                  onClick={() => change('assign', { user_id: Number(assignee) }, t('leads.assigned'))}>{t('leads.assign')}</button>
+                  onClick={() => change('assign', { user_id: Number(assignee) }, () => t('leads.assigned'))}>{t('leads.assign')}</button>
               </div>
               <Input id="merge-other" label={t('leads.mergeLabel')} hint={t('leads.mergeHint')} inputMode="numeric" value={other} onValue={setOther} />
               <button type="button" class="btn btn-small" disabled={busy || !/^\d+$/.test(other)} data-testid="merge"
-                onClick={() => change('merge', { lead_id: Number(other) }, t('leads.merged'))}>{t('leads.merge')}</button>
+                onClick={() => change('merge', { lead_id: Number(other) }, () => t('leads.merged'))}>{t('leads.merge')}</button>
             </section>
           )}
 

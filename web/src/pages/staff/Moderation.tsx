@@ -3,9 +3,10 @@ import { api } from '../../api';
 import { Choices, Notice } from '../../components/form';
 import { MapView } from '../../components/map/MapView';
 import { dateTime } from '../../format';
-import { errorText, useAsync } from '../../hooks';
-import { type Key, label, t } from '../../i18n';
+import { errorText, type Message, messageText, useAsync } from '../../hooks';
+import { type Key, label, lang, t } from '../../i18n';
 import { Link, navigate, type PageProps } from '../../router';
+import { useStore } from '../../store';
 import { districtName, loadDistricts } from '../../reference';
 import { categoryLabel, loadReportCategories } from '../public/report/ReportHotspot';
 import { type ModerationStatus, type QueuedReport, findReport, loadQueue, photoURL } from './moderation';
@@ -17,7 +18,7 @@ const statuses: [ModerationStatus, Key][] = [
   ['rejected', 'mod.rejected'],
 ];
 
-let flash = '';
+let flash: Message = '';
 
 function useCategory() {
   const cats = useAsync(loadReportCategories, []);
@@ -32,6 +33,7 @@ export function ModerationQueue() {
   const [status, setStatus] = useState<ModerationStatus>('pending');
   const list = useAsync(() => loadQueue(status), [status]);
   const category = useCategory();
+  useStore(lang);
   const [notice] = useState(() => {
     const f = flash;
     flash = '';
@@ -40,7 +42,7 @@ export function ModerationQueue() {
   return (
     <>
       <h1 tabIndex={-1}>{t('mod.title')}</h1>
-      <Notice kind="ok">{notice}</Notice>
+      <Notice kind="ok">{messageText(notice)}</Notice>
       <Choices id="mod-status" label={t('mod.show')} value={status} onValue={(v) => setStatus(v as ModerationStatus)}
         options={statuses.map(([value, key]) => ({ value, label: t(key) }))} />
       <Notice kind="error">{list.error}</Notice>
@@ -84,7 +86,7 @@ export function ModerationDetail({ params }: PageProps) {
   const [general, setGeneral] = useState('');
   const [busy, setBusy] = useState(false);
 
-  const decide = async (path: string, body: unknown, done: string) => {
+  const decide = async (path: string, body: unknown, done: Message) => {
     setBusy(true);
     setGeneral('');
     try {
@@ -136,7 +138,7 @@ export function ModerationDetail({ params }: PageProps) {
           <section class="card" aria-labelledby="decide-title">
             <h2 id="decide-title">{t('mod.decide')}</h2>
             <button type="button" class="btn btn-primary btn-block" disabled={busy} data-testid="mod-approve"
-              onClick={() => void decide('approve', undefined, t('mod.approvedDone', { code: r.code }))}>
+              onClick={() => void decide('approve', undefined, () => t('mod.approvedDone', { code: r.code }))}>
               {t('mod.approve')}
             </button>
             <Choices id="reject-reason" label={t('mod.rejectReason')} value={reason} error={reasonError}
@@ -150,7 +152,7 @@ export function ModerationDetail({ params }: PageProps) {
                 setReasonError(t('mod.err.reason'));
                 return;
               }
-              void decide('reject', { reason }, t('mod.rejectedDone', { code: r.code }));
+              void decide('reject', { reason }, () => t('mod.rejectedDone', { code: r.code }));
             }}>
               {t('mod.reject')}
             </button>
