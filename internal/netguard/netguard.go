@@ -87,9 +87,17 @@ func ParseAllow(s string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
+// nat64 is the well-known NAT64 prefix (RFC 6052): its addresses reach the
+// IPv4 address in their last four bytes, which is what is checked.
+var nat64 = netip.MustParsePrefix("64:ff9b::/96")
+
 // Check returns an error when addr may not be reached.
 func (p Policy) Check(addr netip.Addr) error {
 	addr = addr.Unmap()
+	if nat64.Contains(addr) {
+		b := addr.As16()
+		addr = netip.AddrFrom4([4]byte(b[12:]))
+	}
 	for _, a := range p.Allow {
 		if a.Contains(addr) {
 			return nil

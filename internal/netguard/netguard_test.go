@@ -16,12 +16,12 @@ func TestCheckRefusesInternalAddresses(t *testing.T) {
 	var p netguard.Policy
 	for _, s := range []string{"127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.1", "169.254.169.254",
 		"100.64.0.1", "0.0.0.0", "224.0.0.1", "255.255.255.255", "::1", "::", "fd00::1", "fe80::1",
-		"::ffff:127.0.0.1", "::ffff:10.0.0.1", "2002:7f00:1::"} {
+		"::ffff:127.0.0.1", "::ffff:10.0.0.1", "2002:7f00:1::", "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe"} {
 		if err := p.Check(netip.MustParseAddr(s)); err == nil {
 			t.Errorf("%s allowed, want refused", s)
 		}
 	}
-	for _, s := range []string{"8.8.8.8", "14.139.0.1", "2606:4700::1111"} {
+	for _, s := range []string{"8.8.8.8", "14.139.0.1", "2606:4700::1111", "64:ff9b::808:808"} {
 		if err := p.Check(netip.MustParseAddr(s)); err != nil {
 			t.Errorf("%s refused: %v", s, err)
 		}
