@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"math"
 	"time"
 
 	"github.com/uber/h3-go/v4"
@@ -144,4 +145,13 @@ func (cb *cube) level(res int) *level {
 		}
 	}
 	return l
+}
+
+// decay returns the weight of a count aged age days under half-life hl.
+func decay(ageDays int, hl time.Duration) float64 {
+	if hl <= 0 {
+		return 1
+	}
+	// The middle of the day bucket stands for its reports.
+	return math.Pow(0.5, (float64(ageDays)+0.5)*24*float64(time.Hour)/float64(hl))
 }

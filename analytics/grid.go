@@ -213,3 +213,54 @@ func giStarSubset(members []int32, x []float64, ix neighbourIndex, nCells int) [
 	}
 	return z
 }
+
+// neighbourLists returns, for each cell, the cells of the set within grid
+// distance k (itself excluded).
+func neighbourLists(cells map[int64]struct{}, k int) map[int64][]int64 {
+	out := make(map[int64][]int64, len(cells))
+	buf := make([]h3.Cell, 0, 3*k*(k+1)+1)
+	for c := range cells {
+		buf = buf[:0]
+		buf = append(buf, h3.GridDisk(h3.Cell(c), k)...)
+		var nb []int64
+		for _, d := range buf {
+			if _, ok := cells[int64(d)]; ok && int64(d) != c {
+				nb = append(nb, int64(d))
+			}
+		}
+		out[c] = nb
+	}
+	return out
+}
+
+// giStarSparse is GiStar over cells with neighbour lists keyed by cell;
+// neighbours outside cells (not in this window) are skipped.
+func giStarSparse(cells []int64, x []float64, nb map[int64][]int64) []float64 {
+	idx := make(map[int64]int, len(cells))
+	for i, c := range cells {
+		idx[c] = i
+	}
+	w := &Weights{IDs: make([]string, len(cells)), Neighbors: make([][]int, len(cells))}
+	for i, c := range cells {
+		for _, d := range nb[c] {
+			if j, ok := idx[d]; ok {
+				w.Neighbors[i] = append(w.Neighbors[i], j)
+			}
+		}
+	}
+	z, err := GiStar(x, w)
+	if err != nil { // only for fewer than 2 cells or non-finite scores
+		return make([]float64, len(cells))
+	}
+	return z
+}
+
+// sortedCells returns the keys of m in increasing order (deterministic output).
+func sortedCells[V any](m map[int64]V) []int64 {
+	out := make([]int64, 0, len(m))
+	for c := range m {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return out
+}

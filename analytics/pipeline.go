@@ -4,117 +4,16 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"math"
 	"runtime"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/uber/h3-go/v4"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/vikalp/vikalp/internal/pg"
 )
-
-// Config sets the hotspot pipeline's parameters. The zero value gives the
-// defaults documented on each field (see docs/ANALYTICS.md).
-type Config struct {
-	// Windows to compute, each ending at the as-of time (DefaultWindows).
-	Windows []Window
-	// Resolutions to compute, 5–9 (default all five).
-	Resolutions []int
-	// K is the k-ring distance of the Gi* neighbourhood (default 1).
-	K int
-	// HalfLife, when set, decays each count by 0.5^(age/HalfLife); 0 means
-	// no decay.
-	HalfLife time.Duration
-	// RawBins bins on the raw p instead of the Benjamini–Hochberg adjusted p
-	// (default false: bins are FDR corrected).
-	RawBins bool
-	// ReportWeights and ComplaintWeights are the severity weight of each
-	// category (DefaultReportWeights, DefaultComplaintWeights). A category
-	// with weight 0 or missing does not count.
-	ReportWeights    map[string]float64
-	ComplaintWeights map[string]float64
-	// EmergingPeriods periods of EmergingPeriod each (default 12 weeks)
-	// form the space-time cube of the emerging hot spot analysis at
-	// EmergingResolution (default 8).
-	EmergingPeriods    int
-	EmergingPeriod     time.Duration
-	EmergingResolution int
-	// AlertWindow, AlertResolution and AlertMinBin select the cells whose
-	// first appearance as significant hot spots raises an alert (default
-	// 7d, r8, bin ≥ 2).
-	AlertWindow     string
-	AlertResolution int
-	AlertMinBin     int
-	// DensityCell and DensityBandwidth are the grid cell side and the
-	// quartic kernel radius of the density surfaces, in EPSG:3857 metres
-	// (DefaultDensityCell, DefaultDensityBandwidth).
-	DensityCell      float64
-	DensityBandwidth float64
-}
-
-// DefaultReportWeights ranks report categories by severity: physical
-// contact and stalking 3, verbal harassment and following 2, unsafe places 1–1.5.
-var DefaultReportWeights = map[string]float64{
-	"groping": 3, "stalking": 3, "indecent_exposure": 3, "staring_following": 2,
-	"catcalling_comments": 2, "drunk_gathering": 1.5, "unsafe_transport_stop": 1.5,
-	"poorly_lit_area": 1, "other": 1,
-}
-
-// DefaultComplaintWeights counts complaints about harm in public places.
-// Domestic violence, dowry, workplace and cyber harassment do not make a place
-// a public hotspot, and their location is usually the complainant's home or
-// workplace, so they have weight 0.
-var DefaultComplaintWeights = map[string]float64{
-	"public_sexual_harassment": 3, "stalking": 3, "trafficking_suspicion": 3,
-	"threats_intimidation": 2, "other": 1,
-}
-
-func (c Config) withDefaults() Config {
-	if len(c.Windows) == 0 {
-		c.Windows = DefaultWindows
-	}
-	if len(c.Resolutions) == 0 {
-		c.Resolutions = []int{5, 6, 7, 8, 9}
-	}
-	if c.K <= 0 {
-		c.K = 1
-	}
-	if c.ReportWeights == nil {
-		c.ReportWeights = DefaultReportWeights
-	}
-	if c.ComplaintWeights == nil {
-		c.ComplaintWeights = DefaultComplaintWeights
-	}
-	if c.EmergingPeriods <= 0 {
-		c.EmergingPeriods = 12
-	}
-	if c.EmergingPeriod <= 0 {
-		c.EmergingPeriod = 7 * 24 * time.Hour
-	}
-	if c.EmergingResolution == 0 {
-		c.EmergingResolution = 8
-	}
-	if c.AlertWindow == "" {
-		c.AlertWindow = "7d"
-	}
-	if c.AlertResolution == 0 {
-		c.AlertResolution = 8
-	}
-	if c.AlertMinBin == 0 {
-		c.AlertMinBin = 2
-	}
-	if c.DensityCell <= 0 {
-		c.DensityCell = DefaultDensityCell
-	}
-	if c.DensityBandwidth <= 0 {
-		c.DensityBandwidth = DefaultDensityBandwidth
-	}
-	return c
-}
 
 // Deps are what a Pipeline needs besides the database.
 type Deps struct {
@@ -485,64 +384,4 @@ func (p *Pipeline) emitAlerts(ctx context.Context, tx pgx.Tx, batches []*windowB
 		}
 	}
 	return n, nil
-}
-
-// neighbourLists returns, for each cell, the cells of the set within grid
-// distance k (itself excluded).
-func neighbourLists(cells map[int64]struct{}, k int) map[int64][]int64 {
-	out := make(map[int64][]int64, len(cells))
-	buf := make([]h3.Cell, 0, 3*k*(k+1)+1)
-	for c := range cells {
-		buf = buf[:0]
-		buf = append(buf, h3.GridDisk(h3.Cell(c), k)...)
-		var nb []int64
-		for _, d := range buf {
-			if _, ok := cells[int64(d)]; ok && int64(d) != c {
-				nb = append(nb, int64(d))
-			}
-		}
-		out[c] = nb
-	}
-	return out
-}
-
-// giStarSparse is GiStar over cells with neighbour lists keyed by cell;
-// neighbours outside cells (not in this window) are skipped.
-func giStarSparse(cells []int64, x []float64, nb map[int64][]int64) []float64 {
-	idx := make(map[int64]int, len(cells))
-	for i, c := range cells {
-		idx[c] = i
-	}
-	w := &Weights{IDs: make([]string, len(cells)), Neighbors: make([][]int, len(cells))}
-	for i, c := range cells {
-		for _, d := range nb[c] {
-			if j, ok := idx[d]; ok {
-				w.Neighbors[i] = append(w.Neighbors[i], j)
-			}
-		}
-	}
-	z, err := GiStar(x, w)
-	if err != nil { // only for fewer than 2 cells or non-finite scores
-		return make([]float64, len(cells))
-	}
-	return z
-}
-
-// decay returns the weight of a count aged age days under half-life hl.
-func decay(ageDays int, hl time.Duration) float64 {
-	if hl <= 0 {
-		return 1
-	}
-	// The middle of the day bucket stands for its reports.
-	return math.Pow(0.5, (float64(ageDays)+0.5)*24*float64(time.Hour)/float64(hl))
-}
-
-// sortedCells returns the keys of m in increasing order (deterministic output).
-func sortedCells[V any](m map[int64]V) []int64 {
-	out := make([]int64, 0, len(m))
-	for c := range m {
-		out = append(out, c)
-	}
-	slices.Sort(out)
-	return out
 }
