@@ -397,7 +397,10 @@ func waitLocation(url string) chromedp.Action[chromedp.Void] {
 func click(css string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, tgt *chromedp.Target) (chromedp.Void, error) {
 		for attempt := 1; attempt <= 3; attempt++ {
-			xy, err := chromedp.PollFunction[[]float64](clickReadyJS, chromedp.WithPollingArgs(css, attempt),
+			// The token makes "still" mean still during this attempt, not
+			// since an earlier click on the same element.
+			token := fmt.Sprint(time.Now().UnixNano())
+			xy, err := chromedp.PollFunction[[]float64](clickReadyJS, chromedp.WithPollingArgs(css, token),
 				chromedp.WithPollingTimeout(30*time.Second))(ctx, tgt)
 			if err != nil {
 				return chromedp.Void{}, fmt.Errorf("click %s: not clickable: %w", css, err)
@@ -418,13 +421,13 @@ func click(css string) chromedp.Action[chromedp.Void] {
 
 // clickReadyJS returns the centre of the element sel matches when it can be
 // clicked there (else null), and arms the check that the click arrives.
-const clickReadyJS = `(sel, attempt) => {
+const clickReadyJS = `(sel, token) => {
 	const el = document.querySelector(sel);
 	if (!el || el.disabled) return null;
 	el.scrollIntoView({ block: 'center', inline: 'center', behavior: 'instant' });
 	const r = el.getBoundingClientRect();
 	if (r.width === 0 || r.height === 0) return null;
-	const at = [sel, attempt, r.left, r.top, r.width, r.height].join(',');
+	const at = [token, r.left, r.top, r.width, r.height].join(',');
 	const still = el.__vikalpRect === at;
 	el.__vikalpRect = at;
 	if (!still) return null;
