@@ -492,6 +492,11 @@ func (b *bundle) fileInHindi(t *testing.T) (code, secret string) {
 	// Step 1: the client refuses an empty form, in Hindi, next to the field.
 	b.do(t, "open the form", click(`[data-testid="cta-file"]`), chromedp.WaitVisible(chromedp.CSS(`#category`)),
 		click(`[data-testid="next"]`), waitText(`[data-field-error="category"]`, "समस्या"))
+	// The form's own error messages follow a language switch.
+	b.setLang(t, "en")
+	b.do(t, "the error in English", waitText(`[data-field-error="category"]`, "Choose what kind of problem"))
+	b.setLang(t, "hi")
+	b.do(t, "and in Hindi again", waitText(`[data-field-error="category"]`, "समस्या"))
 	b.do(t, "what happened",
 		waitJS(`document.querySelectorAll('#category option').length > 5`),
 		choose(`#category`, "stalking"),

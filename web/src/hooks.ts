@@ -43,6 +43,9 @@ export function errorText(e: unknown): string {
  */
 export type Message = string | (() => string);
 
+/** FieldErrors maps a field (an API field name) to its error. */
+export type FieldErrors = Record<string, Message>;
+
 /** messageText is m in the current language. */
 export function messageText(m: Message): string {
   return typeof m === 'function' ? m() : m;

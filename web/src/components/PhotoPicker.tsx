@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from 'preact/hooks';
 import { t } from '../i18n';
 import { photoTypes } from '../photo';
+import { type Message, messageText } from '../hooks';
 
 interface Props {
   id: string;
@@ -9,7 +10,7 @@ interface Props {
   files: File[];
   max: number;
   onFiles: (files: File[]) => void;
-  error?: string;
+  error?: Message;
 }
 
 /**
@@ -59,7 +60,7 @@ export function PhotoPicker({ id, label, hint, files, max, onFiles, error }: Pro
           </label>
         </div>
       )}
-      {error && <p class="field-error" id={id + '-error'} data-field-error={id}>{error}</p>}
+      {error && <p class="field-error" id={id + '-error'} data-field-error={id}>{messageText(error)}</p>}
     </fieldset>
   );
 }

@@ -4,6 +4,7 @@ import { type LatLon, roundCoord } from '../photo';
 import { Input } from './form';
 import type { MapHandle } from './map/maplibre';
 import { type MapState, MapView } from './map/MapView';
+import { type Message, messageText } from '../hooks';
 
 /** PinSource says where a pin came from: the photo's EXIF, the phone, or the person. */
 export type PinSource = 'exif' | 'device' | 'pin';
@@ -14,7 +15,7 @@ interface Props {
   value: LatLon | null;
   source: PinSource | '';
   onChange: (p: LatLon | null, source: PinSource | '') => void;
-  error?: string;
+  error?: Message;
   /** flyKey changes when the map should move to the pin (a pin from a photo). */
   flyKey?: number;
 }
@@ -108,7 +109,7 @@ export function PinPicker({ id, label, value, source, onChange, error, flyKey }:
             onValue={(v) => typed(lat, v)} />
         </div>
       </details>
-      {error && <p class="field-error" id={id + '-error'} data-field-error={id}>{error}</p>}
+      {error && <p class="field-error" id={id + '-error'} data-field-error={id}>{messageText(error)}</p>}
     </fieldset>
   );
 }

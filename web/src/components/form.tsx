@@ -1,10 +1,12 @@
 import type { ComponentChildren, JSX } from 'preact';
+import { type Message, messageText } from '../hooks';
 
 interface FieldProps {
   id: string;
   label: string;
   hint?: string;
-  error?: string;
+  /** error is a Message, so the app's own errors follow a language switch. */
+  error?: Message;
 }
 
 function describedBy(p: FieldProps): string | undefined {
@@ -22,7 +24,7 @@ function Help(p: FieldProps) {
       )}
       {p.error && (
         <p class="field-error" id={p.id + '-error'} data-field-error={p.id}>
-          {p.error}
+          {messageText(p.error)}
         </p>
       )}
     </>

@@ -4,7 +4,7 @@ import { PhotoPicker } from '../../components/PhotoPicker';
 import { Choices, Input, Notice, TextArea, focusFirstError } from '../../components/form';
 import { Deadline, Timeline } from '../../components/timeline';
 import { dateTime } from '../../format';
-import { errorText, type Message, useAsync, useMessage } from '../../hooks';
+import { errorText, type FieldErrors, type Message, useAsync, useMessage } from '../../hooks';
 import { label, lang, t } from '../../i18n';
 import { intakeError } from '../../intake';
 import { categoryName, loadCategories, name } from '../../reference';
@@ -18,7 +18,7 @@ export function prefillTracking(code: string, secret: string): void {
   prefill = { code, secret };
 }
 
-type Errors = Record<string, string>;
+type Errors = FieldErrors;
 
 /** Track shows a complaint to the woman who holds its code and secret, and lets her rate or withdraw it. */
 export function Track() {
@@ -31,8 +31,8 @@ export function Track() {
 
   const look = async (c: string, s: string) => {
     const e: Errors = {};
-    if (!c.trim()) e.code = t('err.code');
-    if (!s.trim()) e.secret = t('err.secret');
+    if (!c.trim()) e.code = () => t('err.code');
+    if (!s.trim()) e.secret = () => t('err.secret');
     setErrors(e);
     setGeneral('');
     if (Object.keys(e).length) {
@@ -209,8 +209,8 @@ function RateForm({ onRate }: { onRate: (body: Record<string, string>) => Promis
   const [busy, setBusy] = useState(false);
   const submit = async () => {
     const e: Errors = {};
-    if (!rating) e.rating = t('err.rating');
-    if (rating === 'DISSATISFIED' && !reason.trim()) e.reason = t('err.reason');
+    if (!rating) e.rating = () => t('err.rating');
+    if (rating === 'DISSATISFIED' && !reason.trim()) e.reason = () => t('err.reason');
     if (!Object.keys(e).length) {
       setBusy(true);
       Object.assign(e, await onRate({ rating, reason: rating === 'DISSATISFIED' ? reason.trim() : '' }));

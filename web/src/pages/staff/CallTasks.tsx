@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../api';
 import { Choices, Notice, TextArea, focusFirstError } from '../../components/form';
 import { dateTime } from '../../format';
-import { errorText, useAsync, useMessage } from '../../hooks';
+import { errorText, type FieldErrors, useAsync, useMessage } from '../../hooks';
 import { label, t } from '../../i18n';
 import { districtName, loadDistricts } from '../../reference';
 import { Link } from '../../router';
@@ -45,13 +45,13 @@ export function CallTasks() {
 function OutcomeForm({ task, onDone }: { task: CallTask; onDone: () => void }) {
   const [outcome, setOutcome] = useState('');
   const [note, setNote] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState('');
   const [busy, setBusy] = useState(false);
   const id = `task-${task.id}`;
   const submit = async () => {
-    const e: Record<string, string> = {};
-    if (!outcome) e.outcome = t('err.required');
+    const e: FieldErrors = {};
+    if (!outcome) e.outcome = () => t('err.required');
     setGeneral('');
     if (!Object.keys(e).length) {
       setBusy(true);

@@ -3,7 +3,7 @@ import { api, ApiError } from '../../api';
 import { Choices, Input, Notice, TextArea, focusFirstError } from '../../components/form';
 import { Deadline, Timeline } from '../../components/timeline';
 import { dateTime } from '../../format';
-import { errorText, type Message, useAsync, useMessage } from '../../hooks';
+import { errorText, type FieldErrors, type Message, useAsync, useMessage } from '../../hooks';
 import { label, t } from '../../i18n';
 import { categoryName, loadCategories, name } from '../../reference';
 import type { PageProps } from '../../router';
@@ -12,7 +12,7 @@ import { session } from '../../session';
 import { useNow, useStore } from '../../store';
 import type { ATR, Detail } from '../../types';
 
-type Errors = Record<string, string>;
+type Errors = FieldErrors;
 
 const awaitingATR = ['assigned', 'atr_draft', 'escalated'];
 
@@ -239,8 +239,8 @@ function ATRForm({ complaint: c, draft, onDone }: FormProps & { draft?: ATR }) {
   const path = `/complaints/${c.id}/atr`;
   const run = async (submit: boolean) => {
     const e: Errors = {};
-    if (!text.trim()) e.text = t('err.required');
-    if (!action.trim()) e.action_taken = t('err.required');
+    if (!text.trim()) e.text = () => t('err.required');
+    if (!action.trim()) e.action_taken = () => t('err.required');
     setGeneral('');
     if (!Object.keys(e).length) {
       setBusy(true);
@@ -303,7 +303,7 @@ function VetForm({ complaint: c, atr, onDone }: FormProps & { atr: ATR }) {
   };
   const sendBack = async () => {
     const e: Errors = {};
-    if (!reason.trim()) e.reason = t('err.reason');
+    if (!reason.trim()) e.reason = () => t('err.reason');
     if (!Object.keys(e).length) {
       setBusy(true);
       try {
@@ -359,8 +359,8 @@ function LegalForm({ complaint: c, onDone }: FormProps) {
   const [busy, setBusy] = useState(false);
   const submit = async () => {
     const e: Errors = {};
-    if (!decision) e.decision = t('err.required');
-    if (!reason.trim()) e.reason = t('err.reason');
+    if (!decision) e.decision = () => t('err.required');
+    if (!reason.trim()) e.reason = () => t('err.reason');
     setGeneral('');
     if (!Object.keys(e).length) {
       setBusy(true);

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../../../api';
 import { Check, Choices, Input, Notice, Select, TextArea, focusFirstError } from '../../../components/form';
 import { dateTime, runes } from '../../../format';
-import { useAsync } from '../../../hooks';
+import { messageText, useAsync } from '../../../hooks';
 import { lang, t } from '../../../i18n';
 import { loadCategories, loadDistricts, name } from '../../../reference';
 import { navigate } from '../../../router';
@@ -176,7 +176,7 @@ export function FileComplaint() {
               )}
               {locating === 'denied' && <Notice kind="info">{t('file.locationDenied')}</Notice>}
               {locating === 'unsupported' && <Notice kind="info">{t('file.locationUnsupported')}</Notice>}
-              {errors.location && <p class="field-error" data-field-error="location" role="alert">{errors.location}</p>}
+              {errors.location && <p class="field-error" data-field-error="location" role="alert">{messageText(errors.location)}</p>}
             </div>
             {d.lat === undefined && (
               <>
@@ -210,7 +210,7 @@ export function FileComplaint() {
                   onValue={(v) => set({ callbackTo: v })} />
               </div>
               {errors.callback_window && (
-                <p class="field-error" data-field-error="callback_window" role="alert">{errors.callback_window}</p>
+                <p class="field-error" data-field-error="callback_window" role="alert">{messageText(errors.callback_window)}</p>
               )}
             </fieldset>
           </>

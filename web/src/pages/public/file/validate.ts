@@ -1,6 +1,7 @@
 import { runes } from '../../../format';
 import { t } from '../../../i18n';
 import type { Draft } from './draft';
+import type { FieldErrors } from '../../../hooks';
 
 // Limits mirror cases/validate.go; the server checks again and its message wins.
 export const maxDescription = 5000;
@@ -9,7 +10,7 @@ const maxAddress = 500;
 const maxRelation = 100;
 
 /** Errors maps an API field name to its message. */
-export type Errors = Record<string, string>;
+export type Errors = FieldErrors;
 
 /** Steps of the form, in order. */
 export const stepKeys = ['file.step.what', 'file.step.where', 'file.step.contact', 'file.step.review'] as const;
@@ -35,20 +36,20 @@ export function normalizePhone(s: string): string {
 export function validateStep(step: number, d: Draft): Errors {
   const e: Errors = {};
   if (step === 0 || step === 3) {
-    if (d.filedBy === 'on_behalf' && !d.relation.trim()) e.relation = t('err.relation');
-    if (runes(d.relation.trim()) > maxRelation) e.relation = t('err.tooLong', { max: maxRelation });
-    if (!d.category) e.category = t('err.category');
-    if (!d.description.trim()) e.description = t('err.required');
-    else if (runes(d.description.trim()) > maxDescription) e.description = t('err.tooLong', { max: maxDescription });
-    if (d.incidentAt && Date.parse(d.incidentAt + ':00+05:30') > Date.now() + 5 * 60_000) e.incident_at = t('err.future');
+    if (d.filedBy === 'on_behalf' && !d.relation.trim()) e.relation = () => t('err.relation');
+    if (runes(d.relation.trim()) > maxRelation) e.relation = () => t('err.tooLong', { max: maxRelation });
+    if (!d.category) e.category = () => t('err.category');
+    if (!d.description.trim()) e.description = () => t('err.required');
+    else if (runes(d.description.trim()) > maxDescription) e.description = () => t('err.tooLong', { max: maxDescription });
+    if (d.incidentAt && Date.parse(d.incidentAt + ':00+05:30') > Date.now() + 5 * 60_000) e.incident_at = () => t('err.future');
   }
-  if ((step === 1 || step === 3) && d.lat === undefined && !d.districtId) e.location = t('err.location');
+  if ((step === 1 || step === 3) && d.lat === undefined && !d.districtId) e.location = () => t('err.location');
   if (step === 2 || step === 3) {
-    if (runes(d.name.trim()) > maxName) e.name = t('err.tooLong', { max: maxName });
-    if (d.phone.trim() && !normalizePhone(d.phone)) e.phone = t('err.phone');
-    if (runes(d.address.trim()) > maxAddress) e.address = t('err.tooLong', { max: maxAddress });
+    if (runes(d.name.trim()) > maxName) e.name = () => t('err.tooLong', { max: maxName });
+    if (d.phone.trim() && !normalizePhone(d.phone)) e.phone = () => t('err.phone');
+    if (runes(d.address.trim()) > maxAddress) e.address = () => t('err.tooLong', { max: maxAddress });
     if (!!d.callbackFrom !== !!d.callbackTo || (d.callbackFrom && d.callbackFrom === d.callbackTo)) {
-      e.callback_window = t('err.callback');
+      e.callback_window = () => t('err.callback');
     }
   }
   return e;

@@ -4,7 +4,7 @@ import { Check, Input, Notice, Select, TextArea, focusFirstError } from '../../.
 import { PhotoPicker } from '../../../components/PhotoPicker';
 import { type PinSource, PinPicker } from '../../../components/PinPicker';
 import { runes } from '../../../format';
-import { useAsync } from '../../../hooks';
+import { type FieldErrors, useAsync } from '../../../hooks';
 import { lang, t } from '../../../i18n';
 import { intakeError, istToRFC3339 } from '../../../intake';
 import { type LatLon, firstGPS } from '../../../photo';
@@ -30,7 +30,7 @@ export function categoryLabel(c: Pick<ReportCategory, 'label_en' | 'label_hi'>):
   return lang.get() === 'hi' && c.label_hi ? c.label_hi : c.label_en;
 }
 
-type Errors = Record<string, string>;
+type Errors = FieldErrors;
 
 /**
  * ReportHotspot reports an unsafe place: photos (whose EXIF position, read
@@ -82,11 +82,11 @@ export function ReportHotspot() {
 
   const validate = (): Errors => {
     const e: Errors = {};
-    if (photos.length < 1) e.photos = t('report.err.photo');
-    if (!pin) e.location = t('intake.err.locationRequired');
-    if (!category) e.category = t('intake.err.category');
-    if (runes(text.trim()) > maxText) e.text = t('err.tooLong', { max: maxText });
-    if (!now && occurredAt && Date.parse(istToRFC3339(occurredAt)) > Date.now() + 5 * 60_000) e.occurred_at = t('err.future');
+    if (photos.length < 1) e.photos = () => t('report.err.photo');
+    if (!pin) e.location = () => t('intake.err.locationRequired');
+    if (!category) e.category = () => t('intake.err.category');
+    if (runes(text.trim()) > maxText) e.text = () => t('err.tooLong', { max: maxText });
+    if (!now && occurredAt && Date.parse(istToRFC3339(occurredAt)) > Date.now() + 5 * 60_000) e.occurred_at = () => t('err.future');
     return e;
   };
 

@@ -10,6 +10,7 @@ import type { LatLon } from '../../../photo';
 import { navigate } from '../../../router';
 import { nowIST } from '../file/validate';
 import { setTipReceipt, type TipReceipt } from '../report/receipt';
+import type { FieldErrors } from '../../../hooks';
 
 // Limits mirror ingest/tip.go.
 const maxText = 4000;
@@ -26,7 +27,7 @@ interface Place {
   seenAt: string;
 }
 
-type Errors = Record<string, string>;
+type Errors = FieldErrors;
 
 let nextPlace = 1;
 const newPlace = (): Place => ({ id: nextPlace++, pin: null, source: '', description: '', seenAt: '' });
@@ -67,17 +68,17 @@ export function SendTip() {
 
   const validate = (): Errors => {
     const e: Errors = {};
-    if (!text.trim()) e.text = t('err.required');
-    else if (runes(text.trim()) > maxText) e.text = t('err.tooLong', { max: maxText });
+    if (!text.trim()) e.text = () => t('err.required');
+    else if (runes(text.trim()) > maxText) e.text = () => t('err.tooLong', { max: maxText });
     places.forEach((p, i) => {
-      if (!p.pin) e['place-' + i] = t('intake.err.locationRequired');
-      if (runes(p.description.trim()) > maxPlaceText) e['place-' + i + '-description'] = t('err.tooLong', { max: maxPlaceText });
-      if (p.seenAt && Date.parse(istToRFC3339(p.seenAt)) > Date.now() + 5 * 60_000) e['place-' + i + '-seen'] = t('err.future');
+      if (!p.pin) e['place-' + i] = () => t('intake.err.locationRequired');
+      if (runes(p.description.trim()) > maxPlaceText) e['place-' + i + '-description'] = () => t('err.tooLong', { max: maxPlaceText });
+      if (p.seenAt && Date.parse(istToRFC3339(p.seenAt)) > Date.now() + 5 * 60_000) e['place-' + i + '-seen'] = () => t('err.future');
     });
     for (const [k, v] of [['vehicles', vehicles], ['phones', phones], ['people', people]] as const) {
-      if (lines(v).length > maxItems) e[k] = t('tip.err.tooMany', { max: maxItems });
+      if (lines(v).length > maxItems) e[k] = () => t('tip.err.tooMany', { max: maxItems });
     }
-    if (consentContact && !hasContact) e.contact = t('intake.err.contact');
+    if (consentContact && !hasContact) e.contact = () => t('intake.err.contact');
     return e;
   };
 
