@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { Input, Notice } from '../../components/form';
 import { ApiError } from '../../api';
-import { errorText } from '../../hooks';
+import { errorText, useMessage } from '../../hooks';
 import { t } from '../../i18n';
 import { navigate } from '../../router';
 import {
@@ -31,7 +31,7 @@ export function Login() {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [step, setStep] = useState<Step>({ kind: 'password' });
-  const [error, setError] = useState('');
+  const [error, setError] = useMessage();
   const [busy, setBusy] = useState(false);
 
   const run = async (fn: () => Promise<void>) => {
@@ -40,10 +40,10 @@ export function Login() {
     try {
       await fn();
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'bad_totp_code') setError(t('totp.errWrong'));
+      if (e instanceof ApiError && e.code === 'bad_totp_code') setError(() => t('totp.errWrong'));
       else if (e instanceof ApiError && e.code === 'login_expired') {
         setStep({ kind: 'password' });
-        setError(t('totp.errExpired'));
+        setError(() => t('totp.errExpired'));
       } else setError(errorText(e));
     } finally {
       setBusy(false);
@@ -53,7 +53,7 @@ export function Login() {
 
   const submitPassword = () => {
     if (!username.trim() || !password) {
-      setError(t('err.login'));
+      setError(() => t('err.login'));
       return;
     }
     void run(async () => {
@@ -65,14 +65,14 @@ export function Login() {
     });
   };
   const submitCode = (challenge: string) => {
-    if (!code.trim()) return setError(t('totp.errCode'));
+    if (!code.trim()) return setError(() => t('totp.errCode'));
     void run(async () => {
       await completeLogin(challenge, code.trim());
       done();
     });
   };
   const submitEnrolment = () => {
-    if (!code.trim()) return setError(t('totp.errCode'));
+    if (!code.trim()) return setError(() => t('totp.errCode'));
     void run(async () => {
       const r = await confirmEnrolment(code.trim());
       setCode('');

@@ -3,7 +3,7 @@ import { api } from '../../api';
 import { Choices, Notice } from '../../components/form';
 import { MapView } from '../../components/map/MapView';
 import { dateTime } from '../../format';
-import { errorText, type Message, messageText, useAsync } from '../../hooks';
+import { errorText, type Message, messageText, useAsync, useMessage } from '../../hooks';
 import { type Key, label, lang, t } from '../../i18n';
 import { Link, navigate, type PageProps } from '../../router';
 import { useStore } from '../../store';
@@ -82,7 +82,7 @@ export function ModerationDetail({ params }: PageProps) {
   const category = useCategory();
   const districts = useAsync(loadDistricts, []);
   const [reason, setReason] = useState('');
-  const [reasonError, setReasonError] = useState('');
+  const [reasonError, setReasonError] = useMessage();
   const [general, setGeneral] = useState('');
   const [busy, setBusy] = useState(false);
 
@@ -149,7 +149,7 @@ export function ModerationDetail({ params }: PageProps) {
               options={reasons.map((x) => ({ value: x, label: t(('mod.reason.' + x) as Key) }))} />
             <button type="button" class="btn btn-danger btn-block" disabled={busy} data-testid="mod-reject" onClick={() => {
               if (!reason) {
-                setReasonError(t('mod.err.reason'));
+                setReasonError(() => t('mod.err.reason'));
                 return;
               }
               void decide('reject', { reason }, () => t('mod.rejectedDone', { code: r.code }));
