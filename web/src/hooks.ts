@@ -46,6 +46,17 @@ export type Message = string | (() => string);
 /** FieldErrors maps a field (an API field name) to its error. */
 export type FieldErrors = Record<string, Message>;
 
+/**
+ * fieldErrors is what a failed request says about the form: the server's
+ * message on the field it names, or nothing, after passing any other
+ * error to setGeneral.
+ */
+export function fieldErrors(e: unknown, setGeneral: (s: string) => void): FieldErrors {
+  if (e instanceof ApiError && e.field) return { [e.field]: e.message };
+  setGeneral(errorText(e));
+  return {};
+}
+
 /** messageText is m in the current language. */
 export function messageText(m: Message): string {
   return typeof m === 'function' ? m() : m;

@@ -4,7 +4,7 @@ import { PhotoPicker } from '../../components/PhotoPicker';
 import { Choices, Input, Notice, TextArea, focusFirstError } from '../../components/form';
 import { Deadline, Timeline } from '../../components/timeline';
 import { dateTime } from '../../format';
-import { errorText, type FieldErrors, type Message, useAsync, useMessage } from '../../hooks';
+import { errorText, type FieldErrors, fieldErrors, type Message, useAsync, useMessage } from '../../hooks';
 import { label, lang, t } from '../../i18n';
 import { intakeError } from '../../intake';
 import { categoryName, loadCategories, name } from '../../reference';
@@ -18,19 +18,17 @@ export function prefillTracking(code: string, secret: string): void {
   prefill = { code, secret };
 }
 
-type Errors = FieldErrors;
-
 /** Track shows a complaint to the woman who holds its code and secret, and lets her rate or withdraw it. */
 export function Track() {
   const [code, setCode] = useState('');
   const [secret, setSecret] = useState('');
-  const [errors, setErrors] = useState<Errors>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState('');
   const [busy, setBusy] = useState(false);
   const [tracking, setTracking] = useState<Tracking | null>(null);
 
   const look = async (c: string, s: string) => {
-    const e: Errors = {};
+    const e: FieldErrors = {};
     if (!c.trim()) e.code = () => t('err.code');
     if (!s.trim()) e.secret = () => t('err.secret');
     setErrors(e);
@@ -116,7 +114,7 @@ function TrackingView({ tracking: tr, credentials, onUpdate, onDone }: ViewProps
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
 
-  const act = async (path: string, body: Record<string, string>, done: Message): Promise<Errors> => {
+  const act = async (path: string, body: Record<string, string>, done: Message): Promise<FieldErrors> => {
     setGeneral('');
     setNotice('');
     try {
@@ -124,9 +122,7 @@ function TrackingView({ tracking: tr, credentials, onUpdate, onDone }: ViewProps
       setNotice(done);
       return {};
     } catch (err) {
-      if (err instanceof ApiError && err.field) return { [err.field]: err.message };
-      setGeneral(errorText(err));
-      return {};
+      return fieldErrors(err, setGeneral);
     }
   };
   const refresh = async () => {
@@ -202,13 +198,13 @@ function TrackingView({ tracking: tr, credentials, onUpdate, onDone }: ViewProps
   );
 }
 
-function RateForm({ onRate }: { onRate: (body: Record<string, string>) => Promise<Errors> }) {
+function RateForm({ onRate }: { onRate: (body: Record<string, string>) => Promise<FieldErrors> }) {
   const [rating, setRating] = useState('');
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<Errors>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
   const submit = async () => {
-    const e: Errors = {};
+    const e: FieldErrors = {};
     if (!rating) e.rating = () => t('err.rating');
     if (rating === 'DISSATISFIED' && !reason.trim()) e.reason = () => t('err.reason');
     if (!Object.keys(e).length) {
@@ -242,10 +238,10 @@ function RateForm({ onRate }: { onRate: (body: Record<string, string>) => Promis
   );
 }
 
-function WithdrawForm({ onWithdraw }: { onWithdraw: (body: Record<string, string>) => Promise<Errors> }) {
+function WithdrawForm({ onWithdraw }: { onWithdraw: (body: Record<string, string>) => Promise<FieldErrors> }) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<Errors>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
   if (!open) {
     return (
       <section class="card" aria-labelledby="withdraw-title">

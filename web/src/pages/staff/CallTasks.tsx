@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../api';
+import { api } from '../../api';
 import { Choices, Notice, TextArea, focusFirstError } from '../../components/form';
 import { dateTime } from '../../format';
-import { errorText, type FieldErrors, useAsync, useMessage } from '../../hooks';
+import { type FieldErrors, fieldErrors, useAsync, useMessage } from '../../hooks';
 import { label, t } from '../../i18n';
 import { districtName, loadDistricts } from '../../reference';
 import { Link } from '../../router';
@@ -59,8 +59,7 @@ function OutcomeForm({ task, onDone }: { task: CallTask; onDone: () => void }) {
         await api('POST', `/call-tasks/${task.id}/outcome`, { outcome, note: note.trim() });
         onDone();
       } catch (err) {
-        if (err instanceof ApiError && err.field) e[err.field] = err.message;
-        else setGeneral(errorText(err));
+        Object.assign(e, fieldErrors(err, setGeneral));
       }
       setBusy(false);
     }

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../api';
+import { api } from '../../api';
 import { Choices, Input, Notice, TextArea, focusFirstError } from '../../components/form';
 import { Deadline, Timeline } from '../../components/timeline';
 import { dateTime } from '../../format';
-import { errorText, type FieldErrors, type Message, useAsync, useMessage } from '../../hooks';
+import { type FieldErrors, fieldErrors, type Message, useAsync, useMessage } from '../../hooks';
 import { label, t } from '../../i18n';
 import { categoryName, loadCategories, name } from '../../reference';
 import type { PageProps } from '../../router';
@@ -11,8 +11,6 @@ import { Link } from '../../router';
 import { session } from '../../session';
 import { useNow, useStore } from '../../store';
 import type { ATR, Detail } from '../../types';
-
-type Errors = FieldErrors;
 
 const awaitingATR = ['assigned', 'atr_draft', 'escalated'];
 
@@ -223,22 +221,16 @@ interface FormProps {
   onDone: (msg: Message) => void;
 }
 
-function fieldErrors(e: unknown, setGeneral: (s: string) => void): Errors {
-  if (e instanceof ApiError && e.field) return { [e.field]: e.message };
-  setGeneral(errorText(e));
-  return {};
-}
-
 function ATRForm({ complaint: c, draft, onDone }: FormProps & { draft?: ATR }) {
   const [text, setText] = useState(draft?.text ?? '');
   const [action, setAction] = useState(draft?.action_taken ?? '');
   const [note, setNote] = useState(draft?.internal_note ?? '');
-  const [errors, setErrors] = useState<Errors>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState('');
   const [busy, setBusy] = useState(false);
   const path = `/complaints/${c.id}/atr`;
   const run = async (submit: boolean) => {
-    const e: Errors = {};
+    const e: FieldErrors = {};
     if (!text.trim()) e.text = () => t('err.required');
     if (!action.trim()) e.action_taken = () => t('err.required');
     setGeneral('');
@@ -286,7 +278,7 @@ function ATRForm({ complaint: c, draft, onDone }: FormProps & { draft?: ATR }) {
 function VetForm({ complaint: c, atr, onDone }: FormProps & { atr: ATR }) {
   const [returning, setReturning] = useState(false);
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<Errors>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState('');
   const [busy, setBusy] = useState(false);
   const base = `/complaints/${c.id}/atr`;
@@ -302,7 +294,7 @@ function VetForm({ complaint: c, atr, onDone }: FormProps & { atr: ATR }) {
     setBusy(false);
   };
   const sendBack = async () => {
-    const e: Errors = {};
+    const e: FieldErrors = {};
     if (!reason.trim()) e.reason = () => t('err.reason');
     if (!Object.keys(e).length) {
       setBusy(true);
@@ -354,11 +346,11 @@ function VetForm({ complaint: c, atr, onDone }: FormProps & { atr: ATR }) {
 function LegalForm({ complaint: c, onDone }: FormProps) {
   const [decision, setDecision] = useState('');
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<Errors>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState('');
   const [busy, setBusy] = useState(false);
   const submit = async () => {
-    const e: Errors = {};
+    const e: FieldErrors = {};
     if (!decision) e.decision = () => t('err.required');
     if (!reason.trim()) e.reason = () => t('err.reason');
     setGeneral('');

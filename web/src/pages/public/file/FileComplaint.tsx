@@ -2,13 +2,13 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../../../api';
 import { Check, Choices, Input, Notice, Select, TextArea, focusFirstError } from '../../../components/form';
 import { dateTime, runes } from '../../../format';
-import { messageText, useAsync } from '../../../hooks';
+import { type FieldErrors, messageText, useAsync } from '../../../hooks';
 import { lang, t } from '../../../i18n';
 import { loadCategories, loadDistricts, name } from '../../../reference';
 import { navigate } from '../../../router';
 import type { Filed } from '../../../types';
 import { type Draft, draft, requestBody, saveDraft, setFiled } from './draft';
-import { type Errors, firstStep, maxDescription, nowIST, stepKeys, validateStep } from './validate';
+import { firstStep, maxDescription, nowIST, stepKeys, validateStep } from './validate';
 
 type Locating = 'idle' | 'locating' | 'located' | 'denied' | 'unsupported';
 
@@ -21,7 +21,7 @@ type Locating = 'idle' | 'locating' | 'located' | 'denied' | 'unsupported';
 export function FileComplaint() {
   const [d, setD] = useState<Draft>(draft());
   const [step, setStep] = useState(0);
-  const [errors, setErrors] = useState<Errors>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState('');
   const [sending, setSending] = useState(false);
   const [locating, setLocating] = useState<Locating>(d.lat !== undefined ? 'located' : 'idle');

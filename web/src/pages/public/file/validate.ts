@@ -9,9 +9,6 @@ const maxName = 100;
 const maxAddress = 500;
 const maxRelation = 100;
 
-/** Errors maps an API field name to its message. */
-export type Errors = FieldErrors;
-
 /** Steps of the form, in order. */
 export const stepKeys = ['file.step.what', 'file.step.where', 'file.step.contact', 'file.step.review'] as const;
 
@@ -33,8 +30,8 @@ export function normalizePhone(s: string): string {
 }
 
 /** validateStep checks the fields of one step (3 checks them all). */
-export function validateStep(step: number, d: Draft): Errors {
-  const e: Errors = {};
+export function validateStep(step: number, d: Draft): FieldErrors {
+  const e: FieldErrors = {};
   if (step === 0 || step === 3) {
     if (d.filedBy === 'on_behalf' && !d.relation.trim()) e.relation = () => t('err.relation');
     if (runes(d.relation.trim()) > maxRelation) e.relation = () => t('err.tooLong', { max: maxRelation });
@@ -56,7 +53,7 @@ export function validateStep(step: number, d: Draft): Errors {
 }
 
 /** firstStep is the earliest step holding one of the fields in e. */
-export function firstStep(e: Errors): number {
+export function firstStep(e: FieldErrors): number {
   const steps = Object.keys(e).map((f) => fieldStep[f] ?? 3);
   return steps.length ? Math.min(...steps) : 3;
 }

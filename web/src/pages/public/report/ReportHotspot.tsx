@@ -30,8 +30,6 @@ export function categoryLabel(c: Pick<ReportCategory, 'label_en' | 'label_hi'>):
   return lang.get() === 'hi' && c.label_hi ? c.label_hi : c.label_en;
 }
 
-type Errors = FieldErrors;
-
 /**
  * ReportHotspot reports an unsafe place: photos (whose EXIF position, read
  * here in the browser, places the pin), the place, a category, a few words,
@@ -48,7 +46,7 @@ export function ReportHotspot() {
   const [text, setText] = useState('');
   const [now, setNow] = useState(false);
   const [occurredAt, setOccurredAt] = useState('');
-  const [errors, setErrors] = useState<Errors>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState('');
   const [sending, setSending] = useState(false);
   const [reading, setReading] = useState(false);
@@ -80,8 +78,8 @@ export function ReportHotspot() {
     }
   };
 
-  const validate = (): Errors => {
-    const e: Errors = {};
+  const validate = (): FieldErrors => {
+    const e: FieldErrors = {};
     if (photos.length < 1) e.photos = () => t('report.err.photo');
     if (!pin) e.location = () => t('intake.err.locationRequired');
     if (!category) e.category = () => t('intake.err.category');

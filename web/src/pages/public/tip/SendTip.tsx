@@ -27,8 +27,6 @@ interface Place {
   seenAt: string;
 }
 
-type Errors = FieldErrors;
-
 let nextPlace = 1;
 const newPlace = (): Place => ({ id: nextPlace++, pin: null, source: '', description: '', seenAt: '' });
 
@@ -52,7 +50,7 @@ export function SendTip() {
   const [consentContact, setConsentContact] = useState(false);
   const [consentShare, setConsentShare] = useState(false);
   const [photos, setPhotos] = useState<File[]>([]);
-  const [errors, setErrors] = useState<Errors>({});
+  const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState('');
   const [sending, setSending] = useState(false);
   const key = useRef('');
@@ -66,8 +64,8 @@ export function SendTip() {
   };
   const hasContact = Object.values(contact).some((v) => v.trim());
 
-  const validate = (): Errors => {
-    const e: Errors = {};
+  const validate = (): FieldErrors => {
+    const e: FieldErrors = {};
     if (!text.trim()) e.text = () => t('err.required');
     else if (runes(text.trim()) > maxText) e.text = () => t('err.tooLong', { max: maxText });
     places.forEach((p, i) => {
