@@ -133,16 +133,9 @@ func (p Policy) CheckHost(host string) error {
 // would dial for it, unchecked) and follows no redirects: a 3xx answer is
 // returned as it is.
 func (p Policy) Client(timeout time.Duration) *http.Client {
-	dialer := &net.Dialer{Timeout: timeout, Control: p.control}
-	transport := &http.Transport{
-		Proxy:                 nil,
-		DialContext:           dialer.DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          32,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   timeout,
-		ExpectContinueTimeout: time.Second,
-	}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.Proxy = nil
+	transport.DialContext = (&net.Dialer{Timeout: timeout, Control: p.control}).DialContext
 	return &http.Client{
 		Timeout:   timeout,
 		Transport: transport,
