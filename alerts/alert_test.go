@@ -344,11 +344,9 @@ func TestSummariesInBothLanguages(t *testing.T) {
 		t.Fatal(err)
 	}
 	stored := map[int64]alerts.Alert{}
-	for _, a := range list {
-		stored[a.ID] = a
-	}
 	var complaint alerts.Alert
 	for _, a := range list {
+		stored[a.ID] = a
 		if a.Kind == alerts.KindComplaintAssigned {
 			complaint = a
 		}
