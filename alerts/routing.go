@@ -53,7 +53,9 @@ func inDistrictHI(name string) string {
 // RaiseHappeningNow alerts the PCR unit that ingest routed a "happening
 // now" report to (the unit whose zone covers the point, else the nearest by
 // KNN), or the district control room when no PCR unit exists at all. One
-// report raises one alert however often the job runs.
+// report raises one alert however often the job runs. It is raised at once,
+// before moderation, and says so ("unverified"); hotspot alerts, by
+// contrast, come from approved reports only (docs/PRIVACY.md).
 func (s *Service) RaiseHappeningNow(ctx context.Context, args ingest.HappeningNowArgs) (Alert, error) {
 	unit := Unit{Kind: UnitPCR, ID: args.PCRUnitID}
 	if args.PCRUnitID == 0 {
@@ -65,8 +67,8 @@ func (s *Service) RaiseHappeningNow(ctx context.Context, args ingest.HappeningNo
 		var err error
 		a, _, err = s.RaiseTx(ctx, tx, Raise{Kind: KindHappeningNow, Unit: unit, DistrictID: args.DistrictID,
 			Severity: SeverityCritical, DedupKey: fmt.Sprintf("report:%d", args.ReportID),
-			Summary:     "Happening now: a public report needs a PCR response" + inDistrict(en),
-			SummaryHI:   "अभी हो रहा है: " + inDistrictHI(hi) + "एक सार्वजनिक रिपोर्ट पर पीसीआर की कार्रवाई चाहिए",
+			Summary:     "Happening now (unverified): a public report needs a PCR response" + inDistrict(en),
+			SummaryHI:   "अभी हो रहा है (असत्यापित): " + inDistrictHI(hi) + "एक सार्वजनिक रिपोर्ट पर पीसीआर की कार्रवाई चाहिए",
 			Link:        fmt.Sprintf("/staff/dispatch?report=%d", args.ReportID),
 			SubjectKind: "report", SubjectID: args.ReportID, H3R8: args.H3R8})
 		return err

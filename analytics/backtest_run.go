@@ -95,11 +95,7 @@ func (p *Pipeline) backtest(ctx context.Context, date time.Time, bc BacktestConf
 	study := map[int64]bool{}
 	count := func(counts []CellCount) (total, hits int) {
 		for _, c := range counts {
-			w := cfg.ReportWeights
-			if c.Source == SourceComplaint {
-				w = cfg.ComplaintWeights
-			}
-			if w[c.Category] <= 0 || !h3.Cell(c.Cell).IsValid() {
+			if cfg.ReportWeights[c.Category] <= 0 || !h3.Cell(c.Cell).IsValid() {
 				continue
 			}
 			parent := int64(h3.Cell(c.Cell).Parent(bc.Resolution))

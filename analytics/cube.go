@@ -9,13 +9,12 @@ import (
 
 // cellAcc accumulates one cell in one window.
 type cellAcc struct {
-	nReports, nComplaints, nDistinct int32
-	score                            float64
+	nReports, nDistinct int32
+	score               float64
 }
 
 func (a *cellAcc) add(b cellAcc) {
 	a.nReports += b.nReports
-	a.nComplaints += b.nComplaints
 	a.nDistinct += b.nDistinct
 	a.score += b.score
 }
@@ -32,7 +31,7 @@ type level struct {
 func (l *level) window(wi int) ([]int64, []float64) {
 	var cells []int64
 	for _, c := range sortedCells(l.acc) {
-		if a := l.acc[c][wi]; a.nReports+a.nComplaints > 0 {
+		if a := l.acc[c][wi]; a.nReports > 0 {
 			cells = append(cells, c)
 		}
 	}
@@ -63,21 +62,12 @@ func newCube(cfg Config, counts []CellCount) *cube {
 	periodDays := int(cfg.EmergingPeriod / (24 * time.Hour))
 	periodDays = max(periodDays, 1)
 	for _, c := range counts {
-		weights := cfg.ReportWeights
-		if c.Source == SourceComplaint {
-			weights = cfg.ComplaintWeights
-		}
-		sev := weights[c.Category]
+		sev := cfg.ReportWeights[c.Category]
 		if sev <= 0 || !h3.Cell(c.Cell).IsValid() {
 			continue
 		}
 		cb.districtN[[2]int64{c.Cell, int64(c.DistrictID)}] += int32(c.N)
-		base := cellAcc{nDistinct: int32(c.NDistinct), score: sev * float64(c.N) * decay(c.AgeDays, cfg.HalfLife)}
-		if c.Source == SourceComplaint {
-			base.nComplaints = int32(c.N)
-		} else {
-			base.nReports = int32(c.N)
-		}
+		base := cellAcc{nReports: int32(c.N), score: sev * float64(c.N) * decay(c.AgeDays, cfg.HalfLife)}
 		for wi, w := range cfg.Windows {
 			if c.AgeDays >= w.Days {
 				continue

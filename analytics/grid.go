@@ -21,23 +21,16 @@ type gridLevel struct {
 	distN []int32
 }
 
-// newR9Level sums the report and complaint rows per r9 cell. A cell's
-// district is the district with most of its weighted records in the
-// lookback (ties: the smaller id); cells without data in any window and
-// invalid cells are left out.
-func newR9Level(nw int, reports, complaints []windowCount) *gridLevel {
-	type tagged struct {
-		*windowCount
-		complaint bool
-	}
-	rows := make([]tagged, 0, len(reports)+len(complaints))
+// newR9Level sums the report rows per r9 cell. A cell's district is the
+// district with most of its weighted reports in the lookback (ties: the
+// smaller id); cells without data in any window and invalid cells are left
+// out.
+func newR9Level(nw int, reports []windowCount) *gridLevel {
+	rows := make([]*windowCount, len(reports))
 	for i := range reports {
-		rows = append(rows, tagged{&reports[i], false})
+		rows[i] = &reports[i]
 	}
-	for i := range complaints {
-		rows = append(rows, tagged{&complaints[i], true})
-	}
-	slices.SortFunc(rows, func(a, b tagged) int {
+	slices.SortFunc(rows, func(a, b *windowCount) int {
 		if a.Cell != b.Cell {
 			return cmpInt64(a.Cell, b.Cell)
 		}
@@ -61,13 +54,7 @@ func newR9Level(nw int, reports, complaints []windowCount) *gridLevel {
 				best, bestN = curD, curN
 			}
 			for wi := range nw {
-				a := cellAcc{nDistinct: r.NDistinct[wi], score: r.Score[wi]}
-				if r.complaint {
-					a.nComplaints = r.N[wi]
-				} else {
-					a.nReports = r.N[wi]
-				}
-				acc[wi].add(a)
+				acc[wi].add(cellAcc{nReports: r.N[wi], nDistinct: r.NDistinct[wi], score: r.Score[wi]})
 			}
 		}
 		c := rows[lo].Cell
@@ -85,7 +72,7 @@ func newR9Level(nw int, reports, complaints []windowCount) *gridLevel {
 
 func hasData(acc []cellAcc) bool {
 	for _, a := range acc {
-		if a.nReports+a.nComplaints > 0 {
+		if a.nReports > 0 {
 			return true
 		}
 	}

@@ -11,9 +11,8 @@ type HexStat struct {
 	RunID        int64
 	WindowStart  time.Time
 	WindowEnd    time.Time
-	NReports     int     // non-rejected reports in the cell and window
-	NComplaints  int     // complaints that count (see Config.ComplaintWeights)
-	NDistinct    int     // reports not linked as duplicates, plus complaints
+	NReports     int     // approved reports in the cell and window
+	NDistinct    int     // approved reports that are distinct (docs/PRIVACY.md)
 	Score        float64 // the Gi* input x: severity-weighted, optionally decayed
 	GiZ          float64
 	GiP          float64

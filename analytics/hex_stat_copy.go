@@ -21,17 +21,17 @@ import (
 
 // hexRow is one hex_stats row on its way into COPY.
 type hexRow struct {
-	windowKey                        string
-	res                              int16
-	cell, runID                      int64
-	start, end                       time.Time
-	nReports, nComplaints, nDistinct int32
-	score, z, p, pFDR                float64
-	bin                              int16
-	emerging                         EmergingClass
-	cold                             bool
-	district                         int32 // 0: NULL
-	g3857, g4326                     []byte
+	windowKey           string
+	res                 int16
+	cell, runID         int64
+	start, end          time.Time
+	nReports, nDistinct int32
+	score, z, p, pFDR   float64
+	bin                 int16
+	emerging            EmergingClass
+	cold                bool
+	district            int32 // 0: NULL
+	g3857, g4326        []byte
 }
 
 // hexRowBatch is a run of rows COPYed as one statement.
@@ -95,7 +95,6 @@ func hexRowsOf(b hexRowBatch) func(buf []byte, limit int) ([]byte, bool) {
 			buf = appendInt(buf, 8, uint64(h.start.Sub(pgEpoch).Microseconds()))
 			buf = appendInt(buf, 8, uint64(h.end.Sub(pgEpoch).Microseconds()))
 			buf = appendInt(buf, 4, uint64(h.nReports))
-			buf = appendInt(buf, 4, uint64(h.nComplaints))
 			buf = appendInt(buf, 4, uint64(h.nDistinct))
 			for _, f := range []float64{h.score, h.z, h.p, h.pFDR} {
 				buf = appendInt(buf, 8, math.Float64bits(f))

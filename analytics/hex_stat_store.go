@@ -2,35 +2,26 @@ package analytics
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/internal/pg"
 )
 
-// Source tells report counts from complaint counts in CellCount.
-type Source uint8
-
-// Input sources of the hotspot pipeline.
-const (
-	SourceReport Source = iota
-	SourceComplaint
-)
-
-// CellCount is one aggregate row the pipeline reads: how many reports (or
-// complaints) of a category fell in an r9 cell and district on one day,
-// counted back from the as-of time (AgeDays 0 is the last 24 hours).
+// CellCount is one aggregate row a backtest reads: how many approved
+// reports of a category fell in an r9 cell and district on one day, counted
+// back from the as-of time (AgeDays 0 is the last 24 hours).
 type CellCount struct {
-	Source     Source
 	Cell       int64 // r9
 	DistrictID int
 	AgeDays    int
 	Category   string
 	N          int
-	NDistinct  int // not linked as a duplicate of an earlier report
 }
 
 // HexStatStore reads the pipeline's inputs and reads and rewrites hex_stats.
@@ -39,54 +30,38 @@ type HexStatStore struct{ db pg.DBTX }
 // NewHexStatStore returns a store on db.
 func NewHexStatStore(db pg.DBTX) *HexStatStore { return &HexStatStore{db: db} }
 
-// reportCountsSQL aggregates reports per (r9 cell, district, day, category)
-// in one pass over (since, asOf]. Rejected reports never count; pending and
-// approved ones do (moderation lags, and a pending report is a real signal).
+// reportCountsSQL aggregates approved reports (the public pool: pending and
+// rejected reports and complaints never count) per (r9 cell, district, day,
+// category) in one pass over (since, asOf].
 const reportCountsSQL = `
 SELECT h3_r9, district_id,
        floor(extract(epoch FROM ($2::timestamptz - event_at)) / 86400)::int,
-       category, count(*)::int, (count(*) FILTER (WHERE duplicate_of IS NULL))::int
+       category, count(*)::int
 FROM reports
-WHERE status <> 'rejected' AND event_at > $1 AND event_at <= $2
+WHERE status = 'approved' AND event_at > $1 AND event_at <= $2
 GROUP BY 1, 2, 3, 4`
 
-// complaintCountsSQL aggregates located complaints the same way, by incident
-// time (else filing time). Withdrawn complaints do not count.
-const complaintCountsSQL = `
-SELECT h3_r9, district_id,
-       floor(extract(epoch FROM ($2::timestamptz - coalesce(incident_at, created_at))) / 86400)::int,
-       category, count(*)::int, count(*)::int
-FROM complaints
-WHERE h3_r9 IS NOT NULL AND status <> 'withdrawn'
-  AND coalesce(incident_at, created_at) > $1 AND coalesce(incident_at, created_at) <= $2
-GROUP BY 1, 2, 3, 4`
-
-// CellCounts returns the report and complaint aggregates of (since, asOf].
+// CellCounts returns the approved reports' aggregates of (since, asOf].
 // Rows are scanned by hand: there can be hundreds of thousands, and
 // reflection-based scanning would cost more than the query.
 func (s *HexStatStore) CellCounts(ctx context.Context, since, asOf time.Time) ([]CellCount, error) {
+	rows, err := s.db.Query(ctx, reportCountsSQL, since, asOf)
+	if err != nil {
+		return nil, fmt.Errorf("aggregate cell counts: %w", pg.Interpret(err))
+	}
 	var out []CellCount
-	for _, q := range []struct {
-		src Source
-		sql string
-	}{{SourceReport, reportCountsSQL}, {SourceComplaint, complaintCountsSQL}} {
-		rows, err := s.db.Query(ctx, q.sql, since, asOf)
-		if err != nil {
-			return nil, fmt.Errorf("aggregate cell counts: %w", pg.Interpret(err))
-		}
-		c := CellCount{Source: q.src}
-		_, err = pgx.ForEachRow(rows, []any{&c.Cell, &c.DistrictID, &c.AgeDays, &c.Category, &c.N, &c.NDistinct},
-			func() error { out = append(out, c); return nil })
-		if err != nil {
-			return nil, fmt.Errorf("scan cell counts: %w", pg.Interpret(err))
-		}
+	var c CellCount
+	_, err = pgx.ForEachRow(rows, []any{&c.Cell, &c.DistrictID, &c.AgeDays, &c.Category, &c.N},
+		func() error { out = append(out, c); return nil })
+	if err != nil {
+		return nil, fmt.Errorf("scan cell counts: %w", pg.Interpret(err))
 	}
 	return out, nil
 }
 
 // hexStatColumns are the hex_stats columns the pipeline writes, in COPY order.
 var hexStatColumns = []string{"window_key", "resolution", "cell", "run_id", "window_start", "window_end",
-	"n_reports", "n_complaints", "n_distinct", "score", "gi_z", "gi_p", "gi_p_fdr", "bin",
+	"n_reports", "n_distinct", "score", "gi_z", "gi_p", "gi_p_fdr", "bin",
 	"emerging", "emerging_cold", "district_id", "geom", "geom_4326"}
 
 // The staging table mirrors hex_stats (columns, defaults, CHECKs) without
@@ -241,7 +216,7 @@ func (b hexStatRows) Len() int { return len(b.rows) }
 func (b hexStatRows) Row(i int) hexRow {
 	r := b.rows[i]
 	return hexRow{windowKey: r.WindowKey, res: int16(r.Resolution), cell: r.Cell, runID: r.RunID,
-		start: r.WindowStart, end: r.WindowEnd, nReports: int32(r.NReports), nComplaints: int32(r.NComplaints),
+		start: r.WindowStart, end: r.WindowEnd, nReports: int32(r.NReports),
 		nDistinct: int32(r.NDistinct), score: r.Score, z: r.GiZ, p: r.GiP, pFDR: r.GiPFDR, bin: int16(r.Bin),
 		emerging: r.Emerging, cold: r.EmergingCold, district: int32(r.DistrictID), g3857: b.geom[i][0], g4326: b.geom[i][1]}
 }
@@ -270,8 +245,8 @@ func (s *HexStatStore) SignificantCells(ctx context.Context, windowKey string, r
 // "hot" (bin > 0), "cold" (bin < 0), an emerging class name (hot spots of
 // that class) or "cold_" + a class name (cold spots of that class).
 const hotspotsSQL = `
-SELECT window_key, resolution, cell, run_id, window_start, window_end, n_reports, n_complaints,
-       n_distinct, score, gi_z, gi_p, gi_p_fdr, bin, coalesce(emerging, ''), emerging_cold,
+SELECT window_key, resolution, cell, run_id, window_start, window_end, n_reports, n_distinct,
+       score, gi_z, gi_p, gi_p_fdr, bin, coalesce(emerging, ''), emerging_cold,
        coalesce(district_id, 0)
 FROM hex_stats
 WHERE window_key = $1 AND resolution = $2 AND n_distinct >= $3
@@ -307,7 +282,7 @@ func (s *HexStatStore) Hotspots(ctx context.Context, f HotspotFilter) ([]HexStat
 	var r HexStat
 	var emerging string
 	_, err = pgx.ForEachRow(rows, []any{&r.WindowKey, &r.Resolution, &r.Cell, &r.RunID, &r.WindowStart,
-		&r.WindowEnd, &r.NReports, &r.NComplaints, &r.NDistinct, &r.Score, &r.GiZ, &r.GiP, &r.GiPFDR, &r.Bin,
+		&r.WindowEnd, &r.NReports, &r.NDistinct, &r.Score, &r.GiZ, &r.GiP, &r.GiPFDR, &r.Bin,
 		&emerging, &r.EmergingCold, &r.DistrictID}, func() error {
 		r.Emerging = EmergingClass(emerging)
 		out = append(out, r)
@@ -342,4 +317,25 @@ func (s *HexStatStore) ScopeDistricts(ctx context.Context, scope auth.Scope) ([]
 		ids = []int{}
 	}
 	return ids, nil
+}
+
+const windowBoundsSQL = `SELECT window_start, window_end FROM hex_stats WHERE window_key = $1 LIMIT 1`
+
+// WindowBounds returns the start and end of window windowKey in the stored
+// run, or the window ending now when the run wrote no cell for it.
+func (s *HexStatStore) WindowBounds(ctx context.Context, windowKey string) (start, end time.Time, err error) {
+	err = s.db.QueryRow(ctx, windowBoundsSQL, windowKey).Scan(&start, &end)
+	if errors.Is(err, pgx.ErrNoRows) {
+		end = time.Now()
+		for _, w := range DefaultWindows {
+			if w.Key == windowKey {
+				return end.Add(-time.Duration(w.Days) * 24 * time.Hour), end, nil
+			}
+		}
+		return time.Time{}, time.Time{}, fmt.Errorf("window %q: %w", windowKey, vikalp.ErrInvalid)
+	}
+	if err != nil {
+		return time.Time{}, time.Time{}, fmt.Errorf("read window bounds: %w", pg.Interpret(err))
+	}
+	return start, end, nil
 }

@@ -4,12 +4,14 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/internal/pg"
 )
 
@@ -21,10 +23,13 @@ type HotspotQuery struct {
 	DistrictID int    // 0: every district the caller may see
 }
 
-// HotspotService answers hotspot queries scoped by the caller (ARCHITECTURE
-// §6, §11): anonymous callers see cells at r8 or coarser with at least
-// PublicMinDistinct distinct reports; staff see every cell of their scope's
-// districts.
+// HotspotService answers hotspot queries through one rule, StatsViewOf
+// (ARCHITECTURE §6, docs/PRIVACY.md): every cell comes from hex_stats, which
+// holds approved public reports only; anonymous callers see cells at r8 or
+// coarser with at least PublicMinDistinct distinct reports and one count;
+// staff see every cell of their scope's districts; and only callers who may
+// read complaints get the complaints of their own scope counted per cell,
+// read from the complaints themselves at request time.
 type HotspotService struct {
 	db pg.DBTX
 	// PublicMinDistinct is the k of the public k-anonymity rule (default 3).
@@ -43,32 +48,71 @@ func NewHotspotService(db pg.DBTX, minDistinct int) *HotspotService {
 	return &HotspotService{db: db, PublicMinDistinct: minDistinct}
 }
 
+// StatsView is what one caller may learn from hotspot statistics.
+type StatsView struct {
+	// Public is an anonymous caller: approved reports only, cells of at
+	// least k distinct reports, r8 or coarser, one count per cell.
+	Public bool
+	// Complaints is the complaints the caller may count per cell (its own
+	// scope's; confidential ones for MSP only), nil when it may read none.
+	Complaints *cases.CountScope
+}
+
+// StatsViewOf is the rule every statistics read goes through: p is nil for
+// an anonymous caller. Every other staff role (moderator, PCR, AHTU,
+// E-cell, admin) gets report-only statistics.
+func StatsViewOf(p *auth.Principal) StatsView {
+	if p == nil {
+		return StatsView{Public: true}
+	}
+	if cs, ok := cases.CountScopeOf(*p); ok {
+		return StatsView{Complaints: &cs}
+	}
+	return StatsView{}
+}
+
+// HotspotCell is one cell of a hotspot answer.
+type HotspotCell struct {
+	HexStat
+	// NComplaints is the caller's complaints in the cell and window; nil
+	// when StatsViewOf gives the caller no complaints.
+	NComplaints *int
+}
+
 // maxPublicResolution is the finest resolution anonymous callers may see.
 const maxPublicResolution = 8
 
 // Hotspots returns the cells q selects that p may see (p is nil for an
 // anonymous caller), strongest |z| first, at most limit rows (0: no limit).
-func (s *HotspotService) Hotspots(ctx context.Context, p *auth.Principal, q HotspotQuery, limit int) ([]HexStat, error) {
+func (s *HotspotService) Hotspots(ctx context.Context, p *auth.Principal, q HotspotQuery, limit int) ([]HotspotCell, error) {
 	read := cmp.Or[pg.DBTX](s.Read, s.db)
+	view := StatsViewOf(p)
 	f, err := s.filter(ctx, read, p, q)
 	if err != nil {
 		return nil, err
 	}
 	f.Limit = limit
-	return NewHexStatStore(read).Hotspots(ctx, f)
+	rows, err := NewHexStatStore(read).Hotspots(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return withComplaints(ctx, read, view, f, rows, limit)
 }
 
 // Export returns every cell q selects for staff member p and writes an
 // audit entry naming the format and the filters, in one transaction.
-func (s *HotspotService) Export(ctx context.Context, p auth.Principal, q HotspotQuery, format string) ([]HexStat, error) {
-	var out []HexStat
+func (s *HotspotService) Export(ctx context.Context, p auth.Principal, q HotspotQuery, format string) ([]HotspotCell, error) {
+	var out []HotspotCell
 	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		f, err := s.filter(ctx, tx, &p, q)
 		if err != nil {
 			return err
 		}
-		out, err = NewHexStatStore(tx).Hotspots(ctx, f)
+		rows, err := NewHexStatStore(tx).Hotspots(ctx, f)
 		if err != nil {
+			return err
+		}
+		if out, err = withComplaints(ctx, tx, StatsViewOf(&p), f, rows, 0); err != nil {
 			return err
 		}
 		_, err = auth.Append(ctx, tx, auth.EntryBy(p, "hotspots.exported", "", 0, map[string]any{
@@ -80,6 +124,51 @@ func (s *HotspotService) Export(ctx context.Context, p auth.Principal, q Hotspot
 		return nil
 	})
 	return out, err
+}
+
+// withComplaints attaches to rows the complaints view may count, over the
+// window of the stored run (or ending now before any run), and, when no
+// class is asked for, appends the cells holding only complaints (after the
+// cells with statistics, up to limit).
+func withComplaints(ctx context.Context, db pg.DBTX, view StatsView, f HotspotFilter, rows []HexStat, limit int) ([]HotspotCell, error) {
+	out := make([]HotspotCell, len(rows))
+	for i, r := range rows {
+		out[i] = HotspotCell{HexStat: r}
+	}
+	if view.Complaints == nil || (f.DistrictIDs != nil && len(f.DistrictIDs) == 0) {
+		return out, nil
+	}
+	start, end, err := NewHexStatStore(db).WindowBounds(ctx, f.WindowKey)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := cases.CellCounts(ctx, cases.NewCellCountStore(db), *view.Complaints, cases.CellCountQuery{
+		Resolution: f.Resolution, Since: start, Until: end, DistrictIDs: f.DistrictIDs})
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		n := counts[out[i].Cell]
+		out[i].NComplaints = &n
+		delete(counts, out[i].Cell)
+	}
+	if f.Class != "" {
+		return out, nil
+	}
+	only := make([]int64, 0, len(counts))
+	for c := range counts {
+		only = append(only, c)
+	}
+	slices.Sort(only)
+	for _, c := range only {
+		if limit > 0 && len(out) >= limit {
+			break
+		}
+		n := counts[c]
+		out = append(out, HotspotCell{HexStat: HexStat{WindowKey: f.WindowKey, Resolution: f.Resolution, Cell: c,
+			WindowStart: start, WindowEnd: end}, NComplaints: &n})
+	}
+	return out, nil
 }
 
 // filter validates q and applies p's permissions, reading p's districts

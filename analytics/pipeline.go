@@ -102,7 +102,7 @@ func (p *Pipeline) run(ctx context.Context, runID int64, asOf time.Time) (RunSum
 	if err != nil {
 		return sum, err
 	}
-	sum.Inputs = len(in.reports) + len(in.complaints) + len(in.periods)
+	sum.Inputs = len(in.reports) + len(in.periods)
 	mark("read")
 	// The staging table fills while Gi* still runs: each level's batches are
 	// COPYed as soon as they are ready, so PostgreSQL and Go work side by
@@ -170,14 +170,14 @@ func (p *Pipeline) lookback() time.Duration {
 	return d
 }
 
-// runInput is what a run reads: per-window aggregates of reports and
-// complaints per r9 cell and district, and the emerging cube's scores.
+// runInput is what a run reads: per-window aggregates of approved reports
+// per r9 cell and district, and the emerging cube's scores.
 type runInput struct {
-	reports, complaints []windowCount
-	periods             []periodScore
+	reports []windowCount
+	periods []periodScore
 }
 
-// read runs the three input aggregates side by side, each on its own pool
+// read runs the two input aggregates side by side, each on its own pool
 // connection (PostgreSQL works each in its own backend).
 func (p *Pipeline) read(ctx context.Context, asOf time.Time) (runInput, error) {
 	day := 24 * time.Hour
@@ -200,13 +200,7 @@ func (p *Pipeline) read(ctx context.Context, asOf time.Time) (runInput, error) {
 		return err
 	})
 	g.Go(func() (err error) {
-		cq := q
-		cq.Weights = p.cfg.ComplaintWeights
-		in.complaints, err = p.stats.windowCounts(gctx, complaintInputSQL, cq)
-		return err
-	})
-	g.Go(func() (err error) {
-		in.periods, err = p.stats.periodScores(gctx, q, p.cfg.ReportWeights, p.cfg.ComplaintWeights)
+		in.periods, err = p.stats.periodScores(gctx, q, p.cfg.ReportWeights)
 		return err
 	})
 	return in, g.Wait()
@@ -221,7 +215,7 @@ func (p *Pipeline) read(ctx context.Context, asOf time.Time) (runInput, error) {
 // separate tasks so that both cores share the big r9 level.
 func (p *Pipeline) compute(in runInput, asOf time.Time, runID int64, sum *RunSummary,
 	ready chan<- hexRowBatch) ([]*windowBatch, []densitySurface, error) {
-	r9 := newR9Level(len(p.cfg.Windows), in.reports, in.complaints)
+	r9 := newR9Level(len(p.cfg.Windows), in.reports)
 	levels := make([]*gridLevel, len(p.cfg.Resolutions))
 	for li, res := range p.cfg.Resolutions {
 		levels[li] = rollUp(r9, res)
@@ -341,7 +335,7 @@ func (p *Pipeline) windows(l *gridLevel, ix neighbourIndex, asOf time.Time, runI
 		var members []int32
 		var x []float64
 		for i := range l.cells {
-			if a := l.acc[i*l.nw+wi]; a.nReports+a.nComplaints > 0 {
+			if a := l.acc[i*l.nw+wi]; a.nReports > 0 {
 				members = append(members, int32(i))
 				x = append(x, a.score)
 			}

@@ -17,11 +17,10 @@ type Config struct {
 	// RawBins bins on the raw p instead of the Benjamini–Hochberg adjusted p
 	// (default false: bins are FDR corrected).
 	RawBins bool
-	// ReportWeights and ComplaintWeights are the severity weight of each
-	// category (DefaultReportWeights, DefaultComplaintWeights). A category
-	// with weight 0 or missing does not count.
-	ReportWeights    map[string]float64
-	ComplaintWeights map[string]float64
+	// ReportWeights is the severity weight of each report category
+	// (DefaultReportWeights). A category with weight 0 or missing does not
+	// count. Complaints never enter the pipeline (docs/PRIVACY.md).
+	ReportWeights map[string]float64
 	// EmergingPeriods periods of EmergingPeriod each (default 12 weeks)
 	// form the space-time cube of the emerging hot spot analysis at
 	// EmergingResolution (default 8).
@@ -49,15 +48,6 @@ var DefaultReportWeights = map[string]float64{
 	"poorly_lit_area": 1, "other": 1,
 }
 
-// DefaultComplaintWeights counts complaints about harm in public places.
-// Domestic violence, dowry, workplace and cyber harassment do not make a place
-// a public hotspot, and their location is usually the complainant's home or
-// workplace, so they have weight 0.
-var DefaultComplaintWeights = map[string]float64{
-	"public_sexual_harassment": 3, "stalking": 3, "trafficking_suspicion": 3,
-	"threats_intimidation": 2, "other": 1,
-}
-
 func (c Config) withDefaults() Config {
 	if len(c.Windows) == 0 {
 		c.Windows = DefaultWindows
@@ -70,9 +60,6 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ReportWeights == nil {
 		c.ReportWeights = DefaultReportWeights
-	}
-	if c.ComplaintWeights == nil {
-		c.ComplaintWeights = DefaultComplaintWeights
 	}
 	if c.EmergingPeriods <= 0 {
 		c.EmergingPeriods = 12

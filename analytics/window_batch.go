@@ -23,7 +23,7 @@ func (b *windowBatch) Row(i int) hexRow {
 	m, l := b.members[i], b.level
 	a, r := l.acc[int(m)*l.nw+b.wi], b.results[i]
 	h := hexRow{windowKey: b.key, res: int16(l.res), cell: l.cells[m], runID: b.runID, start: b.start, end: b.end,
-		nReports: a.nReports, nComplaints: a.nComplaints, nDistinct: a.nDistinct, score: b.x[i],
+		nReports: a.nReports, nDistinct: a.nDistinct, score: b.x[i],
 		z: r.Z, p: r.P, pFDR: r.PFDR, bin: int16(r.Bin), district: l.district[m],
 		g3857: b.geom[m][0], g4326: b.geom[m][1]}
 	if b.emerging != nil {

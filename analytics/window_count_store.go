@@ -48,26 +48,35 @@ type windowQuery struct {
 // two arrays, so categories without weight never leave the database. Ages
 // are whole 24 h days counted back from the as-of time, as in CellCount.
 const (
-	// reportInputSQL: rejected reports never count; pending and approved do.
-	// duplicate_of marks reports linked as duplicates (not distinct).
+	// reportInputSQL: approved reports only (the public pool, ARCHITECTURE
+	// §6): pending and rejected reports and complaints never count. An
+	// approved report is distinct (dist) unless an approved report of the
+	// same r9 cell and category was made at most 24 h before it (ties by
+	// id): a function of approved reports alone, unlike duplicate_of, which
+	// may point at a pending or rejected report (docs/PRIVACY.md). The lag
+	// reads 24 h before the lookback so that its first day is judged alike.
 	reportInputSQL = `
-SELECT h3_r9 AS cell, district_id, event_at AS at, w.sev, duplicate_of IS NULL AS dist
+SELECT cell, district_id, at, sev, dist FROM (
+	SELECT h3_r9 AS cell, district_id, event_at AS at, w.sev,
+		coalesce(event_at - lag(event_at) OVER (PARTITION BY h3_r9, category ORDER BY event_at, id)
+			> interval '24 hours', true) AS dist
+	FROM reports JOIN unnest($3::text[], $4::float8[]) AS w(category, sev) USING (category)
+	WHERE status = 'approved' AND event_at > $1::timestamptz - interval '24 hours' AND event_at <= $2) AS r
+WHERE at > $1`
+	// reportPeriodInputSQL is reportInputSQL without dist (the emerging
+	// cube sums scores only, and the window function would cost a sort).
+	reportPeriodInputSQL = `
+SELECT h3_r9 AS cell, district_id, event_at AS at, w.sev
 FROM reports JOIN unnest($3::text[], $4::float8[]) AS w(category, sev) USING (category)
-WHERE status <> 'rejected' AND event_at > $1 AND event_at <= $2`
-	// complaintInputSQL: located, not withdrawn, at incident (else filing) time.
-	complaintInputSQL = `
-SELECT h3_r9 AS cell, district_id, coalesce(incident_at, created_at) AS at, w.sev, true AS dist
-FROM complaints JOIN unnest($3::text[], $4::float8[]) AS w(category, sev) USING (category)
-WHERE h3_r9 IS NOT NULL AND status <> 'withdrawn'
-  AND coalesce(incident_at, created_at) > $1 AND coalesce(incident_at, created_at) <= $2`
+WHERE status = 'approved' AND event_at > $1 AND event_at <= $2`
 	// ageDaysSQL is the whole days between the as-of time and a record.
 	ageDaysSQL = `floor(extract(epoch FROM ($2::timestamptz - at)) / 86400)`
 	// decaySQL mirrors decay(): 0.5^((age days + 0.5) · 24 h / half-life),
 	// with the half-life in nanoseconds (%d: the last parameter).
 	decaySQL = `power(0.5, (` + ageDaysSQL + `::float8 + 0.5) * 24 * 3600000000000.0 / $%d::float8)`
 	// periodInputSQL groups the emerging cube by cell and period ($5 days
-	// each, from $6): %s is the input queries of reports and complaints with
-	// the emerging cell column (from an allow-list) as ecell.
+	// each, from $6): %s is reportPeriodInputSQL with the emerging cell
+	// column (from an allow-list) as ecell.
 	periodInputSQL = `
 SELECT ecell, (` + ageDaysSQL + `)::int / $5::int AS period, sum(sev)
 FROM (%s) AS src
@@ -82,7 +91,7 @@ GROUP BY 1, 2`
 	inputSettingsSQL = `SET LOCAL jit = off; SET LOCAL work_mem = '128MB'; SET LOCAL max_parallel_workers_per_gather = 0`
 )
 
-// emergingColumns are the H3 columns reports and complaints store.
+// emergingColumns are the H3 columns reports store.
 var emergingColumns = map[int]string{5: "h3_r5", 7: "h3_r7", 8: "h3_r8", 9: "h3_r9"}
 
 // windowCountSQL builds the per-window aggregate over src. Only the number
@@ -104,8 +113,7 @@ func windowCountSQL(src string, nWindows int, decayed bool) string {
 	return b.String()
 }
 
-// windowCounts returns the per-window aggregates of src (reportInputSQL or
-// complaintInputSQL).
+// windowCounts returns the per-window aggregates of src (reportInputSQL).
 func (s *HexStatStore) windowCounts(ctx context.Context, src string, q windowQuery) ([]windowCount, error) {
 	cats, sevs := weightArrays(q.Weights)
 	args := []any{q.Since, q.AsOf, cats, sevs}
@@ -149,29 +157,23 @@ func (s *HexStatStore) windowCounts(ctx context.Context, src string, q windowQue
 	return out, err
 }
 
-// periodScores returns the emerging cube's per-period scores of reports and
-// complaints together (reports weighted by rw, complaints by cw), without
-// decay. Cells are at the resolution of q.EmergingCells.
-func (s *HexStatStore) periodScores(ctx context.Context, q windowQuery, rw, cw map[string]float64) ([]periodScore, error) {
+// periodScores returns the emerging cube's per-period scores of approved
+// reports (weighted by w), without decay. Cells are at the resolution of
+// q.EmergingCells.
+func (s *HexStatStore) periodScores(ctx context.Context, q windowQuery, w map[string]float64) ([]periodScore, error) {
 	col, ok := emergingColumns[resolutionOfColumn(q.EmergingCells)]
 	if !ok || col != q.EmergingCells {
 		return nil, fmt.Errorf("emerging cells column %q is not allowed", q.EmergingCells)
 	}
-	withCell := func(src string) string {
-		return strings.Replace(src, "SELECT h3_r9 AS cell,", "SELECT "+col+" AS ecell,", 1)
-	}
-	src := withCell(reportInputSQL) + "\nUNION ALL" +
-		strings.Replace(withCell(complaintInputSQL), "$3::text[], $4::float8[]", "$7::text[], $8::float8[]", 1)
-	cats, sevs := weightArrays(rw)
-	ccats, csevs := weightArrays(cw)
+	src := strings.Replace(reportPeriodInputSQL, "SELECT h3_r9 AS cell,", "SELECT "+col+" AS ecell,", 1)
+	cats, sevs := weightArrays(w)
 	start := q.AsOf.Add(-time.Duration(q.Periods*q.PeriodDays) * 24 * time.Hour)
 	var out []periodScore
 	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, inputSettingsSQL); err != nil {
 			return fmt.Errorf("set input settings: %w", err)
 		}
-		rows, err := tx.Query(ctx, fmt.Sprintf(periodInputSQL, src), q.Since, q.AsOf, cats, sevs, q.PeriodDays, start,
-			ccats, csevs)
+		rows, err := tx.Query(ctx, fmt.Sprintf(periodInputSQL, src), q.Since, q.AsOf, cats, sevs, q.PeriodDays, start)
 		if err != nil {
 			return fmt.Errorf("aggregate period scores: %w", pg.Interpret(err))
 		}

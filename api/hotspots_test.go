@@ -38,7 +38,7 @@ func setupHotspots(t *testing.T) (*ingestBundle, hotspotFixture) {
 	row := func(c h3.Cell, district, distinct, bin int, z float64, emerging analytics.EmergingClass) analytics.HexStat {
 		return analytics.HexStat{WindowKey: "30d", Resolution: c.Resolution(), Cell: int64(c), RunID: runID,
 			WindowStart: time.Now().Add(-30 * 24 * time.Hour), WindowEnd: time.Now(), NReports: distinct + 1,
-			NComplaints: 1, NDistinct: distinct, Score: float64(distinct), GiZ: z, GiP: analytics.PValue(z),
+			NDistinct: distinct, Score: float64(distinct), GiZ: z, GiP: analytics.PValue(z),
 			GiPFDR: analytics.PValue(z), Bin: bin, Emerging: emerging, DistrictID: district}
 	}
 	rows := []analytics.HexStat{row(f.hot, 162, 9, 3, 4.2, analytics.EmergingNew), row(f.cold, 162, 3, -2, -2.1, ""),

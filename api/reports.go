@@ -65,23 +65,20 @@ func (h *Handler) listReportCategories(c *gin.Context) error {
 	return nil
 }
 
-// reportReceiptResponse answers a submission.
+// reportReceiptResponse answers a submission. It never says whether the
+// report was linked to an earlier one: that would tell anyone who files a
+// report whether others (pending ones included) reported the same ~150 m
+// cell in the last day, finer than any public view (docs/PRIVACY.md).
 type reportReceiptResponse struct {
-	Code            string `json:"code"`
-	Status          string `json:"status"`
-	LinkedToEarlier bool   `json:"linked_to_earlier"`
-	AlsoReported    int    `json:"also_reported,omitempty"`
-	Message         string `json:"message"`
-	Replayed        bool   `json:"replayed,omitempty"`
+	Code     string `json:"code"`
+	Status   string `json:"status"`
+	Message  string `json:"message"`
+	Replayed bool   `json:"replayed,omitempty"`
 }
 
 func newReportReceiptResponse(r ingest.ReportReceipt) reportReceiptResponse {
-	msg := "Thank you. Your report will be published after review. Keep the code to follow it."
-	if r.LinkedTo {
-		msg = "Thank you. Others reported this place recently; your report was added to theirs."
-	}
-	return reportReceiptResponse{Code: r.Code, Status: r.Status, LinkedToEarlier: r.LinkedTo,
-		AlsoReported: r.AlsoReported, Message: msg, Replayed: r.Replayed}
+	return reportReceiptResponse{Code: r.Code, Status: r.Status, Replayed: r.Replayed,
+		Message: "Thank you. Your report will be published after review. Keep the code to follow it."}
 }
 
 // submitReport takes a multipart hotspot report: photos (1–3), category,
@@ -180,7 +177,8 @@ func newReportInput(form *multipart.Form, source string, maxBytes int64) (ingest
 	return in, err
 }
 
-// publicReportResponse is the reporter's view of her report.
+// publicReportResponse is the reporter's view of her report (no duplicate
+// links, for the reason given at reportReceiptResponse).
 type publicReportResponse struct {
 	Code            string     `json:"code"`
 	Status          string     `json:"status"`
@@ -191,8 +189,6 @@ type publicReportResponse struct {
 	DistrictHI      string     `json:"district_hi"`
 	ReceivedAt      time.Time  `json:"received_at"`
 	ModeratedAt     *time.Time `json:"moderated_at,omitempty"`
-	LinkedToEarlier bool       `json:"linked_to_earlier"`
-	AlsoReported    int        `json:"also_reported"`
 	Photos          []string   `json:"photos"`
 	// PoliceOutcome is what the PCR unit reported ("visited",
 	// "action_taken", "nothing_found"), omitted until then.
@@ -205,7 +201,7 @@ func newPublicReportResponse(r ingest.PublicReport) publicReportResponse {
 	out := publicReportResponse{Code: r.Code, Status: r.Status, Category: string(r.Category),
 		CategoryLabelEN: info.LabelEN, CategoryLabelHI: info.LabelHI, District: r.DistrictEN,
 		DistrictHI: r.DistrictHI, ReceivedAt: r.ReceivedAt, ModeratedAt: r.ModeratedAt,
-		LinkedToEarlier: r.LinkedTo, AlsoReported: r.AlsoReported, Photos: []string{},
+		Photos:        []string{},
 		PoliceOutcome: r.PoliceOutcome, PoliceOutcomeAt: r.PoliceOutcomeAt}
 	for n := 1; n <= r.Photos; n++ {
 		out.Photos = append(out.Photos, fmt.Sprintf("/api/v1/reports/%s/photos/%d", r.Code, n))

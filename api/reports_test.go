@@ -118,10 +118,8 @@ func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
 }
 
 type receiptBody struct {
-	Code            string `json:"code"`
-	Status          string `json:"status"`
-	LinkedToEarlier bool   `json:"linked_to_earlier"`
-	AlsoReported    int    `json:"also_reported"`
+	Code   string `json:"code"`
+	Status string `json:"status"`
 }
 
 type errorBody struct {

@@ -178,23 +178,34 @@ type PublicQuery struct {
 	MinReports int
 }
 
+// distinctApprovedSQL is true when approved report x counts as distinct in
+// public statistics: no approved report of the same r9 cell and category
+// was made at most 24 h before it (ties by id). It depends on approved
+// reports alone, unlike duplicate_of, which may point at a pending or
+// rejected report; the hotspot pipeline counts n_distinct by the same rule
+// (docs/PRIVACY.md).
+const distinctApprovedSQL = `NOT EXISTS (SELECT 1 FROM reports y WHERE y.h3_r9 = x.h3_r9
+	AND y.category = x.category AND y.status = 'approved'
+	AND y.event_at >= x.event_at - interval '24 hours' AND (y.event_at, y.id) < (x.event_at, x.id))`
+
 // publicListSQL lists reports by code (any status: the codes are their
 // holders' capability) or, with no codes, approved reports only.
 //
 // Without codes, a report's position is k-anonymous: public_cell is the
 // first of its r8, r7, r5 cells holding at least k ($6) distinct approved
-// reports (each count stops at k rows, so a busy cell costs no more than a
+// reports (distinctApprovedSQL; pending and rejected reports and complaints
+// never count) (each count stops at k rows, so a busy cell costs no more than a
 // quiet one), else 0. A cell's reports are the range of r9 ids below it
 // (h3_r9_lo/hi, migration 00028), read from the r9 index.
 const publicListSQL = `SELECT ` + publicColumns + `,
 	CASE WHEN r.status <> 'approved' THEN 0
 		WHEN cardinality($1::text[]) > 0 THEN r.h3_r8
 		WHEN (SELECT count(*) FROM (SELECT 1 FROM reports x WHERE x.h3_r9 BETWEEN h3_r9_lo(r.h3_r8) AND h3_r9_hi(r.h3_r8)
-			AND x.status = 'approved' AND x.duplicate_of IS NULL LIMIT $6) k) >= $6 THEN r.h3_r8
+			AND x.status = 'approved' AND ` + distinctApprovedSQL + ` LIMIT $6) k) >= $6 THEN r.h3_r8
 		WHEN (SELECT count(*) FROM (SELECT 1 FROM reports x WHERE x.h3_r9 BETWEEN h3_r9_lo(r.h3_r7) AND h3_r9_hi(r.h3_r7)
-			AND x.status = 'approved' AND x.duplicate_of IS NULL LIMIT $6) k) >= $6 THEN r.h3_r7
+			AND x.status = 'approved' AND ` + distinctApprovedSQL + ` LIMIT $6) k) >= $6 THEN r.h3_r7
 		WHEN (SELECT count(*) FROM (SELECT 1 FROM reports x WHERE x.h3_r9 BETWEEN h3_r9_lo(r.h3_r5) AND h3_r9_hi(r.h3_r5)
-			AND x.status = 'approved' AND x.duplicate_of IS NULL LIMIT $6) k) >= $6 THEN r.h3_r5
+			AND x.status = 'approved' AND ` + distinctApprovedSQL + ` LIMIT $6) k) >= $6 THEN r.h3_r5
 		ELSE 0 END AS public_cell
 FROM reports r JOIN districts d ON d.id = r.district_id
 WHERE r.code IS NOT NULL

@@ -121,12 +121,12 @@ var clusterFields = []Field{
 // layers is the allow-list, in TileJSON and documentation order.
 var layers = []Layer{
 	{
-		Name: LayerHotspots, Description: "H3 hotspot cells with Gi* statistics for a time window",
+		Name: LayerHotspots, Description: "H3 hotspot cells with Gi* statistics of approved reports for a time window",
 		MinZoom: 4, MaxZoom: 16, Access: AccessPublicDetail, Roles: staffRoles, Windowed: true, Analysis: true,
 		MaxAge: time.Minute, tile: (*TileStore).Hotspots, resolution: geo.ResolutionForZoom,
 		Fields: []Field{
 			{"cell", "String: H3 cell index (hex)"},
-			{"count", "Number: reports in the cell and window"},
+			{"count", "Number: approved reports in the cell and window"},
 			{"score", "Number: severity-weighted value Gi* ran on"},
 			{"z", "Number: Gi* z-score"},
 			{"bin", "Number: confidence bin, -3…3 (99/95/90 % cold/hot)"},
@@ -134,13 +134,14 @@ var layers = []Layer{
 		},
 	},
 	{
-		// Staff only: the surface is drawn from every report and complaint,
-		// with no k-anonymity threshold, so one report shows as a kernel.
-		Name: LayerHeat, Description: "Quartic kernel density of weighted reports and complaints for a time window",
+		// Staff only: the surface is drawn from every approved report, with
+		// no k-anonymity threshold, so one report shows as a kernel.
+		// Complaints never enter it (docs/PRIVACY.md).
+		Name: LayerHeat, Description: "Quartic kernel density of severity-weighted approved reports for a time window",
 		MinZoom: 4, MaxZoom: 16, Access: AccessStaff, Roles: staffRoles, Windowed: true, Analysis: true,
 		tile: (*TileStore).Heat,
 		Fields: []Field{
-			{"density", "Number: severity-weighted records per km² (mean over the square)"},
+			{"density", "Number: severity-weighted approved reports per km² (mean over the square)"},
 			{"level", "Number: 0–1, the square's peak density over the state's 99th percentile, capped at 1"},
 		},
 	},

@@ -41,6 +41,9 @@ func (s *TileStore) render(ctx context.Context, layer, sql string, args ...any) 
 }
 
 // hotspotsTileSQL clips hex_stats hexagons, stored in EPSG:3857, to the tile.
+// Features are in cell order: the same cells give the same bytes, whatever
+// the table's physical order (the statistics non-interference test compares
+// tiles byte for byte).
 // $4 window, $5 resolution, $6 minimum distinct reports (k for the public,
 // 0 for staff); $7–$11 the scope (all, district, AHTU, station, PCR unit),
 // a district-level jurisdiction for every staff scope kind; $12 the cells
@@ -50,7 +53,7 @@ func (s *TileStore) render(ctx context.Context, layer, sql string, args ...any) 
 // and one that also indexes window and resolution takes the pipeline ten
 // times longer to rebuild on each run than the plain one.
 const hotspotsTileSQL = `
-SELECT ST_AsMVT(m, 'hotspots', 4096, 'geom') FROM (
+SELECT ST_AsMVT(m, 'hotspots', 4096, 'geom' ORDER BY m.cell) FROM (
 	SELECT ST_AsMVTGeom(h.geom, ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
 		to_hex(h.cell) AS cell, h.n_reports AS count, h.score, h.gi_z AS z, h.bin,
 		CASE WHEN h.emerging IS NULL THEN NULL
@@ -118,6 +121,7 @@ SELECT ST_AsMVT(m, 'heat', 4096, 'geom') FROM (
 			g.e, 4096, 64, true) AS geom,
 		round(b.density::numeric, 2)::float8 AS density, round(least(b.peak / g.ref, 1)::numeric, 2)::float8 AS level
 	FROM blocks b, g, LATERAL (SELECT g.c * (1 << g.k) AS s) s
+	ORDER BY b.bx, b.by
 ) m`
 
 // Heat renders the heat layer: the kernel density surface of q.Window.

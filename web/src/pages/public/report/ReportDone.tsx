@@ -21,7 +21,7 @@ export function ReportDone() {
   return (
     <>
       <h1 tabIndex={-1}>{t('reportDone.title')}</h1>
-      <p>{r.linked_to_earlier ? t('reportDone.linked', { n: r.also_reported ?? 1 }) : t('reportDone.text')}</p>
+      <p>{t('reportDone.text')}</p>
       <section class="card credentials" aria-labelledby="keep-title">
         <h2 id="keep-title">{t('reportDone.keep')}</h2>
         <p>{t('reportDone.keepText')}</p>

@@ -18,8 +18,6 @@ interface PublicReport {
   district_hi: string;
   received_at: string;
   moderated_at?: string;
-  linked_to_earlier: boolean;
-  also_reported: number;
   photos: string[];
   police_outcome?: string;
   police_outcome_at?: string;
@@ -95,8 +93,6 @@ function ReportStatus({ r, onRefresh }: { r: PublicReport; onRefresh: () => void
         <dd>{hi && r.district_hi ? r.district_hi : r.district}</dd>
         <dt>{t('reportTrack.received')}</dt>
         <dd>{dateTime(r.received_at)}</dd>
-        <dt>{t('reportTrack.also')}</dt>
-        <dd data-testid="report-also">{r.also_reported > 0 ? t('reportTrack.alsoN', { n: r.also_reported }) : t('reportTrack.alsoNone')}</dd>
         <dt>{t('reportTrack.police')}</dt>
         <dd data-testid="report-police">
           {r.police_outcome

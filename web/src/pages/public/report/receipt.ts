@@ -2,8 +2,6 @@
 export interface ReportReceipt {
   code: string;
   status: string;
-  linked_to_earlier: boolean;
-  also_reported?: number;
 }
 
 /** TipReceipt is the server's answer to a new tip. */
