@@ -13,51 +13,11 @@ import (
 	"github.com/vikalp/vikalp/internal/pg"
 )
 
-// CellCount is one aggregate row a backtest reads: how many approved
-// reports of a category fell in an r9 cell and district on one day, counted
-// back from the as-of time (AgeDays 0 is the last 24 hours).
-type CellCount struct {
-	Cell       int64 // r9
-	DistrictID int
-	AgeDays    int
-	Category   string
-	N          int
-}
-
 // HexStatStore reads the pipeline's inputs and reads and rewrites hex_stats.
 type HexStatStore struct{ db pg.DBTX }
 
 // NewHexStatStore returns a store on db.
 func NewHexStatStore(db pg.DBTX) *HexStatStore { return &HexStatStore{db: db} }
-
-// reportCountsSQL aggregates approved reports (the public pool: pending and
-// rejected reports and complaints never count) per (r9 cell, district, day,
-// category) in one pass over (since, asOf].
-const reportCountsSQL = `
-SELECT h3_r9, district_id,
-       floor(extract(epoch FROM ($2::timestamptz - event_at)) / 86400)::int,
-       category, count(*)::int
-FROM reports
-WHERE status = 'approved' AND event_at > $1 AND event_at <= $2
-GROUP BY 1, 2, 3, 4`
-
-// CellCounts returns the approved reports' aggregates of (since, asOf].
-// Rows are scanned by hand: there can be hundreds of thousands, and
-// reflection-based scanning would cost more than the query.
-func (s *HexStatStore) CellCounts(ctx context.Context, since, asOf time.Time) ([]CellCount, error) {
-	rows, err := s.db.Query(ctx, reportCountsSQL, since, asOf)
-	if err != nil {
-		return nil, fmt.Errorf("aggregate cell counts: %w", pg.Interpret(err))
-	}
-	var out []CellCount
-	var c CellCount
-	_, err = pgx.ForEachRow(rows, []any{&c.Cell, &c.DistrictID, &c.AgeDays, &c.Category, &c.N},
-		func() error { out = append(out, c); return nil })
-	if err != nil {
-		return nil, fmt.Errorf("scan cell counts: %w", pg.Interpret(err))
-	}
-	return out, nil
-}
 
 // hexStatColumns are the hex_stats columns the pipeline writes, in COPY order.
 var hexStatColumns = []string{"window_key", "resolution", "cell", "run_id", "window_start", "window_end",

@@ -202,25 +202,29 @@ func (s *HotspotService) filter(ctx context.Context, db pg.DBTX, p *auth.Princip
 		f.MinDistinct = s.PublicMinDistinct
 		return f, nil
 	}
+	districts, err := scopedDistricts(ctx, db, *p, q.DistrictID)
+	f.DistrictIDs = districts
+	return f, err
+}
+
+// scopedDistricts returns the districts staff member p may see statistics
+// of, narrowed to districtID when it is not 0: nil for every district (state
+// scope, no district asked), an empty slice when districtID is outside the
+// scope (the caller then sees nothing, as if the district had no cells).
+func scopedDistricts(ctx context.Context, db pg.DBTX, p auth.Principal, districtID int) ([]int, error) {
 	allowed, err := NewHexStatStore(db).ScopeDistricts(ctx, p.Scope)
 	if err != nil {
-		return f, err
+		return nil, err
 	}
-	if allowed == nil { // state scope
-		return f, nil
+	switch {
+	case allowed == nil && districtID == 0: // state scope
+		return nil, nil
+	case allowed == nil || slices.Contains(allowed, districtID):
+		return []int{districtID}, nil
+	case districtID == 0:
+		return allowed, nil
 	}
-	if q.DistrictID == 0 {
-		f.DistrictIDs = allowed
-		return f, nil
-	}
-	for _, d := range allowed {
-		if d == q.DistrictID {
-			return f, nil
-		}
-	}
-	// Outside the caller's scope: behave as if the district had no cells.
-	f.DistrictIDs = []int{}
-	return f, nil
+	return []int{}, nil
 }
 
 func validWindow(k string) bool {

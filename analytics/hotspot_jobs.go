@@ -22,19 +22,24 @@ func (AnalyzeArgs) InsertOpts() river.InsertOpts {
 		rivertype.JobStateRetryable, rivertype.JobStateScheduled}}, MaxAttempts: 3}
 }
 
-// AnalyzeWorker runs the hotspot pipeline and then, when Leads is set,
-// relinks every trafficking tip into leads (LeadService.Run), so lead scores
-// follow recency without waiting for a new tip.
+// AnalyzeWorker runs the hotspot pipeline, then the forecast of priority
+// places (Pipeline.Forecast), and then, when Leads is set, relinks every
+// trafficking tip into leads (LeadService.Run), so lead scores follow recency
+// without waiting for a new tip.
 type AnalyzeWorker struct {
 	river.WorkerDefaults[AnalyzeArgs]
 	Pipeline *Pipeline
 	Leads    *LeadService // optional
 }
 
-// Work implements river.Worker. The lead pass runs even when the hotspot
-// pass failed (they share no data); the first error is returned.
+// Work implements river.Worker. Each pass runs even when an earlier one
+// failed (they share no data); the first error is returned.
 func (w *AnalyzeWorker) Work(ctx context.Context, _ *river.Job[AnalyzeArgs]) error {
-	_, err := w.Pipeline.Run(ctx, time.Now())
+	now := time.Now()
+	_, err := w.Pipeline.Run(ctx, now)
+	if _, ferr := w.Pipeline.Forecast(ctx, now); err == nil {
+		err = ferr
+	}
 	if w.Leads != nil {
 		if _, lerr := w.Leads.Run(ctx); err == nil {
 			err = lerr

@@ -1,6 +1,10 @@
 package analytics
 
-import "time"
+import (
+	"time"
+
+	"github.com/vikalp/vikalp/forecast"
+)
 
 // Config sets the hotspot pipeline's parameters. The zero value gives the
 // defaults documented on each field (see docs/ANALYTICS.md).
@@ -38,6 +42,10 @@ type Config struct {
 	// (DefaultDensityCell, DefaultDensityBandwidth).
 	DensityCell      float64
 	DensityBandwidth float64
+	// Forecast sets the priority places' forecast and the rolling
+	// backtests that choose its model (forecast.DefaultConfig when its
+	// Resolution is 0).
+	Forecast forecast.Config
 }
 
 // DefaultReportWeights ranks report categories by severity: physical

@@ -241,6 +241,9 @@ type ranker struct {
 // are only compared with it, not selected among.
 func (rk *ranker) rank(scores []float64, cells []int64, nBase, n int) []int32 {
 	rk.idx, rk.vals = rk.idx[:0], rk.vals[:0]
+	if n <= 0 { // a fold with no study area asks for no cell
+		return rk.idx
+	}
 	for i, s := range scores[:nBase] {
 		if s > 0 {
 			rk.idx = append(rk.idx, int32(i))

@@ -266,3 +266,12 @@ func TestRank(t *testing.T) {
 		}
 	}
 }
+
+// TestRankNoCells: a fold whose study area is empty (events only before
+// the training window) asks for no cell; ranking must not fail.
+func TestRankNoCells(t *testing.T) {
+	var rk ranker
+	if got := rk.rank([]float64{3, 2, 1}, []int64{1, 2, 3}, 3, 0); len(got) != 0 {
+		t.Errorf("rank n=0: %v", got)
+	}
+}

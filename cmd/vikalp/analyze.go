@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/vikalp/vikalp/analytics"
+	"github.com/vikalp/vikalp/forecast"
 )
 
 // analyzeFlags are the options of `vikalp analyze`.
@@ -19,7 +20,10 @@ type analyzeFlags struct {
 	asOf, backtest string
 	halfLife       time.Duration
 	rawBins        bool
-	bt             analytics.BacktestConfig
+	compare        bool
+	model          string
+	bt             forecast.Config
+	btDate         time.Time // --backtest, parsed
 }
 
 func newAnalyzeCmd(a *app) *cobra.Command {
@@ -35,15 +39,25 @@ hex_stats is replaced in one transaction and new significant r8 hot spots of
 the 7d window raise alerts. Then every trafficking tip is relinked into leads
 (as the periodic job does), with its own summary line. See docs/ANALYTICS.md.
 
-With --backtest DATE it instead computes hotspots from the --train-days before
-DATE and reports how well they predict the --test-days after it: the
-Predictive Accuracy Index (PAI) and the Recapture Rate Index (RRI). The result
-is stored as a 'backtest' analysis run; hex_stats is not touched.
+Then it forecasts where the next incidents will be ("priority places"): the
+forecast model is chosen by rolling backtests against naive counting on the
+approved reports before the as-of time, and its best cells replace
+priority_places (docs/ANALYTICS.md, "Forecasts").
+
+With --backtest DATE it instead judges the forecasts made at DATE from the
+reports before it on the --test-days after it, at the --top-share of the study
+cells (every cell with a report in the --train-days before DATE or the test
+days after it): the default model (as Choose would have picked it at DATE),
+naive count over --train-days, and Gi* (the cells of highest z), each with its
+hits, Predictive Accuracy Index (PAI) and Recapture Rate Index (RRI), at the
+same number of cells. --compare adds every candidate model; --model NAME one.
+Nothing is written.
 
 Examples:
   vikalp analyze
   vikalp analyze --as-of 2025-03-01T00:00:00+05:30 --half-life 336h
-  vikalp analyze --backtest 2025-02-01 --train-days 90 --test-days 28 --top-share 0.05`,
+  vikalp analyze --backtest 2025-02-01 --compare
+  vikalp analyze --backtest 2025-02-01 --model decayed-180d+kde-400m --top-share 0.05`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.analyze(cmd, f)
@@ -52,16 +66,24 @@ Examples:
 	cmd.Flags().StringVar(&f.asOf, "as-of", "", "end of the windows (RFC 3339 or YYYY-MM-DD; default now)")
 	cmd.Flags().DurationVar(&f.halfLife, "half-life", 0, "time-decay half-life of counts (e.g. 336h; default none)")
 	cmd.Flags().BoolVar(&f.rawBins, "raw-bins", false, "confidence bins from raw p instead of FDR-adjusted p")
+	def := forecast.DefaultConfig()
+	f.bt = def
 	cmd.Flags().StringVar(&f.backtest, "backtest", "", "backtest date (YYYY-MM-DD or RFC 3339)")
-	cmd.Flags().IntVar(&f.bt.TrainDays, "train-days", 90, "backtest: days of data before the date")
-	cmd.Flags().IntVar(&f.bt.TestDays, "test-days", 30, "backtest: days after the date to score")
-	cmd.Flags().IntVar(&f.bt.Resolution, "resolution", 8, "backtest: H3 resolution")
-	cmd.Flags().Float64Var(&f.bt.TopShare, "top-share", 0, "backtest: hotspots are this share of cells by z (default: cells at bin ≥ 2)")
+	cmd.Flags().IntVar(&f.bt.TrainDays, "train-days", def.TrainDays, "backtest: naive count's window, days before the date (> 0)")
+	cmd.Flags().IntVar(&f.bt.TestDays, "test-days", def.TestDays, "backtest: days after the date to score (> 0)")
+	cmd.Flags().IntVar(&f.bt.Resolution, "resolution", def.Resolution, "backtest: H3 resolution (5–9)")
+	cmd.Flags().Float64Var(&f.bt.TopShare, "top-share", def.TopShare, "backtest: hotspots are this share of the study cells, in (0, 1]")
+	cmd.Flags().IntVar(&f.bt.Folds, "folds", def.Folds, "backtest: rolling folds the default model is chosen on (> 0)")
+	cmd.Flags().BoolVar(&f.compare, "compare", false, "backtest: every candidate model beside naive count")
+	cmd.Flags().StringVar(&f.model, "model", "", "backtest: one model beside naive count, e.g. decayed-180d+kde-400m")
 	return cmd
 }
 
 // analyze runs the pipeline or a backtest and prints the summary.
 func (a *app) analyze(cmd *cobra.Command, f analyzeFlags) error {
+	if err := checkAnalyzeFlags(cmd, &f); err != nil {
+		return err
+	}
 	return a.withServices(cmd.Context(), func(pool *pgxpool.Pool, svc *services) error {
 		return a.analyzeWith(cmd, f, pool, svc)
 	})
@@ -80,15 +102,11 @@ func (a *app) analyzeWith(cmd *cobra.Command, f analyzeFlags, pool *pgxpool.Pool
 	}
 	p := analytics.NewPipeline(pool, analytics.Config{HalfLife: f.halfLife, RawBins: f.rawBins}, deps)
 	if f.backtest != "" {
-		date, err := parseTime(f.backtest)
+		bt, err := p.BacktestForecast(ctx, f.btDate, f.bt, f.model)
 		if err != nil {
 			return err
 		}
-		res, err := p.Backtest(ctx, date, f.bt)
-		if err != nil {
-			return err
-		}
-		printBacktest(out, res)
+		printForecastBacktest(out, bt, f.bt)
 		return nil
 	}
 	asOf := time.Now()
@@ -103,6 +121,11 @@ func (a *app) analyzeWith(cmd *cobra.Command, f analyzeFlags, pool *pgxpool.Pool
 		return err
 	}
 	printRunSummary(out, sum)
+	fs, err := p.Forecast(ctx, asOf)
+	if err != nil {
+		return err
+	}
+	printForecastSummary(out, fs)
 	// Then relink trafficking tips into leads, as the periodic job does.
 	if deps.Progress != nil {
 		deps.Progress("relinking leads")
@@ -151,10 +174,12 @@ func printRunSummary(w io.Writer, s analytics.RunSummary) {
 	}
 }
 
-func printBacktest(w io.Writer, r analytics.BacktestResult) {
-	fmt.Fprintf(w, "Backtest run %d at %s (r%d)\n", r.RunID, r.Date.Format(time.RFC3339), r.Resolution)
-	fmt.Fprintf(w, "  hotspots: %d of %d cells, %.2f of %.2f km²\n", r.HotspotCells, r.StudyCells, r.HotspotKm2, r.StudyKm2)
-	fmt.Fprintf(w, "  before: %d of %d records in hotspots\n", r.TrainHits, r.TrainTotal)
-	fmt.Fprintf(w, "  after:  %d of %d records in hotspots\n", r.TestHits, r.TestTotal)
-	fmt.Fprintf(w, "  PAI %.3f  RRI %.3f\n", r.PAI, r.RRI)
+func printForecastSummary(w io.Writer, s analytics.ForecastSummary) {
+	score := "no fold to judge on"
+	if s.Score != nil {
+		score = fmt.Sprintf("PAI %.3f× naive count's (geometric mean over %d folds)", *s.Score, len(s.Folds))
+	}
+	fmt.Fprintf(w, "Forecast run %d: model %s, %s; %d priority places (r%d, next %d days) in %s\n",
+		s.RunID, s.Model, score, s.Cells, s.Resolution, s.HorizonDays, s.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "  %s\n", s.Reason)
 }
