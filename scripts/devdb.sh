@@ -8,21 +8,34 @@
 #   scripts/devdb.sh socket-url   the same over the cluster's Unix socket
 #
 # When DATABASE_URL is already set, `up` uses that server and starts nothing.
-# The cluster listens on 127.0.0.1:${VIKALP_DEVDB_PORT:-54329} and on a unix
-# socket in .devdb/run; it is for development and tests only.
+# The cluster listens on a unix socket in .devdb/run and on 127.0.0.1 at
+# VIKALP_DEVDB_PORT when set, else at the port this checkout recorded in
+# .devdb/port, else 54329. When another process (another checkout's cluster)
+# holds that port, `up` moves this checkout's cluster to a port of its own,
+# derived from the checkout's path, records it and says so; with
+# VIKALP_DEVDB_PORT set it fails instead. `up` prints nothing on stdout and
+# exits non-zero whenever it has no database to offer.
+# The cluster is for development and tests only.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dir="$root/.devdb"
 data="$dir/data"
-port="${VIKALP_DEVDB_PORT:-54329}"
 # A relocated cluster (see relocate_if_unreachable) is reached through the link.
 if [ -L "$dir" ]; then
 	dir="$(readlink -f "$dir")"
 	data="$dir/data"
 fi
-local_url="postgres://vikalp:vikalp@127.0.0.1:${port}/vikalp?sslmode=disable"
+port="${VIKALP_DEVDB_PORT:-$(cat "$dir/port" 2>/dev/null || true)}"
+case "$port" in
+'') port=54329 ;;
+*[!0-9]*)
+	printf 'devdb: port %s (VIKALP_DEVDB_PORT or .devdb/port) is not a number\n' "$port" >&2
+	exit 1
+	;;
+esac
 
+local_url() { echo "postgres://vikalp:vikalp@127.0.0.1:${port}/vikalp?sslmode=disable"; }
 log() { printf 'devdb: %s\n' "$*" >&2; }
 . "$root/scripts/lib/pg.sh"
 
@@ -67,6 +80,76 @@ relocate_if_unreachable() {
 	data="$dir/data"
 }
 
+# choose_port settles the port of this checkout's cluster. A running cluster
+# keeps the port it runs on. A port another process holds is refused when
+# it was asked for (VIKALP_DEVDB_PORT), and otherwise gives way to this
+# checkout's own port.
+choose_port() {
+	if pg_running "$data"; then
+		local running
+		running="$(sed -n 4p "$data/postmaster.pid")"
+		if [ -n "${VIKALP_DEVDB_PORT:-}" ] && [ "$running" != "$VIKALP_DEVDB_PORT" ]; then
+			log "this checkout's cluster runs on port $running, not VIKALP_DEVDB_PORT=$VIKALP_DEVDB_PORT; stop it first (make stop)"
+			exit 1
+		fi
+		port="$running"
+		return 0
+	fi
+	if ! port_taken "$port"; then return 0; fi
+	local taken="$port"
+	if [ -n "${VIKALP_DEVDB_PORT:-}" ]; then
+		log "port $taken (VIKALP_DEVDB_PORT) on 127.0.0.1 is held by $(holder "$taken")."
+		log "Set VIKALP_DEVDB_PORT to a free port, or unset it to let this checkout pick its own."
+		exit 1
+	fi
+	port="$(own_port)" || {
+		log "port $taken on 127.0.0.1 is held by $(holder "$taken"), and so are this checkout's own ports."
+		log "Set VIKALP_DEVDB_PORT to a free port."
+		exit 1
+	}
+	log "port $taken on 127.0.0.1 is held by $(holder "$taken"); this checkout's cluster uses port $port"
+	log "(recorded in $dir/port, reused from now on; VIKALP_DEVDB_PORT chooses another)"
+}
+
+# port_taken PORT: something accepts connections on 127.0.0.1:PORT.
+port_taken() { timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+
+# holder PORT names what holds PORT, as far as a probe can tell.
+holder() {
+	local rc=0
+	"$pgbin/pg_isready" -q -h 127.0.0.1 -p "$1" -t 5 || rc=$?
+	if [ "$rc" -le 1 ]; then
+		echo "another PostgreSQL (another checkout's development cluster?)"
+	else
+		echo "another process"
+	fi
+}
+
+# own_port prints this checkout's own port: one of 54400-54899 derived from
+# the checkout's path, so the same checkout always gets the same one, or
+# the first free one after it.
+own_port() {
+	local hash p i
+	hash="$(printf '%s' "$root" | sha256sum | cut -c1-8)"
+	for i in $(seq 0 19); do
+		p=$((54400 + (0x$hash + i) % 500))
+		if ! port_taken "$p"; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# conf_port makes an existing cluster listen on $port from its next start:
+# a later line of postgresql.conf overrides an earlier one.
+conf_port() {
+	if pg_running "$data"; then return 0; fi
+	if [ "$(as_owner "$pgbin/postgres" -D "$data" -C port)" != "$port" ]; then
+		echo "port = ${port}" | as_owner tee -a "$data/postgresql.conf" >/dev/null
+	fi
+}
+
 up() {
 	if [ -n "${DATABASE_URL:-}" ]; then
 		log "using DATABASE_URL from the environment; not starting a local cluster"
@@ -81,6 +164,7 @@ up() {
 		chmod o+x "$root" 2>/dev/null || true
 		relocate_if_unreachable
 	fi
+	choose_port
 	if [ ! -f "$data/PG_VERSION" ]; then
 		log "initialising a new cluster in .devdb/data"
 		pg_initdb "$data" "$dir/initdb.log" <<CONF
@@ -95,9 +179,11 @@ synchronous_commit = off
 full_page_writes = off
 CONF
 	fi
+	conf_port
 	pg_start "$data" "$dir/postgres.log" "PostgreSQL on 127.0.0.1:${port}"
 	pg_createdb "$dir/run" "$port"
-	echo "export DATABASE_URL='$local_url'"
+	echo "$port" >"$dir/port"
+	echo "export DATABASE_URL='$(local_url)'"
 }
 
 stop() {
@@ -113,7 +199,7 @@ stop() {
 case "${1:-}" in
 up) up ;;
 stop) stop ;;
-url) echo "$local_url" ;;
+url) local_url ;;
 # The same database over the cluster's Unix socket: what a process on this
 # host should use (no TCP stack; make bench measures with it).
 socket-url) echo "postgres://vikalp:vikalp@/vikalp?host=${dir}/run&port=${port}&sslmode=disable" ;;

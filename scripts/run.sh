@@ -5,7 +5,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/lib/deps.sh
 ensure_apt_packages $GO_BUILD_PACKAGES # make run builds first; this keeps run.sh alone working
 
-eval "$(scripts/devdb.sh up)"
+# An assignment, not eval "$(…)": set -e ignores a failing command
+# substitution inside eval; this way a database that cannot start stops here.
+devdb_env="$(scripts/devdb.sh up)"
+eval "$devdb_env"
 export DATABASE_URL
 export VIKALP_ADDR="${VIKALP_ADDR:-:8080}"
 

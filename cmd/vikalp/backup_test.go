@@ -36,7 +36,7 @@ func TestBackupAndRestore(t *testing.T) {
 	srv := d.serve(t, "serve", true)
 	photo := ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 160, Height: 120})
 	for _, s := range makeSubmissions("backup", 3, photo) {
-		s.sendUntilAnswered(t, srv.base, 20*time.Second)
+		s.sendUntilAnswered(t, srv.base, 2*time.Minute)
 	}
 	srv.stop(os.Interrupt, 10*time.Second)
 

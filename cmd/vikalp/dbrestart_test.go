@@ -42,7 +42,7 @@ func TestDatabaseRestartDuringLoad(t *testing.T) {
 	for w := range 4 {
 		wg.Go(func() {
 			for i := w; i < len(subs); i += 4 {
-				subs[i].sendUntilAnswered(t, srv.base, 50*time.Second)
+				subs[i].sendUntilAnswered(t, srv.base, 3*time.Minute)
 				time.Sleep(100 * time.Millisecond)
 			}
 		})
@@ -50,7 +50,7 @@ func TestDatabaseRestartDuringLoad(t *testing.T) {
 
 	time.Sleep(400 * time.Millisecond)
 	pgc.stop(t)
-	waitFor(t, 10*time.Second, func() bool { return srv.readyz() == http.StatusServiceUnavailable })
+	waitFor(t, time.Minute, func() bool { return srv.readyz() == http.StatusServiceUnavailable })
 	if code := get(t, srv.base+"/healthz"); code != http.StatusOK {
 		t.Errorf("healthz while the database is down: %d, want 200 (the process is fine)", code)
 	}
@@ -60,7 +60,7 @@ func TestDatabaseRestartDuringLoad(t *testing.T) {
 	}
 	pgc.start(t)
 	downAt := time.Now()
-	waitFor(t, 30*time.Second, func() bool { return srv.readyz() == http.StatusOK })
+	waitFor(t, 2*time.Minute, func() bool { return srv.readyz() == http.StatusOK })
 	t.Logf("ready again %v after the database came back", time.Since(downAt).Round(time.Millisecond))
 	wg.Wait()
 	if _, retried := countReplays(subs); retried == 0 {
@@ -78,7 +78,7 @@ func TestDatabaseRestartDuringLoad(t *testing.T) {
 		if !strings.Contains(e, `"kind":"report.happening_now"`) {
 			t.Errorf("event %s", e)
 		}
-	case <-time.After(15 * time.Second):
+	case <-time.After(2 * time.Minute):
 		t.Error("no alert reached the console after the database restart")
 	}
 

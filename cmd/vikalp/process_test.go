@@ -154,8 +154,9 @@ type vikalpProcess struct {
 	logs bytes.Buffer
 }
 
-// start runs the process (again) and waits up to 30 s until it is ready,
-// failing with its output if it exits first.
+// start runs the process (again) and waits until it is ready (up to two
+// minutes: a busy machine starts processes slowly), failing with its output
+// if it exits first.
 func (p *vikalpProcess) start(t *testing.T) {
 	t.Helper()
 	cmd := exec.Command(p.bin, p.args...)
@@ -171,7 +172,7 @@ func (p *vikalpProcess) start(t *testing.T) {
 	done := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(done) }()
 	p.cmd, p.done = cmd, done
-	waitFor(t, 30*time.Second, func() bool {
+	waitFor(t, 2*time.Minute, func() bool {
 		select {
 		case <-done:
 			t.Fatalf("%s exited:\n%s", p.name, p.output())
@@ -263,16 +264,28 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-// waitFor polls cond every 50 ms until it holds, failing after d.
+// waitFor polls cond every 50 ms until it holds, failing after d. These
+// tests wait on state, never on a fixed sleep, and d is a generous bound
+// for a busy machine (minutes where processes or jobs are involved): a test
+// that passes never waits it out.
 func waitFor(t *testing.T, d time.Duration, cond func() bool) {
 	t.Helper()
+	if !eventually(d, cond) {
+		t.Fatalf("condition not met within %v", d)
+	}
+}
+
+// eventually polls cond every 50 ms until it holds or d has passed, and
+// reports whether it held: for a caller that explains a failure itself.
+func eventually(d time.Duration, cond func() bool) bool {
 	deadline := time.Now().Add(d)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %v", d)
+			return false
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	return true
 }
 
 // login signs a demo user in and returns the session cookie header.

@@ -45,11 +45,16 @@ pg_initdb() {
 }
 
 # pg_start DATA LOG WHAT: start the cluster in DATA, logging to LOG, unless
-# it runs; WHAT names it in the message.
+# it runs; WHAT names it in the messages. When it does not start, the end of
+# LOG says why (a port in use, for one).
 pg_start() {
 	if pg_running "$1"; then return 0; fi
 	log "starting $3"
-	as_owner "$pgbin/pg_ctl" -D "$1" -l "$2" -w -t 60 start >/dev/null
+	if ! as_owner "$pgbin/pg_ctl" -D "$1" -l "$2" -w -t 60 start >/dev/null; then
+		log "$3 did not start; the end of $2:"
+		tail -n 5 "$2" >&2
+		return 1
+	fi
 }
 
 # pg_createdb SOCKET_DIR PORT: create the database vikalp unless it exists.
