@@ -95,6 +95,7 @@ var authzRules = map[string]access{
 	"GET /tiles/:layer": public, "GET /tiles/:layer/:z/:x/:y": public,
 	// Staff exports of the hotspot map (audited).
 	"GET /api/v1/hotspots/export.csv": staff, "GET /api/v1/hotspots/export.geojson": staff,
+	"GET /api/v1/priority-places": staff,
 	// Complaints (police side).
 	"GET /api/v1/complaints":                     roles(complaintReaders...),
 	"GET /api/v1/dashboard/complaints":           roles(complaintReaders...),

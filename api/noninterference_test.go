@@ -28,8 +28,8 @@ import (
 // reports). The hotspot analysis runs once per world at the same as-of
 // time, and every statistics output a caller can fetch — the hotspot list
 // at every window and resolution, both exports, the hotspots and heat tiles
-// at every zoom over the seeded places, their TileJSON and the Open311
-// positions — must be byte-identical to the base world's for every caller
+// at every zoom over the seeded places, their TileJSON, the Open311
+// positions and the forecast's priority places — must be byte-identical to the base world's for every caller
 // who may not see what was added. The callers who may see it are checked to
 // get a different answer, so the test cannot pass by showing nothing.
 
@@ -88,6 +88,9 @@ func newNIWorld(t *testing.T, asOf time.Time, extra func(*testing.T, *apitest.Se
 	p := analytics.NewPipeline(srv.Pool, analytics.Config{}, analytics.Deps{Jobs: ingesttest.Jobs(t, srv.Pool)})
 	if _, err := p.Run(context.Background(), asOf); err != nil {
 		t.Fatalf("analysis: %v", err)
+	}
+	if _, err := p.Forecast(context.Background(), asOf); err != nil {
+		t.Fatalf("forecast: %v", err)
 	}
 	return w
 }
@@ -181,7 +184,8 @@ func niOutputs(t *testing.T, w niWorld, c caller) map[string][]byte {
 			}
 		}
 	}
-	paths = append(paths, "/open311/v2/requests.json", "/open311/v2/requests.xml")
+	paths = append(paths, "/open311/v2/requests.json", "/open311/v2/requests.xml",
+		"/api/v1/priority-places?limit=500")
 	out := map[string][]byte{}
 	for _, p := range paths {
 		status, data := call(t, w.srv, http.MethodGet, p, c.token, nil)

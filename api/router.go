@@ -48,6 +48,8 @@ type Deps struct {
 	Tiles *tiles.Service
 	// Hotspots answers the hotspot map and its exports.
 	Hotspots *analytics.HotspotService
+	// Priority answers the forecast's priority places.
+	Priority *analytics.PriorityService
 	// Alerts runs alert consoles, webhooks and the SMS outbox view; AlertHub
 	// feeds the live alert streams. Alert routes are off when nil.
 	Alerts   *alerts.Service
@@ -115,6 +117,7 @@ func (h *Handler) registerRoutes(v1 *gin.RouterGroup) {
 	h.registerIngestRoutes(v1)
 	h.registerAlertRoutes(v1)
 	h.registerHotspotRoutes(v1)
+	h.registerPriorityRoutes(v1)
 	h.registerLeadRoutes(v1)
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
@@ -136,6 +137,7 @@ func (b *bundle) pcrLiveAlert(t *testing.T) {
 func (b *bundle) mspHeatMap(t *testing.T) {
 	t.Helper()
 	b.seedHotCell(t, "365d", 2)
+	b.seedPriorityPlaces(t)
 	b.login(t, "msp.analyst")
 	b.setLang(t, "en")
 	b.do(t, "open the heat map", click(`a[href="/staff/heatmap"]`), chromedp.WaitVisible(chromedp.CSS(`[data-testid="legend"]`)),
@@ -163,11 +165,41 @@ func (b *bundle) mspHeatMap(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="density-legend"]`)), mapSettled(`[data-testid="heat-map"]`))
 	b.do(t, "switch it off", click(`#density`),
 		waitJS(`document.querySelector('[data-testid="heat-map"]').dataset.heat === undefined`))
+	// The forecast's priority places, labelled with the model in use.
+	b.do(t, "priority places listed", waitJS(`document.querySelectorAll('[data-testid="priority-list"] li').length > 0`),
+		waitJS(`!!document.querySelector('[data-testid="priority-model"]')?.dataset.model`),
+		click(`#priority-on-map`), mapSettled(`[data-testid="heat-map"]`))
+	b.shot(t, "35b-msp-priority-places")
 	b.setLang(t, "hi")
 	b.do(t, "Hindi heat map", waitText("h1", "हीट"), mapSettled(`[data-testid="heat-map"]`))
 	b.noEnglish(t, "heat map")
 	b.shot(t, "36-msp-heatmap-hi")
 	b.logout(t)
+}
+
+// seedPriorityPlaces files approved reports at one Hazratganj corner every
+// three days for four months and runs the forecast on them.
+func (b *bundle) seedPriorityPlaces(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	lat, lon := 26.8467, 80.9462
+	now := time.Now()
+	for d := 0; d < 120; d += 3 {
+		at := now.Add(-time.Duration(d*24+2) * time.Hour)
+		rec, err := b.api.Ingest.SubmitReport(ctx, ingest.NewReport{Category: "groping", Lat: &lat, Lon: &lon,
+			OccurredAt: &at, WithoutPhotos: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.pool.Exec(ctx, `UPDATE reports SET status = 'approved', moderated_at = now() WHERE code = $1`,
+			rec.Code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := analytics.NewPipeline(b.pool, analytics.Config{}, analytics.Deps{Jobs: ingesttest.Jobs(t, b.pool)})
+	if _, err := p.Forecast(ctx, now); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // ahtuLead: two tips share a phone number; the lead pipeline (the

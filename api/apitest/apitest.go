@@ -147,6 +147,7 @@ func StartWith(t testing.TB, password string, users func(*jurisdiction.Service) 
 		out.Alerts, out.Leads = alertsSvc, leads
 		out.Hotspots = analytics.NewHotspotService(pool, 3)
 		deps.Alerts, deps.Leads, deps.Hotspots = alertsSvc, leads, out.Hotspots
+		deps.Priority = analytics.NewPriorityService(pool)
 		deps.AlertHub = StartHub(t, pool, quiet)
 		startWorkers(t, pool, quiet, casesSvc, alertsSvc, leads)
 	}

@@ -131,6 +131,7 @@ func (a *app) apiDeps(pool *pgxpool.Pool, svc *services) api.Deps {
 		Ingest:         svc.ingest,
 		PublicRate:     api.RateLimit{PerMinute: a.cfg.PublicRatePerMinute, Burst: a.cfg.PublicBurst},
 		Hotspots:       svc.hotspots,
+		Priority:       svc.priority,
 		Leads:          svc.leads,
 		Tiles:          svc.tiles,
 		Alerts:         svc.alerts,

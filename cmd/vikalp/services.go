@@ -35,6 +35,7 @@ type services struct {
 	// pipeline computes hotspots; hotspots answers the hotspot API.
 	pipeline *analytics.Pipeline
 	hotspots *analytics.HotspotService
+	priority *analytics.PriorityService
 	// leads links trafficking tips into leads and runs their workflow.
 	leads *analytics.LeadService
 	// tiles renders map tiles and caches the public ones.
@@ -93,6 +94,7 @@ func (a *app) newServices(pool *pgxpool.Pool, read pg.DBTX) (*services, error) {
 	svc.pipeline = analytics.NewPipeline(pool, analytics.Config{}, analytics.Deps{Jobs: inserter, Logger: a.logger})
 	svc.hotspots = analytics.NewHotspotService(pool, a.cfg.HotspotMinReports)
 	svc.hotspots.Read = read
+	svc.priority = analytics.NewPriorityService(read)
 	if svc.leads, err = analytics.NewLeadService(pool, analytics.LeadDeps{Jobs: inserter, Logger: a.logger, Read: read}); err != nil {
 		return nil, fmt.Errorf("start lead service: %w", err)
 	}

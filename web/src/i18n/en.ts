@@ -717,11 +717,24 @@ export const en = {
   // ---- end complaint photos slice ----
   // ---- density surface slice ----
   'heat.density': 'Density surface',
-  'heat.densityHint': 'Shows where reports and complaints concentrate, smoothed over about 1.5 km, under the hotspot cells. Staff only.',
+  'heat.densityHint': 'Shows where approved reports concentrate, smoothed over about 1.5 km, under the hotspot cells. Staff only.',
   'heat.densityLow': 'Fewer',
   'heat.densityHigh': 'More',
   'heat.densityUnavailable': 'The density surface is not available right now.',
   // ---- end density surface slice ----
+  // ---- priority places (forecast) ----
+  'priority.title': 'Priority places (forecast)',
+  'priority.forecast': 'A forecast of where the next incidents are most likely in the next {days} days, from approved public reports, made {when}.',
+  'priority.model': 'Model:',
+  'priority.scored': 'In the {folds} monthly backtests that chose it, it caught {score}× what counting the last 90 days caught.',
+  'priority.naive': 'No model beat counting the reports of the last 90 days in the backtests, so the places are ranked by that count.',
+  'priority.unscored': 'There is not yet enough history to check it against counting.',
+  'priority.none': 'No forecast yet: it is made with each hotspot analysis.',
+  'priority.empty': 'No priority places in your area.',
+  'priority.noDistrict': 'District unknown',
+  'priority.expected': 'score {n}',
+  'priority.showOnMap': 'Show the priority places on the map',
+  // ---- end priority places ----
 } as const;
 
 /** Key is every string the app shows. */

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../api';
 import { Choices, Notice, TextArea } from '../../components/form';
 import { MapView } from '../../components/map/MapView';
+import { PriorityPlaces } from '../../components/PriorityPlaces';
 import type { MapHandle } from '../../components/map/maplibre';
 import { dateTime } from '../../format';
 import { errorText, useAsync } from '../../hooks';
@@ -13,12 +14,12 @@ import { useStore } from '../../store';
 import type { District } from '../../types';
 import { type Alert, type Feed, appLink, armSound, beep, useAlertFeed } from './alerts';
 
-/** DispatchConsole is the PCR console: live alerts with sound, acknowledge, outcome, and a map of open alerts. */
+/** DispatchConsole is the PCR console: live alerts with sound, acknowledge, outcome, a map of open alerts and the priority places of its area. */
 export function DispatchConsole() {
   return <AlertConsole withMap withOutcome />;
 }
 
-/** AlertsPage is the alert feed of district officers and MSP (escalations, overdue ATRs). */
+/** AlertsPage is the alert feed of district officers and MSP (escalations, overdue ATRs), with the priority places of their area. */
 export function AlertsPage() {
   return <AlertConsole />;
 }
@@ -53,6 +54,7 @@ function AlertConsole({ withMap, withOutcome }: { withMap?: boolean; withOutcome
           <AlertCard key={a.id} a={a} fresh={feed.fresh.has(a.id)} feed={feed} districts={districts.data} withOutcome={withOutcome} />
         ))}
       </ul>
+      <PriorityPlaces limit={10} />
     </>
   );
 }

@@ -1,7 +1,9 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { Check, Notice, Select } from '../../components/form';
 import { heatStops } from '../../components/map/colors';
 import { MapView } from '../../components/map/MapView';
+import type { MapHandle } from '../../components/map/maplibre';
+import { PriorityPlaces, priorityFeatures, type PriorityAnswer } from '../../components/PriorityPlaces';
 import { BinLegend, hotspotWindows } from '../../components/map/hotspotLegend';
 import { label, t } from '../../i18n';
 
@@ -23,7 +25,16 @@ export function HeatMap() {
   const [shown, setShown] = useState<boolean | null>(null);
   const [heat, setHeat] = useState(false);
   const [heatShown, setHeatShown] = useState<boolean | null>(null);
+  const [handle, setHandle] = useState<MapHandle | null>(null);
+  const [priority, setPriority] = useState<PriorityAnswer | null>(null);
+  const [showPriority, setShowPriority] = useState(false);
   const win = hotspotWindows[w][0];
+  useEffect(() => {
+    if (!handle) return;
+    const empty = { places: [], forecast: null };
+    void handle.setOverlay('priority', priorityFeatures(showPriority && priority ? priority : empty),
+      { color: 'rgba(0,0,0,0)', outline: '#111111', opacity: 1 });
+  }, [handle, priority, showPriority]);
   return (
     <>
       <h1 tabIndex={-1}>{t('heat.title')}</h1>
@@ -52,8 +63,10 @@ export function HeatMap() {
       }} />
       {shown === false && <Notice kind="info">{t('hotmap.unavailable')}</Notice>}
       {heat && heatShown === false && <Notice kind="info">{t('heat.densityUnavailable')}</Notice>}
+      <Check id="priority-on-map" label={t('priority.showOnMap')} checked={showPriority} onChecked={setShowPriority} />
       <MapView label={t('hotmap.mapLabel')} hotspots={win} hotspotClass={cls} onHotspots={setShown}
-        heat={heat ? win : null} onHeat={setHeatShown} tall testid="heat-map" />
+        heat={heat ? win : null} onHeat={setHeatShown} onState={(_, h) => setHandle(h)} tall testid="heat-map" />
+      <PriorityPlaces limit={20} onData={setPriority} />
       <section class="card legend" aria-labelledby="legend-title" data-testid="legend">
         <h2 id="legend-title">{t('hotmap.legend')}</h2>
         <BinLegend />
