@@ -48,6 +48,29 @@ func BenchmarkPipeline1M(b *testing.B) {
 	b.ReportMetric(sum.Elapsed.Seconds(), "run_s") // read + compute + write, as ns/op
 }
 
+// BenchmarkForecast1M is the priority-places forecast (read, rolling
+// choice, forecast, write) on the reports of BenchmarkPipeline1M.
+func BenchmarkForecast1M(b *testing.B) {
+	ctx := context.Background()
+	bundle := setupPipeline(b)
+	copySyntheticReports(b, bundle, 1_000_000)
+	p := NewPipeline(bundle.db, Config{}, Deps{Jobs: bundle.jobs})
+	b.ResetTimer()
+	var sum ForecastSummary
+	for i := 0; i < b.N; i++ {
+		var err error
+		if sum, err = p.Forecast(ctx, testAsOf); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	for _, stage := range []string{"read", "choose", "forecast", "write"} {
+		b.ReportMetric(sum.Timings[stage].Seconds(), stage+"_s")
+	}
+	b.ReportMetric(float64(sum.Cells), "places")
+	b.ReportMetric(sum.Elapsed.Seconds(), "run_s")
+}
+
 // copySyntheticReports COPYs n clustered reports of the year before testAsOf.
 func copySyntheticReports(b *testing.B, bundle pipelineBundle, n int) {
 	b.Helper()
