@@ -241,13 +241,3 @@ func giStarSparse(cells []int64, x []float64, nb map[int64][]int64) []float64 {
 	}
 	return z
 }
-
-// sortedCells returns the keys of m in increasing order (deterministic output).
-func sortedCells[V any](m map[int64]V) []int64 {
-	out := make([]int64, 0, len(m))
-	for c := range m {
-		out = append(out, c)
-	}
-	slices.Sort(out)
-	return out
-}
