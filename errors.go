@@ -27,6 +27,9 @@ var (
 	ErrConflict = errors.New("conflict")
 	// ErrTooManyRequests marks a throttled caller.
 	ErrTooManyRequests = errors.New("too many requests")
+	// ErrUnsupportedMediaType marks a request body of a type the endpoint
+	// does not take (text/plain where JSON is documented).
+	ErrUnsupportedMediaType = errors.New("unsupported media type")
 )
 
 // UserError is an error whose Message is safe to show to the person who caused

@@ -2,6 +2,8 @@ package alerts
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/vikalp/vikalp"
@@ -53,6 +55,16 @@ type Unit struct {
 	Role string
 }
 
+// Key is u as stored in alerts.escalated_to: "kind:id", or "kind:id:role"
+// for district officers of one role (e.g. "district_officers:162:sp").
+func (u Unit) Key() string {
+	k := string(u.Kind) + ":" + strconv.FormatInt(u.ID, 10)
+	if u.Role != "" {
+		k += ":" + u.Role
+	}
+	return k
+}
+
 // State is where an alert is in its lifecycle.
 type State string
 
@@ -84,6 +96,9 @@ const (
 	EventEscalated    EventKind = "escalated"
 	EventResolved     EventKind = "resolved"
 	EventOutcome      EventKind = "outcome"
+	// EventUpdated records that a live alert's summary and score followed
+	// its subject (a rising lead); detail holds the previous and new score.
+	EventUpdated EventKind = "updated"
 )
 
 // Outcomes a PCR unit records on a report alert (the same words the
@@ -94,37 +109,63 @@ const (
 	OutcomeNothingFound = "nothing_found"
 )
 
-// Alert is one alert as stored. Summary (English) and SummaryHI are public-safe; H3R8 and SubjectID
-// are for staff consoles only.
+// Alert is one alert as stored. Summary (English), SummaryHI, Category,
+// Place and PlaceHI are public-safe; H3R8 and SubjectID are for staff
+// consoles only.
 type Alert struct {
-	ID              int64      `db:"id"`
-	Kind            Kind       `db:"kind"`
-	UnitKind        UnitKind   `db:"unit_kind"`
-	UnitID          int64      `db:"unit_id"`
-	UnitRole        string     `db:"unit_role"`
-	DistrictID      *int       `db:"district_id"`
-	EscalatedKind   *UnitKind  `db:"escalated_kind"`
-	EscalatedID     *int64     `db:"escalated_id"`
-	EscalationLevel int        `db:"escalation_level"`
-	Severity        Severity   `db:"severity"`
-	DedupKey        string     `db:"dedup_key"`
-	Summary         string     `db:"summary"`
-	SummaryHI       string     `db:"summary_hi"` // "" for alerts raised before Hindi summaries
-	Link            string     `db:"link"`
-	SubjectKind     string     `db:"subject_kind"`
-	SubjectID       int64      `db:"subject_id"`
-	H3R8            *int64     `db:"h3_r8"`
-	State           State      `db:"state"`
-	AckDueAt        *time.Time `db:"ack_due_at"`
-	Outcome         *string    `db:"outcome"`
-	OutcomeNote     string     `db:"outcome_note"`
-	RaisedAt        time.Time  `db:"raised_at"`
-	AcknowledgedAt  *time.Time `db:"acknowledged_at"`
-	AcknowledgedBy  *int64     `db:"acknowledged_by"`
-	ResolvedAt      *time.Time `db:"resolved_at"`
-	ResolvedBy      *int64     `db:"resolved_by"`
-	UpdatedAt       time.Time  `db:"updated_at"`
+	ID         int64    `db:"id"`
+	Kind       Kind     `db:"kind"`
+	UnitKind   UnitKind `db:"unit_kind"`
+	UnitID     int64    `db:"unit_id"`
+	UnitRole   string   `db:"unit_role"`
+	DistrictID *int     `db:"district_id"`
+	// EscalatedKind, EscalatedID and EscalatedRole are the level the alert
+	// was last escalated to; EscalatedTo holds the Unit.Key of every level
+	// it has reached, each of which may see and acknowledge it.
+	EscalatedKind   *UnitKind `db:"escalated_kind"`
+	EscalatedID     *int64    `db:"escalated_id"`
+	EscalatedRole   string    `db:"escalated_role"`
+	EscalatedTo     []string  `db:"escalated_to"`
+	EscalationLevel int       `db:"escalation_level"` // escalations so far, repeats included
+	Severity        Severity  `db:"severity"`
+	DedupKey        string    `db:"dedup_key"`
+	Summary         string    `db:"summary"`
+	SummaryHI       string    `db:"summary_hi"` // "" for alerts raised before Hindi summaries
+	// Category is what the alert is about: a report's category (ingest's
+	// taxonomy), CategoryHotspot, CategoryLead or CategoryComplaint (never
+	// a complaint's crime); "" for alerts raised before categories.
+	Category string `db:"category"`
+	// Place and PlaceHI describe where, public-safe: the police station
+	// area (or unit area) and district, never a point or an address.
+	Place       string `db:"place"`
+	PlaceHI     string `db:"place_hi"`
+	Link        string `db:"link"`
+	SubjectKind string `db:"subject_kind"`
+	SubjectID   int64  `db:"subject_id"`
+	// OccurredAt is when the subject happened: a report's event time, or
+	// when analysis found the hotspot or scored the lead.
+	OccurredAt     *time.Time `db:"occurred_at"`
+	Score          *float64   `db:"score"` // a lead's current score; nil for other alerts
+	H3R8           *int64     `db:"h3_r8"`
+	State          State      `db:"state"`
+	AckDueAt       *time.Time `db:"ack_due_at"`
+	Outcome        *string    `db:"outcome"`
+	OutcomeNote    string     `db:"outcome_note"`
+	RaisedAt       time.Time  `db:"raised_at"`
+	AcknowledgedAt *time.Time `db:"acknowledged_at"`
+	AcknowledgedBy *int64     `db:"acknowledged_by"`
+	ResolvedAt     *time.Time `db:"resolved_at"`
+	ResolvedBy     *int64     `db:"resolved_by"`
+	UpdatedAt      time.Time  `db:"updated_at"`
 }
+
+// Categories of alerts that are not about one report (a report alert
+// carries the report's own category).
+const (
+	CategoryHotspot   = "hotspot"          // a new significant hotspot
+	CategoryLead      = "trafficking_lead" // a trafficking lead
+	CategoryComplaint = "complaint"        // a complaint notice; never names the crime
+)
 
 // Event is one step of an alert's life. ID is the SSE event id.
 type Event struct {
@@ -150,8 +191,9 @@ type EventView struct {
 const actorSystem = "system"
 
 // Visibility is which alerts a caller may see: every one (All), or those
-// addressed to, or escalated to, one unit. For district officers Role
-// narrows to alerts for every officer or for that role.
+// addressed to one unit or escalated to it at any level so far. For
+// district officers Role narrows to alerts for every officer or for that
+// role.
 type Visibility struct {
 	All  bool
 	Unit Unit
@@ -189,7 +231,10 @@ func (v Visibility) Allows(a Alert) bool {
 	if a.UnitKind == v.Unit.Kind && a.UnitID == v.Unit.ID && (a.UnitRole == "" || a.UnitRole == v.Unit.Role) {
 		return true
 	}
-	return a.EscalatedKind != nil && *a.EscalatedKind == v.Unit.Kind && a.EscalatedID != nil && *a.EscalatedID == v.Unit.ID
+	all := Unit{Kind: v.Unit.Kind, ID: v.Unit.ID}.Key()
+	return slices.ContainsFunc(a.EscalatedTo, func(k string) bool {
+		return k == all || (v.Unit.Role != "" && k == v.Unit.Key())
+	})
 }
 
 // args returns v as the four parameters of visibleSQL.

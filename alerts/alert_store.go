@@ -2,6 +2,7 @@ package alerts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -22,15 +23,17 @@ func NewAlertStore(db pg.DBTX) *AlertStore { return &AlertStore{db: db} }
 const NotifyChannel = "vikalp_alert_events"
 
 const alertColumns = `a.id, a.kind, a.unit_kind, a.unit_id, a.unit_role, a.district_id, a.escalated_kind,
-	a.escalated_id, a.escalation_level, a.severity, a.dedup_key, a.summary, a.summary_hi, a.link, a.subject_kind,
-	a.subject_id, a.h3_r8, a.state, a.ack_due_at, a.outcome, a.outcome_note, a.raised_at,
+	a.escalated_id, a.escalated_role, a.escalated_to, a.escalation_level, a.severity, a.dedup_key, a.summary,
+	a.summary_hi, a.category, a.place, a.place_hi, a.link, a.subject_kind, a.subject_id, a.occurred_at, a.score,
+	a.h3_r8, a.state, a.ack_due_at, a.outcome, a.outcome_note, a.raised_at,
 	a.acknowledged_at, a.acknowledged_by, a.resolved_at, a.resolved_by, a.updated_at`
 
 // alertDest lists where each of alertColumns scans to.
 func alertDest(a *Alert) []any {
 	return []any{&a.ID, &a.Kind, &a.UnitKind, &a.UnitID, &a.UnitRole, &a.DistrictID, &a.EscalatedKind,
-		&a.EscalatedID, &a.EscalationLevel, &a.Severity, &a.DedupKey, &a.Summary, &a.SummaryHI, &a.Link, &a.SubjectKind,
-		&a.SubjectID, &a.H3R8, &a.State, &a.AckDueAt, &a.Outcome, &a.OutcomeNote, &a.RaisedAt,
+		&a.EscalatedID, &a.EscalatedRole, &a.EscalatedTo, &a.EscalationLevel, &a.Severity, &a.DedupKey, &a.Summary,
+		&a.SummaryHI, &a.Category, &a.Place, &a.PlaceHI, &a.Link, &a.SubjectKind, &a.SubjectID, &a.OccurredAt, &a.Score,
+		&a.H3R8, &a.State, &a.AckDueAt, &a.Outcome, &a.OutcomeNote, &a.RaisedAt,
 		&a.AcknowledgedAt, &a.AcknowledgedBy, &a.ResolvedAt, &a.ResolvedBy, &a.UpdatedAt}
 }
 
@@ -57,16 +60,19 @@ func scanEventView(row pgx.CollectableRow) (EventView, error) {
 }
 
 // visibleSQL filters alerts a by a Visibility given as $1…$4 (see
-// Visibility.args and Visibility.Allows).
+// Visibility.args and Visibility.Allows): the alerts addressed to the unit,
+// and those escalated to it at any level so far (escalated_to holds
+// Unit.Key of each: "kind:id", or "kind:id:role" for one officer role).
 const visibleSQL = `($1::bool
 	OR (a.unit_kind = $2::text AND a.unit_id = $3::bigint AND (a.unit_role = '' OR a.unit_role = $4::text))
-	OR (a.escalated_kind = $2::text AND a.escalated_id = $3::bigint))`
+	OR a.escalated_to && ARRAY[$2::text || ':' || $3::bigint,
+		CASE WHEN $4::text <> '' THEN $2::text || ':' || $3::bigint || ':' || $4::text END])`
 
 const liveByDedupSQL = `SELECT ` + alertColumns + ` FROM alerts a
 WHERE a.dedup_key = $1 AND a.state IN ('open', 'acknowledged')`
 
 // insertRaisedSQL stores new open alerts (one per array element, in order),
-// each alert's "raised" event by the system ($14–$16) and a pending webhook
+// each alert's "raised" event by the system ($20–$22) and a pending webhook
 // delivery of that event to each active subscription of the alert's unit,
 // in one statement: raising is on the path of every complaint filing (two
 // alerts) and happening-now report, and one round trip instead of three a
@@ -75,23 +81,26 @@ WHERE a.dedup_key = $1 AND a.state IN ('open', 'acknowledged')`
 const insertRaisedSQL = `
 WITH r AS (
 	SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::int[], $6::text[], $7::text[],
-		$8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::timestamptz[]) WITH ORDINALITY
+		$8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::timestamptz[],
+		$15::text[], $16::text[], $17::text[], $18::timestamptz[], $19::float8[]) WITH ORDINALITY
 		AS r(kind, unit_kind, unit_id, unit_role, district_id, severity, dedup_key, summary, summary_hi, link,
-			subject_kind, subject_id, h3_r8, ack_due_at, n)),
+			subject_kind, subject_id, h3_r8, ack_due_at, category, place, place_hi, occurred_at, score, n)),
 a AS (
 	INSERT INTO alerts AS a (kind, unit_kind, unit_id, unit_role, district_id, severity, dedup_key, summary,
-		summary_hi, link, subject_kind, subject_id, h3_r8, ack_due_at, raised_at, updated_at)
+		summary_hi, link, subject_kind, subject_id, h3_r8, ack_due_at, category, place, place_hi, occurred_at,
+		score, raised_at, updated_at)
 	SELECT kind, unit_kind, unit_id, unit_role, district_id, severity, dedup_key, summary, summary_hi, link,
-		subject_kind, subject_id, h3_r8, ack_due_at, $15, $15 FROM r ORDER BY n
+		subject_kind, subject_id, h3_r8, ack_due_at, category, place, place_hi, occurred_at, score, $20, $20
+	FROM r ORDER BY n
 	ON CONFLICT (dedup_key) WHERE state IN ('open', 'acknowledged') DO NOTHING
 	RETURNING ` + alertColumns + `),
 e AS (
 	INSERT INTO alert_events (alert_id, kind, actor_role, at, detail)
-	SELECT a.id, $16, $17, $15, '{}' FROM a ORDER BY a.id
+	SELECT a.id, $21, $22, $20, '{}' FROM a ORDER BY a.id
 	RETURNING id, alert_id),
 d AS (
 	INSERT INTO deliveries (event_id, subscription_id, next_attempt_at, created_at, updated_at)
-	SELECT e.id, w.id, $15, $15, $15 FROM e JOIN a ON a.id = e.alert_id
+	SELECT e.id, w.id, $20, $20, $20 FROM e JOIN a ON a.id = e.alert_id
 		JOIN webhook_subscriptions w ON w.active AND w.unit_kind = a.unit_kind AND w.unit_id = a.unit_id
 	RETURNING id, event_id)
 SELECT ` + alertColumns + `, ARRAY(SELECT d.id FROM d JOIN e ON e.id = d.event_id WHERE e.alert_id = a.id)
@@ -114,18 +123,22 @@ func (s *AlertStore) InsertRaised(ctx context.Context, as []Alert, at time.Time)
 	summariesHI := make([]string, n)
 	links, subjectKinds, subjectIDs := make([]string, n), make([]string, n), make([]int64, n)
 	cells, ackDue := make([]*int64, n), make([]*time.Time, n)
+	categories, places, placesHI := make([]string, n), make([]string, n), make([]string, n)
+	occurred, scores := make([]*time.Time, n), make([]*float64, n)
 	for i, a := range as {
 		kinds[i], unitKinds[i], unitIDs[i], roles[i] = string(a.Kind), string(a.UnitKind), a.UnitID, a.UnitRole
 		districts[i], severities[i], keys[i], summaries[i] = a.DistrictID, string(a.Severity), a.DedupKey, a.Summary
 		summariesHI[i] = a.SummaryHI
 		links[i], subjectKinds[i], subjectIDs[i], cells[i], ackDue[i] = a.Link, a.SubjectKind, a.SubjectID, a.H3R8, a.AckDueAt
+		categories[i], places[i], placesHI[i], occurred[i], scores[i] = a.Category, a.Place, a.PlaceHI, a.OccurredAt, a.Score
 	}
 	raised, err := pg.QueryAll(ctx, s.db, func(row pgx.CollectableRow) (Raised, error) {
 		var r Raised
 		err := row.Scan(append(alertDest(&r.Alert), &r.DeliveryIDs)...)
 		return r, err
 	}, insertRaisedSQL, kinds, unitKinds, unitIDs, roles, districts, severities, keys,
-		summaries, summariesHI, links, subjectKinds, subjectIDs, cells, ackDue, at, EventRaised, actorSystem)
+		summaries, summariesHI, links, subjectKinds, subjectIDs, cells, ackDue, categories, places, placesHI,
+		occurred, scores, at, EventRaised, actorSystem)
 	if err != nil {
 		return nil, fmt.Errorf("insert %d alerts: %w", n, err)
 	}
@@ -181,7 +194,8 @@ const listAlertsSQL = `SELECT ` + alertColumns + ` FROM alerts a WHERE ` + visib
 	AND ($5::text = '' OR a.state = $5)
 	AND ($6::text = '' OR a.kind = $6)
 	AND ($7::text = '' OR ((a.unit_kind = $7 AND ($8::bigint = 0 OR a.unit_id = $8))
-		OR (a.escalated_kind = $7 AND ($8::bigint = 0 OR a.escalated_id = $8))))
+		OR EXISTS (SELECT 1 FROM unnest(a.escalated_to) k
+			WHERE split_part(k, ':', 1) = $7 AND ($8::bigint = 0 OR split_part(k, ':', 2) = $8::text))))
 	AND ($9::timestamptz IS NULL OR a.raised_at >= $9)
 	AND ($10::timestamptz IS NULL OR a.raised_at < $10)
 	AND ($11::bigint = 0 OR a.id < $11)
@@ -224,12 +238,47 @@ func (s *AlertStore) SetOutcome(ctx context.Context, id int64, at time.Time, out
 	return s.update(ctx, "set alert outcome", setOutcomeSQL, id, at, outcome, note)
 }
 
-const escalateSQL = `UPDATE alerts SET escalated_kind = $3, escalated_id = $4,
-	escalation_level = escalation_level + 1, updated_at = $2 WHERE id = $1 AND state = 'open'`
+const escalateSQL = `UPDATE alerts a SET escalated_kind = $3, escalated_id = $4, escalated_role = $5,
+	escalated_to = CASE WHEN $6::text = ANY(escalated_to) THEN escalated_to ELSE array_append(escalated_to, $6::text) END,
+	escalation_level = escalation_level + 1, ack_due_at = $7, updated_at = $2
+	WHERE a.id = $1 AND a.state = 'open'
+	RETURNING ` + alertColumns
 
-// Escalate hands open alert id on to unit (kind, id) as well.
-func (s *AlertStore) Escalate(ctx context.Context, id int64, at time.Time, to Unit) error {
-	return s.update(ctx, "escalate alert", escalateSQL, id, at, string(to.Kind), to.ID)
+// Escalate hands open alert id on to unit to as well (every level reached
+// keeps it), sets its next acknowledgement deadline and returns it. An
+// alert that is not open is vikalp.ErrConflict (callers lock it first).
+func (s *AlertStore) Escalate(ctx context.Context, id int64, at time.Time, to Unit, nextDue time.Time) (Alert, error) {
+	a, err := pg.QueryOne(ctx, s.db, scanAlert, escalateSQL, id, at, string(to.Kind), to.ID, to.Role, to.Key(), nextDue)
+	if errors.Is(err, vikalp.ErrNotFound) {
+		err = vikalp.ErrConflict
+	}
+	if err != nil {
+		return Alert{}, fmt.Errorf("escalate alert %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// refreshSQL brings live alert $1 up to date with its subject, only when the
+// score rises ($4), so a late job with an older score changes nothing.
+const refreshSQL = `UPDATE alerts a SET summary = $2, summary_hi = $3, score = $4, place = $5, place_hi = $6,
+	occurred_at = $7, updated_at = $8
+	WHERE a.id = $1 AND a.state IN ('open', 'acknowledged') AND (a.score IS NULL OR a.score < $4)
+	RETURNING ` + alertColumns
+
+// Refresh sets live alert id's summaries, score, place and time to those of
+// to when to.Score is higher than its own, and returns the alert as stored;
+// changed is false (and nothing is written) when the score is not higher
+// or the alert is no longer live.
+func (s *AlertStore) Refresh(ctx context.Context, id int64, to Alert, at time.Time) (_ Alert, changed bool, _ error) {
+	a, err := pg.QueryOne(ctx, s.db, scanAlert, refreshSQL, id, to.Summary, to.SummaryHI, to.Score, to.Place,
+		to.PlaceHI, to.OccurredAt, at)
+	if errors.Is(err, vikalp.ErrNotFound) {
+		return Alert{}, false, nil
+	}
+	if err != nil {
+		return Alert{}, false, fmt.Errorf("update alert %d: %w", id, err)
+	}
+	return a, true, nil
 }
 
 // update runs one guarded UPDATE; no row changed is vikalp.ErrConflict (the

@@ -201,6 +201,8 @@ func TestLifecycleAndScope(t *testing.T) {
 	}
 }
 
+// TestEscalation checks one step of the ladder by calling Escalate as the
+// job would; escalation_test.go follows whole ladders through the jobs.
 func TestEscalation(t *testing.T) {
 	b := setup(t)
 	a, args := b.raiseReport(t, lucknow[0], lucknow[1])
@@ -215,7 +217,7 @@ func TestEscalation(t *testing.T) {
 	}
 
 	b.clock.Advance(9 * time.Minute)
-	wait, err := b.svc.Escalate(b.ctx, a.ID)
+	wait, err := b.svc.Escalate(b.ctx, alerts.EscalateArgs{AlertID: a.ID})
 	if err != nil || wait != time.Minute {
 		t.Fatalf("early escalation: wait %v, %v", wait, err)
 	}
@@ -223,14 +225,16 @@ func TestEscalation(t *testing.T) {
 		t.Fatalf("control room sees the alert before its deadline")
 	}
 	b.clock.Advance(time.Minute)
-	if _, err := b.svc.Escalate(b.ctx, a.ID); err != nil {
+	if _, err := b.svc.Escalate(b.ctx, alerts.EscalateArgs{AlertID: a.ID}); err != nil {
 		t.Fatal(err)
 	}
 	list, err := b.svc.List(b.ctx, room, alerts.Filter{})
 	if err != nil || len(list) != 1 || list[0].EscalationLevel != 1 || *list[0].EscalatedKind != alerts.UnitDistrictControlRoom {
 		t.Fatalf("control room list after escalation: %+v, %v", list, err)
 	}
-	if _, err := b.svc.Escalate(b.ctx, a.ID); err != nil {
+	// The same check again (a retried job) changes nothing: the alert has
+	// moved on to level 1.
+	if _, err := b.svc.Escalate(b.ctx, alerts.EscalateArgs{AlertID: a.ID}); err != nil {
 		t.Fatal(err)
 	}
 	if n := b.count(t, `SELECT count(*) FROM alert_events WHERE alert_id = $1 AND kind = 'escalated'
@@ -248,7 +252,7 @@ func TestEscalation(t *testing.T) {
 			t.Fatal(err)
 		}
 		b.clock.Advance(time.Hour)
-		if _, err := b.svc.Escalate(b.ctx, a2.ID); err != nil {
+		if _, err := b.svc.Escalate(b.ctx, alerts.EscalateArgs{AlertID: a2.ID}); err != nil {
 			t.Fatal(err)
 		}
 		if n := b.count(t, `SELECT escalation_level FROM alerts WHERE id = $1`, a2.ID); n != 0 {
@@ -261,7 +265,7 @@ func TestEscalation(t *testing.T) {
 			t.Fatalf("lead alert %+v, %v", l, err)
 		}
 		b.clock.Advance(time.Hour)
-		if _, err := b.svc.Escalate(b.ctx, l.ID); err != nil {
+		if _, err := b.svc.Escalate(b.ctx, alerts.EscalateArgs{AlertID: l.ID}); err != nil {
 			t.Fatal(err)
 		}
 		chief := b.user(t, auth.RoleAHTU, auth.ScopeState, 0)
@@ -356,10 +360,14 @@ func TestSummariesInBothLanguages(t *testing.T) {
 		a      alerts.Alert
 		en, hi []string
 	}{
-		"happening now": {stored[report.ID], []string{"Happening now", "in " + nameEN}, []string{"अभी हो रहा है", nameHI + " में", "पीसीआर"}},
-		"hotspot":       {stored[hotspot.ID], []string{"99% confidence", "in " + nameEN}, []string{"हॉटस्पॉट", "99% विश्वास", nameHI + " में"}},
-		"lead":          {stored[lead.ID], []string{"Rising trafficking lead, score 72"}, []string{"बढ़ता सुराग", "स्कोर 72"}},
-		"complaint":     {complaint, []string{"VK-ABCD-EFGH", "27 Nov 15:00 IST"}, []string{"VK-ABCD-EFGH", "27 नवंबर, 15:00 बजे", "देय"}},
+		// Category, place (police station area and district) and time.
+		"happening now": {stored[report.ID], []string{"Happening now", "Stalking", "police station area, " + nameEN, " IST"},
+			[]string{"अभी हो रहा है", "पीछा करना", "थाना क्षेत्र, " + nameHI, " बजे", "पीसीआर"}},
+		"hotspot": {stored[hotspot.ID], []string{"99% confidence", "police station area, " + nameEN, " IST"},
+			[]string{"हॉटस्पॉट", "99% विश्वास", "थाना क्षेत्र, " + nameHI, " बजे"}},
+		"lead": {stored[lead.ID], []string{"Rising trafficking lead, score 72", " area, ", " IST"},
+			[]string{"बढ़ता सुराग", "स्कोर 72", " क्षेत्र, ", " बजे"}},
+		"complaint": {complaint, []string{"VK-ABCD-EFGH", "27 Nov 15:00 IST"}, []string{"VK-ABCD-EFGH", "27 नवंबर, 15:00 बजे", "देय"}},
 	} {
 		for _, want := range c.en {
 			if !strings.Contains(c.a.Summary, want) {
@@ -374,5 +382,21 @@ func TestSummariesInBothLanguages(t *testing.T) {
 		if words := latin.FindAllString(strings.ReplaceAll(c.a.SummaryHI, "VK-ABCD-EFGH", ""), -1); len(words) > 0 {
 			t.Errorf("%s: Hindi summary %q has English %v", name, c.a.SummaryHI, words)
 		}
+		if words := latin.FindAllString(c.a.PlaceHI, -1); len(words) > 0 {
+			t.Errorf("%s: Hindi place %q has English %v", name, c.a.PlaceHI, words)
+		}
+	}
+	for name, c := range map[string]struct {
+		a        alerts.Alert
+		category string
+	}{"happening now": {stored[report.ID], "stalking"}, "hotspot": {stored[hotspot.ID], alerts.CategoryHotspot},
+		"lead": {stored[lead.ID], alerts.CategoryLead}} {
+		if c.a.Category != c.category || c.a.Place == "" || c.a.PlaceHI == "" || c.a.OccurredAt == nil {
+			t.Errorf("%s: category %q place %q / %q at %v, want category %q, a place and a time", name,
+				c.a.Category, c.a.Place, c.a.PlaceHI, c.a.OccurredAt, c.category)
+		}
+	}
+	if complaint.Category != alerts.CategoryComplaint {
+		t.Errorf("complaint alert category %q, want %q (never the crime)", complaint.Category, alerts.CategoryComplaint)
 	}
 }

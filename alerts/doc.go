@@ -6,8 +6,9 @@
 // gateways.
 //
 // Tables owned: alerts, alert_events (append-only), webhook_subscriptions,
-// deliveries; sms_outbox is listed here for admins (package cases still
-// queues complaint messages into it). No geometry is stored: an alert keeps
+// deliveries, webhook_policy; sms_outbox is listed here for admins (package cases still
+// queues complaint messages into it and drains it; alerts queues escalation
+// pages through cases.QueueOutbox). No geometry is stored: an alert keeps
 // at most the H3 r8 cell of its subject (for staff consoles only) and never a
 // point, a name, a phone number or report text.
 //
@@ -25,5 +26,21 @@
 //     the notification leaves on commit and only then.
 //   - A dedup key has at most one open or acknowledged alert (partial unique
 //     index); raising it again returns the live one.
-//   - Whoever may not see an alert gets vikalp.ErrNotFound for it.
+//   - Whoever may not see an alert gets vikalp.ErrNotFound for it. An
+//     escalated alert is seen, and may be acknowledged, by its unit and by
+//     every level it has reached (escalated_to); SQL (visibleSQL) and the
+//     hub (Visibility.Allows) apply the same rule.
+//   - An open alert with an escalation policy always has an alerts.escalate
+//     job at its acknowledgement deadline; each escalation (level, event,
+//     SMS page in sms_outbox through cases.QueueOutbox, next job) is one
+//     transaction under the alert's row lock, and a job whose level the
+//     alert has left does nothing. No phone number is stored or logged:
+//     the SMS gateway resolves a level to its duty number.
+//   - A live lead alert follows its lead: a higher score updates it (an
+//     "updated" event), never a second alert and never a lower score.
+//   - Webhooks are sent only under the allow-list recorded in
+//     webhook_policy: a worker whose VIKALP_WEBHOOK_ALLOW_NETS differs
+//     refuses to start and to deliver (CheckWebhookPolicy). Admins see a
+//     delivery failure as a short reason; the detail is logged.
+//   - Every webhook subscription change and re-send is audited.
 package alerts

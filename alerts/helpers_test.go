@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
 	"github.com/vikalp/vikalp/alerts"
 	"github.com/vikalp/vikalp/auth"
@@ -39,11 +41,14 @@ func (c *clock) Advance(d time.Duration) {
 // bundle is an alerts service on a fresh database with the demo
 // jurisdictions, an ingest service to file reports, and a controllable clock.
 type bundle struct {
-	ctx    context.Context
-	db     *pgxpool.Pool
-	clock  *clock
-	svc    *alerts.Service
-	ingest *ingest.Service
+	ctx     context.Context
+	db      *pgxpool.Pool
+	clock   *clock
+	svc     *alerts.Service
+	ingest  *ingest.Service
+	jobs    *river.Client[pgx.Tx]
+	keyring *auth.Keyring
+	quiet   *slog.Logger
 }
 
 func setup(t *testing.T) *bundle {
@@ -55,7 +60,8 @@ func setup(t *testing.T) *bundle {
 	b := &bundle{ctx: ctx, db: db, clock: &clock{now: time.Now().UTC().Truncate(time.Second)}}
 	jobs := ingesttest.Jobs(t, db)
 	quiet := slog.New(slog.DiscardHandler)
-	b.svc = alerts.NewService(db, alerts.Deps{Jobs: jobs, Keyring: ingesttest.Keyring(t), Clock: b.clock,
+	b.jobs, b.keyring, b.quiet = jobs, ingesttest.Keyring(t), quiet
+	b.svc = alerts.NewService(db, alerts.Deps{Jobs: jobs, Keyring: b.keyring, Clock: b.clock,
 		Logger: quiet, Config: alerts.Config{WebhookBackoff: 10 * time.Millisecond, WebhookMaxAttempts: 4,
 			// The test receivers listen on loopback, which production refuses.
 			WebhookAllowNets: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}})

@@ -2,19 +2,15 @@ package alerts
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/internal/pg"
+	"github.com/vikalp/vikalp/internal/text"
 )
 
 // List returns the alerts p may see that match f, newest first.
@@ -115,9 +111,9 @@ func (s *Service) RecordOutcome(ctx context.Context, p auth.Principal, id int64,
 	default:
 		return Alert{}, errBadOutcome
 	}
-	o.Note = strings.TrimSpace(o.Note)
-	if len([]rune(o.Note)) > 500 {
-		return Alert{}, vikalp.InvalidField("note", "too_long", "the note may have at most 500 characters")
+	var err error
+	if o.Note, err = text.Field("note", o.Note, 500); err != nil {
+		return Alert{}, err
 	}
 	if !p.Has(auth.RolePCR, auth.RoleAdmin) {
 		return Alert{}, vikalp.Forbiddenf("only a PCR unit records an outcome")
@@ -143,88 +139,4 @@ func (s *Service) RecordOutcome(ctx context.Context, p auth.Principal, id int64,
 		}
 		return s.resolve(ctx, tx, p, a, now)
 	})
-}
-
-// escalationTarget is where an unacknowledged alert to unit goes next, and
-// false when it goes nowhere.
-func escalationTarget(a Alert) (Unit, bool) {
-	switch a.UnitKind {
-	case UnitPCR:
-		if a.DistrictID != nil {
-			return Unit{Kind: UnitDistrictControlRoom, ID: int64(*a.DistrictID)}, true
-		}
-	case UnitAHTU:
-		return Unit{Kind: UnitAHTUInCharge}, true
-	}
-	return Unit{}, false
-}
-
-// Escalate hands alert id on when it is still open (unacknowledged) at its
-// deadline: a PCR alert to its district control room, an AHTU alert to the
-// AHTU in-charge. Before the deadline it does nothing and returns how long
-// to wait; an acknowledged, resolved or already escalated alert is left
-// alone.
-func (s *Service) Escalate(ctx context.Context, id int64) (time.Duration, error) {
-	var wait time.Duration
-	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
-		store := NewAlertStore(tx)
-		a, err := store.ByIDForUpdate(ctx, id, Visibility{All: true})
-		if err != nil {
-			return err
-		}
-		if a.State != StateOpen || a.EscalationLevel > 0 || a.AckDueAt == nil {
-			return nil
-		}
-		now := s.now()
-		if w := a.AckDueAt.Sub(now); w > 0 {
-			wait = w
-			return nil
-		}
-		to, ok := escalationTarget(a)
-		if !ok {
-			return nil
-		}
-		if err := store.Escalate(ctx, a.ID, now, to); err != nil {
-			return err
-		}
-		kind := to.Kind
-		a.EscalatedKind, a.EscalatedID = &kind, &to.ID
-		s.logger.InfoContext(ctx, "Alert escalated", slog.Int64("alert_id", a.ID),
-			slog.String("to_unit_kind", string(to.Kind)), slog.Int64("to_unit_id", to.ID))
-		return s.record(ctx, tx, a, Event{Kind: EventEscalated, ActorRole: actorSystem, At: now,
-			Detail: map[string]any{"to_unit_kind": to.Kind, "to_unit_id": to.ID, "ack_due_at": a.AckDueAt}})
-	})
-	if errors.Is(err, vikalp.ErrNotFound) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("escalate alert %d: %w", id, err)
-	}
-	return wait, nil
-}
-
-// EscalateArgs checks, at its acknowledgement deadline, whether alert
-// AlertID must be escalated. Inserted with the alert, scheduled at the
-// deadline.
-type EscalateArgs struct {
-	AlertID int64 `json:"alert_id"`
-}
-
-// Kind implements river.JobArgs.
-func (EscalateArgs) Kind() string { return "alerts.escalate" }
-
-// EscalateWorker runs EscalateArgs jobs.
-type EscalateWorker struct {
-	river.WorkerDefaults[EscalateArgs]
-	Service *Service
-}
-
-// Work implements river.Worker. A job that runs early (clock skew between
-// hosts) snoozes until the deadline.
-func (w *EscalateWorker) Work(ctx context.Context, job *river.Job[EscalateArgs]) error {
-	wait, err := w.Service.Escalate(ctx, job.Args.AlertID)
-	if err == nil && wait > 0 {
-		return river.JobSnooze(wait)
-	}
-	return err
 }

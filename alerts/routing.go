@@ -34,20 +34,17 @@ func districtNames(ctx context.Context, db pg.DBTX, id int) (en, hi string) {
 	return d.NameEN, d.NameHI
 }
 
-// inDistrict is " in <name>" for an English summary; inDistrictHI is
-// "<name> में " to begin a Hindi one. Both are "" for no name.
-func inDistrict(name string) string {
-	if name == "" {
-		return ""
+// cellPlace describes where r8 cell is, public-safe: the police station
+// area of the cell's centre and district's names (the district alone when
+// no station is found).
+func cellPlace(ctx context.Context, db pg.DBTX, cell int64, district int) (en, hi string) {
+	dEN, dHI := districtNames(ctx, db, district)
+	c := geo.Center(cell)
+	st, err := jurisdiction.NewStationStore(db).StationFor(ctx, c.Lat(), c.Lon())
+	if err != nil || st.DistrictID != district {
+		return stationPlace("", "", dEN, dHI)
 	}
-	return " in " + name
-}
-
-func inDistrictHI(name string) string {
-	if name == "" {
-		return ""
-	}
-	return name + " में "
+	return stationPlace(st.NameEN, st.NameHI, dEN, dHI)
 }
 
 // RaiseHappeningNow alerts the PCR unit that ingest routed a "happening
@@ -55,7 +52,8 @@ func inDistrictHI(name string) string {
 // KNN), or the district control room when no PCR unit exists at all. One
 // report raises one alert however often the job runs. It is raised at once,
 // before moderation, and says so ("unverified"); hotspot alerts, by
-// contrast, come from approved reports only (docs/PRIVACY.md).
+// contrast, come from approved reports only (docs/PRIVACY.md). The alert
+// names the report's category, time and police station area.
 func (s *Service) RaiseHappeningNow(ctx context.Context, args ingest.HappeningNowArgs) (Alert, error) {
 	unit := Unit{Kind: UnitPCR, ID: args.PCRUnitID}
 	if args.PCRUnitID == 0 {
@@ -63,20 +61,46 @@ func (s *Service) RaiseHappeningNow(ctx context.Context, args ingest.HappeningNo
 	}
 	var a Alert
 	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
-		en, hi := districtNames(ctx, tx, args.DistrictID)
-		var err error
-		a, _, err = s.RaiseTx(ctx, tx, Raise{Kind: KindHappeningNow, Unit: unit, DistrictID: args.DistrictID,
-			Severity: SeverityCritical, DedupKey: fmt.Sprintf("report:%d", args.ReportID),
-			Summary:     "Happening now (unverified): a public report needs a PCR response" + inDistrict(en),
-			SummaryHI:   "अभी हो रहा है (असत्यापित): " + inDistrictHI(hi) + "एक सार्वजनिक रिपोर्ट पर पीसीआर की कार्रवाई चाहिए",
-			Link:        fmt.Sprintf("/staff/dispatch?report=%d", args.ReportID),
-			SubjectKind: "report", SubjectID: args.ReportID, H3R8: args.H3R8})
+		r, err := s.happeningNowRaise(ctx, tx, args)
+		if err != nil {
+			return err
+		}
+		r.Unit = unit
+		a, _, err = s.RaiseTx(ctx, tx, r)
 		return err
 	})
 	if err != nil {
 		return Alert{}, fmt.Errorf("raise happening-now alert for report %d: %w", args.ReportID, err)
 	}
 	return a, nil
+}
+
+// happeningNowRaise is the alert for a "happening now" report, unit aside.
+// A report that is gone (retention) is still alerted, with its district
+// only.
+func (s *Service) happeningNowRaise(ctx context.Context, tx pgx.Tx, args ingest.HappeningNowArgs) (Raise, error) {
+	f, err := NewSubjectStore(tx).Report(ctx, args.ReportID)
+	switch {
+	case errors.Is(err, vikalp.ErrNotFound):
+		f = ReportFacts{Category: string(ingest.CategoryOther), EventAt: s.now()}
+		f.DistrictEN, f.DistrictHI = districtNames(ctx, tx, args.DistrictID)
+	case err != nil:
+		return Raise{}, err
+	}
+	info, ok := ingest.Category(f.Category).Info()
+	if !ok {
+		info, _ = ingest.CategoryOther.Info()
+	}
+	place, placeHI := stationPlace(f.StationEN, f.StationHI, f.DistrictEN, f.DistrictHI)
+	return Raise{Kind: KindHappeningNow, DistrictID: args.DistrictID, Severity: SeverityCritical,
+		DedupKey: fmt.Sprintf("report:%d", args.ReportID),
+		Summary: fmt.Sprintf("Happening now (unverified): %s; a public report needs a PCR response",
+			joinPlace(info.LabelEN, place, istTime(f.EventAt))),
+		SummaryHI: fmt.Sprintf("अभी हो रहा है (असत्यापित): %s; एक सार्वजनिक रिपोर्ट पर पीसीआर की कार्रवाई चाहिए",
+			joinPlace(info.LabelHI, placeHI, hindiTime(f.EventAt))),
+		Category: string(info.Key), Place: place, PlaceHI: placeHI, OccurredAt: f.EventAt,
+		Link:        fmt.Sprintf("/staff/dispatch?report=%d", args.ReportID),
+		SubjectKind: "report", SubjectID: args.ReportID, H3R8: args.H3R8}, nil
 }
 
 // Hotspot is a new statistically significant hotspot found by analytics.
@@ -117,11 +141,15 @@ func (s *Service) RaiseHotspot(ctx context.Context, h Hotspot) (Alert, error) {
 		if h.Bin >= 3 {
 			sev = SeverityCritical
 		}
-		en, hi := districtNames(ctx, tx, district)
+		place, placeHI := cellPlace(ctx, tx, h.H3R8, district)
+		now := s.now()
 		a, _, err = s.RaiseTx(ctx, tx, Raise{Kind: KindHotspot, Unit: Unit{Kind: UnitPCR, ID: u.ID},
 			DistrictID: district, Severity: sev, DedupKey: fmt.Sprintf("hotspot:%d", h.H3R8),
-			Summary:     fmt.Sprintf("New harassment hotspot (%d%% confidence)%s", binConfidence(h.Bin), inDistrict(en)),
-			SummaryHI:   fmt.Sprintf("%sउत्पीड़न का नया हॉटस्पॉट (%d%% विश्वास)", inDistrictHI(hi), binConfidence(h.Bin)),
+			Summary: fmt.Sprintf("New harassment hotspot (%d%% confidence): %s", binConfidence(h.Bin),
+				joinPlace(place, "found "+istTime(now))),
+			SummaryHI: fmt.Sprintf("उत्पीड़न का नया हॉटस्पॉट (%d%% विश्वास): %s", binConfidence(h.Bin),
+				joinPlace(placeHI, hindiTime(now))),
+			Category: CategoryHotspot, Place: place, PlaceHI: placeHI, OccurredAt: now,
 			Link:        fmt.Sprintf("/staff/heatmap?cell=%x", h.H3R8),
 			SubjectKind: "hotspot", SubjectID: h.RunID, H3R8: h.H3R8})
 		return err
@@ -153,38 +181,70 @@ type Lead struct {
 }
 
 // RaiseLead alerts the AHTU covering a lead's district (the AHTU in-charge
-// when no AHTU covers it). A lead with a live alert raises no second one.
+// when no AHTU covers it). A lead with a live alert raises no second one:
+// that alert follows the lead instead, taking the higher score and its
+// summary (an "updated" event), so the AHTU never reads a stale score.
 func (s *Service) RaiseLead(ctx context.Context, l Lead) (Alert, error) {
 	var a Alert
 	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
-		unit := Unit{Kind: UnitAHTU, ID: int64(l.AHTUID)}
-		switch {
-		case l.AHTUID == 0 && l.DistrictID != 0:
-			u, err := jurisdiction.NewAHTUStore(tx).AHTUForDistrict(ctx, l.DistrictID)
-			if err != nil {
-				return err
-			}
-			unit.ID = int64(u.ID)
-		case l.AHTUID == 0:
-			unit = Unit{Kind: UnitAHTUInCharge} // no AHTU covers its places: the state in-charge
+		unit, ahtu, err := leadUnit(ctx, tx, l)
+		if err != nil {
+			return err
 		}
-		what, whatHI := "New", "नया"
-		if l.Reason == "rising" {
-			what, whatHI = "Rising", "बढ़ता"
-		}
-		var err error
-		a, _, err = s.RaiseTx(ctx, tx, Raise{Kind: KindLead, Unit: unit,
-			DistrictID: l.DistrictID, Severity: SeverityCritical, DedupKey: fmt.Sprintf("lead:%d", l.LeadID),
-			Summary:     fmt.Sprintf("%s trafficking lead, score %.0f", what, l.Score),
-			SummaryHI:   fmt.Sprintf("मानव तस्करी का %s सुराग, स्कोर %.0f", whatHI, l.Score),
-			Link:        fmt.Sprintf("/staff/leads/%d", l.LeadID),
-			SubjectKind: "lead", SubjectID: l.LeadID})
+		a, _, err = s.RaiseTx(ctx, tx, s.leadRaise(l, unit, ahtu))
 		return err
 	})
 	if err != nil {
 		return Alert{}, fmt.Errorf("raise lead alert %d: %w", l.LeadID, err)
 	}
 	return a, nil
+}
+
+// leadUnit is the unit a lead alert goes to, with the AHTU (zero for the
+// in-charge).
+func leadUnit(ctx context.Context, tx pgx.Tx, l Lead) (Unit, jurisdiction.AHTU, error) {
+	store := jurisdiction.NewAHTUStore(tx)
+	var u jurisdiction.AHTU
+	var err error
+	switch {
+	case l.AHTUID != 0:
+		u, err = store.AHTU(ctx, l.AHTUID)
+		if errors.Is(err, vikalp.ErrNotFound) {
+			return Unit{Kind: UnitAHTU, ID: int64(l.AHTUID)}, jurisdiction.AHTU{}, nil // named by analytics; no place
+		}
+	case l.DistrictID != 0:
+		u, err = store.AHTUForDistrict(ctx, l.DistrictID)
+	default:
+		return Unit{Kind: UnitAHTUInCharge}, jurisdiction.AHTU{}, nil // no AHTU covers its places: the state in-charge
+	}
+	if err != nil {
+		return Unit{}, jurisdiction.AHTU{}, err
+	}
+	return Unit{Kind: UnitAHTU, ID: int64(u.ID)}, u, nil
+}
+
+// leadRaise is the alert for lead l to unit: its score (and the score of
+// its last alert when rising), the AHTU's area and the time. Never a
+// lead's places, names or numbers.
+func (s *Service) leadRaise(l Lead, unit Unit, ahtu jurisdiction.AHTU) Raise {
+	what, whatHI := "New", "नया"
+	if l.Reason == "rising" {
+		what, whatHI = "Rising", "बढ़ता"
+	}
+	was, wasHI := "", ""
+	if l.PreviousScore > 0 {
+		was, wasHI = fmt.Sprintf(" (was %.0f)", l.PreviousScore), fmt.Sprintf(" (पहले %.0f)", l.PreviousScore)
+	}
+	place, placeHI := unitPlace(ahtu.NameEN, ahtu.NameHI)
+	now, sc := s.now(), l.Score
+	return Raise{Kind: KindLead, Unit: unit, DistrictID: l.DistrictID, Severity: SeverityCritical,
+		DedupKey: fmt.Sprintf("lead:%d", l.LeadID),
+		Summary:  joinPlace(fmt.Sprintf("%s trafficking lead, score %.0f%s", what, l.Score, was), place, istTime(now)),
+		SummaryHI: joinPlace(fmt.Sprintf("मानव तस्करी का %s सुराग, स्कोर %.0f%s", whatHI, l.Score, wasHI), placeHI,
+			hindiTime(now)),
+		Category: CategoryLead, Place: place, PlaceHI: placeHI, OccurredAt: now, Score: &sc, Refresh: true,
+		Link:        fmt.Sprintf("/staff/leads/%d", l.LeadID),
+		SubjectKind: "lead", SubjectID: l.LeadID}
 }
 
 // RaiseComplaintsTx raises a console alert for each complaint notice in the
@@ -212,7 +272,7 @@ func complaintRaise(n cases.AlertNotice) (Raise, error) {
 		unit = Unit{Kind: UnitMSP}
 	}
 	r := Raise{Unit: unit, DistrictID: n.DistrictID, SubjectKind: "complaint", SubjectID: n.ComplaintID,
-		Link: fmt.Sprintf("/staff/complaints/%d", n.ComplaintID)}
+		Category: CategoryComplaint, Link: fmt.Sprintf("/staff/complaints/%d", n.ComplaintID)}
 	due, dueHI := n.DueAt.In(ist).Format("02 Jan 15:04 IST"), hindiTime(n.DueAt)
 	switch n.Event {
 	case "assigned":

@@ -20,8 +20,18 @@ import (
 // Config holds the alert timings and delivery limits. Zero fields take the
 // defaults.
 type Config struct {
-	PCRAckTimeout      time.Duration // unacknowledged PCR alert → district control room (10 min)
-	AHTUAckTimeout     time.Duration // unacknowledged AHTU alert → AHTU in-charge (60 min)
+	// PCRAckTimeout is how long each level of the PCR policy has to
+	// acknowledge before the next is paged (VIKALP_ALERT_PCR_ACK_TIMEOUT,
+	// 10 min); AHTUAckTimeout the same for the AHTU policy
+	// (VIKALP_ALERT_AHTU_ACK_TIMEOUT, 60 min).
+	PCRAckTimeout  time.Duration
+	AHTUAckTimeout time.Duration
+	// PCRPolicy and AHTUPolicy replace the escalation policies of alerts to
+	// PCR units (and district control rooms) and to AHTUs (and the AHTU
+	// in-charge); nil takes DefaultPCRPolicy and DefaultAHTUPolicy. A
+	// level's zero AckWithin takes the policy's timeout above.
+	PCRPolicy          EscalationPolicy
+	AHTUPolicy         EscalationPolicy
 	WebhookMaxAttempts int           // attempts before a delivery is dead (8)
 	WebhookTimeout     time.Duration // one webhook request (10 s)
 	// WebhookBackoff is the first retry delay; each further one doubles, up
@@ -40,6 +50,8 @@ func (c Config) withDefaults() Config {
 	if c.AHTUAckTimeout <= 0 {
 		c.AHTUAckTimeout = 60 * time.Minute
 	}
+	c.PCRPolicy = c.PCRPolicy.withDefaults(DefaultPCRPolicy, c.PCRAckTimeout)
+	c.AHTUPolicy = c.AHTUPolicy.withDefaults(DefaultAHTUPolicy, c.AHTUAckTimeout)
 	if c.WebhookMaxAttempts <= 0 {
 		c.WebhookMaxAttempts = 8
 	}
@@ -106,18 +118,18 @@ type Raise struct {
 	SubjectKind string // report, hotspot, lead or complaint
 	SubjectID   int64
 	H3R8        int64 // 0 when none; staff consoles only
-}
-
-// ackTimeout is how long unit kind k has to acknowledge before escalation;
-// 0 means alerts to k do not escalate.
-func (s *Service) ackTimeout(k UnitKind) time.Duration {
-	switch k {
-	case UnitPCR:
-		return s.cfg.PCRAckTimeout
-	case UnitAHTU:
-		return s.cfg.AHTUAckTimeout
-	}
-	return 0
+	// Category, Place, PlaceHI and OccurredAt say what, where and when,
+	// public-safe (see Alert).
+	Category   string
+	Place      string
+	PlaceHI    string
+	OccurredAt time.Time // zero when none
+	// Score is a lead's score. With Refresh, a live alert with the same
+	// dedup key takes this raise's summaries, place, time and score when
+	// the score is higher (an "updated" event), instead of being left as
+	// it was.
+	Score   *float64
+	Refresh bool
 }
 
 // RaiseTx raises r in tx: the alert, its "raised" event, webhook deliveries
@@ -134,7 +146,31 @@ func (s *Service) RaiseTx(ctx context.Context, tx pgx.Tx, r Raise) (_ Alert, cre
 		return raised[0], true, nil
 	}
 	live, err := NewAlertStore(tx).LiveByDedupKey(ctx, r.DedupKey)
-	return live, false, err
+	if err != nil || !r.Refresh {
+		return live, false, err
+	}
+	a, err := s.refresh(ctx, tx, live, r)
+	return a, false, err
+}
+
+// refresh brings live alert a up to date with r (a rising lead: new score,
+// summaries, place and time) when r's score is higher, recording an
+// "updated" event, whose commit notifies live consoles and queues webhook
+// deliveries. Otherwise a is returned unchanged.
+func (s *Service) refresh(ctx context.Context, tx pgx.Tx, a Alert, r Raise) (Alert, error) {
+	now := s.now()
+	to := s.newAlert(r, now)
+	updated, changed, err := NewAlertStore(tx).Refresh(ctx, a.ID, to, now)
+	if err != nil || !changed {
+		return a, err
+	}
+	detail := map[string]any{"score": updated.Score}
+	if a.Score != nil {
+		detail["previous_score"] = *a.Score
+	}
+	s.logger.InfoContext(ctx, "Alert updated", slog.Int64("alert_id", a.ID), slog.String("kind", string(a.Kind)))
+	err = s.record(ctx, tx, updated, Event{Kind: EventUpdated, ActorRole: actorSystem, At: now, Detail: detail})
+	return updated, err
 }
 
 // RaiseManyTx raises each of rs in tx as RaiseTx does, with one statement
@@ -162,9 +198,8 @@ func (s *Service) RaiseManyTx(ctx context.Context, tx pgx.Tx, rs []Raise) ([]Ale
 			}
 		}
 		if a.AckDueAt != nil {
-			args := EscalateArgs{AlertID: a.ID}
-			if _, err := s.jobs.InsertTx(ctx, tx, args, &river.InsertOpts{ScheduledAt: *a.AckDueAt}); err != nil {
-				return nil, fmt.Errorf("schedule alert escalation: %w", err)
+			if err := s.scheduleEscalation(ctx, tx, a); err != nil {
+				return nil, err
 			}
 		}
 		s.logger.InfoContext(ctx, "Alert raised", slog.Int64("alert_id", a.ID), slog.String("kind", string(a.Kind)),
@@ -177,8 +212,10 @@ func (s *Service) RaiseManyTx(ctx context.Context, tx pgx.Tx, rs []Raise) ([]Ale
 // newAlert is the open alert r asks for, raised at now.
 func (s *Service) newAlert(r Raise, now time.Time) Alert {
 	a := Alert{Kind: r.Kind, UnitKind: r.Unit.Kind, UnitID: r.Unit.ID, UnitRole: r.Unit.Role,
-		Severity: r.Severity, DedupKey: r.DedupKey, Summary: r.Summary, SummaryHI: r.SummaryHI, Link: r.Link,
-		SubjectKind: r.SubjectKind, SubjectID: r.SubjectID, RaisedAt: now}
+		Severity: r.Severity, DedupKey: r.DedupKey, Summary: clip(r.Summary, maxSummary),
+		SummaryHI: clip(r.SummaryHI, maxSummary), Category: r.Category, Place: clip(r.Place, maxPlace),
+		PlaceHI: clip(r.PlaceHI, maxPlace), Link: r.Link, SubjectKind: r.SubjectKind, SubjectID: r.SubjectID,
+		Score: r.Score, RaisedAt: now}
 	if r.DistrictID != 0 {
 		d := r.DistrictID
 		a.DistrictID = &d
@@ -187,8 +224,12 @@ func (s *Service) newAlert(r Raise, now time.Time) Alert {
 		c := r.H3R8
 		a.H3R8 = &c
 	}
-	if timeout := s.ackTimeout(r.Unit.Kind); timeout > 0 {
-		due := now.Add(timeout)
+	if !r.OccurredAt.IsZero() {
+		at := r.OccurredAt.UTC().Truncate(time.Microsecond)
+		a.OccurredAt = &at
+	}
+	if ladder := s.ladder(a); len(ladder) > 0 {
+		due := now.Add(ladder[0].AckWithin)
 		a.AckDueAt = &due
 	}
 	return a

@@ -8,8 +8,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -22,6 +24,7 @@ import (
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/internal/pg"
+	"github.com/vikalp/vikalp/internal/text"
 )
 
 // Webhook headers. SignatureHeader is "t=<unix seconds>,v1=<hex HMAC-SHA256
@@ -98,8 +101,9 @@ func (s *Service) CreateSubscription(ctx context.Context, p auth.Principal, in N
 		return Subscription{}, "", vikalp.InvalidField("url", "internal_address",
 			"the URL points at an internal address; allow its network with VIKALP_WEBHOOK_ALLOW_NETS if the receiver really is there")
 	}
-	if len([]rune(in.Description)) > 200 {
-		return Subscription{}, "", vikalp.InvalidField("description", "too_long", "the description may have at most 200 characters")
+	description, err := text.Field("description", in.Description, maxDescription)
+	if err != nil {
+		return Subscription{}, "", err
 	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
@@ -114,12 +118,12 @@ func (s *Service) CreateSubscription(ctx context.Context, p auth.Principal, in N
 	var sub Subscription
 	err = pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		sub, err = NewWebhookStore(tx).InsertSubscription(ctx, Subscription{UnitKind: in.Unit.Kind, UnitID: in.Unit.ID,
-			URL: in.URL, SecretSealed: sealed, Description: in.Description, CreatedBy: &by, CreatedAt: s.now()})
+			URL: in.URL, SecretSealed: sealed, Description: description, CreatedBy: &by, CreatedAt: s.now()})
 		if err != nil {
 			return err
 		}
 		_, err = auth.Append(ctx, tx, auth.EntryBy(p, "webhook.created", "webhook_subscription", sub.ID,
-			map[string]any{"unit_kind": in.Unit.Kind, "unit_id": in.Unit.ID}))
+			map[string]any{"unit_kind": in.Unit.Kind, "unit_id": in.Unit.ID, "host": u.Hostname()}))
 		return err
 	})
 	if err != nil {
@@ -136,13 +140,46 @@ func (s *Service) Subscriptions(ctx context.Context, p auth.Principal) ([]Subscr
 	return NewWebhookStore(s.db).Subscriptions(ctx)
 }
 
+// maxDescription bounds a subscription's description (characters).
+const maxDescription = 200
+
 // SetSubscription turns subscription id on or off and, unless description
-// is nil, sets its description. Admins only.
+// is nil, sets its description; audited as "webhook.updated". Admins only.
 func (s *Service) SetSubscription(ctx context.Context, p auth.Principal, id int64, active bool, description *string) (Subscription, error) {
+	if description != nil {
+		d, err := text.Field("description", *description, maxDescription)
+		if err != nil {
+			return Subscription{}, err
+		}
+		description = &d
+	}
+	return s.changeSubscription(ctx, p, id, active, description, "webhook.updated")
+}
+
+// DeleteSubscription deactivates subscription id (its deliveries keep it);
+// audited as "webhook.deleted". Admins only.
+func (s *Service) DeleteSubscription(ctx context.Context, p auth.Principal, id int64) (Subscription, error) {
+	return s.changeSubscription(ctx, p, id, false, nil, "webhook.deleted")
+}
+
+// changeSubscription stores a change to subscription id and its audit entry
+// (action) in one transaction.
+func (s *Service) changeSubscription(ctx context.Context, p auth.Principal, id int64, active bool, description *string,
+	action string) (Subscription, error) {
 	if !p.Has(auth.RoleAdmin) {
 		return Subscription{}, vikalp.Forbiddenf("only an administrator manages webhooks")
 	}
-	return NewWebhookStore(s.db).SetSubscription(ctx, id, active, description, s.now())
+	var sub Subscription
+	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+		var err error
+		if sub, err = NewWebhookStore(tx).SetSubscription(ctx, id, active, description, s.now()); err != nil {
+			return err
+		}
+		_, err = auth.Append(ctx, tx, auth.EntryBy(p, action, "webhook_subscription", id,
+			map[string]any{"active": active, "description_changed": description != nil}))
+		return err
+	})
+	return sub, err
 }
 
 // Deliveries lists webhook deliveries, dead letters included. Admins only.
@@ -251,21 +288,39 @@ func (s *Service) Deliver(ctx context.Context, id int64, final bool, nextAt time
 	if err != nil {
 		return fmt.Errorf("encode webhook %d: %w", id, err)
 	}
-	code, sendErr := s.post(ctx, sub.URL, secret, body, id, view.ID)
+	// A worker whose allow-list is not the recorded one must not send: with
+	// a wider list it would reach what the other replicas refuse.
+	code, sendErr := 0, s.CheckWebhookPolicy(ctx)
+	if sendErr != nil && !errors.Is(sendErr, ErrPolicyMismatch) {
+		return fmt.Errorf("deliver webhook %d: %w", id, sendErr)
+	}
+	if sendErr == nil {
+		code, sendErr = s.post(ctx, sub.URL, secret, body, id, view.ID)
+	}
+	return s.recordAttempt(ctx, store, id, sub.ID, code, sendErr, final, nextAt)
+}
+
+// recordAttempt stores the result of an attempt on delivery id to
+// subscription subID. A failure is stored and returned (for River) as its
+// short reason; the detail is logged.
+func (s *Service) recordAttempt(ctx context.Context, store *WebhookStore, id, subID int64, code int, sendErr error,
+	final bool, nextAt time.Time) error {
 	at := Attempt{At: s.now(), StatusCode: code, Status: DeliveryDelivered}
 	if sendErr != nil {
-		at.Error, at.Status = sendErr.Error(), DeliveryFailed
+		at.Error, at.Status = failureReason(code, sendErr), DeliveryFailed
 		if final {
 			at.Status = DeliveryDead
 		} else {
 			at.NextAt = &nextAt
 		}
+		s.logger.WarnContext(ctx, "Webhook delivery failed", slog.Int64("delivery_id", id),
+			slog.Int64("subscription_id", subID), slog.String("reason", at.Error), slog.String("error", failureDetail(sendErr)))
 	}
 	if err := store.RecordAttempt(ctx, id, at); err != nil {
 		return err
 	}
 	if sendErr != nil {
-		return fmt.Errorf("deliver webhook %d: %w", id, sendErr)
+		return fmt.Errorf("deliver webhook %d: %s", id, at.Error)
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -13,6 +12,7 @@ import (
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/internal/pg"
+	"github.com/vikalp/vikalp/internal/text"
 )
 
 // maxLeadNote bounds a workflow note (characters).
@@ -214,9 +214,9 @@ func (s *LeadService) event(p auth.Principal, id int64, kind string, from, to Le
 		ActorUserID: p.UserID, ActorRole: string(p.Role), At: s.now()}
 }
 
-// cleanNote trims a note and checks its length.
+// cleanNote cleans a note (internal/text) and checks its length.
 func cleanNote(note string, required bool) (string, error) {
-	note = strings.TrimSpace(note)
+	note = text.Clean(note)
 	if required && note == "" {
 		return "", vikalp.InvalidField("note", "note_required", "write a note")
 	}

@@ -18,10 +18,17 @@ type alertResponse struct {
 	DistrictID      *int       `json:"district_id"`
 	EscalatedKind   *string    `json:"escalated_to_kind,omitempty"`
 	EscalatedID     *int64     `json:"escalated_to_id,omitempty"`
+	EscalatedRole   string     `json:"escalated_to_role,omitempty"`
+	EscalatedUnits  []string   `json:"escalated_units,omitempty"` // every level reached: "kind:id[:role]"
 	EscalationLevel int        `json:"escalation_level"`
 	Severity        string     `json:"severity"`
 	Summary         string     `json:"summary"`
 	SummaryHI       string     `json:"summary_hi,omitempty"` // absent for alerts raised before Hindi summaries
+	Category        string     `json:"category,omitempty"`   // absent for alerts raised before categories
+	Place           string     `json:"place,omitempty"`      // police station or unit area and district
+	PlaceHI         string     `json:"place_hi,omitempty"`
+	OccurredAt      *time.Time `json:"occurred_at,omitempty"`
+	Score           *float64   `json:"score,omitempty"` // lead alerts: the lead's current score
 	Link            string     `json:"link"`
 	SubjectKind     string     `json:"subject_kind"`
 	SubjectID       int64      `json:"subject_id"`
@@ -37,8 +44,10 @@ type alertResponse struct {
 
 func newAlertResponse(a alerts.Alert) alertResponse {
 	r := alertResponse{ID: a.ID, Kind: string(a.Kind), UnitKind: string(a.UnitKind), UnitID: a.UnitID,
-		UnitRole: a.UnitRole, DistrictID: a.DistrictID, EscalatedID: a.EscalatedID,
-		EscalationLevel: a.EscalationLevel, Severity: string(a.Severity), Summary: a.Summary, SummaryHI: a.SummaryHI, Link: a.Link,
+		UnitRole: a.UnitRole, DistrictID: a.DistrictID, EscalatedID: a.EscalatedID, EscalatedRole: a.EscalatedRole,
+		EscalatedUnits: a.EscalatedTo, EscalationLevel: a.EscalationLevel, Severity: string(a.Severity),
+		Summary: a.Summary, SummaryHI: a.SummaryHI, Category: a.Category, Place: a.Place, PlaceHI: a.PlaceHI,
+		OccurredAt: a.OccurredAt, Score: a.Score, Link: a.Link,
 		SubjectKind: a.SubjectKind, SubjectID: a.SubjectID, State: string(a.State), AckDueAt: a.AckDueAt,
 		Outcome: a.Outcome, OutcomeNote: a.OutcomeNote, RaisedAt: a.RaisedAt, AcknowledgedAt: a.AcknowledgedAt,
 		ResolvedAt: a.ResolvedAt}

@@ -59,9 +59,8 @@ func scoped(rs ...auth.Role) access { return access{roles: rs, scoped: true} }
 
 // authzRules is the access of every route, "METHOD /path" as Gin names it.
 var authzRules = map[string]access{
-	// Health and metrics (metrics should be firewalled to the scraper in
-	// production; it carries no personal data).
-	"GET /healthz": public, "GET /readyz": public, "GET /metrics": public,
+	// Health (metrics are served on a listener of their own, not here).
+	"GET /healthz": public, "GET /readyz": public,
 	// Login and the caller's own account.
 	"POST /api/v1/session":                public,
 	"POST /api/v1/session/totp":           public,

@@ -184,12 +184,12 @@ func TestComplaintLifecycleOverHTTP(t *testing.T) {
 	var filed struct {
 		Code, Secret, Status string
 	}
-	raw := her.do(http.MethodPost, "/api/v1/complaints", filing, http.StatusCreated, &filed, "Idempotency-Key", "e2e-1")
+	raw := her.do(http.MethodPost, "/api/v1/complaints", filing, http.StatusCreated, &filed, "Idempotency-Key", "e2e-filing-key-0001")
 	if filed.Code == "" || filed.Secret == "" || filed.Status != "assigned" {
 		t.Fatalf("filed %s", raw)
 	}
 	var replay struct{ Code string }
-	her.do(http.MethodPost, "/api/v1/complaints", filing, http.StatusOK, &replay, "Idempotency-Key", "e2e-1")
+	her.do(http.MethodPost, "/api/v1/complaints", filing, http.StatusOK, &replay, "Idempotency-Key", "e2e-filing-key-0001")
 	if replay.Code != filed.Code || b.count(`SELECT count(*) FROM complaints`) != 1 {
 		t.Fatalf("retry with the same Idempotency-Key made a second complaint")
 	}

@@ -23,7 +23,7 @@ func (h *Handler) registerComplaintMediaRoutes(r *gin.Engine) {
 	}
 	up := r.Group("/api/v1", maxBody(uploadBodyLimit), uploadDeadline(), h.authenticate())
 	up.POST("/complaints/attachments", h.limitPublic(), handle(h.attachComplaintPhotos))
-	v1 := r.Group("/api/v1", maxBody(1<<20), h.authenticate())
+	v1 := r.Group("/api/v1", maxBody(1<<20), h.authenticate(), requireJSON())
 	v1.POST("/complaints/track/photos", handle(h.trackComplaintPhotos))
 	staff := v1.Group("", h.requireAuth())
 	staff.GET("/complaints/:id/photos", handle(h.listComplaintPhotos))
@@ -102,7 +102,6 @@ func (h *Handler) trackComplaintPhotos(c *gin.Context) error {
 		out[i] = trackedPhotoResponse{N: p.N, AddedAt: p.AddedAt,
 			Thumbnail: "data:image/jpeg;base64," + base64.StdEncoding.EncodeToString(p.Thumbnail)}
 	}
-	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, gin.H{"photos": out})
 	return nil
 }
@@ -133,7 +132,6 @@ func (h *Handler) listComplaintPhotos(c *gin.Context) error {
 		out[i] = complaintPhotoResponse{N: ph.N, AddedAt: ph.AddedAt, AddedBy: string(ph.AddedBy),
 			URL: url, ThumbURL: url + "?size=thumb"}
 	}
-	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, gin.H{"photos": out})
 	return nil
 }

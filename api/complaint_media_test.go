@@ -71,11 +71,11 @@ func TestComplaintPhotosOverHTTP(t *testing.T) {
 
 	// She attaches two photos; a retry with the same key adds nothing.
 	var a attachedReply
-	her.upload("/api/v1/complaints/attachments", ck, photos, http.StatusCreated, &a, "Idempotency-Key", "ph-1")
+	her.upload("/api/v1/complaints/attachments", ck, photos, http.StatusCreated, &a, "Idempotency-Key", "photo-key-00000001")
 	if a.Code != filed.Code || a.Total != 2 || len(a.Added) != 2 || a.Replayed {
 		t.Fatalf("attached %+v", a)
 	}
-	her.upload("/api/v1/complaints/attachments", ck, photos, http.StatusOK, &a, "Idempotency-Key", "ph-1")
+	her.upload("/api/v1/complaints/attachments", ck, photos, http.StatusOK, &a, "Idempotency-Key", "photo-key-00000001")
 	if !a.Replayed || b.count(`SELECT count(*) FROM complaint_media`) != 2 {
 		t.Fatalf("retry %+v stored a second copy", a)
 	}

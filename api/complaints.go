@@ -96,20 +96,49 @@ func (h *Handler) asComplainant(c *gin.Context, fn func(complainantRequest, case
 	return nil
 }
 
+// Tracking throttle: failures per client address and per complaint code
+// within trackWindow. See docs/SECURITY.md ("Hardening round 2") for the
+// arithmetic of guesses against the 80-bit secret.
+const (
+	trackFailures = 10
+	trackWindow   = 15 * time.Minute
+	// spentCodeCost is what a wrong secret for a code whose budget is
+	// spent costs the caller's address: half its budget, so a guesser
+	// spread over many addresses gets two guesses from each, while she can
+	// still mistype once.
+	spentCodeCost = trackFailures / 2
+)
+
 // throttledComplainant runs fn, a call that proves ownership of complaint
-// code, under the tracking throttle: a client address or a code that has
-// failed too often is refused for a while, so codes and secrets cannot be
-// guessed online. An error of fn for which failed holds counts as a failure.
+// code with its secret, under the tracking throttle. Only the client
+// address is checked before fn runs: an address that has used up its
+// failures is refused (429) without a check, which bounds what one guesser
+// learns. The code's own count never stops fn: her correct secret always
+// works, however many strangers guessed at her code. A wrong secret for a
+// code whose count is spent is answered 429, like before, and costs the
+// address spentCodeCost failures. An error of fn for which failed holds
+// counts against the address; a wrong code or secret (ErrNotFound) also
+// against the code, in the canonical form the lookup uses, so spelling it
+// differently does not open a new count.
 func (h *Handler) throttledComplainant(c *gin.Context, code string, failed func(error) bool, fn func() error) error {
-	now := time.Now()
-	ipKey, codeKey := "ip:"+c.ClientIP(), "code:"+normalizeCodeKey(code)
-	if h.trackThrottle.Allow(ipKey, now) != nil || h.trackThrottle.Allow(codeKey, now) != nil {
+	now, ip := time.Now(), c.ClientIP()
+	if h.trackByAddr.Allow(ip, now) != nil {
 		return errTrackThrottled
 	}
-	err := fn()
-	if failed(err) {
-		h.trackThrottle.Fail(ipKey, now)
-		h.trackThrottle.Fail(codeKey, now)
+	err := fn() // constant-cost: the secret is compared in constant time, also for unknown codes
+	if !failed(err) {
+		return err
+	}
+	h.trackByAddr.Fail(ip, now)
+	cc, perr := cases.ParseCode(code, cases.English)
+	if perr != nil || !errors.Is(err, vikalp.ErrNotFound) {
+		return err // a code with a typo is nobody's: it has no count of its own
+	}
+	spent := h.trackByCode.Allow(string(cc), now) != nil
+	h.trackByCode.Fail(string(cc), now)
+	if spent {
+		h.trackByAddr.FailN(ip, now, spentCodeCost-1)
+		return errTrackThrottled
 	}
 	return err
 }
@@ -124,16 +153,6 @@ func notFoundOrInvalid(err error) bool {
 
 var errTrackThrottled = &vikalp.UserError{Kind: vikalp.ErrTooManyRequests, Code: "tracking_throttled",
 	Message: "too many attempts; please wait 15 minutes and try again"}
-
-// normalizeCodeKey makes the throttle key independent of how a code is typed.
-func normalizeCodeKey(code string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '-' || r == ' ' {
-			return -1
-		}
-		return r
-	}, strings.ToUpper(code))
-}
 
 // requestLanguage picks the language for user-facing messages: the body's
 // language field, else ?lang=, else Accept-Language, else English.

@@ -20,7 +20,7 @@ func (h *Handler) registerDistrictRoutes(v1 *gin.RouterGroup) {
 		if err != nil {
 			return err
 		}
-		c.Header("Cache-Control", "public, max-age=3600")
+		setCacheControl(c, "public, max-age=3600")
 		c.JSON(http.StatusOK, gin.H{"districts": newDistrictsResponse(list)})
 		return nil
 	}))

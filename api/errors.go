@@ -83,6 +83,8 @@ func kindStatus(err error) int {
 		return http.StatusConflict
 	case errors.Is(err, vikalp.ErrTooManyRequests):
 		return http.StatusTooManyRequests
+	case errors.Is(err, vikalp.ErrUnsupportedMediaType):
+		return http.StatusUnsupportedMediaType
 	}
 	return http.StatusInternalServerError
 }
@@ -101,6 +103,8 @@ func genericMessage(status int) string {
 		return "this conflicts with the current state"
 	case http.StatusTooManyRequests:
 		return "too many requests; please wait a moment and try again"
+	case http.StatusUnsupportedMediaType:
+		return "this type of request body is not accepted here"
 	case http.StatusServiceUnavailable:
 		return "the service is briefly unavailable; please try again in a moment"
 	}

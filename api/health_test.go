@@ -51,12 +51,6 @@ func TestHealthAndReadiness(t *testing.T) {
 			t.Fatalf("body %+v, want generic message with request id", body)
 		}
 	})
-	t.Run("MetricsExposed", func(t *testing.T) {
-		rec := serve(router, http.MethodGet, "/metrics", nil)
-		if rec.Code != http.StatusOK || !contains(rec.Body.String(), "vikalp_http_requests_total") {
-			t.Fatalf("metrics status %d, body lacks vikalp_http_requests_total", rec.Code)
-		}
-	})
 }
 
 func TestReadyzFailsWithoutDatabase(t *testing.T) {

@@ -83,7 +83,6 @@ func (h *Handler) getLead(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, newLeadDetailResponse(d))
 	return nil
 }
@@ -147,7 +146,6 @@ func (h *Handler) exportLeadsCSV(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Header("Cache-Control", "no-store")
 	writeCSV(c, "leads.csv", leadCSVHeader, list, leadCSVRow)
 	return nil
 }
@@ -160,7 +158,6 @@ func (h *Handler) exportLeadsGeoJSON(c *gin.Context) error {
 		return err
 	}
 	c.Header("Content-Disposition", `attachment; filename="leads.geojson"`)
-	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, "application/geo+json", newLeadFeatureCollection(list))
 	return nil
 }

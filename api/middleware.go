@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -16,6 +17,7 @@ const (
 	requestIDHeader = "X-Request-ID"
 	ctxRequestID    = "vikalp.request_id"
 	ctxLogger       = "vikalp.logger"
+	ctxPrivate      = "vikalp.private"
 )
 
 // requestIDs gives every request an ID (a well-formed incoming one is kept)
@@ -96,6 +98,51 @@ func securityHeaders() gin.HandlerFunc {
 		h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		c.Next()
 	}
+}
+
+// privateRoutes answer a person who proves who she is with a secret or a
+// password, so their answers are personal even without a principal: her
+// complaint code and secret, her tracking page and photos, a login.
+var privateRoutes = map[string]bool{
+	http.MethodPost + " /api/v1/complaints":              true,
+	http.MethodPost + " /api/v1/complaints/track":        true,
+	http.MethodPost + " /api/v1/complaints/rate":         true,
+	http.MethodPost + " /api/v1/complaints/withdraw":     true,
+	http.MethodPost + " /api/v1/complaints/attachments":  true,
+	http.MethodPost + " /api/v1/complaints/track/photos": true,
+	http.MethodPost + " /api/v1/session":                 true,
+	http.MethodPost + " /api/v1/session/totp":            true,
+}
+
+// keepPrivate marks the answer to an authenticated request, or to one of
+// privateRoutes, as personal, before the handler runs (authenticate calls
+// it on every route that can identify a caller): Cache-Control: no-store
+// keeps it out of every cache, the browser's included, and Vary: Cookie,
+// Authorization keeps a cache that ignores no-store from serving it to
+// another caller. Handlers may still tighten it ("private, no-store") but
+// never make it shareable (setCacheControl).
+func keepPrivate(c *gin.Context) {
+	if _, ok := principalOf(c); !ok && !privateRoutes[c.Request.Method+" "+c.FullPath()] {
+		return
+	}
+	c.Set(ctxPrivate, true)
+	h := c.Writer.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Vary", "Cookie, Authorization")
+}
+
+// isPrivate reports whether keepPrivate marked the answer as personal.
+func isPrivate(c *gin.Context) bool { return c.GetBool(ctxPrivate) }
+
+// setCacheControl sets the Cache-Control of an answer, except that a
+// "public" value never replaces the no-store of a private one: staff
+// reading a public district list or tile get it uncached, like everything
+// else they read.
+func setCacheControl(c *gin.Context, value string) {
+	if isPrivate(c) && strings.HasPrefix(value, "public") {
+		return
+	}
+	c.Header("Cache-Control", value)
 }
 
 // httpMetrics records request counts and latencies by route pattern.

@@ -235,7 +235,7 @@ func (h *Handler) getPublicReportPhoto(c *gin.Context) error {
 
 // writeJPEG answers with a JPEG the pipeline made (never user bytes).
 func writeJPEG(c *gin.Context, data []byte, cacheControl string) {
-	c.Header("Cache-Control", cacheControl)
+	setCacheControl(c, cacheControl)
 	c.Data(http.StatusOK, ingest.TypeJPEG, data)
 }
 
@@ -257,8 +257,11 @@ func photoPath(c *gin.Context) (id, n int, err error) {
 
 // parseUpload parses a multipart/form-data body, keeping small parts in
 // memory and spilling large ones to temporary files; callers remove them
-// with form.RemoveAll when done.
+// with form.RemoveAll when done. A body of another type is a 415.
 func parseUpload(c *gin.Context) (*multipart.Form, error) {
+	if !hasMediaType(c.Request, multipartType) {
+		return nil, errNotMultipart
+	}
 	err := c.Request.ParseMultipartForm(8 << 20)
 	var tooBig *http.MaxBytesError
 	switch {

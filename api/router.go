@@ -28,6 +28,9 @@ type Deps struct {
 	Pool   *pgxpool.Pool
 	Logger *slog.Logger
 	// Registry receives the HTTP metrics; a fresh one is made when nil.
+	// The router does not serve it: its per-route counters show when
+	// complaints are filed, so cmd/vikalp serves MetricsHandler on a
+	// separate, loopback listener (VIKALP_METRICS_ADDR).
 	Registry *prometheus.Registry
 	// CookieSecure marks session cookies Secure (true behind HTTPS).
 	CookieSecure bool
@@ -61,9 +64,9 @@ type Deps struct {
 // Handler carries the dependencies of every route.
 type Handler struct {
 	deps Deps
-	// trackThrottle counts failed code+secret attempts per client address
-	// and per complaint code.
-	trackThrottle *auth.Throttle
+	// trackByAddr and trackByCode count failed code+secret attempts per
+	// client address and per complaint code (see throttledComplainant).
+	trackByAddr, trackByCode *auth.Throttle
 	// publicLimiter rate-limits anonymous submissions; nil when disabled.
 	publicLimiter *clientLimiter
 }
@@ -75,11 +78,11 @@ func New(deps Deps) *gin.Engine {
 		deps.Logger = slog.Default()
 	}
 	if deps.Registry == nil {
-		deps.Registry = prometheus.NewRegistry()
-		deps.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		deps.Registry = NewRegistry()
 	}
-	h := &Handler{deps: deps, trackThrottle: auth.NewThrottle(10, 15*time.Minute),
-		publicLimiter: newClientLimiter(deps.PublicRate)}
+	h := &Handler{deps: deps, publicLimiter: newClientLimiter(deps.PublicRate),
+		trackByAddr: auth.NewThrottle(trackFailures, trackWindow),
+		trackByCode: auth.NewThrottle(trackFailures, trackWindow)}
 
 	r := gin.New()
 	r.ContextWithFallback = true
@@ -99,14 +102,27 @@ func New(deps Deps) *gin.Engine {
 
 	r.GET("/healthz", h.healthz)
 	r.GET("/readyz", handle(h.readyz))
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(deps.Registry, promhttp.HandlerOpts{})))
 
-	v1 := r.Group("/api/v1", maxBody(1<<20), h.authenticate())
+	v1 := r.Group("/api/v1", maxBody(1<<20), h.authenticate(), requireJSON())
 	h.registerRoutes(v1)
 	h.registerIntakeRoutes(r)
 	h.registerComplaintMediaRoutes(r)
 	h.registerTileRoutes(r)
 	return r
+}
+
+// NewRegistry returns a Prometheus registry with the Go runtime and process
+// collectors, for Deps.Registry and MetricsHandler.
+func NewRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
+// MetricsHandler serves reg in the Prometheus text format. Serve it only to
+// the scraper, never on the public listener.
+func MetricsHandler(reg *prometheus.Registry) http.Handler {
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 }
 
 // registerRoutes wires the versioned JSON API. Each domain adds its routes here.

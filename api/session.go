@@ -88,7 +88,6 @@ func (h *Handler) createSession(c *gin.Context) error {
 	if err := h.endPreviousSession(c); err != nil {
 		return err
 	}
-	c.Header("Cache-Control", "no-store")
 	if res.NeedsCode() {
 		h.clearSessionCookies(c)
 		c.JSON(http.StatusAccepted, challengeResponse{TOTPRequired: true, Challenge: res.Challenge, ExpiresAt: res.ChallengeExpiresAt})
@@ -118,7 +117,6 @@ func (h *Handler) completeSession(c *gin.Context) error {
 	if err := h.endPreviousSession(c); err != nil {
 		return err
 	}
-	c.Header("Cache-Control", "no-store")
 	h.writeNewSession(c, sess, p)
 	return nil
 }
@@ -168,7 +166,6 @@ func (h *Handler) getMe(c *gin.Context) error {
 		return fmt.Errorf("totp status: %w", err)
 	}
 	resp.TOTP = newTOTPStatusResponse(st)
-	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, resp)
 	return nil
 }

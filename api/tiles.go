@@ -56,9 +56,9 @@ func (h *Handler) getTile(c *gin.Context) error {
 // If-None-Match names it, else the MVT, gzipped when the client accepts it.
 func writeTile(c *gin.Context, t *tiles.Tile) {
 	hdr := c.Writer.Header()
-	hdr.Set("Cache-Control", cacheControl(t.Public, t.MaxAge.Seconds()))
+	setCacheControl(c, cacheControl(t.Public, t.MaxAge.Seconds()))
 	vary := "Accept-Encoding"
-	if t.PerCaller {
+	if t.PerCaller || isPrivate(c) {
 		vary += ", Authorization, Cookie" // one URL, a public and a staff view
 	}
 	hdr.Set("Vary", vary)
@@ -108,7 +108,7 @@ func (h *Handler) getTileJSON(c *gin.Context) error {
 		return err
 	}
 	l, _ := tiles.LookupLayer(name)
-	c.Header("Cache-Control", cacheControl(l.Access != tiles.AccessStaff, 300))
+	setCacheControl(c, cacheControl(l.Access != tiles.AccessStaff, 300))
 	c.JSON(http.StatusOK, doc)
 	return nil
 }

@@ -164,7 +164,6 @@ func (h *Handler) getTip(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, newTipResponse(t))
 	return nil
 }
@@ -179,7 +178,6 @@ func (h *Handler) getTipContact(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, contact)
 	return nil
 }

@@ -43,7 +43,6 @@ func (h *Handler) beginTOTP(c *gin.Context) error {
 	if err != nil {
 		return fmt.Errorf("begin totp enrolment: %w", err)
 	}
-	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, totpEnrolmentResponse{Secret: e.Secret, OTPAuthURI: e.URI, QRPNG: e.QRDataURL()})
 	return nil
 }
@@ -71,7 +70,6 @@ func (h *Handler) confirmTOTP(c *gin.Context) error {
 		return fmt.Errorf("confirm totp: %w", err)
 	}
 	h.setSessionCookies(c, conf.Session)
-	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, confirmTOTPResponse{RecoveryCodes: conf.RecoveryCodes,
 		sessionResponse: sessionResponse{User: newUserResponse(p), CSRFToken: conf.Session.CSRFToken,
 			ExpiresAt: &conf.Session.ExpiresAt, TOTP: &totpStatusResponse{Enabled: true,

@@ -61,7 +61,13 @@ func (h *Handler) patchSubscription(c *gin.Context) error {
 	if err := c.ShouldBindJSON(&in); err != nil || in.Active == nil {
 		return vikalp.Invalidf("the body must be JSON with active (and optionally description)")
 	}
-	return h.setSubscription(c, id, *in.Active, in.Description)
+	p, _ := principalOf(c)
+	sub, err := h.deps.Alerts.SetSubscription(c.Request.Context(), p, id, *in.Active, in.Description)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, newSubscriptionResponse(sub, ""))
+	return nil
 }
 
 // deleteSubscription deactivates: deliveries keep their subscription.
@@ -70,12 +76,8 @@ func (h *Handler) deleteSubscription(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.setSubscription(c, id, false, nil)
-}
-
-func (h *Handler) setSubscription(c *gin.Context, id int64, active bool, description *string) error {
 	p, _ := principalOf(c)
-	sub, err := h.deps.Alerts.SetSubscription(c.Request.Context(), p, id, active, description)
+	sub, err := h.deps.Alerts.DeleteSubscription(c.Request.Context(), p, id)
 	if err != nil {
 		return err
 	}

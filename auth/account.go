@@ -79,8 +79,12 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, keepSessionID
 		return err
 	}
 	now := s.now()
-	key := normalizeUsername(p.Username)
-	if err := s.byUser.Allow(key, now); err != nil {
+	// Wrong current passwords count as one pair of their own, shared by
+	// all of p's sessions (only they can reach it): five within the window
+	// refuse further tries, so a hijacked session cannot guess the password.
+	// Take counts this try in advance; a right password clears the count.
+	k := newLoginKey(p.Username, "password-change")
+	if err := s.byPair.Take(k.pair, now); err != nil {
 		return err
 	}
 	old, err := s.users.PasswordHash(ctx, p.UserID)
@@ -92,9 +96,10 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, keepSessionID
 		return fmt.Errorf("change password: %w", err)
 	}
 	if !ok {
-		s.byUser.Fail(key, now)
+		s.byUser.Fail(k.user, now)
 		return vikalp.InvalidField("current_password", "wrong_password", "the current password is not correct")
 	}
+	s.byPair.Reset(k.pair)
 	hash, err := s.hasher.Hash(ctx, next)
 	if err != nil {
 		return err

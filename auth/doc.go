@@ -20,6 +20,11 @@
 //     object_kind, object_id and detail (the jsonb text form) written as an
 //     8-byte big-endian length followed by the UTF-8 bytes. Rows are appended
 //     under one transaction-scoped advisory lock so the chain stays linear.
+//   - The chain's head is checkpointed (AuditCheckpoint: row count, head id
+//     and hash, time) with an Ed25519 key that never enters the database,
+//     and published where the database owner cannot write; checking the
+//     chain against them (CheckCheckpoints) catches a consistent rewrite or
+//     a truncation that the chain alone cannot show.
 //   - Sealed fields carry their key id, so keys rotate without a flag day.
 //
 // Nothing here logs passwords, tokens, usernames, display names or phones.

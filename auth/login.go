@@ -57,9 +57,9 @@ func (s *Service) challenge(ctx context.Context, u User, now time.Time) (LoginRe
 // CompleteLogin is the second step of a login with TOTP: code (six digits
 // from the authenticator, or an unused recovery code) completes the
 // challenge PasswordLogin returned and starts a full session. A code's time
-// step is accepted once only. Wrong codes count against the account's
-// lockout and the username and address throttles like wrong passwords, and
-// a challenge dies after five of them.
+// step is accepted once only. Wrong codes count like wrong passwords
+// against the address, the username and address pair and the account's
+// failure ceiling, and a challenge dies after five of them.
 func (s *Service) CompleteLogin(ctx context.Context, challenge, code, ip, userAgent string) (Session, Principal, error) {
 	if !wellFormedToken(challenge, challengePrefix) {
 		return Session{}, Principal{}, errChallengeGone
@@ -79,22 +79,19 @@ func (s *Service) CompleteLogin(ctx context.Context, challenge, code, ip, userAg
 	if err != nil {
 		return Session{}, Principal{}, err
 	}
-	userKey := normalizeUsername(u.Username)
-	if err := s.byUser.Allow(userKey, now); err != nil {
-		return Session{}, Principal{}, err
-	}
 	if u.Disabled() || !u.HasTOTP() {
 		return Session{}, Principal{}, errChallengeGone
 	}
-	if u.Locked(now) {
-		return Session{}, Principal{}, fmt.Errorf("user %d locked: %w", u.ID, errThrottled)
+	k := newLoginKey(u.Username, ip)
+	if err := s.take(k, u.Guarded(now), now); err != nil {
+		return Session{}, Principal{}, fmt.Errorf("user %d: %w", u.ID, err)
 	}
 	factor, err := s.checkSecondFactor(ctx, u.ID, code, now)
 	if err != nil {
 		return Session{}, Principal{}, err
 	}
 	if factor == "" {
-		s.fail(ip, userKey, now)
+		s.fail(k, now)
 		if err := s.totp.FailChallenge(ctx, c.ID, maxChallengeAttempts); err != nil {
 			return Session{}, Principal{}, err
 		}
@@ -110,8 +107,69 @@ func (s *Service) CompleteLogin(ctx context.Context, challenge, code, ip, userAg
 	if err != nil {
 		return Session{}, Principal{}, err
 	}
-	s.byUser.Reset(userKey)
+	s.succeed(k, now)
 	return sess, u.Principal(), nil
+}
+
+// loginKey names what one login attempt counts against: its address, its
+// username (normalised, known or not) and the pair of the two.
+type loginKey struct{ ip, user, pair string }
+
+func newLoginKey(username, ip string) loginKey {
+	user := normalizeUsername(username)
+	return loginKey{ip: ip, user: user, pair: user + "\x00" + ip}
+}
+
+// take decides whether a login attempt may be checked at all, and counts
+// it as a failure in advance (so that concurrent attempts cannot all slip
+// through before the first one fails; refund or succeed give it back). It
+// refuses an address that has used up its failures (IPFailures, across
+// usernames) and a username and address pair that has (PairFailures): a
+// stranger who guesses at an officer's password locks out only himself.
+// The username's ceiling across all addresses (Lockout, in memory here and,
+// for a known account, in the database as guardedInDB) does not lock the
+// account either: while it is reached, a pair that has failed even once is
+// refused, so a guesser spread over many addresses gets one guess from
+// each, while the owner, from an address without failures, still logs in.
+func (s *Service) take(k loginKey, guardedInDB bool, now time.Time) error {
+	if err := s.byIP.Take(k.ip, now); err != nil {
+		return err
+	}
+	guarded := guardedInDB || s.byUser.Allow(k.user, now) != nil
+	limit := s.cfg.PairFailures
+	if guarded {
+		limit = 1
+	}
+	if err := s.byPair.TakeUnder(k.pair, now, limit); err != nil {
+		s.byIP.Refund(k.ip, now)
+		if guarded {
+			return fmt.Errorf("username over its failure ceiling: %w", err)
+		}
+		return err
+	}
+	return nil
+}
+
+// fail counts a failed attempt against the username's ceiling; take has
+// already counted it against the address and the pair.
+func (s *Service) fail(k loginKey, now time.Time) {
+	s.byUser.Fail(k.user, now)
+}
+
+// refund gives back what take counted, for a correct password that still
+// waits for its second factor.
+func (s *Service) refund(k loginKey, now time.Time) {
+	s.byIP.Refund(k.ip, now)
+	s.byPair.Refund(k.pair, now)
+}
+
+// succeed undoes take for a completed login and forgets the username's
+// failures, as the database does (RecordLoginSuccess). The address keeps
+// its other failures: it may have guessed at other usernames.
+func (s *Service) succeed(k loginKey, now time.Time) {
+	s.byIP.Refund(k.ip, now)
+	s.byUser.Reset(k.user)
+	s.byPair.Reset(k.pair)
 }
 
 // checkSecondFactor checks code against user userID's TOTP secret or

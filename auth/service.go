@@ -15,11 +15,20 @@ import (
 
 // Config tunes the Service. Zero fields take the defaults in parentheses.
 type Config struct {
-	SessionTTL    time.Duration  // absolute session lifetime (12h)
-	TouchInterval time.Duration  // how often last_seen_at/last_used_at is written (1m)
-	Lockout       LockoutPolicy  // per-account lockout (5 failures within 15m lock for 15m)
-	IPFailures    int            // failed logins per IP within Lockout.Window before refusing it (20)
-	Password      PasswordParams // argon2id cost (DefaultPasswordParams)
+	SessionTTL    time.Duration // absolute session lifetime (12h)
+	TouchInterval time.Duration // how often last_seen_at/last_used_at is written (1m)
+	// Lockout is the per-username failure ceiling across all addresses,
+	// kept in the database (50 failures within 15m guard the account for
+	// 15m, see User.Guarded). A guarded account is not locked: its owner
+	// still logs in from any address without failures; only addresses that
+	// have failed for it are refused.
+	Lockout LockoutPolicy
+	// PairFailures is how many failed logins one username may have from one
+	// address within Lockout.Window before that pair, and only that pair,
+	// is refused (5).
+	PairFailures int
+	IPFailures   int            // failed logins per IP within Lockout.Window before refusing it (20)
+	Password     PasswordParams // argon2id cost (DefaultPasswordParams)
 	// Keyring seals TOTP secrets; without one nobody can enrol a second
 	// factor (and users who have one cannot complete a login).
 	Keyring *Keyring
@@ -46,7 +55,10 @@ func (c Config) withDefaults() Config {
 		c.TouchInterval = time.Minute
 	}
 	if c.Lockout.MaxFailures <= 0 {
-		c.Lockout.MaxFailures = 5
+		c.Lockout.MaxFailures = 50
+	}
+	if c.PairFailures <= 0 {
+		c.PairFailures = 5
 	}
 	if c.Lockout.Window <= 0 {
 		c.Lockout.Window = 15 * time.Minute
@@ -78,7 +90,8 @@ type Service struct {
 	tokens   *TokenStore
 	totp     *TOTPStore
 	byIP     *Throttle
-	byUser   *Throttle
+	byUser   *Throttle // the failure ceiling, in memory, for unknown usernames too
+	byPair   *Throttle // username and address pairs
 	now      func() time.Time
 }
 
@@ -98,6 +111,7 @@ func NewService(db pg.DBTX, cfg Config, logger *slog.Logger) (*Service, error) {
 		totp:   NewTOTPStore(db),
 		byIP:   NewThrottle(cfg.IPFailures, cfg.Lockout.Window),
 		byUser: NewThrottle(cfg.Lockout.MaxFailures, cfg.Lockout.Window),
+		byPair: NewThrottle(cfg.PairFailures, cfg.Lockout.Window),
 		now:    time.Now,
 	}, nil
 }
@@ -137,35 +151,34 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 //
 // Every session gets a fresh token, never a reused one. A wrong username, a
 // wrong password and a disabled account all return the same
-// ErrUnauthorized; a locked account or a throttled address or username
-// returns ErrTooManyRequests. ip and userAgent are stored with the session.
+// ErrUnauthorized; a throttled address, a throttled username and address
+// pair, or an address that already failed for a guarded account returns
+// ErrTooManyRequests (see take). ip and userAgent are stored with the
+// session.
 func (s *Service) PasswordLogin(ctx context.Context, username, password, ip, userAgent string) (LoginResult, error) {
 	now := s.now()
-	userKey := normalizeUsername(username)
-	if err := s.byIP.Allow(ip, now); err != nil {
-		return LoginResult{}, err
-	}
-	if err := s.byUser.Allow(userKey, now); err != nil {
-		return LoginResult{}, err
-	}
+	k := newLoginKey(username, ip)
 	u, hash, err := s.credentials(ctx, username, password)
 	if errors.Is(err, vikalp.ErrNotFound) {
+		if err := s.take(k, false, now); err != nil {
+			return LoginResult{}, err
+		}
 		s.hasher.VerifyDummy(ctx, password) // same time as a real check
-		s.fail(ip, userKey, now)
+		s.fail(k, now)
 		return LoginResult{}, errBadCredentials
 	}
 	if err != nil {
 		return LoginResult{}, err
 	}
-	if u.Locked(now) {
-		return LoginResult{}, fmt.Errorf("user %d locked: %w", u.ID, errThrottled)
+	if err := s.take(k, u.Guarded(now), now); err != nil {
+		return LoginResult{}, fmt.Errorf("user %d: %w", u.ID, err)
 	}
 	ok, err := s.hasher.Verify(ctx, password, hash)
 	if err != nil {
 		return LoginResult{}, fmt.Errorf("login user %d: %w", u.ID, err)
 	}
 	if !ok || u.Disabled() {
-		s.fail(ip, userKey, now)
+		s.fail(k, now)
 		if err := s.recordFailure(ctx, u, ip, failWrongPassword(!ok), now); err != nil {
 			return LoginResult{}, err
 		}
@@ -175,9 +188,10 @@ func (s *Service) PasswordLogin(ctx context.Context, username, password, ip, use
 		s.rehash(ctx, u.ID, password)
 	}
 	if u.HasTOTP() {
-		// The account's failure count and the username throttle are left
-		// alone until the code is right, so codes cannot be guessed by
-		// interleaving correct passwords.
+		// The failure counts are left as they were until the code is
+		// right, so codes cannot be guessed by interleaving correct
+		// passwords.
+		s.refund(k, now)
 		return s.challenge(ctx, u, now)
 	}
 	stage := StageFull
@@ -188,7 +202,7 @@ func (s *Service) PasswordLogin(ctx context.Context, username, password, ip, use
 	if err != nil {
 		return LoginResult{}, err
 	}
-	s.byUser.Reset(userKey)
+	s.succeed(k, now)
 	return LoginResult{Session: sess, Principal: u.Principal()}, nil
 }
 
@@ -205,11 +219,6 @@ func (s *Service) credentials(ctx context.Context, username, password string) (U
 	return u, hash, nil
 }
 
-func (s *Service) fail(ip, userKey string, now time.Time) {
-	s.byIP.Fail(ip, now)
-	s.byUser.Fail(userKey, now)
-}
-
 // failWrongPassword names the failure of a password check: a wrong
 // password when wrong, else a disabled account.
 func failWrongPassword(wrong bool) string {
@@ -220,9 +229,9 @@ func failWrongPassword(wrong bool) string {
 }
 
 // recordFailure counts a wrong password or second-factor code against the
-// account (locking it at the limit) and audits the refusal with reason
-// ("wrong_password", "wrong_code", "disabled"; "locked" when this failure
-// locked the account).
+// account's failure ceiling and audits the refusal with reason
+// ("wrong_password", "wrong_code", "disabled"; "ceiling_reached" when this
+// failure put the account under guard).
 func (s *Service) recordFailure(ctx context.Context, u User, ip string, reason string, now time.Time) error {
 	return pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		if reason != "disabled" {
@@ -230,10 +239,10 @@ func (s *Service) recordFailure(ctx context.Context, u User, ip string, reason s
 			if err != nil {
 				return err
 			}
-			if updated.Locked(now) && !u.Locked(now) {
-				s.logger.WarnContext(ctx, "User locked out", slog.Int64("user_id", u.ID),
+			if updated.Guarded(now) && !u.Guarded(now) {
+				s.logger.WarnContext(ctx, "Login failure ceiling reached", slog.Int64("user_id", u.ID),
 					slog.Int("failures", updated.FailedLogins))
-				reason = "locked"
+				reason = "ceiling_reached"
 			}
 		}
 		_, err := Append(ctx, tx, Entry{ActorUserID: u.ID, ActorRole: u.Role, Action: "auth.login_failed",

@@ -17,8 +17,8 @@ type User struct {
 	DisplayName  string
 	Role         Role
 	Scope        Scope
-	FailedLogins int        // consecutive failures inside the lockout window
-	LockedUntil  *time.Time // locked while in the future
+	FailedLogins int        // consecutive failures inside the ceiling's window
+	LockedUntil  *time.Time // guarded (see Guarded) while in the future
 	LastLoginAt  *time.Time
 	DisabledAt   *time.Time
 	CreatedAt    time.Time
@@ -33,8 +33,11 @@ func (u User) HasTOTP() bool { return u.TOTPEnabledAt != nil }
 // Disabled reports whether the account has been disabled.
 func (u User) Disabled() bool { return u.DisabledAt != nil }
 
-// Locked reports whether the account is locked out at now.
-func (u User) Locked(now time.Time) bool { return u.LockedUntil != nil && u.LockedUntil.After(now) }
+// Guarded reports whether the account has reached its failure ceiling at
+// now. A guarded account is not locked: its owner logs in from any address
+// that has not failed for it, and only addresses that have are refused
+// (Service.admit). The column keeps its old name, locked_until.
+func (u User) Guarded(now time.Time) bool { return u.LockedUntil != nil && u.LockedUntil.After(now) }
 
 // Principal returns the identity u acts as.
 func (u User) Principal() Principal {
@@ -82,7 +85,7 @@ func ValidateUsername(username string) error {
 	return nil
 }
 
-// normalizeUsername is the key the in-memory throttle uses for a username.
+// normalizeUsername is the key the in-memory throttles use for a username.
 func normalizeUsername(username string) string {
 	return strings.ToLower(strings.TrimSpace(username))
 }

@@ -190,15 +190,15 @@ UPDATE users SET
 WHERE id = $1
 RETURNING ` + userColumns
 
-// LockoutPolicy says how many consecutive failed logins within Window lock
-// an account, and for how long.
+// LockoutPolicy says how many consecutive failed logins within Window put
+// an account under guard (locked_until; see User.Guarded), and for how long.
 type LockoutPolicy struct {
 	MaxFailures int
-	Window      time.Duration // failures older than this are forgotten; also the lock's length
+	Window      time.Duration // failures older than this are forgotten; also the guard's length
 }
 
-// RecordLoginFailure counts one failed login for user id at at, locking the
-// account when policy's limit is reached, and returns the updated user.
+// RecordLoginFailure counts one failed login for user id at at, guarding
+// the account when policy's limit is reached, and returns the updated user.
 func (s *UserStore) RecordLoginFailure(ctx context.Context, id int64, at time.Time, policy LockoutPolicy) (User, error) {
 	u, err := s.one(ctx, recordLoginFailureSQL, id, at, at.Add(-policy.Window),
 		policy.MaxFailures, at.Add(policy.Window))

@@ -143,14 +143,14 @@ func TestUserStore(t *testing.T) {
 			if err != nil || got.FailedLogins != i {
 				t.Fatalf("failure %d: %+v, %v", i, got, err)
 			}
-			if locked := got.Locked(now); locked != (i == 3) {
-				t.Fatalf("after failure %d locked = %v", i, locked)
+			if guarded := got.Guarded(now); guarded != (i == 3) {
+				t.Fatalf("after failure %d guarded = %v", i, guarded)
 			}
 		}
 		// Once the lock has run out, the next failure starts a new count.
 		later := now.Add(16 * time.Minute)
 		got, err := store.RecordLoginFailure(b.ctx, u.ID, later, policy)
-		if err != nil || got.FailedLogins != 1 || got.Locked(later) {
+		if err != nil || got.FailedLogins != 1 || got.Guarded(later) {
 			t.Fatalf("failure after lock expiry = %+v, %v", got, err)
 		}
 	})

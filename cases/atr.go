@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/riverqueue/river"
 
@@ -65,20 +63,22 @@ type PublicATR struct {
 	PublishedAt time.Time
 }
 
-// validateATR trims and bounds an ATR draft.
+// validateATR cleans (cleanText) and bounds an ATR draft.
 func validateATR(in ATRInput, lang Language) (ATRInput, error) {
-	in = ATRInput{Text: strings.TrimSpace(in.Text), ActionTaken: strings.TrimSpace(in.ActionTaken),
-		InternalNote: strings.TrimSpace(in.InternalNote)}
+	var okText, okAction, okNote bool
+	in.Text, okText = cleanText(in.Text, MaxATRText)
+	in.ActionTaken, okAction = cleanText(in.ActionTaken, MaxReason)
+	in.InternalNote, okNote = cleanText(in.InternalNote, MaxNote)
 	switch {
 	case in.Text == "":
 		return in, invalid(lang, "text", CodeATRTextRequired)
-	case !utf8.ValidString(in.Text) || utf8.RuneCountInString(in.Text) > MaxATRText:
+	case !okText:
 		return in, invalid(lang, "text", CodeATRTextTooLong)
 	case in.ActionTaken == "":
 		return in, invalid(lang, "action_taken", CodeActionTakenRequired)
-	case !utf8.ValidString(in.ActionTaken) || utf8.RuneCountInString(in.ActionTaken) > MaxReason:
+	case !okAction:
 		return in, invalid(lang, "action_taken", CodeATRTextTooLong)
-	case !utf8.ValidString(in.InternalNote) || utf8.RuneCountInString(in.InternalNote) > MaxNote:
+	case !okNote:
 		return in, invalid(lang, "internal_note", CodeNoteTooLong)
 	}
 	return in, nil

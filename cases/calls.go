@@ -79,8 +79,8 @@ func (s *Service) RecordCallOutcome(ctx context.Context, p auth.Principal, taskI
 	if !o.Valid() {
 		return CallTask{}, invalid(lang, "outcome", CodeCallOutcomeInvalid)
 	}
-	note = strings.TrimSpace(note)
-	if len([]rune(note)) > MaxNote {
+	note, ok := cleanText(note, MaxNote)
+	if !ok {
 		return CallTask{}, invalid(lang, "note", CodeNoteTooLong)
 	}
 	if err := requireRole(p, mspRoles...); err != nil {

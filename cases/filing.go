@@ -216,7 +216,7 @@ func (s *Service) seal(f filing, nc NewComplaint, code Code, secret Secret) (New
 		if nc.ReplaySealed, err = s.keyring.Seal([]byte(secret), replayAAD(code)); err != nil {
 			return nc, fmt.Errorf("seal replay secret: %w", err)
 		}
-		nc.IdempotencyKey, nc.RequestHash = &key, requestHash(f)
+		nc.IdempotencyKey, nc.RequestHash = &key, requestHash(f, s.fpKey)
 	}
 	return nc, nil
 }
@@ -227,13 +227,20 @@ func replayAAD(code Code) []byte  { return []byte("complaints.replay:" + code) }
 func phoneAAD(code Code) []byte   { return []byte("sms_outbox.phone:" + code) }
 
 // requestHash fingerprints a filing so a key reused for different content
-// is refused. Contact details are left out on purpose: a hash over a phone
-// number could be brute-forced back to it.
-func requestHash(f filing) []byte {
+// is refused. Her contact details count through their keyed hash under key
+// (vikalp.ContactFingerprint; a plain hash over a phone number could be
+// brute-forced back to it): a retry with her key but another contact is a
+// conflict, never her code and secret. A filing without contact details
+// hashes as it did before contacts counted.
+func requestHash(f filing, key []byte) []byte {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%v\x00%v\x00%.7f\x00%.7f\x00%d\x00%v\x00%s\x00%s\x00%s",
 		f.category, f.description, f.language, f.incidentAt, f.hasPoint, f.lat, f.lon, f.districtID,
 		f.confidential, f.callbackWindow, f.filedBy, f.relation)
+	if fp := vikalp.ContactFingerprint(key, f.contact.Name, f.contact.Phone, f.contact.Address); fp != nil {
+		h.Write([]byte{0})
+		h.Write(fp)
+	}
 	return h.Sum(nil)
 }
 
@@ -246,7 +253,7 @@ func (s *Service) replay(ctx context.Context, f filing, lang Language) (Filed, e
 	if err != nil {
 		return Filed{}, err
 	}
-	if r.RequestHash != nil && string(r.RequestHash) != string(requestHash(f)) {
+	if r.RequestHash != nil && string(r.RequestHash) != string(requestHash(f, s.fpKey)) {
 		return Filed{}, conflictField(lang, "idempotency_key", CodeIdempotencyKeyReused)
 	}
 	c, err := cs.ByID(ctx, r.ID, Visibility{})

@@ -145,6 +145,20 @@ func TestFileIdempotent(t *testing.T) {
 	other.Description = "Something else entirely."
 	_, err := b.svc.File(b.ctx, nil, other, cases.English)
 	wantCode(t, err, vikalp.ErrConflict, cases.CodeIdempotencyKeyReused)
+	// Her key with someone else's contact details never gets her code and
+	// secret; her own number typed another way is the same filing.
+	for _, c := range []cases.Contact{{Name: "Asha Verma", Phone: "98765 43211", Address: "12 Park Road, Hazratganj"},
+		{Phone: "98765 43210"}, {}} {
+		other := in
+		other.Contact = c
+		_, err := b.svc.File(b.ctx, nil, other, cases.English)
+		wantCode(t, err, vikalp.ErrConflict, cases.CodeIdempotencyKeyReused)
+	}
+	same := in
+	same.Contact.Phone = "+91 98765-43210"
+	if r := b.file(t, same); r.ID != first.ID || r.Secret != first.Secret {
+		t.Errorf("her retry with the number spelled differently = %+v", r)
+	}
 
 	// Past the replay window the SLA sweep wipes the sealed secret; a
 	// retry still gets the same complaint, without the secret.

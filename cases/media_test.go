@@ -185,9 +185,9 @@ func TestAttachPhotos(t *testing.T) {
 		m := mediaSetup(t)
 		f := m.file(t, input())
 		ps := photos(t, 3)
-		first := m.attach(t, f, ps, "attach-1")
+		first := m.attach(t, f, ps, "attach-key-0000001")
 		after := m.stored(t)
-		again := m.attach(t, f, ps, "attach-1")
+		again := m.attach(t, f, ps, "attach-key-0000001")
 		if !again.Replayed || !slices.Equal(again.Added, first.Added) || again.Total != 3 {
 			t.Fatalf("retry %+v; want the replayed answer %+v", again, first)
 		}
@@ -195,7 +195,7 @@ func TestAttachPhotos(t *testing.T) {
 			t.Fatalf("a retry stored more: %v → %v", after, got)
 		}
 		_, err := m.svc.AttachPhotos(m.ctx, nil, cases.AttachInput{Code: string(f.Code), Secret: string(f.Secret),
-			Photos: ps[:1], IdempotencyKey: "attach-1"}, cases.English)
+			Photos: ps[:1], IdempotencyKey: "attach-key-0000001"}, cases.English)
 		wantCode(t, err, vikalp.ErrConflict, cases.CodeIdempotencyKeyReused)
 		if n := m.count(t, `SELECT count(*) FROM complaint_events WHERE kind = 'evidence_added'`); n != 1 {
 			t.Fatalf("%d evidence events; want 1", n)
@@ -213,7 +213,7 @@ func TestAttachPhotos(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				answers[i], errs[i] = m.svc.AttachPhotos(m.ctx, nil, cases.AttachInput{Code: string(f.Code),
-					Secret: string(f.Secret), Photos: ps, IdempotencyKey: "same-key"}, cases.English)
+					Secret: string(f.Secret), Photos: ps, IdempotencyKey: "same-attach-key-0001"}, cases.English)
 			}()
 		}
 		wg.Wait()

@@ -58,7 +58,7 @@ var messages = map[string][2]string{
 	CodeRelationRequired:      {"please say how you are related to the woman you are filing for", "कृपया बताएं कि जिनकी ओर से आप शिकायत कर रहे हैं, उनसे आपका क्या संबंध है"},
 	CodeRelationTooLong:       {"the relation is too long (at most 100 characters)", "संबंध बहुत लंबा है (अधिकतम 100 अक्षर)"},
 	CodeCallbackWindowInvalid: {"the safe time to call must look like 10:00-13:00", "कॉल करने का सुरक्षित समय 10:00-13:00 जैसा होना चाहिए"},
-	CodeIdempotencyKeyInvalid: {"the idempotency key must be 1 to 128 letters, digits or dashes", "आइडेम्पोटेंसी कुंजी 1 से 128 अक्षर, अंक या डैश होनी चाहिए"},
+	CodeIdempotencyKeyInvalid: {"the Idempotency-Key must be 16 to 128 letters, digits, '-', '_', ':' or '.' (a random value, new for each submission)", "आइडेम्पोटेंसी कुंजी 16 से 128 अक्षर, अंक, '-', '_', ':' या '.' होनी चाहिए (हर बार भेजने के लिए नया यादृच्छिक मान)"},
 	CodeIdempotencyKeyReused:  {"this idempotency key was already used for a different complaint", "यह आइडेम्पोटेंसी कुंजी किसी अन्य शिकायत के लिए पहले ही उपयोग हो चुकी है"},
 	CodeBadComplaintCode:      {"this complaint code has a typing mistake; please check it", "इस शिकायत कोड में टाइपिंग की गलती है; कृपया इसे जांचें"},
 	CodeRatingInvalid:         {"the rating must be SATISFIED or DISSATISFIED", "मूल्यांकन SATISFIED या DISSATISFIED होना चाहिए"},

@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"time"
@@ -73,6 +74,11 @@ type Deps struct {
 	Clock    Clock         // SystemClock when nil
 	Logger   *slog.Logger  // slog.Default() when nil
 	Config   Config        // timings; defaults when zero
+	// FingerprintKey keys the contact's hash in a filing's idempotency
+	// fingerprint (vikalp.ContactFingerprint). Every replica needs the same
+	// one: cmd/vikalp derives it from the data key. When nil, a random key
+	// of this process (tests).
+	FingerprintKey []byte
 }
 
 // Service is the complaint lifecycle: filing, tracking, ATRs, vetting,
@@ -88,12 +94,18 @@ type Service struct {
 	clock    Clock
 	logger   *slog.Logger
 	cfg      Config
+	fpKey    []byte
 }
 
 // NewService returns a Service on db (normally the pool).
 func NewService(db pg.DBTX, d Deps) *Service {
 	s := &Service{db: db, jobs: d.Jobs, router: d.Router, keyring: d.Keyring, provider: d.Provider,
-		alerts: d.Alerts, photos: d.Photos, clock: d.Clock, logger: d.Logger, cfg: d.Config.withDefaults()}
+		alerts: d.Alerts, photos: d.Photos, clock: d.Clock, logger: d.Logger, cfg: d.Config.withDefaults(),
+		fpKey: d.FingerprintKey}
+	if s.fpKey == nil {
+		s.fpKey = make([]byte, 32)
+		_, _ = rand.Read(s.fpKey) // never fails (crypto/rand)
+	}
 	if s.provider == nil {
 		s.provider = &RecordingProvider{}
 	}

@@ -4,10 +4,10 @@ import (
 	"math"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/vikalp/vikalp"
+	"github.com/vikalp/vikalp/internal/text"
 )
 
 // Limits on free text, counted in runes (Hindi text is 3 bytes a rune).
@@ -90,20 +90,21 @@ type filing struct {
 func validateFiling(in FileInput, now time.Time, ecell bool, lang Language) (filing, error) {
 	f := filing{
 		category:     Category(strings.TrimSpace(in.Category)),
-		description:  stripControl(in.Description),
 		language:     Language(strings.TrimSpace(in.Language)),
 		confidential: in.Confidential,
-		relation:     stripControl(in.Relation),
+		relation:     in.Relation,
 	}
 	if !f.category.Valid() {
 		return f, invalid(lang, "category", CodeUnknownCategory)
 	}
-	if f.description == "" {
+	description, ok := cleanText(in.Description, MaxDescription)
+	if description == "" {
 		return f, invalid(lang, "description", CodeDescriptionRequired)
 	}
-	if !utf8.ValidString(f.description) || utf8.RuneCountInString(f.description) > MaxDescription {
+	if !ok {
 		return f, invalid(lang, "description", CodeDescriptionTooLong)
 	}
+	f.description = description
 	if !f.language.Valid() {
 		return f, invalid(lang, "language", CodeInvalidLanguage)
 	}
@@ -179,14 +180,15 @@ func (f *filing) setPlace(in FileInput, lang Language) error {
 	return nil
 }
 
-// validateContact trims and bounds the contact fields and normalizes the
+// validateContact cleans and bounds the contact fields and normalizes the
 // phone number.
 func validateContact(c Contact, lang Language) (Contact, error) {
-	out := Contact{Name: strings.TrimSpace(c.Name), Address: strings.TrimSpace(c.Address)}
-	if !utf8.ValidString(out.Name) || utf8.RuneCountInString(out.Name) > MaxName {
+	var out Contact
+	var ok bool
+	if out.Name, ok = cleanText(c.Name, MaxName); !ok {
 		return out, invalid(lang, "name", CodeNameTooLong)
 	}
-	if !utf8.ValidString(out.Address) || utf8.RuneCountInString(out.Address) > MaxAddress {
+	if out.Address, ok = cleanText(c.Address, MaxAddress); !ok {
 		return out, invalid(lang, "address", CodeAddressTooLong)
 	}
 	if strings.TrimSpace(c.Phone) != "" {
@@ -249,7 +251,8 @@ func parseCallbackWindow(s string, lang Language) (string, error) {
 // setFiledBy records who filed: E-cell staff always file as "ecell"; others
 // file for themselves or on behalf of a woman, with their relation.
 func (f *filing) setFiledBy(s string, ecell bool, lang Language) error {
-	if utf8.RuneCountInString(f.relation) > MaxRelation {
+	var ok bool
+	if f.relation, ok = cleanText(f.relation, MaxRelation); !ok {
 		return invalid(lang, "relation", CodeRelationTooLong)
 	}
 	switch FiledBy(strings.TrimSpace(s)) {
@@ -269,8 +272,8 @@ func (f *filing) setFiledBy(s string, ecell bool, lang Language) error {
 	return nil
 }
 
-// validateIdempotencyKey allows 1 to 128 ASCII letters, digits, '-', '_',
-// ':' and '.'.
+// validateIdempotencyKey allows "" (no key) or vikalp.ValidIdempotencyKey:
+// 16 to 128 ASCII letters, digits, '-', '_', ':' and '.'.
 func validateIdempotencyKey(s string, lang Language) (string, error) {
 	if s == "" {
 		return "", nil
@@ -281,27 +284,26 @@ func validateIdempotencyKey(s string, lang Language) (string, error) {
 	return s, nil
 }
 
-// validateReason trims a reason and bounds it; required says whether an
+// validateReason cleans a reason and bounds it; required says whether an
 // empty one is refused.
 func validateReason(s string, required bool, lang Language) (string, error) {
-	s = stripControl(s)
+	s, ok := cleanText(s, MaxReason)
 	if required && s == "" {
 		return "", invalid(lang, "reason", CodeReasonRequired)
 	}
-	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > MaxReason {
+	if !ok {
 		return "", invalid(lang, "reason", CodeReasonTooLong)
 	}
 	return s, nil
 }
 
-// stripControl trims s and removes control characters other than newline
-// and tab, as ingest does for free text: a NUL in particular cannot be
-// stored in a PostgreSQL text column and would fail the whole filing.
-func stripControl(s string) string {
-	return strings.TrimSpace(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) && r != '\n' && r != '\t' {
-			return -1
-		}
-		return r
-	}, s))
+// cleanText cleans free text with internal/text (control, bidi and
+// zero-width characters removed, NFC, trimmed: a NUL in particular cannot
+// be stored in a PostgreSQL text column) and reports whether it is valid
+// UTF-8 of at most maxRunes characters; callers answer false with their
+// field's message in the complainant's language.
+func cleanText(s string, maxRunes int) (string, bool) {
+	valid := utf8.ValidString(s)
+	s = text.Clean(s)
+	return s, valid && utf8.RuneCountInString(s) <= maxRunes
 }

@@ -60,6 +60,7 @@ func TestValidateFiling(t *testing.T) {
 		{name: "FiledByUnknown", edit: func(in *FileInput) { in.FiledBy = "police" }, field: "filed_by", code: CodeFiledByInvalid},
 		{name: "Ecell", edit: func(*FileInput) {}, ecell: true, wantFiledBy: FiledByEcell, wantPhone: "+919876543210", wantIncident: true},
 		{name: "IdempotencyKeyBad", edit: func(in *FileInput) { in.IdempotencyKey = "a b" }, field: "idempotency_key", code: CodeIdempotencyKeyInvalid},
+		{name: "IdempotencyKeyShort", edit: func(in *FileInput) { in.IdempotencyKey = "1" }, field: "idempotency_key", code: CodeIdempotencyKeyInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -29,9 +29,12 @@
 //   - Reports start pending. Only approved reports' photos are public, and
 //     then the moderator-redacted rendering when there is one. Public views
 //     show no point, no text and no EXIF.
-//   - A report in the same r9 cell and category as a standing report within
-//     the duplicate window (24 h) is linked to it (duplicate_of) and raises
-//     its also_reported count, under a per-cell advisory lock.
+//   - A report within Config.DuplicateRadius (50 m, geodesic) of a standing
+//     report of the same category, within the duplicate window (24 h), is
+//     linked to the earliest such report (duplicate_of) and raises its
+//     also_reported count, whichever H3 cells they fall in. Advisory locks on
+//     the report's r8 cell and its neighbours (per category) serialize
+//     reports that could be duplicates of each other.
 //   - Tips are visible only to the AHTUs covering their places, MSP
 //     (msp_analyst, msp_legal) and admin; anyone else gets
 //     vikalp.ErrNotFound. Every view of a tip, its photo or its contact is

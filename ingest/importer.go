@@ -19,6 +19,7 @@ import (
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/internal/pg"
+	"github.com/vikalp/vikalp/internal/text"
 )
 
 // Import formats.
@@ -326,7 +327,7 @@ func csvFields(rec []string, idx map[string]int) rawFields {
 
 // parse validates the fields and indexes the location.
 func (f rawFields) parse(line int) (importRow, error) {
-	row := importRow{line: line, sourceID: f.sourceID}
+	row := importRow{line: line, sourceID: text.Clean(f.sourceID)}
 	if row.sourceID == "" || len(row.sourceID) > 200 {
 		return row, errors.New("source_id must have 1 to 200 characters")
 	}
@@ -346,7 +347,7 @@ func (f rawFields) parse(line int) (importRow, error) {
 	if row.category, err = ParseCategory(f.category); err != nil {
 		return row, err
 	}
-	if row.body, err = cleanText("text", f.text, MaxReportText); err != nil {
+	if row.body, err = text.Field("text", f.text, MaxReportText); err != nil {
 		return row, err
 	}
 	row.cells, err = geo.Index(row.lat, row.lon)

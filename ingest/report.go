@@ -10,6 +10,7 @@ import (
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/geo"
+	"github.com/vikalp/vikalp/internal/text"
 )
 
 // Report statuses. Reports start pending; only a moderator publishes one.
@@ -140,7 +141,7 @@ func (s *Service) draftReport(ctx context.Context, in NewReport) (reportDraft, e
 	if d.category, err = ParseCategory(in.Category); err != nil {
 		return d, err
 	}
-	if d.text, err = cleanText("text", in.Text, MaxReportText); err != nil {
+	if d.text, err = text.Field("text", in.Text, MaxReportText); err != nil {
 		return d, err
 	}
 	if d.occurredAt, err = s.checkIncidentTime(in.OccurredAt); err != nil {
@@ -231,7 +232,7 @@ func (s *Service) insertReport(ctx context.Context, tx pgx.Tx, batch *blobBatch,
 		row.EventAt = *d.occurredAt
 	}
 	store := NewReportStore(tx)
-	link, err := store.LinkDuplicate(ctx, d.cells.R9, d.category, row.EventAt, s.cfg.DuplicateWindow)
+	link, err := store.LinkDuplicate(ctx, d.lat, d.lon, d.category, row.EventAt, s.cfg.DuplicateWindow, s.cfg.DuplicateRadius)
 	if err != nil {
 		return 0, ReportReceipt{}, err
 	}

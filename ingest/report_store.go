@@ -3,11 +3,14 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"math"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
+	"github.com/uber/h3-go/v4"
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/geo"
@@ -69,31 +72,88 @@ type DuplicateLink struct {
 	AlsoReported int    // the earlier report's count after the increment
 }
 
-// lockCellSQL serializes reports of one r9 cell and category until the
-// transaction ends, so two simultaneous reports of the same thing cannot
-// both become originals.
-const lockCellSQL = `SELECT pg_advisory_xact_lock(hashtextextended('ingest.reports:' || $1::bigint || ':' || $2::text, 0))`
+// MaxDuplicateRadius (metres) is the largest Config.DuplicateRadius: the
+// most for which lockDuplicateCells is sound (see there).
+const MaxDuplicateRadius = 250
+
+// lockCellsSQL takes one transaction-scoped advisory lock per r8 cell of
+// $1, in the array's order, for category $2.
+const lockCellsSQL = `
+SELECT pg_advisory_xact_lock(hashtextextended('ingest.reports.r8:' || c || ':' || $2::text, 0))
+FROM unnest($1::bigint[]) AS c`
+
+// lockDuplicateCells serializes the reports of one category that could be
+// duplicates of each other until the transaction ends, so two simultaneous
+// reports of the same thing cannot both become originals (each would look
+// for the other before it is committed). A report locks its r8 cell and
+// the six around it. Two reports within MaxDuplicateRadius of each other lie
+// in the same or in adjacent r8 cells (r8 edges in Uttar Pradesh are
+// 498–559 m, and a cell that is not adjacent is at least about an edge
+// away), so the first one's cell is in both sets and they queue. Any one
+// coarser cell would not do: reports a few metres apart across its edge
+// would take different locks. The locks are taken in ascending cell order,
+// so two sets that overlap cannot deadlock; seven keys a report is cheap,
+// and reports of the same category within a few hundred metres are rare
+// enough that the queueing costs nothing.
+func (s *ReportStore) lockDuplicateCells(ctx context.Context, lat, lon float64, c Category) error {
+	cells, err := geo.Index(lat, lon)
+	if err != nil {
+		return err
+	}
+	disk := h3.Cell(cells.R8).GridDisk(1)
+	ids := make([]int64, len(disk))
+	for i, cell := range disk {
+		ids[i] = int64(cell)
+	}
+	slices.Sort(ids)
+	if _, err := s.db.Exec(ctx, lockCellsSQL, ids, string(c)); err != nil {
+		return fmt.Errorf("lock report cells: %w", pg.Interpret(err))
+	}
+	return nil
+}
 
 // earlierReportSQL finds the first standing report (not itself a duplicate,
-// not rejected) in the cell and category whose time is within the window.
-// reports_h3_r9_idx narrows it to one cell.
+// not rejected) of the category within $5 metres ($1 lon, $2 lat) whose
+// time is within the window. Distance is geodesic (geography), so it does
+// not stretch with latitude; the && on a box of $3 × $4 degrees around the
+// point lets reports_geom_idx (GiST on the SRID 4326 geometry) find the
+// candidates, since ST_DWithin on geom::geography cannot use that index.
 const earlierReportSQL = `
 SELECT id FROM reports
-WHERE h3_r9 = $1 AND category = $2 AND duplicate_of IS NULL AND status <> 'rejected'
-	AND event_at BETWEEN $3 AND $4
+WHERE geom && ST_Expand(ST_SetSRID(ST_MakePoint($1, $2), 4326), $3, $4)
+	AND ST_DWithin(geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography, $5)
+	AND category = $6 AND duplicate_of IS NULL AND status <> 'rejected'
+	AND event_at BETWEEN $7 AND $8
 ORDER BY event_at, id LIMIT 1
 FOR UPDATE`
 
 const bumpAlsoReportedSQL = `UPDATE reports SET also_reported = also_reported + 1 WHERE id = $1 RETURNING also_reported`
 
-// LinkDuplicate finds the earlier report that a new report in cell r9 and
-// category at time at duplicates (within ±window), and raises its "also
-// reported" count. Call it in the transaction that inserts the new report.
-func (s *ReportStore) LinkDuplicate(ctx context.Context, r9 int64, c Category, at time.Time, window time.Duration) (DuplicateLink, error) {
-	if _, err := s.db.Exec(ctx, lockCellSQL, r9, string(c)); err != nil {
-		return DuplicateLink{}, fmt.Errorf("lock report cell: %w", err)
+// searchBox returns the half-width and half-height in degrees of a box
+// around lat that holds every point within radius metres: a degree of
+// latitude is at least 110 574 m, one of longitude at least 111 320 m ×
+// cos(lat) on the WGS 84 ellipsoid; 1 % more covers the curvature across the
+// box.
+func searchBox(lat, radius float64) (dLon, dLat float64) {
+	const margin = 1.01
+	dLat = radius / 110574 * margin
+	dLon = radius / (111320 * math.Cos((math.Abs(lat)+dLat)*math.Pi/180)) * margin
+	return dLon, dLat
+}
+
+// LinkDuplicate finds the earlier report that a new report of category c
+// at lat, lon and time at duplicates: the earliest standing report of c
+// within radius metres and ±window. It raises that report's "also reported"
+// count. Call it in the transaction that inserts the new report: the locks
+// it takes (lockDuplicateCells) last until that transaction ends.
+func (s *ReportStore) LinkDuplicate(ctx context.Context, lat, lon float64, c Category, at time.Time, window time.Duration, radius float64) (DuplicateLink, error) {
+	radius = min(radius, MaxDuplicateRadius)
+	if err := s.lockDuplicateCells(ctx, lat, lon, c); err != nil {
+		return DuplicateLink{}, err
 	}
-	rows, err := s.db.Query(ctx, earlierReportSQL, r9, string(c), at.Add(-window), at.Add(window))
+	dLon, dLat := searchBox(lat, radius)
+	rows, err := s.db.Query(ctx, earlierReportSQL, lon, lat, dLon, dLat, radius, string(c),
+		at.Add(-window), at.Add(window))
 	if err != nil {
 		return DuplicateLink{}, fmt.Errorf("find earlier report: %w", err)
 	}

@@ -90,9 +90,9 @@ func TestPurgeRejectedReports(t *testing.T) {
 	mod := ingesttest.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
 	// W stands, X duplicates it and is rejected: W's count drops back.
 	w := b.report(t, ingesttest.Varanasi, "groping", "")
-	x := b.report(t, ingesttest.Varanasi, "groping", "key-x")
+	x := b.report(t, ingesttest.Varanasi, "groping", "retention-key-x-0001")
 	// A stands and is rejected; B and C duplicate it and survive.
-	a := b.report(t, ingesttest.Lucknow, "stalking", "key-a")
+	a := b.report(t, ingesttest.Lucknow, "stalking", "retention-key-a-0001")
 	rb := b.report(t, ingesttest.Lucknow, "stalking", "")
 	rc := b.report(t, ingesttest.Lucknow, "stalking", "")
 	if n := b.count(t, `SELECT also_reported FROM reports WHERE id = $1`, a); n != 2 {

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"log/slog"
 	"time"
@@ -33,7 +34,11 @@ type Router interface {
 // Config holds the intake rules. Zero fields take the defaults.
 type Config struct {
 	Media           MediaConfig   // photo limits and derivative sizes
-	DuplicateWindow time.Duration // same r9 cell and category within this → duplicate (24 h)
+	DuplicateWindow time.Duration // same category within this and DuplicateRadius → duplicate (24 h)
+	// DuplicateRadius (metres, default 50, at most MaxDuplicateRadius) is
+	// how near a standing report of the same category must be for a new one
+	// to be linked to it as a duplicate.
+	DuplicateRadius float64
 	// PublicMinReports is k: a public listing shows a report's position only
 	// as a cell holding at least k distinct approved reports (default 3).
 	PublicMinReports int
@@ -44,6 +49,10 @@ func (c Config) withDefaults() Config {
 	if c.DuplicateWindow <= 0 {
 		c.DuplicateWindow = 24 * time.Hour
 	}
+	if c.DuplicateRadius <= 0 {
+		c.DuplicateRadius = 50
+	}
+	c.DuplicateRadius = min(c.DuplicateRadius, MaxDuplicateRadius)
 	if c.PublicMinReports <= 0 {
 		c.PublicMinReports = 3
 	}
@@ -58,6 +67,11 @@ type Deps struct {
 	Clock   Clock         // SystemClock when nil
 	Logger  *slog.Logger  // slog.Default() when nil
 	Config  Config        // defaults when zero
+	// FingerprintKey keys the contact's hash in a tip's idempotency
+	// fingerprint (vikalp.ContactFingerprint). Every replica needs the same
+	// one: cmd/vikalp derives it from the data key. When nil, a random key
+	// of this process (tests).
+	FingerprintKey []byte
 }
 
 // Service takes in hotspot reports and trafficking tips with their photos,
@@ -71,6 +85,7 @@ type Service struct {
 	logger   *slog.Logger
 	cfg      Config
 	pipeline *Pipeline
+	fpKey    []byte
 }
 
 // NewService returns a Service on db (normally the pool). It fails when a
@@ -80,7 +95,11 @@ func NewService(db pg.DBTX, d Deps) (*Service, error) {
 		return nil, errors.New("ingest: db, Bucket, Keyring and Jobs are required")
 	}
 	s := &Service{db: db, bucket: d.Bucket, keyring: d.Keyring, jobs: d.Jobs,
-		clock: d.Clock, logger: d.Logger, cfg: d.Config.withDefaults()}
+		clock: d.Clock, logger: d.Logger, cfg: d.Config.withDefaults(), fpKey: d.FingerprintKey}
+	if s.fpKey == nil {
+		s.fpKey = make([]byte, 32)
+		_, _ = rand.Read(s.fpKey) // never fails (crypto/rand)
+	}
 	if s.clock == nil {
 		s.clock = SystemClock{}
 	}

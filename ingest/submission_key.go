@@ -24,15 +24,15 @@ const (
 var errKeyReused = &vikalp.UserError{Kind: vikalp.ErrConflict, Field: "idempotency_key",
 	Code: "idempotency_key_reused", Message: "this Idempotency-Key was already used for a different submission"}
 
-// checkIdempotencyKey accepts "" (no key) or 1–128 of A–Z a–z 0–9 - _ : .,
-// the same rule as complaint filing.
+// checkIdempotencyKey accepts "" (no key) or vikalp.ValidIdempotencyKey
+// (16–128 of A–Z a–z 0–9 - _ : .), the same rule as complaint filing.
 func checkIdempotencyKey(key string) error {
 	if key == "" {
 		return nil
 	}
 	if !vikalp.ValidIdempotencyKey(key) {
 		return vikalp.InvalidField("idempotency_key", "idempotency_key_invalid",
-			"the Idempotency-Key must be 1 to 128 letters, digits, '-', '_', ':' or '.'")
+			"the Idempotency-Key must be 16 to 128 letters, digits, '-', '_', ':' or '.' (a random value, new for each submission)")
 	}
 	return nil
 }
@@ -76,9 +76,11 @@ func reportRequestHash(in NewReport) []byte {
 	return r.sum()
 }
 
-// tipRequestHash fingerprints a tip. Contact details are left out on
-// purpose: a hash over a phone number could be brute-forced back to it.
-func tipRequestHash(in NewTip) []byte {
+// tipRequestHash fingerprints a tip. Its contact details count through
+// their keyed hash under key (vikalp.ContactFingerprint; a plain hash over a
+// phone number could be brute-forced back to it), so a retry with another
+// contact is a conflict; a tip without one hashes as before they counted.
+func tipRequestHash(in NewTip, key []byte) []byte {
 	r := newRequestHasher(submissionTip)
 	r.add(in.Text, len(in.Places))
 	for _, p := range in.Places {
@@ -87,6 +89,11 @@ func tipRequestHash(in NewTip) []byte {
 	r.add(strings.Join(in.Vehicles, "\x00"), strings.Join(in.Phones, "\x00"), strings.Join(in.People, "\x00"),
 		in.ConsentContact, in.ConsentShare, len(in.Photos))
 	r.addPhotos(in.Photos)
+	if c := in.Contact; c != nil {
+		if fp := vikalp.ContactFingerprint(key, c.Name, c.Phone, c.Email, c.Note); fp != nil {
+			r.h.Write(fp)
+		}
+	}
 	return r.sum()
 }
 

@@ -15,7 +15,7 @@ func TestSubmitReportIdempotent(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	photo := photoAt(t, ingesttest.Lucknow)
-	in := ingest.NewReport{Category: "stalking", Text: "रोज़ शाम", Photos: [][]byte{photo}, IdempotencyKey: "rep-1"}
+	in := ingest.NewReport{Category: "stalking", Text: "रोज़ शाम", Photos: [][]byte{photo}, IdempotencyKey: "report-key-0000001"}
 
 	first, err := b.svc.SubmitReport(b.ctx, in)
 	if err != nil {
@@ -42,15 +42,17 @@ func TestSubmitReportIdempotent(t *testing.T) {
 		wantKindError(t, err, vikalp.ErrConflict, "idempotency_key_reused")
 	})
 	t.Run("ReusedForATip", func(t *testing.T) {
-		_, err := b.svc.SubmitTip(b.ctx, ingest.NewTip{Text: "a tip", IdempotencyKey: "rep-1",
+		_, err := b.svc.SubmitTip(b.ctx, ingest.NewTip{Text: "a tip", IdempotencyKey: "report-key-0000001",
 			Places: []ingest.TipPlace{{Lat: ingesttest.Lucknow[0], Lon: ingesttest.Lucknow[1]}}})
 		wantKindError(t, err, vikalp.ErrConflict, "idempotency_key_reused")
 	})
 	t.Run("InvalidKey", func(t *testing.T) {
-		bad := in
-		bad.IdempotencyKey = "has space"
-		_, err := b.svc.SubmitReport(b.ctx, bad)
-		wantUserError(t, err, "idempotency_key_invalid")
+		for _, key := range []string{"has space 0123456789", "1", "fifteen-chars-x"} {
+			bad := in
+			bad.IdempotencyKey = key
+			_, err := b.svc.SubmitReport(b.ctx, bad)
+			wantUserError(t, err, "idempotency_key_invalid")
+		}
 	})
 	if n := b.count(t, `SELECT count(*) FROM reports`); n != 1 {
 		t.Errorf("after refused retries reports = %d, want 1", n)
@@ -60,7 +62,7 @@ func TestSubmitReportIdempotent(t *testing.T) {
 func TestSubmitReportIdempotentConcurrent(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	in := ingest.NewReport{Category: "groping", Photos: [][]byte{photoAt(t, ingesttest.Lucknow)}, IdempotencyKey: "race-1"}
+	in := ingest.NewReport{Category: "groping", Photos: [][]byte{photoAt(t, ingesttest.Lucknow)}, IdempotencyKey: "race-key-00000001"}
 	const n = 4
 	codes := make([]string, n)
 	errs := make([]error, n)
@@ -88,7 +90,7 @@ func TestSubmitReportIdempotentConcurrent(t *testing.T) {
 func TestSubmitTipIdempotent(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	in := ingest.NewTip{Text: "two girls taken towards the border", IdempotencyKey: "tip-1",
+	in := ingest.NewTip{Text: "two girls taken towards the border", IdempotencyKey: "tip-key-000000001",
 		Places:  []ingest.TipPlace{{Lat: ingesttest.Lucknow[0], Lon: ingesttest.Lucknow[1]}},
 		Contact: &ingest.TipContact{Phone: "9123456780"}, ConsentContact: true}
 	first, err := b.svc.SubmitTip(b.ctx, in)
@@ -108,13 +110,20 @@ func TestSubmitTipIdempotent(t *testing.T) {
 	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'ingest.tip_received'`); n != 1 {
 		t.Errorf("tip_received jobs = %d, want 1", n)
 	}
+	// The same key with another informant's contact is other content.
+	for _, c := range []*ingest.TipContact{{Phone: "9123456781"}, {Phone: "9123456780", Name: "R"}, nil} {
+		other := in
+		other.Contact = c
+		_, err := b.svc.SubmitTip(b.ctx, other)
+		wantKindError(t, err, vikalp.ErrConflict, "idempotency_key_reused")
+	}
 }
 
 func TestSubmissionKeyPrune(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	if _, err := b.svc.SubmitReport(b.ctx, ingest.NewReport{Category: "other",
-		Photos: [][]byte{photoAt(t, ingesttest.Lucknow)}, IdempotencyKey: "old"}); err != nil {
+		Photos: [][]byte{photoAt(t, ingesttest.Lucknow)}, IdempotencyKey: "old-key-000000001"}); err != nil {
 		t.Fatal(err)
 	}
 	store := ingest.NewSubmissionKeyStore(b.db)
@@ -124,7 +133,7 @@ func TestSubmissionKeyPrune(t *testing.T) {
 	if n, err := store.Prune(b.ctx, time.Now().Add(time.Hour)); err != nil || n != 1 {
 		t.Fatalf("prune after the key = %d, %v; want 1", n, err)
 	}
-	if _, err := store.Get(b.ctx, "old"); !errors.Is(err, vikalp.ErrNotFound) {
+	if _, err := store.Get(b.ctx, "old-key-000000001"); !errors.Is(err, vikalp.ErrNotFound) {
 		t.Errorf("get pruned key: %v, want ErrNotFound", err)
 	}
 }

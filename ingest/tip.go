@@ -12,6 +12,7 @@ import (
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/geo"
+	"github.com/vikalp/vikalp/internal/text"
 )
 
 // Limits of a trafficking tip.
@@ -82,7 +83,7 @@ func (s *Service) SubmitTip(ctx context.Context, in NewTip) (TipReceipt, error) 
 	}
 	var hash []byte
 	if in.IdempotencyKey != "" {
-		hash = tipRequestHash(in)
+		hash = tipRequestHash(in, s.fpKey)
 	}
 	return idempotent(ctx, s.db, submissionTip, in.IdempotencyKey, hash,
 		func() (TipReceipt, error) { return s.storeTip(ctx, in, hash) },
@@ -119,7 +120,7 @@ func (s *Service) draftTip(ctx context.Context, in NewTip) (tipDraft, error) {
 	d := tipDraft{}
 	in.Places = slices.Clone(in.Places) // normalized below; the caller's slice stays as given
 	var err error
-	if in.Text, err = cleanText("text", in.Text, MaxTipText); err != nil {
+	if in.Text, err = text.Field("text", in.Text, MaxTipText); err != nil {
 		return d, err
 	}
 	if in.Text == "" {
@@ -160,7 +161,7 @@ func (s *Service) checkPlaces(in *NewTip, d *tipDraft) error {
 			return err
 		}
 		d.cells = append(d.cells, c)
-		if p.Description, err = cleanText("places", p.Description, 300); err != nil {
+		if p.Description, err = text.Field("places", p.Description, 300); err != nil {
 			return err
 		}
 		if p.SeenAt, err = s.checkIncidentTime(p.SeenAt); err != nil {
@@ -187,7 +188,7 @@ func cleanTipLists(in *NewTip) error {
 func contactJSON(c *TipContact, consent bool) ([]byte, error) {
 	if c != nil {
 		for _, f := range []*string{&c.Name, &c.Phone, &c.Email, &c.Note} {
-			v, err := cleanText("contact", *f, 200)
+			v, err := text.Field("contact", *f, 200)
 			if err != nil {
 				return nil, err
 			}

@@ -29,7 +29,7 @@ cat <<MSG
   Vikalp is starting on http://localhost:${port}/
   Staff accounts (demo password for every demo account: vikalp-demo-2026):
 $(bin/vikalp user list 2>/dev/null | sed 's/^/    /' || true)
-  admin, msp.legal and ahtu.lko also need a TOTP code (DEV ONLY demo secret):
+  admin, msp.legal, ahtu.lko and ahtu.up also need a TOTP code (DEV ONLY demo secret):
     bin/vikalp totp code --demo
   Stop the server with Ctrl-C; stop the database with: make stop
 

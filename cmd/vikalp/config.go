@@ -20,7 +20,12 @@ type Config struct {
 	ReadDatabaseURL string
 	// PprofAddr (VIKALP_PPROF_ADDR, e.g. 127.0.0.1:6060) serves
 	// net/http/pprof for profiling; empty (default) serves nothing.
-	PprofAddr     string
+	PprofAddr string
+	// MetricsAddr (VIKALP_METRICS_ADDR, default 127.0.0.1:9464) serves
+	// Prometheus /metrics on a listener of its own, never on Addr: the
+	// per-route counters show when complaints are filed. Set empty or
+	// "off" to serve no metrics.
+	MetricsAddr   string
 	Addr          string        // VIKALP_ADDR, default ":8080"
 	Env           string        // VIKALP_ENV: "development" (default) or "production"
 	LogLevel      string        // VIKALP_LOG_LEVEL: debug, info (default), warn, error
@@ -89,6 +94,7 @@ func LoadConfig() (Config, error) {
 		DatabaseURL:     firstNonEmpty(os.Getenv("VIKALP_DATABASE_URL"), os.Getenv("DATABASE_URL")),
 		ReadDatabaseURL: os.Getenv("VIKALP_READ_DATABASE_URL"),
 		PprofAddr:       os.Getenv("VIKALP_PPROF_ADDR"),
+		MetricsAddr:     metricsAddr(),
 		Addr:            envOr("VIKALP_ADDR", ":8080"),
 		Env:             envOr("VIKALP_ENV", "development"),
 		LogLevel:        envOr("VIKALP_LOG_LEVEL", "info"),
@@ -169,6 +175,23 @@ func LoadConfig() (Config, error) {
 	}
 	c.MaxDBConns = int32(conns)
 	return c, nil
+}
+
+// defaultMetricsAddr is where serve answers Prometheus unless told
+// otherwise: loopback, for a scraper on the same host or a sidecar.
+const defaultMetricsAddr = "127.0.0.1:9464"
+
+// metricsAddr reads VIKALP_METRICS_ADDR: unset is defaultMetricsAddr;
+// set but empty, or "off", serves no metrics.
+func metricsAddr() string {
+	v, ok := os.LookupEnv("VIKALP_METRICS_ADDR")
+	switch v = strings.TrimSpace(v); {
+	case !ok:
+		return defaultMetricsAddr
+	case strings.EqualFold(v, "off"):
+		return ""
+	}
+	return v
 }
 
 // Production reports whether Vikalp runs with production settings.

@@ -105,7 +105,7 @@ func makeSubmissions(prefix string, n int, photo []byte) []*submission {
 	var out []*submission
 	for i := range n {
 		lat, lon := 26.80+float64(i%10)*0.01, 80.90+float64(i/10)*0.01
-		key := func(kind string) string { return fmt.Sprintf("%s-%s-%d", prefix, kind, i) }
+		key := func(kind string) string { return fmt.Sprintf("%s-%s-%06d-idempotency", prefix, kind, i) }
 		complaint, _ := json.Marshal(map[string]any{"category": "stalking", "language": "en",
 			"description": fmt.Sprintf("A man follows me every evening near the market (%d)", i), "lat": lat, "lon": lon})
 		report, _ := json.Marshal(map[string]any{"category": "drunk_gathering", "lat": lat, "lon": lon, "happening_now": i%2 == 0})

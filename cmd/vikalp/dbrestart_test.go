@@ -35,7 +35,7 @@ func TestDatabaseRestartDuringLoad(t *testing.T) {
 	subs := make([]*submission, 0, 40)
 	for i := range 40 {
 		body := fmt.Sprintf(`{"category":"groping","lat":%s,"lon":%s}`, ftoa(26.70+float64(i)*0.004), ftoa(80.95))
-		subs = append(subs, &submission{kind: "report_json", key: fmt.Sprintf("dbrestart-%d", i), body: []byte(body),
+		subs = append(subs, &submission{kind: "report_json", key: fmt.Sprintf("dbrestart-key-%06d", i), body: []byte(body),
 			ctype: "application/json", path: "/api/v1/reports"})
 	}
 	var wg sync.WaitGroup

@@ -20,7 +20,9 @@ const demoPassword = "vikalp-demo-2026"
 const lucknowLGD = 162
 
 // seedDemoUsers creates one account per role, scoped to Lucknow where a
-// role has a local scope, and prints them. Existing usernames are kept.
+// role has a local scope, plus one for each level of the alert escalation
+// policies (district control room, AHTU in-charge), and prints them.
+// Existing usernames are kept.
 func seedDemoUsers(ctx context.Context, pool *pgxpool.Pool, out io.Writer) error {
 	users, err := demoUsers(ctx, jurisdiction.New(pool))
 	if err != nil {
@@ -54,7 +56,7 @@ func seedDemoTOTP(ctx context.Context, pool *pgxpool.Pool, keyring *auth.Keyring
 			return err
 		}
 	}
-	fmt.Fprintf(out, "demo TOTP (DEV ONLY) for admin, msp.legal and ahtu.lko: secret %s\n", auth.DemoTOTPSecret)
+	fmt.Fprintf(out, "demo TOTP (DEV ONLY) for admin, msp.legal, ahtu.lko and ahtu.up: secret %s\n", auth.DemoTOTPSecret)
 	fmt.Fprintln(out, "  add it to an authenticator app, or print the current code with: vikalp totp code --demo")
 	return nil
 }
@@ -87,7 +89,14 @@ func demoUsers(ctx context.Context, j *jurisdiction.Service) ([]auth.DemoUser, e
 		{"msp.analyst", "MSP Analyst", auth.RoleMSPAnalyst, auth.StateScope},
 		{"msp.legal", "MSP Legal", auth.RoleMSPLegal, auth.StateScope},
 		{"ahtu.lko", "AHTU Lucknow", auth.RoleAHTU, auth.Scope{Kind: auth.ScopeAHTU, ID: int64(ahtu.ID)}},
+		// The AHTU in-charge (state): the second level of the AHTU
+		// escalation policy (docs/ALERTS.md).
+		{"ahtu.up", "AHTU In-charge UP", auth.RoleAHTU, auth.StateScope},
 		{"pcr.lko", "PCR Lucknow North", auth.RolePCR, auth.Scope{Kind: auth.ScopePCR, ID: pcr.ID}},
+		// The district control room: a PCR account scoped to the district,
+		// the second level of the PCR escalation policy (then sp.lko, then
+		// msp.*).
+		{"control.lko", "District Control Room Lucknow", auth.RolePCR, district},
 		{"moderator", "Moderator", auth.RoleModerator, auth.StateScope},
 		{"admin", "Administrator", auth.RoleAdmin, auth.StateScope},
 	}

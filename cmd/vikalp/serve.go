@@ -21,7 +21,8 @@ func newServeCmd(a *app) *cobra.Command {
 		Use:   "serve",
 		Short: "Serve the HTTP API, web app and tiles (and run background workers)",
 		Long: `serve listens on VIKALP_ADDR (default :8080) and serves the JSON API under
-/api/v1, the web app, map tiles, /healthz, /readyz and /metrics. Unless
+/api/v1, the web app, map tiles, /healthz and /readyz; Prometheus /metrics is
+served on VIKALP_METRICS_ADDR (default 127.0.0.1:9464, empty or "off": none). Unless
 --workers=false it also runs the background workers (SLA timers, notification
 delivery, media processing, analytics). On SIGINT/SIGTERM it stops accepting
 requests and drains in-flight ones for up to 20 seconds.`,
@@ -65,9 +66,15 @@ func (a *app) serve(ctx context.Context, workers bool) error {
 		defer stopWorkers()
 	}
 
-	srv := newHTTPServer(a.cfg.Addr, api.New(a.apiDeps(pool, svc)))
+	deps := a.apiDeps(pool, svc)
+	srv := newHTTPServer(a.cfg.Addr, api.New(deps))
 	if a.cfg.PprofAddr != "" {
 		go a.servePprof(ctx)
+	}
+	if a.cfg.MetricsAddr != "" {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", api.MetricsHandler(deps.Registry))
+		go a.serveSide(ctx, "metrics", a.cfg.MetricsAddr, mux)
 	}
 
 	errc := make(chan error, 1)
@@ -124,6 +131,7 @@ func (a *app) apiDeps(pool *pgxpool.Pool, svc *services) api.Deps {
 	return api.Deps{
 		Pool:           pool,
 		Logger:         a.logger,
+		Registry:       api.NewRegistry(),
 		CookieSecure:   a.cfg.CookieSecure,
 		TrustedProxies: a.cfg.TrustedProxies,
 		Auth:           svc.auth,
@@ -147,13 +155,22 @@ func (a *app) servePprof(ctx context.Context) {
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	srv := &http.Server{Addr: a.cfg.PprofAddr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	a.serveSide(ctx, "profiling", a.cfg.PprofAddr, mux)
+}
+
+// serveSide serves h on addr, an operators' listener beside the public one
+// (profiling, metrics), until ctx ends. It never stops the process: a busy
+// address (two replicas on one host with the default metrics address) is
+// logged and the replica serves on without it.
+func (a *app) serveSide(ctx context.Context, what, addr string, h http.Handler) {
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		<-ctx.Done()
 		_ = srv.Close()
 	}()
-	a.logger.Info("Profiling enabled", slog.String("addr", a.cfg.PprofAddr))
+	a.logger.Info("Operator listener enabled", slog.String("listener", what), slog.String("addr", addr))
 	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		a.logger.Warn("Profiling listener stopped", slog.String("error", err.Error()))
+		a.logger.Warn("Operator listener stopped", slog.String("listener", what),
+			slog.String("addr", addr), slog.String("error", err.Error()))
 	}
 }

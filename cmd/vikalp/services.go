@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/hkdf"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -53,6 +56,10 @@ func (a *app) newServices(pool *pgxpool.Pool, read pg.DBTX) (*services, error) {
 	if err != nil {
 		return nil, fmt.Errorf("VIKALP_DATA_KEY: %w", err)
 	}
+	fpKey, err := fingerprintKey(a.cfg.DataKeys)
+	if err != nil {
+		return nil, fmt.Errorf("VIKALP_DATA_KEY: %w", err)
+	}
 	authSvc, err := auth.NewService(pool, auth.Config{SessionTTL: a.cfg.SessionTTL, Keyring: keyring}, a.logger)
 	if err != nil {
 		return nil, fmt.Errorf("start auth service: %w", err)
@@ -76,7 +83,7 @@ func (a *app) newServices(pool *pgxpool.Pool, read pg.DBTX) (*services, error) {
 		return nil, err
 	}
 	ingestSvc, err := ingest.NewService(pool, ingest.Deps{Bucket: bucket, Keyring: keyring, Jobs: inserter, Logger: a.logger,
-		Config: ingest.Config{PublicMinReports: a.cfg.HotspotMinReports}})
+		Config: ingest.Config{PublicMinReports: a.cfg.HotspotMinReports}, FingerprintKey: fpKey})
 	if err != nil {
 		return nil, fmt.Errorf("start ingest service: %w", err)
 	}
@@ -88,6 +95,8 @@ func (a *app) newServices(pool *pgxpool.Pool, read pg.DBTX) (*services, error) {
 		Alerts:   alertsSvc,
 		Photos:   ingestSvc, // complaint photos go through ingest's media pipeline
 		Logger:   a.logger,
+		// Idempotency fingerprints of her contact details (keyed hashes).
+		FingerprintKey: fpKey,
 	})
 	svc := &services{keyring: keyring, auth: authSvc, cases: casesSvc, ingest: ingestSvc, inserter: inserter,
 		alerts: alertsSvc, hub: alerts.NewHub(pool, a.logger.With(slog.String("component", "alert_hub")))}
@@ -100,6 +109,21 @@ func (a *app) newServices(pool *pgxpool.Pool, read pg.DBTX) (*services, error) {
 	}
 	svc.tiles = tiles.NewReplicaService(pool, read, tiles.Config{MinDistinct: a.cfg.HotspotMinReports})
 	return svc, nil
+}
+
+// fingerprintKey derives the key of the contact hashes in idempotency
+// fingerprints (vikalp.ContactFingerprint) from the current data key, the
+// first entry of VIKALP_DATA_KEY: every replica derives the same, nobody
+// without the data key can. After a key rotation, a retry of a submission
+// made before it (within the 24 h replay window) with contact details is
+// refused as a conflict instead of replayed.
+func fingerprintKey(dataKeys string) ([]byte, error) {
+	for _, entry := range strings.Split(dataKeys, ",") {
+		if entry = strings.TrimSpace(entry); entry != "" {
+			return hkdf.Key(sha256.New, []byte(entry), nil, "vikalp/idempotency/contact-fingerprint/v1", 32)
+		}
+	}
+	return nil, fmt.Errorf("data keys: none given")
 }
 
 // readPool opens a pool on VIKALP_READ_DATABASE_URL, a streaming replica

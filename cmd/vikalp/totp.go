@@ -19,8 +19,8 @@ func newTOTPCmd(a *app) *cobra.Command {
 		Use:   "code --demo",
 		Short: "Print the current TOTP code of the demo secret (development only)",
 		Long: `code --demo prints the code an authenticator app would show now for the
-public demo secret that 'seed --demo' gives the admin, msp.legal and ahtu.lko
-accounts. It refuses to run with VIKALP_ENV=production.`,
+public demo secret that 'seed --demo' gives the admin, msp.legal, ahtu.lko and
+ahtu.up accounts. It refuses to run with VIKALP_ENV=production.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !demo || a.cfg.Production() {

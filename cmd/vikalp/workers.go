@@ -49,8 +49,15 @@ func (a *app) periodicJobs() []*river.PeriodicJob {
 // startWorkers starts a River client that works jobs and returns a stop
 // function that lets running jobs finish (up to 15 s) before cancelling them.
 func (a *app) startWorkers(ctx context.Context, pool *pgxpool.Pool, svc *services) (stop func(), err error) {
+	if err := checkWebhookPolicy(ctx, svc); err != nil {
+		return nil, err
+	}
 	workers := river.NewWorkers()
 	registerWorkers(workers, svc)
+	auditJobs, err := a.addAuditCheckpoints(workers, pool) // audit_checkpoint.go
+	if err != nil {
+		return nil, err
+	}
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Logger:     a.logger.With(slog.String("component", "river")),
 		JobTimeout: a.cfg.JobTimeout,
@@ -60,7 +67,7 @@ func (a *app) startWorkers(ctx context.Context, pool *pgxpool.Pool, svc *service
 		FetchCooldown: 20 * time.Millisecond,
 		MaxAttempts:   12,
 		Workers:       workers,
-		PeriodicJobs:  a.periodicJobs(),
+		PeriodicJobs:  append(a.periodicJobs(), auditJobs...),
 		Queues:        map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20}},
 	})
 	if err != nil {

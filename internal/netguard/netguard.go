@@ -10,14 +10,23 @@
 package netguard
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 )
+
+// ErrRefused is wrapped by every refusal of Check, CheckHost and the
+// Client's dialler, so callers can tell a refused address from a network
+// failure (errors.Is) without reading the message.
+var ErrRefused = errors.New("address not allowed")
 
 // blocked are the special-purpose ranges (RFC 6890 and successors) a
 // request may not reach unless allowed.
@@ -65,6 +74,25 @@ type Policy struct {
 	Allow []netip.Prefix
 }
 
+// String is the policy's allow-list in a canonical form: networks masked,
+// sorted and without duplicates, comma-separated ("" when none). Two
+// policies with the same String allow the same addresses.
+func (p Policy) String() string {
+	nets := make([]string, 0, len(p.Allow))
+	for _, a := range p.Allow {
+		nets = append(nets, a.Masked().String())
+	}
+	slices.Sort(nets)
+	return strings.Join(slices.Compact(nets), ",")
+}
+
+// Fingerprint is the hex SHA-256 of String: what replicas compare to know
+// they enforce the same policy (see alerts' webhook policy).
+func (p Policy) Fingerprint() string {
+	sum := sha256.Sum256([]byte(p.String()))
+	return hex.EncodeToString(sum[:])
+}
+
 // ParseAllow parses a comma-separated list of CIDR networks or single
 // addresses ("10.20.0.0/16, 192.168.4.7").
 func ParseAllow(s string) ([]netip.Prefix, error) {
@@ -104,11 +132,11 @@ func (p Policy) Check(addr netip.Addr) error {
 		}
 	}
 	if addr.Zone() != "" {
-		return fmt.Errorf("address %s is not allowed: scoped addresses are internal", addr)
+		return fmt.Errorf("%w: %s is a scoped address, which is internal", ErrRefused, addr)
 	}
 	for _, b := range blocked {
 		if b.Contains(addr) {
-			return fmt.Errorf("address %s is internal or special-purpose (%s) and not in the allowed networks", addr, b)
+			return fmt.Errorf("%w: %s is internal or special-purpose (%s) and not in the allowed networks", ErrRefused, addr, b)
 		}
 	}
 	return nil

@@ -74,7 +74,10 @@ func WithTx(ctx context.Context, db DBTX, fn func(tx pgx.Tx) error) error {
 
 // Interpret translates driver errors into vikalp kinds: no rows becomes
 // ErrNotFound, unique and exclusion violations ErrConflict, check and foreign
-// key violations ErrInvalid. Other errors pass through unchanged.
+// key violations ErrInvalid, and so does text PostgreSQL cannot store (a NUL
+// in a text value or a \u0000 escape in jsonb; free text is cleaned by
+// internal/text before it gets here, this is the backstop for identifiers
+// and query parameters). Other errors pass through unchanged.
 func Interpret(err error) error {
 	if err == nil {
 		return nil
@@ -88,6 +91,8 @@ func Interpret(err error) error {
 		case "23505", "23P01": // unique_violation, exclusion_violation
 			return fmt.Errorf("%w: %w", vikalp.ErrConflict, err)
 		case "23503", "23514", "22P02", "23502": // fk, check, invalid text repr, not null
+			return fmt.Errorf("%w: %w", vikalp.ErrInvalid, err)
+		case "22021", "22P05": // character not in repertoire (NUL), untranslatable character (jsonb \u0000)
 			return fmt.Errorf("%w: %w", vikalp.ErrInvalid, err)
 		}
 	}

@@ -47,5 +47,11 @@ func TestQueryAll(t *testing.T) {
 		if !errors.Is(err, vikalp.ErrInvalid) {
 			t.Errorf("QueryAll error = %v, want vikalp.ErrInvalid", err)
 		}
+		// Text PostgreSQL cannot store is invalid input, never a 500.
+		for _, q := range []struct{ sql, arg string }{{`SELECT length($1::text)`, "a\x00b"}, {`SELECT length($1::jsonb::text)`, `"a\u0000b"`}} {
+			if _, err := pg.QueryOne(ctx, db, pgx.RowTo[int], q.sql, q.arg); !errors.Is(err, vikalp.ErrInvalid) {
+				t.Errorf("%s with %q: %v, want vikalp.ErrInvalid", q.sql, q.arg, err)
+			}
+		}
 	})
 }

@@ -13,6 +13,17 @@ export interface Alert {
   summary: string;
   /** summary_hi is the summary in Hindi; absent on alerts raised before there were Hindi summaries. */
   summary_hi?: string;
+  /** category: a report category, hotspot, trafficking_lead or complaint; absent on older alerts. */
+  category?: string;
+  /** place (place_hi in Hindi): police station or unit area and district, never a point. */
+  place?: string;
+  place_hi?: string;
+  /** occurred_at is when the subject happened (a report) or was found (hotspot, lead score). */
+  occurred_at?: string;
+  /** score is a lead alert's current score; it follows the lead ("updated" events). */
+  score?: number;
+  /** escalated_units lists every escalation level reached ("kind:id[:role]"), each of which sees the alert. */
+  escalated_units?: string[];
   link: string;
   subject_kind: string;
   subject_id: number;
@@ -38,7 +49,8 @@ interface AlertEvent {
 /** Conn is the state of the live stream. */
 export type Conn = 'connecting' | 'live' | 'reconnecting';
 
-const eventKinds = ['raised', 'acknowledged', 'escalated', 'outcome', 'resolved'];
+/** updated: a live alert followed its subject (a rising lead's new score and summary). */
+const eventKinds = ['raised', 'acknowledged', 'escalated', 'outcome', 'resolved', 'updated'];
 
 /** Feed is the alerts a console shows, kept live. */
 export interface Feed {
