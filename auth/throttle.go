@@ -69,13 +69,7 @@ func (t *Throttle) Take(key string, now time.Time) error { return t.TakeUnder(ke
 func (t *Throttle) TakeUnder(key string, now time.Time, limit int) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	e, ok := t.entries[key]
-	if !ok || now.Sub(e.since) >= t.window {
-		if len(t.entries) >= t.maxKeys {
-			t.prune(now)
-		}
-		e = throttleEntry{since: now}
-	}
+	e := t.current(key, now)
 	if e.failures >= min(limit, t.max) {
 		return fmt.Errorf("throttle: %w", errThrottled)
 	}
@@ -103,6 +97,15 @@ func (t *Throttle) Fail(key string, now time.Time) { t.FailN(key, now, 1) }
 func (t *Throttle) FailN(key string, now time.Time, n int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	e := t.current(key, now)
+	e.failures += n
+	t.entries[key] = e
+}
+
+// current returns key's entry, or a fresh one when it has none or its
+// window has passed (pruning expired keys when the table is full). The
+// caller holds t.mu and stores the entry back.
+func (t *Throttle) current(key string, now time.Time) throttleEntry {
 	e, ok := t.entries[key]
 	if !ok || now.Sub(e.since) >= t.window {
 		if len(t.entries) >= t.maxKeys {
@@ -110,8 +113,7 @@ func (t *Throttle) FailN(key string, now time.Time, n int) {
 		}
 		e = throttleEntry{since: now}
 	}
-	e.failures += n
-	t.entries[key] = e
+	return e
 }
 
 // Reset forgets key's failures (after a successful login).
