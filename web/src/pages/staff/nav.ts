@@ -28,7 +28,7 @@ const byRole: Partial<Record<Role, NavItem[]>> = {
   msp_analyst: [dashboard, heat, calls, queue, leads, alertsTab],
   moderator: [moderation],
   pcr: [dispatch],
-  ahtu: [leads],
+  ahtu: [leads, alertsTab],
 };
 
 /** staffNav lists the console tabs of role. */
@@ -46,7 +46,7 @@ export const mspRoles: readonly Role[] = ['msp_analyst', 'msp_legal'];
 export const moderatorRoles: readonly Role[] = ['moderator', 'admin'];
 
 /** Roles with an alert feed page (PCR has its dispatch console instead). */
-export const alertRoles: readonly Role[] = ['nodal', 'sp', 'msp_analyst', 'msp_legal', 'admin'];
+export const alertRoles: readonly Role[] = ['nodal', 'sp', 'msp_analyst', 'msp_legal', 'ahtu', 'admin'];
 
 /** Roles that read trafficking leads (MSP read-only). */
 export const leadRoles: readonly Role[] = ['ahtu', 'msp_analyst', 'msp_legal', 'admin'];
