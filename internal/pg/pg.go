@@ -109,7 +109,9 @@ func Unavailable(err error) bool {
 		return false
 	}
 	var connectErr *pgconn.ConnectError
-	if errors.As(err, &connectErr) {
+	if errors.As(err, &connectErr) || errors.Is(err, pgconn.ErrConnClosed) {
+		// ErrConnClosed: the pool handed out a connection whose socket had
+		// just gone (a database restart); nothing was sent on it.
 		return true
 	}
 	var pgErr *pgconn.PgError

@@ -3,10 +3,13 @@ package pg_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"slices"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/internal/pg"
@@ -54,4 +57,44 @@ func TestQueryAll(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestUnavailable: a lost database is a 503 the client retries, however
+// the driver reports it; a bad query or a cancelled request is not.
+func TestUnavailable(t *testing.T) {
+	t.Parallel()
+	for name, c := range map[string]struct {
+		err  error
+		want bool
+	}{
+		"ConnClosedFromTheDriver": {connClosed(t), true},
+		"ConnClosedWrapped":       {fmt.Errorf("begin transaction: %w", pgconn.ErrConnClosed), true},
+		"UnexpectedEOF":           {fmt.Errorf("insert report: %w", io.ErrUnexpectedEOF), true},
+		"AdminShutdown":           {&pgconn.PgError{Code: "57P01"}, true},
+		"ConnectionException":     {&pgconn.PgError{Code: "08006"}, true},
+		"UniqueViolation":         {&pgconn.PgError{Code: "23505"}, false},
+		"Cancelled":               {context.Canceled, false},
+		"Nil":                     {nil, false},
+	} {
+		if got := pg.Unavailable(c.err); got != c.want {
+			t.Errorf("%s: Unavailable(%v) = %v, want %v", name, c.err, got, c.want)
+		}
+	}
+}
+
+// connClosed returns the error pgx gives for work on a connection whose
+// socket is gone, as a pooled connection is after a database restart.
+func connClosed(t *testing.T) error {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.PgConn().Close(ctx)
+	_, err = conn.Exec(ctx, "SELECT 1")
+	if err == nil {
+		t.Fatal("a query on a closed connection succeeded")
+	}
+	return err
 }
