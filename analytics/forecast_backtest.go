@@ -105,7 +105,7 @@ func giStarRow(groups []forecastEvent, until time.Time, naive forecast.Result, c
 		if !c.IsValid() {
 			continue
 		}
-		at := until.Add(-time.Duration(g.AgeDays)*24*time.Hour - 12*time.Hour)
+		at := g.at(until)
 		parent := int64(c.Parent(cfg.Resolution))
 		switch {
 		case !at.Before(naive.TrainFrom) && at.Before(naive.Date):

@@ -142,7 +142,7 @@ func withComplaints(ctx context.Context, db pg.DBTX, view StatsView, f HotspotFi
 	if err != nil {
 		return nil, err
 	}
-	counts, err := cases.CellCounts(ctx, cases.NewCellCountStore(db), *view.Complaints, cases.CellCountQuery{
+	counts, err := cases.CellCounts(ctx, db, *view.Complaints, cases.CellCountQuery{
 		Resolution: f.Resolution, Since: start, Until: end, DistrictIDs: f.DistrictIDs})
 	if err != nil {
 		return nil, err

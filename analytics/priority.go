@@ -69,7 +69,7 @@ type ForecastModelSummary struct {
 	Pairs  int      `json:"pairs"`
 }
 
-// ForecastConfig is the forecast's backtest setting (forecast.DefaultConfig
+// forecastConfig is the forecast's backtest setting (forecast.DefaultConfig
 // unless set).
 func (p *Pipeline) forecastConfig() forecast.Config {
 	if p.cfg.Forecast.Resolution != 0 {

@@ -37,6 +37,12 @@ type forecastEvent struct {
 	N          int32
 }
 
+// at returns the middle of e's day counted back from asOf, so that whole
+// days from asOf hold exactly the reports the SQL grouped into the day.
+func (e forecastEvent) at(asOf time.Time) time.Time {
+	return asOf.Add(-time.Duration(e.AgeDays)*24*time.Hour - 12*time.Hour)
+}
+
 // Events returns the approved reports of (since, asOf] grouped per r9 cell,
 // district and day counted back from asOf (age 0: the last 24 hours).
 func (s *PriorityStore) Events(ctx context.Context, since, asOf time.Time) ([]forecastEvent, error) {
@@ -121,8 +127,7 @@ func (s *PriorityStore) Places(ctx context.Context, districts []int, limit int) 
 }
 
 // toForecastEvents turns grouped reports into forecast events dated at the
-// middle of their day before asOf, so the forecast's days (whole days from
-// asOf) hold exactly the reports the SQL grouped into them. Rows whose
+// middle of their day before asOf (forecastEvent.at). Rows whose
 // cell is not a valid resolution-9 cell are left out, as the hotspot
 // pipeline leaves them out.
 func toForecastEvents(groups []forecastEvent, asOf time.Time) []forecast.Event {
@@ -131,8 +136,7 @@ func toForecastEvents(groups []forecastEvent, asOf time.Time) []forecast.Event {
 		if c := h3.Cell(g.Cell); !c.IsValid() || c.Resolution() != 9 {
 			continue
 		}
-		at := asOf.Add(-time.Duration(g.AgeDays)*24*time.Hour - 12*time.Hour)
-		out = append(out, forecast.Event{Cell: g.Cell, At: at, Weight: float64(g.N)})
+		out = append(out, forecast.Event{Cell: g.Cell, At: g.at(asOf), Weight: float64(g.N)})
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/internal/pg"
 )
 
 // CountScope is which complaints a caller may count in statistics: the
@@ -42,13 +43,14 @@ type CellCountQuery struct {
 }
 
 // CellCounts counts the complaints of scope q selects per cell at
-// q.Resolution. Cells come from the stored r9 cell, so every resolution
-// (r6 included) nests exactly.
-func CellCounts(ctx context.Context, db CellCountReader, scope CountScope, q CellCountQuery) (map[int64]int, error) {
+// q.Resolution, reading them on db (a pool, a replica or a transaction).
+// Cells come from the stored r9 cell, so every resolution (r6 included)
+// nests exactly.
+func CellCounts(ctx context.Context, db pg.DBTX, scope CountScope, q CellCountQuery) (map[int64]int, error) {
 	if q.Resolution < 5 || q.Resolution > 9 {
 		return nil, vikalp.InvalidField("resolution", "out_of_range", "resolution must be between 5 and 9")
 	}
-	r9, err := db.CellCounts(ctx, scope, q)
+	r9, err := NewCellCountStore(db).R9Counts(ctx, scope, q)
 	if err != nil {
 		return nil, fmt.Errorf("count complaints per cell: %w", err)
 	}
@@ -64,9 +66,4 @@ func CellCounts(ctx context.Context, db CellCountReader, scope CountScope, q Cel
 		out[int64(c)] += n
 	}
 	return out, nil
-}
-
-// CellCountReader reads complaint counts per r9 cell (CellCountStore).
-type CellCountReader interface {
-	CellCounts(ctx context.Context, scope CountScope, q CellCountQuery) (map[int64]int, error)
 }

@@ -29,8 +29,9 @@ WHERE h3_r9 IS NOT NULL AND status <> 'withdrawn'
 	AND ($6::int[] IS NULL OR district_id = ANY ($6))
 GROUP BY 1`
 
-// CellCounts returns scope's complaint counts per r9 cell that q selects.
-func (s *CellCountStore) CellCounts(ctx context.Context, scope CountScope, q CellCountQuery) (map[int64]int, error) {
+// R9Counts returns scope's complaint counts per r9 cell that q selects
+// (q.Resolution is not read: CellCounts rolls the cells up).
+func (s *CellCountStore) R9Counts(ctx context.Context, scope CountScope, q CellCountQuery) (map[int64]int, error) {
 	var districts []int32
 	if q.DistrictIDs != nil {
 		districts = make([]int32, len(q.DistrictIDs))
