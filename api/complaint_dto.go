@@ -66,6 +66,15 @@ type publicATRResponse struct {
 	ActionTaken string    `json:"action_taken"`
 	Language    string    `json:"language"`
 	PublishedAt time.Time `json:"published_at"`
+	// FIR is the FIR the police registered, when this ATR records one.
+	FIR *publicFIRResponse `json:"fir,omitempty"`
+}
+
+type publicFIRResponse struct {
+	Number   string        `json:"number"` // CCTNS form: state/district/station/year/serial
+	Short    string        `json:"short"`  // serial/year, as on the FIR copy
+	Station  bilingualName `json:"station"`
+	District bilingualName `json:"district"`
 }
 
 type trackingResponse struct {
@@ -107,8 +116,14 @@ func newTrackingResponse(t cases.Tracking) trackingResponse {
 		r.Timeline = append(r.Timeline, ev)
 	}
 	for _, a := range t.ATRs {
-		r.ATRs = append(r.ATRs, publicATRResponse{Seq: a.Seq, Text: a.Text, ActionTaken: a.ActionTaken,
-			Language: string(a.Language), PublishedAt: a.PublishedAt})
+		pa := publicATRResponse{Seq: a.Seq, Text: a.Text, ActionTaken: a.ActionTaken,
+			Language: string(a.Language), PublishedAt: a.PublishedAt}
+		if f := a.FIR; f != nil {
+			pa.FIR = &publicFIRResponse{Number: f.Number, Short: f.Short,
+				Station:  bilingualName{EN: f.StationNameEN, HI: f.StationNameHI},
+				District: bilingualName{EN: f.DistrictNameEN, HI: f.DistrictNameHI}}
+		}
+		r.ATRs = append(r.ATRs, pa)
 	}
 	return r
 }

@@ -32,6 +32,9 @@ func (h *Handler) registerComplaintStaffRoutes(v1 *gin.RouterGroup) {
 
 func (h *Handler) complaintQueue(c *gin.Context) error {
 	p, _ := principalOf(c)
+	if fir := c.Query("fir"); fir != "" {
+		return h.complaintsByFIR(c, p, fir)
+	}
 	f := cases.QueueFilter{Status: cases.Status(c.Query("status")), Overdue: c.Query("overdue") == "true"}
 	if d := c.Query("district_id"); d != "" {
 		id, err := strconv.Atoi(d)
@@ -66,9 +69,36 @@ func (h *Handler) complaintDetail(c *gin.Context) error {
 }
 
 type atrRequest struct {
-	Text         string `json:"text"`
-	ActionTaken  string `json:"action_taken"`
-	InternalNote string `json:"internal_note"`
+	Text         string      `json:"text"`
+	ActionTaken  string      `json:"action_taken"`
+	InternalNote string      `json:"internal_note"`
+	FIR          *firRequest `json:"fir"`
+}
+
+// firRequest is the FIR an ATR records; station_code defaults to the
+// complaint's own station.
+type firRequest struct {
+	StationCode string `json:"station_code"`
+	Year        int    `json:"year"`
+	Serial      int    `json:"serial"`
+}
+
+func (r *firRequest) input() *cases.FIRInput {
+	if r == nil {
+		return nil
+	}
+	return &cases.FIRInput{StationCode: r.StationCode, Year: r.Year, Serial: r.Serial}
+}
+
+// complaintsByFIR answers the queue's ?fir= search: the complaints in
+// scope whose ATRs record that FIR, closed ones included.
+func (h *Handler) complaintsByFIR(c *gin.Context, p auth.Principal, fir string) error {
+	found, err := h.deps.Cases.SearchFIR(c.Request.Context(), p, fir, requestLanguage(c, ""))
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"complaints": newFIRMatchesResponse(found)})
+	return nil
 }
 
 func (h *Handler) draftATR(c *gin.Context) error {
@@ -83,7 +113,8 @@ func (h *Handler) draftATR(c *gin.Context) error {
 		return err
 	}
 	atr, err := h.deps.Cases.DraftATR(c.Request.Context(), p, id,
-		cases.ATRInput{Text: req.Text, ActionTaken: req.ActionTaken, InternalNote: req.InternalNote}, lang)
+		cases.ATRInput{Text: req.Text, ActionTaken: req.ActionTaken, InternalNote: req.InternalNote,
+			FIR: req.FIR.input()}, lang)
 	if err != nil {
 		return err
 	}

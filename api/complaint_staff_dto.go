@@ -25,15 +25,19 @@ type queueItemResponse struct {
 func newQueueResponse(items []cases.QueueItem) []queueItemResponse {
 	out := make([]queueItemResponse, 0, len(items))
 	for _, it := range items {
-		r := queueItemResponse{ID: it.ID, Code: string(it.Code), Status: string(it.Status), Category: string(it.Category),
-			DistrictID: it.DistrictID, StationID: it.StationID, Confidential: it.Confidential, CreatedAt: it.CreatedAt,
-			ATRDueAt: it.ATRDueAt, SLAStage: it.SLAStage, SLARemainingSeconds: seconds(it.SLARemaining), Overdue: it.Overdue}
-		if it.ATRStatus != nil {
-			r.ATRStatus = string(*it.ATRStatus)
-		}
-		out = append(out, r)
+		out = append(out, newQueueItemResponse(it))
 	}
 	return out
+}
+
+func newQueueItemResponse(it cases.QueueItem) queueItemResponse {
+	r := queueItemResponse{ID: it.ID, Code: string(it.Code), Status: string(it.Status), Category: string(it.Category),
+		DistrictID: it.DistrictID, StationID: it.StationID, Confidential: it.Confidential, CreatedAt: it.CreatedAt,
+		ATRDueAt: it.ATRDueAt, SLAStage: it.SLAStage, SLARemainingSeconds: seconds(it.SLARemaining), Overdue: it.Overdue}
+	if it.ATRStatus != nil {
+		r.ATRStatus = string(*it.ATRStatus)
+	}
+	return r
 }
 
 type atrResponse struct {
@@ -49,12 +53,29 @@ type atrResponse struct {
 	CreatedAt    time.Time  `json:"created_at"`
 	SubmittedAt  *time.Time `json:"submitted_at,omitempty"`
 	PublishedAt  *time.Time `json:"published_at,omitempty"`
+	FIRNumber    *string    `json:"fir_number,omitempty"`
+	FIRStationID *int64     `json:"fir_station_id,omitempty"`
 }
 
 func newATRResponse(a cases.ATR) atrResponse {
 	return atrResponse{ID: a.ID, Seq: a.Seq, Text: a.Text, ActionTaken: a.ActionTaken, Language: string(a.Language),
 		Status: string(a.Status), ReturnReason: a.ReturnReason, InternalNote: a.InternalNote, DueAt: a.DueAt,
-		CreatedAt: a.CreatedAt, SubmittedAt: a.SubmittedAt, PublishedAt: a.PublishedAt}
+		CreatedAt: a.CreatedAt, SubmittedAt: a.SubmittedAt, PublishedAt: a.PublishedAt,
+		FIRNumber: a.FIRNumber, FIRStationID: a.FIRStationID}
+}
+
+// firMatchResponse is a queue row found by FIR number, with the number.
+type firMatchResponse struct {
+	queueItemResponse
+	FIRNumber string `json:"fir_number"`
+}
+
+func newFIRMatchesResponse(found []cases.FIRMatch) []firMatchResponse {
+	out := make([]firMatchResponse, 0, len(found))
+	for _, m := range found {
+		out = append(out, firMatchResponse{queueItemResponse: newQueueItemResponse(m.QueueItem), FIRNumber: m.FIRNumber})
+	}
+	return out
 }
 
 type eventResponse struct {

@@ -43,14 +43,20 @@ type ATR struct {
 	UpdatedAt    time.Time  `db:"updated_at"`
 	SubmittedAt  *time.Time `db:"submitted_at"`
 	PublishedAt  *time.Time `db:"published_at"`
+	// FIRNumber is the FIR this ATR records (FIR.String), with the station
+	// that registered it; nil when none was registered.
+	FIRNumber    *string `db:"fir_number"`
+	FIRStationID *int64  `db:"fir_station_id"`
 }
 
 // ATRInput is a station's draft: the report in the complaint's language, the
-// action taken, and an optional officer-internal note.
+// action taken, an optional officer-internal note and, when the police
+// registered one, the FIR.
 type ATRInput struct {
 	Text         string
 	ActionTaken  string
 	InternalNote string
+	FIR          *FIRInput
 }
 
 // PublicATR is a published ATR as the complainant sees it: no internal note,
@@ -61,6 +67,7 @@ type PublicATR struct {
 	ActionTaken string
 	Language    Language
 	PublishedAt time.Time
+	FIR         *PublicFIR // the FIR it records, if any
 }
 
 // validateATR cleans (cleanText) and bounds an ATR draft.
@@ -100,6 +107,10 @@ func (s *Service) DraftATR(ctx context.Context, p auth.Principal, complaintID in
 		if err != nil {
 			return err
 		}
+		fir, err := s.recordFIR(ctx, t, c, in.FIR, lang)
+		if err != nil {
+			return err
+		}
 		if c.Status == StatusATRDraft {
 			open, err := t.atrs.Open(ctx, c.ID)
 			if err != nil {
@@ -108,13 +119,13 @@ func (s *Service) DraftATR(ctx context.Context, p auth.Principal, complaintID in
 			if open.Status != ATRDraft {
 				return conflict(lang) // submitted: only the nodal officer acts now
 			}
-			atr, err = t.atrs.UpdateDraft(ctx, open.ID, in, by.userID, t.now)
+			atr, err = t.atrs.UpdateDraft(ctx, open.ID, in, fir, by.userID, t.now)
 			return err
 		}
 		if err := transitionError(c.Status, StatusATRDraft, by.kind, lang); err != nil {
 			return err
 		}
-		if atr, err = t.atrs.Insert(ctx, c.ID, in, c.Language, by.userID, c.ATRDueAt, t.now); err != nil {
+		if atr, err = t.atrs.Insert(ctx, c.ID, in, fir, c.Language, by.userID, c.ATRDueAt, t.now); err != nil {
 			return err
 		}
 		return t.move(ctx, &c, step{to: StatusATRDraft, by: by, kind: EventATRDrafted,
@@ -189,6 +200,12 @@ func (s *Service) publish(ctx context.Context, t *txn, c *Complaint, by actor, a
 	}
 	if err := t.complaints.SetDue(ctx, c.ID, nil, t.now); err != nil {
 		return err
+	}
+	if atr.FIRNumber != nil {
+		if err := t.note(ctx, c, by, EventFIRRegistered, "", true,
+			map[string]any{"atr_seq": atr.Seq, "fir": *atr.FIRNumber}); err != nil {
+			return err
+		}
 	}
 	if err := s.addCallTask(ctx, t, c, CallAfterATR, &atr.ID); err != nil {
 		return err

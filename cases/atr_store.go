@@ -17,30 +17,35 @@ type ATRStore struct{ db pg.DBTX }
 func NewATRStore(db pg.DBTX) *ATRStore { return &ATRStore{db: db} }
 
 const atrColumns = `id, complaint_id, seq, text, action_taken, language, status, drafted_by, vetted_by,
-	return_reason, internal_note, due_at, created_at, updated_at, submitted_at, published_at`
+	return_reason, internal_note, due_at, created_at, updated_at, submitted_at, published_at,
+	fir_number, fir_station_id`
 
 // The next seq is computed under the complaint's row lock (callers hold it).
 const insertATRSQL = `
 	INSERT INTO atrs (complaint_id, seq, text, action_taken, language, status, drafted_by,
-		internal_note, due_at, created_at, updated_at)
+		internal_note, due_at, created_at, updated_at, fir_number, fir_station_id)
 	VALUES ($1, (SELECT COALESCE(max(seq), 0) + 1 FROM atrs WHERE complaint_id = $1), $2, $3, $4,
-		'draft', $5, $6, $7, $8, $8)
+		'draft', $5, $6, $7, $8, $8, $9, $10)
 	RETURNING ` + atrColumns
 
-// Insert creates a new draft ATR for a complaint.
-func (s *ATRStore) Insert(ctx context.Context, complaintID int64, in ATRInput, lang Language,
+// Insert creates a new draft ATR for a complaint, with the FIR it records
+// (zero: none).
+func (s *ATRStore) Insert(ctx context.Context, complaintID int64, in ATRInput, fir recordedFIR, lang Language,
 	by *int64, due *time.Time, at time.Time) (ATR, error) {
 	return s.one(ctx, "insert atr", insertATRSQL, complaintID, in.Text, in.ActionTaken, lang, by,
-		in.InternalNote, due, at)
+		in.InternalNote, due, at, fir.number(), fir.stationID())
 }
 
 const updateDraftSQL = `UPDATE atrs SET text = $2, action_taken = $3, internal_note = $4,
-	drafted_by = $5, updated_at = $6
+	drafted_by = $5, updated_at = $6, fir_number = $7, fir_station_id = $8
 	WHERE id = $1 AND status = 'draft' RETURNING ` + atrColumns
 
-// UpdateDraft rewrites a draft ATR; a submitted one is ErrNotFound.
-func (s *ATRStore) UpdateDraft(ctx context.Context, id int64, in ATRInput, by *int64, at time.Time) (ATR, error) {
-	return s.one(ctx, "update atr draft", updateDraftSQL, id, in.Text, in.ActionTaken, in.InternalNote, by, at)
+// UpdateDraft rewrites a draft ATR, FIR included (zero: none); a submitted
+// one is ErrNotFound.
+func (s *ATRStore) UpdateDraft(ctx context.Context, id int64, in ATRInput, fir recordedFIR, by *int64,
+	at time.Time) (ATR, error) {
+	return s.one(ctx, "update atr draft", updateDraftSQL, id, in.Text, in.ActionTaken, in.InternalNote, by, at,
+		fir.number(), fir.stationID())
 }
 
 const openATRSQL = `SELECT ` + atrColumns + ` FROM atrs

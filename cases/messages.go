@@ -37,6 +37,10 @@ const (
 	CodeIllegalTransition     = "illegal_transition"
 	CodeMalformedBody         = "malformed_json"
 	CodeBodyTooLarge          = "body_too_large"
+	CodeFIRInvalid            = "fir_invalid"
+	CodeFIRStationUnknown     = "fir_station_unknown"
+	CodeFIRYearInvalid        = "fir_year_invalid"
+	CodeFIRSerialInvalid      = "fir_serial_invalid"
 )
 
 // messages holds every user-facing text in English and Hindi, by code.
@@ -73,6 +77,10 @@ var messages = map[string][2]string{
 	CodeIllegalTransition:     {"this step is not possible in the complaint's current state", "शिकायत की वर्तमान स्थिति में यह कदम संभव नहीं है"},
 	CodeMalformedBody:         {"the request could not be read; send the form as JSON", "अनुरोध पढ़ा नहीं जा सका; कृपया फ़ॉर्म JSON में भेजें"},
 	CodeBodyTooLarge:          {"the request is too large", "अनुरोध बहुत बड़ा है"},
+	CodeFIRInvalid:            {"an FIR number is the police station code, the year and the serial number, like UP/118/AGR-MT/2026/00123 or 123/2026", "एफआईआर संख्या थाना कोड, वर्ष और क्रमांक होती है, जैसे UP/118/AGR-MT/2026/00123 या 123/2026"},
+	CodeFIRStationUnknown:     {"no police station of Uttar Pradesh has this code", "उत्तर प्रदेश के किसी थाने का यह कोड नहीं है"},
+	CodeFIRYearInvalid:        {"the FIR year must lie between the complaint's year and this year", "एफआईआर का वर्ष शिकायत के वर्ष और इस वर्ष के बीच होना चाहिए"},
+	CodeFIRSerialInvalid:      {"the FIR serial number must be between 1 and 99999", "एफआईआर क्रमांक 1 से 99999 के बीच होना चाहिए"},
 }
 
 // Message returns the user-facing text for code in lang (English when lang

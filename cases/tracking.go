@@ -161,8 +161,12 @@ func (s *Service) tracking(ctx context.Context, id int64, lang Language) (Tracki
 		tr.Timeline = append(tr.Timeline, pe)
 	}
 	for _, a := range atrs {
+		fir, err := publicFIR(ctx, cs, a)
+		if err != nil {
+			return Tracking{}, err
+		}
 		tr.ATRs = append(tr.ATRs, PublicATR{Seq: a.Seq, Text: a.Text, ActionTaken: a.ActionTaken,
-			Language: a.Language, PublishedAt: *a.PublishedAt})
+			Language: a.Language, PublishedAt: *a.PublishedAt, FIR: fir})
 	}
 	return tr, nil
 }
