@@ -35,7 +35,8 @@ func (h *Handler) complaintQueue(c *gin.Context) error {
 	if fir := c.Query("fir"); fir != "" {
 		return h.complaintsByFIR(c, p, fir)
 	}
-	f := cases.QueueFilter{Status: cases.Status(c.Query("status")), Overdue: c.Query("overdue") == "true"}
+	f := cases.QueueFilter{Status: cases.Status(c.Query("status")), Overdue: c.Query("overdue") == "true",
+		Dissatisfied: c.Query("dissatisfied") == "true"}
 	if d := c.Query("district_id"); d != "" {
 		id, err := strconv.Atoi(d)
 		if err != nil {
@@ -214,7 +215,13 @@ func (h *Handler) complaintDashboard(c *gin.Context) error {
 
 // idAndBody reads the :id path parameter and a reasonRequest body.
 func idAndBody(c *gin.Context) (int64, reasonRequest, cases.Language, error) {
-	var req reasonRequest
+	return idAndJSON[reasonRequest](c)
+}
+
+// idAndJSON reads the :id path parameter and a JSON body of type T, with
+// the request's language for errors.
+func idAndJSON[T any](c *gin.Context) (int64, T, cases.Language, error) {
+	var req T
 	id, err := pathID(c, "id")
 	if err != nil {
 		return 0, req, "", err

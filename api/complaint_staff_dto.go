@@ -20,6 +20,7 @@ type queueItemResponse struct {
 	ATRStatus           string     `json:"atr_status,omitempty"`
 	SLARemainingSeconds *int64     `json:"sla_remaining_seconds,omitempty"`
 	Overdue             bool       `json:"overdue"`
+	OpenDirection       bool       `json:"open_direction"`
 }
 
 func newQueueResponse(items []cases.QueueItem) []queueItemResponse {
@@ -33,7 +34,8 @@ func newQueueResponse(items []cases.QueueItem) []queueItemResponse {
 func newQueueItemResponse(it cases.QueueItem) queueItemResponse {
 	r := queueItemResponse{ID: it.ID, Code: string(it.Code), Status: string(it.Status), Category: string(it.Category),
 		DistrictID: it.DistrictID, StationID: it.StationID, Confidential: it.Confidential, CreatedAt: it.CreatedAt,
-		ATRDueAt: it.ATRDueAt, SLAStage: it.SLAStage, SLARemainingSeconds: seconds(it.SLARemaining), Overdue: it.Overdue}
+		ATRDueAt: it.ATRDueAt, SLAStage: it.SLAStage, SLARemainingSeconds: seconds(it.SLARemaining), Overdue: it.Overdue,
+		OpenDirection: it.OpenDirection}
 	if it.ATRStatus != nil {
 		r.ATRStatus = string(*it.ATRStatus)
 	}
@@ -236,12 +238,15 @@ type dashboardResponse struct {
 	SLACompliance          *float64                `json:"sla_compliance"`
 	MedianTimeToATRSeconds *int64                  `json:"median_time_to_atr_seconds"`
 	Districts              []districtStatsResponse `json:"districts"`
+	DirectionsOpen         int                     `json:"directions_open"`
+	DirectionsOverdue      int                     `json:"directions_overdue"`
 }
 
 func newDashboardResponse(d cases.Dashboard) dashboardResponse {
 	r := dashboardResponse{Open: d.Open, Overdue: d.Overdue, AwaitingVetting: d.AwaitingVetting, LegalReview: d.LegalReview,
 		SLAMet: d.SLAMet, SLAMissed: d.SLAMissed, SLACompliance: d.SLACompliance,
-		MedianTimeToATRSeconds: seconds(d.MedianTimeToATR), Districts: make([]districtStatsResponse, 0, len(d.Districts))}
+		MedianTimeToATRSeconds: seconds(d.MedianTimeToATR), Districts: make([]districtStatsResponse, 0, len(d.Districts)),
+		DirectionsOpen: d.DirectionsOpen, DirectionsOverdue: d.DirectionsOverdue}
 	for _, s := range d.Districts {
 		r.Districts = append(r.Districts, districtStatsResponse{DistrictID: s.DistrictID,
 			Name: bilingualName{EN: s.NameEN, HI: s.NameHI}, Total: s.Total, Open: s.Open, Overdue: s.Overdue,

@@ -15,6 +15,9 @@ type QueueFilter struct {
 	Overdue    bool   // only complaints whose ATR is overdue
 	DistrictID *int   // only this district (useful for state-wide roles)
 	Limit      int    // default 100, at most 500
+	// Dissatisfied keeps open complaints whose latest rating is
+	// DISSATISFIED (the daily digest's count links here).
+	Dissatisfied bool
 }
 
 // QueueItem is one row of a staff queue, with its SLA countdown.
@@ -30,6 +33,9 @@ type QueueItem struct {
 	ATRDueAt     *time.Time `db:"atr_due_at"`
 	SLAStage     int        `db:"sla_stage"`
 	ATRStatus    *ATRStatus `db:"atr_status"` // the ATR in the works, if any
+	// OpenDirection reports an unanswered direction addressed to the
+	// caller's role; such complaints come first in the queue.
+	OpenDirection bool `db:"open_direction"`
 	// SLARemaining is the time left until the ATR is due (negative when
 	// overdue); nil when no ATR is owed.
 	SLARemaining *time.Duration `db:"-"`
@@ -37,7 +43,8 @@ type QueueItem struct {
 }
 
 // Queue lists the complaints p can see (a station its own, nodal and SP
-// their district, MSP the state), soonest deadline first.
+// their district, MSP the state): those with an open direction to p's role
+// first, then soonest deadline first.
 func (s *Service) Queue(ctx context.Context, p auth.Principal, f QueueFilter) ([]QueueItem, error) {
 	v, err := visibility(p)
 	if err != nil {
@@ -47,7 +54,7 @@ func (s *Service) Queue(ctx context.Context, p auth.Principal, f QueueFilter) ([
 		f.Limit = 100
 	}
 	now := s.now()
-	items, err := NewDashboardStore(s.db).Queue(ctx, v, f, now)
+	items, err := NewDashboardStore(s.db).Queue(ctx, v, f, now, Addressee(p.Role))
 	if err != nil {
 		return nil, err
 	}
@@ -75,6 +82,10 @@ type Dashboard struct {
 	// before any ATR.
 	MedianTimeToATR *time.Duration
 	Districts       []DistrictStats
+	// DirectionsOpen counts unanswered directions on open complaints;
+	// DirectionsOverdue those of them past their reply-by time.
+	DirectionsOpen    int
+	DirectionsOverdue int
 }
 
 // DistrictStats are one district's numbers.
@@ -130,6 +141,9 @@ func (s *Service) Dashboard(ctx context.Context, p auth.Principal) (Dashboard, e
 	if sla.MedianSeconds != nil {
 		m := time.Duration(*sla.MedianSeconds * float64(time.Second)).Round(time.Second)
 		d.MedianTimeToATR = &m
+	}
+	if d.DirectionsOpen, d.DirectionsOverdue, err = store.Directions(ctx, v, now, s.cfg.ATRWindow); err != nil {
+		return Dashboard{}, fmt.Errorf("dashboard: %w", err)
 	}
 	return d, nil
 }

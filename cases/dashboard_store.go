@@ -23,18 +23,24 @@ const scopedSQL = `SELECT * FROM complaints
 const queueSQL = `WITH scoped AS (` + scopedSQL + `)
 	SELECT c.id, c.code, c.status, c.category, c.district_id, c.station_id, c.confidential, c.created_at,
 		c.atr_due_at, c.sla_stage,
-		(SELECT a.status FROM atrs a WHERE a.complaint_id = c.id AND a.status IN ('draft', 'submitted')) AS atr_status
+		(SELECT a.status FROM atrs a WHERE a.complaint_id = c.id AND a.status IN ('draft', 'submitted')) AS atr_status,
+		EXISTS (SELECT 1 FROM complaint_directions d
+			WHERE d.complaint_id = c.id AND d.answered_at IS NULL AND d.to_role = $8) AS open_direction
 	FROM scoped c
 	WHERE ($3::int IS NULL OR c.district_id = $3)
 	  AND CASE WHEN $4::text = '' THEN c.status NOT IN ('closed', 'withdrawn') ELSE c.status = $4::text END
 	  AND (NOT $5::bool OR (c.status IN ('assigned', 'atr_draft', 'escalated') AND c.atr_due_at < $6))
-	ORDER BY c.atr_due_at NULLS LAST, c.id
+	  AND (NOT $9::bool OR (SELECT r.rating FROM ratings r WHERE r.complaint_id = c.id ORDER BY r.id DESC LIMIT 1)
+		= 'DISSATISFIED')
+	ORDER BY open_direction DESC, c.atr_due_at NULLS LAST, c.id
 	LIMIT $7`
 
-// Queue returns complaints visible to v that match f, soonest deadline first.
-func (s *DashboardStore) Queue(ctx context.Context, v Visibility, f QueueFilter, now time.Time) ([]QueueItem, error) {
+// Queue returns complaints visible to v that match f: those with an open
+// direction to addressee first, then soonest deadline first.
+func (s *DashboardStore) Queue(ctx context.Context, v Visibility, f QueueFilter, now time.Time,
+	addressee Addressee) ([]QueueItem, error) {
 	items, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByNameLax[QueueItem], queueSQL, v.StationID, v.DistrictID,
-		f.DistrictID, string(f.Status), f.Overdue, now, f.Limit)
+		f.DistrictID, string(f.Status), f.Overdue, now, f.Limit, string(addressee), f.Dissatisfied)
 	if err != nil {
 		return nil, fmt.Errorf("list complaint queue: %w", err)
 	}
@@ -96,4 +102,22 @@ func (s *DashboardStore) SLA(ctx context.Context, v Visibility, now time.Time) (
 		return SLAStats{}, fmt.Errorf("compute sla stats: %w", pg.Interpret(err))
 	}
 	return st, nil
+}
+
+// directionStatsSQL counts the unanswered directions on open complaints v
+// can see, and those past their reply-by time ($4, the ATR window, stands
+// in for a missing due_at).
+const directionStatsSQL = `WITH scoped AS (` + scopedSQL + `)
+	SELECT count(*) AS open,
+		count(*) FILTER (WHERE COALESCE(d.due_at, d.created_at + $4::interval) < $3) AS overdue
+	FROM complaint_directions d JOIN scoped c ON c.id = d.complaint_id
+	WHERE d.answered_at IS NULL AND c.status NOT IN ('closed', 'withdrawn')`
+
+// Directions returns how many directions are open, and overdue at now, on
+// the complaints v can see.
+func (s *DashboardStore) Directions(ctx context.Context, v Visibility, now time.Time, window time.Duration) (open, overdue int, _ error) {
+	if err := s.db.QueryRow(ctx, directionStatsSQL, v.StationID, v.DistrictID, now, window).Scan(&open, &overdue); err != nil {
+		return 0, 0, fmt.Errorf("count directions: %w", pg.Interpret(err))
+	}
+	return open, overdue, nil
 }

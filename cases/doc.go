@@ -4,9 +4,13 @@
 // monitoring dashboard.
 //
 // Tables owned (written only here): complaints, complaint_events, atrs,
-// ratings, legal_reviews, call_tasks, complaint_media, and for now sms_outbox (owned by
+// ratings, legal_reviews, call_tasks, complaint_media, complaint_directions,
+// complaint_transfers, and for now sms_outbox (owned by
 // package alerts per ARCHITECTURE §4; it moves there with SMSProvider).
-// It reads districts and police_stations for names only.
+// It reads districts and police_stations for names, and a transfer's target
+// station for its district. It also owns
+// supervisor_digests (the daily digest, digest.go) and reads users'
+// display names to name officers in the ATR quality figures.
 //
 // Invariants:
 //   - Every status change goes through the one table Transitions; an illegal
@@ -34,5 +38,28 @@
 //     are media rows stored by ingest's pipeline through PhotoPipeline;
 //     staff views are scoped, watermarked per viewer and audited, and she
 //     sees only her own metadata-free thumbnails, unwatermarked.
+//   - Directions (direction.go): MSP staff or the district's SP direct the
+//     station, the nodal officer or (MSP only) the SP on an open complaint
+//     in scope; a deadline is never later than directionCap (the SLA
+//     ladder's next rung still ahead). Only the role addressed, in scope,
+//     answers, once. The text is staff-only: her timeline gets one textless
+//     direction_issued event, for an MSP direction only. Unanswered
+//     directions climb their own ladder in SweepSLA (SP at the reply-by
+//     time, MSP SLAToMSP later), each rung once (escalation_stage).
+//   - Transfers (transfer.go): the nodal officer or SP within the district,
+//     the MSP anywhere; a district request waits for the receiving SP or the
+//     MSP (one pending per complaint). Nothing moves while closed, withdrawn
+//     or with an ATR awaiting vetting. atr_due_at and sla_stage stay unless
+//     the MSP restarts them with a reason; the code never changes. Scopes
+//     read station_id and district_id, so they follow at once.
 //   - Nothing here logs complaint text, names, phones or coordinates.
+//   - ATR quality (quality.go) is computed for nodal officers and SPs over
+//     their district and for MSP over the state; below MSP confidential
+//     complaints are left out. ATR texts are read only to be shingled
+//     (similarity.go) and are never returned: a near-copy shows ids, codes
+//     and the similarity. Fewer than MinQualitySample behind a figure is
+//     labelled and never ranked.
+//   - Digests (supervisor_digests) are one row per IST day and scope; their
+//     SMS are queued only with the row that was inserted, so a re-run sends
+//     nothing, and carry counts only.
 package cases

@@ -43,8 +43,61 @@ const (
 	CodeFIRSerialInvalid      = "fir_serial_invalid"
 )
 
+// Codes of the supervision errors (directions and transfers, issue 22).
+const (
+	CodeDirectionRequired     = "direction_required"
+	CodeDirectionTooLong      = "direction_too_long"
+	CodeDirectionToInvalid    = "direction_to_invalid"
+	CodeDirectionToSelf       = "direction_to_self"
+	CodeDirectionDueFuture    = "direction_due_future"
+	CodeDirectionDueTooLate   = "direction_due_too_late"
+	CodeDirectionAnswered     = "direction_answered"
+	CodeDirectionNotAddressee = "direction_not_addressee"
+	CodeAnswerRequired        = "answer_required"
+	CodeAnswerTooLong         = "answer_too_long"
+	CodeComplaintNotOpen      = "complaint_not_open"
+	CodeUnknownStation        = "unknown_station"
+	CodeStationRequired       = "station_required"
+	CodeTransferSameStation   = "transfer_same_station"
+	CodeTransferSameDistrict  = "transfer_same_district"
+	CodeTransferOtherDistrict = "transfer_other_district"
+	CodeTransferWrongDistrict = "transfer_wrong_district"
+	CodeTransferATRVetting    = "transfer_atr_vetting"
+	CodeTransferPending       = "transfer_pending"
+	CodeTransferDecided       = "transfer_decided"
+	CodeTransferStale         = "transfer_stale"
+	CodeRestartMSPOnly        = "restart_msp_only"
+	CodeRestartReason         = "restart_reason_required"
+	CodeRestartNotOwed        = "restart_not_owed"
+)
+
 // messages holds every user-facing text in English and Hindi, by code.
 var messages = map[string][2]string{
+	// Supervision: directions and transfers.
+	CodeDirectionRequired:     {"please write the direction", "कृपया निर्देश लिखें"},
+	CodeDirectionTooLong:      {"the direction is too long (at most 2000 characters)", "निर्देश बहुत लंबा है (अधिकतम 2000 अक्षर)"},
+	CodeDirectionToInvalid:    {"a direction goes to the police station, the nodal officer or the SP", "निर्देश थाने, नोडल अधिकारी या पुलिस अधीक्षक को ही दिया जा सकता है"},
+	CodeDirectionToSelf:       {"the SP may direct the police station or the nodal officer", "पुलिस अधीक्षक थाने या नोडल अधिकारी को निर्देश दे सकते हैं"},
+	CodeDirectionDueFuture:    {"the new deadline must be in the future", "नई समय-सीमा भविष्य में होनी चाहिए"},
+	CodeDirectionDueTooLate:   {"the new deadline cannot be later than the next escalation of this complaint", "नई समय-सीमा इस शिकायत के अगले एस्केलेशन से बाद की नहीं हो सकती"},
+	CodeDirectionAnswered:     {"this direction has already been answered", "इस निर्देश का उत्तर पहले ही दिया जा चुका है"},
+	CodeDirectionNotAddressee: {"only the officer this direction is addressed to may answer it", "इस निर्देश का उत्तर केवल वही अधिकारी दे सकते हैं जिन्हें यह दिया गया है"},
+	CodeAnswerRequired:        {"please write your report", "कृपया अपनी रिपोर्ट लिखें"},
+	CodeAnswerTooLong:         {"the report is too long (at most 2000 characters)", "रिपोर्ट बहुत लंबी है (अधिकतम 2000 अक्षर)"},
+	CodeComplaintNotOpen:      {"this complaint is closed or withdrawn", "यह शिकायत बंद हो चुकी है या वापस ले ली गई है"},
+	CodeUnknownStation:        {"please choose a police station from the list", "कृपया सूची में से एक थाना चुनें"},
+	CodeStationRequired:       {"please choose the police station that will take the complaint", "कृपया वह थाना चुनें जो शिकायत लेगा"},
+	CodeTransferSameStation:   {"the complaint is already with this police station", "शिकायत पहले से इसी थाने के पास है"},
+	CodeTransferSameDistrict:  {"the complaint is already in this district; transfer it to a station directly", "शिकायत पहले से इसी जनपद में है; इसे सीधे किसी थाने को स्थानांतरित करें"},
+	CodeTransferOtherDistrict: {"this police station is in another district; request a transfer to that district instead", "यह थाना दूसरे जनपद में है; उस जनपद को स्थानांतरण का अनुरोध करें"},
+	CodeTransferWrongDistrict: {"this police station is not in the district the complaint goes to", "यह थाना उस जनपद में नहीं है जहां शिकायत जा रही है"},
+	CodeTransferATRVetting:    {"an action taken report is waiting for vetting; vet it before moving the complaint", "एक कार्रवाई रिपोर्ट जांच की प्रतीक्षा में है; शिकायत स्थानांतरित करने से पहले उसकी जांच करें"},
+	CodeTransferPending:       {"a transfer of this complaint is already waiting for a decision", "इस शिकायत का एक स्थानांतरण पहले से निर्णय की प्रतीक्षा में है"},
+	CodeTransferDecided:       {"this transfer request has already been decided", "इस स्थानांतरण अनुरोध पर पहले ही निर्णय हो चुका है"},
+	CodeTransferStale:         {"the complaint has moved since this request was made", "यह अनुरोध किए जाने के बाद शिकायत स्थानांतरित हो चुकी है"},
+	CodeRestartMSPOnly:        {"only the Mahila Samman Prakoshth may restart the deadline", "केवल महिला सम्मान प्रकोष्ठ ही समय-सीमा फिर से शुरू कर सकता है"},
+	CodeRestartReason:         {"please give the reason for restarting the deadline", "कृपया समय-सीमा फिर से शुरू करने का कारण बताएं"},
+	CodeRestartNotOwed:        {"no action taken report is owed now, so there is no deadline to restart", "अभी कोई कार्रवाई रिपोर्ट देय नहीं है, इसलिए फिर से शुरू करने के लिए कोई समय-सीमा नहीं है"},
 	CodeUnknownCategory:       {"please choose a category from the list", "कृपया सूची में से एक श्रेणी चुनें"},
 	CodeDescriptionRequired:   {"please describe what happened", "कृपया बताएं कि क्या हुआ"},
 	CodeDescriptionTooLong:    {"the description is too long (at most 5000 characters)", "विवरण बहुत लंबा है (अधिकतम 5000 अक्षर)"},

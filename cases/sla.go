@@ -63,8 +63,10 @@ func (w *SLASweepWorker) Work(ctx context.Context, _ *river.Job[SLASweepArgs]) e
 }
 
 // SweepSLA runs every rung that is due (each rung of a complaint in order,
-// so a sweep after an outage still alerts every level) and wipes expired
-// replay secrets. It returns how many rungs it looked at.
+// so a sweep after an outage still alerts every level), then every rung of
+// overdue directions (sweepDirections: SP at the reply-by time, SLAToMSP
+// later the MSP), and wipes expired replay secrets. It returns how many
+// rungs it looked at.
 func (s *Service) SweepSLA(ctx context.Context) (int, error) {
 	now := s.now()
 	store := NewComplaintStore(s.db)
@@ -88,7 +90,8 @@ func (s *Service) SweepSLA(ctx context.Context) (int, error) {
 		}
 		// A full batch may hide more; each run rung leaves the due set.
 		if len(due) < slaSweepBatch || ran == before {
-			return ran, nil
+			n, err := s.sweepDirections(ctx, now) // overdue directions climb their own ladder
+			return ran + n, err
 		}
 	}
 }

@@ -110,6 +110,17 @@ const (
 	smsDistrictPlaceholderLength = 60
 )
 
+// SMS templates of supervision (directions and transfers): like the others,
+// only the code, a time and a district name.
+const (
+	TemplateDirectionIssued     = "direction.issued"
+	TemplateDirectionAnswered   = "direction.answered"
+	TemplateDirectionOverdueSP  = "direction.overdue.sp"
+	TemplateDirectionOverdueMSP = "direction.overdue.msp"
+	TemplateTransferredOfficers = "complaint.transferred.officers"
+	TemplateTransferRequested   = "complaint.transfer_requested.officers"
+)
+
 // smsTexts are the bodies by template, English and Hindi; %[1]s is the code,
 // %[2]s a time in IST and %[3]s a district name.
 var smsTexts = map[string][2]string{
@@ -144,6 +155,30 @@ var smsTexts = map[string][2]string{
 	TemplateSLAMSP: {
 		"VIKALP: ATR for complaint %[1]s in %[3]s overdue since %[2]s; escalated to MSP.",
 		"विकल्प: %[3]s की शिकायत %[1]s की कार्रवाई रिपोर्ट %[2]s से लंबित; महिला सम्मान प्रकोष्ठ को प्रेषित।",
+	},
+	TemplateDirectionIssued: {
+		"VIKALP: a direction on complaint %[1]s awaits your report by %[2]s. Details in the Vikalp console.",
+		"विकल्प: शिकायत %[1]s पर एक निर्देश पर आपकी रिपोर्ट %[2]s तक अपेक्षित है। विवरण विकल्प कंसोल में।",
+	},
+	TemplateDirectionAnswered: {
+		"VIKALP: your direction on complaint %[1]s was answered at %[2]s. Details in the Vikalp console.",
+		"विकल्प: शिकायत %[1]s पर आपके निर्देश का उत्तर %[2]s पर मिला। विवरण विकल्प कंसोल में।",
+	},
+	TemplateDirectionOverdueSP: {
+		"VIKALP: a direction on complaint %[1]s is unanswered since %[2]s; escalated to SP.",
+		"विकल्प: शिकायत %[1]s पर एक निर्देश का उत्तर %[2]s से लंबित; पुलिस अधीक्षक को प्रेषित।",
+	},
+	TemplateDirectionOverdueMSP: {
+		"VIKALP: a direction on complaint %[1]s in %[3]s is unanswered since %[2]s; escalated to MSP.",
+		"विकल्प: %[3]s की शिकायत %[1]s पर एक निर्देश का उत्तर %[2]s से लंबित; महिला सम्मान प्रकोष्ठ को प्रेषित।",
+	},
+	TemplateTransferredOfficers: {
+		"VIKALP: complaint %[1]s was transferred to %[3]s at %[2]s. Details in the Vikalp console.",
+		"विकल्प: शिकायत %[1]s %[2]s पर %[3]s को स्थानांतरित की गई। विवरण विकल्प कंसोल में।",
+	},
+	TemplateTransferRequested: {
+		"VIKALP: a transfer of complaint %[1]s to %[3]s was requested at %[2]s. Please accept or decline in the Vikalp console.",
+		"विकल्प: शिकायत %[1]s को %[3]s में स्थानांतरित करने का अनुरोध %[2]s पर किया गया। कृपया विकल्प कंसोल में स्वीकार या अस्वीकार करें।",
 	},
 }
 
@@ -352,7 +387,9 @@ func (s *Service) queueOfficerSMS(ctx context.Context, t *txn, c *Complaint, toK
 	err = s.queueSMS(ctx, t, OutboxSMS{ToKind: toKind, ToRole: toRole, DistrictID: &district,
 		ComplaintID: &c.ID, Template: template, Body: smsBody(template, English, c.Code, at, place.DistrictNameEN),
 		CreatedAt: t.now})
-	if err != nil || s.alerts == nil {
+	// Templates without a console alert event (package alerts knows only
+	// alertEvents' kinds) go by SMS alone.
+	if err != nil || s.alerts == nil || alertEvents[template] == "" {
 		return err
 	}
 	t.notices = append(t.notices, AlertNotice{Event: alertEvents[template], ComplaintID: c.ID, Code: string(c.Code),

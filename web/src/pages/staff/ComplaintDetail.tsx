@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api';
-import { Choices, Input, Notice, TextArea, focusFirstError } from '../../components/form';
+import { Check, Choices, Input, Notice, TextArea, focusFirstError } from '../../components/form';
 import { Deadline, Timeline } from '../../components/timeline';
 import { dateTime } from '../../format';
 import { type FieldErrors, fieldErrors, type Message, useAsync, useMessage } from '../../hooks';
@@ -11,6 +11,7 @@ import { Link } from '../../router';
 import { session } from '../../session';
 import { useNow, useStore } from '../../store';
 import type { ATR, Detail } from '../../types';
+import { DirectionsPanel, TransferPanel } from './Supervision';
 
 const awaitingATR = ['assigned', 'atr_draft', 'escalated'];
 
@@ -86,6 +87,8 @@ export function ComplaintDetail({ params }: PageProps) {
         </dl>
       </section>
 
+      <DirectionsPanel complaint={c} role={role} onDone={done} />
+
       <section class="card">
         <h2>{t('detail.description')}</h2>
         <p class="prose" lang={c.language}>{c.description}</p>
@@ -115,6 +118,7 @@ export function ComplaintDetail({ params }: PageProps) {
       {role === 'station' && open?.status === 'submitted' && <Notice kind="info">{t('atrForm.waiting')}</Notice>}
       {role === 'nodal' && open?.status === 'submitted' && <VetForm complaint={c} atr={open} onDone={done} />}
       {role === 'msp_legal' && c.status === 'legal_review' && <LegalForm complaint={c} onDone={done} />}
+      <TransferPanel complaint={c} role={role} onDone={done} />
 
       <section class="card">
         <h2>{t('detail.atrs')}</h2>
@@ -124,6 +128,7 @@ export function ComplaintDetail({ params }: PageProps) {
             <h3>{t('track.atrNo', { n: a.seq })} · {label('atrStatus.', a.status)}</h3>
             <p class="atr-text" lang={a.language}>{a.text}</p>
             <p><strong>{t('track.actionTaken')}:</strong> <span lang={a.language}>{a.action_taken}</span></p>
+            {a.fir_number && <p data-testid="atr-fir"><strong>{t('track.fir')}:</strong> <span translate={false}>{a.fir_number}</span></p>}
             {a.internal_note && <p><strong>{t('detail.internalNote')}:</strong> {a.internal_note}</p>}
             {a.return_reason && <p class="warn">{t('detail.returnReason', { reason: a.return_reason })}</p>}
             {a.published_at && <p class="muted">{t('track.publishedAt', { when: dateTime(a.published_at) })}</p>}
@@ -221,10 +226,21 @@ interface FormProps {
   onDone: (msg: Message) => void;
 }
 
+/** parseFIR splits a stored CCTNS number (UP/162/LKO-HAZ/2026/00077) for the form. */
+function parseFIR(n?: string): { station: string; year: string; serial: string } | null {
+  const m = n?.match(/^[A-Z]{2}\/\d+\/([A-Z0-9-]+)\/(\d{4})\/(\d+)$/);
+  return m ? { station: m[1], year: m[2], serial: String(Number(m[3])) } : null;
+}
+
 function ATRForm({ complaint: c, draft, onDone }: FormProps & { draft?: ATR }) {
   const [text, setText] = useState(draft?.text ?? '');
   const [action, setAction] = useState(draft?.action_taken ?? '');
   const [note, setNote] = useState(draft?.internal_note ?? '');
+  const recorded = parseFIR(draft?.fir_number);
+  const [hasFIR, setHasFIR] = useState(!!recorded);
+  const [firStation, setFIRStation] = useState(recorded?.station ?? '');
+  const [firYear, setFIRYear] = useState(recorded?.year ?? String(new Date().getFullYear()));
+  const [firSerial, setFIRSerial] = useState(recorded?.serial ?? '');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState('');
   const [busy, setBusy] = useState(false);
@@ -233,11 +249,16 @@ function ATRForm({ complaint: c, draft, onDone }: FormProps & { draft?: ATR }) {
     const e: FieldErrors = {};
     if (!text.trim()) e.text = () => t('err.required');
     if (!action.trim()) e.action_taken = () => t('err.required');
+    if (hasFIR && !/^\d{1,5}$/.test(firSerial.trim())) e['fir.serial'] = () => t('atrForm.firSerialBad');
+    if (hasFIR && !/^\d{4}$/.test(firYear.trim())) e['fir.year'] = () => t('atrForm.firYearBad');
     setGeneral('');
     if (!Object.keys(e).length) {
       setBusy(true);
+      const fir = hasFIR
+        ? { station_code: firStation.trim(), year: Number(firYear.trim()), serial: Number(firSerial.trim()) }
+        : null;
       try {
-        await api('PUT', path, { text: text.trim(), action_taken: action.trim(), internal_note: note.trim() });
+        await api('PUT', path, { text: text.trim(), action_taken: action.trim(), internal_note: note.trim(), fir });
         if (submit) await api('POST', path + '/submit');
         onDone(() => (submit ? t('atrForm.submitted') : t('atrForm.saved')));
       } catch (err) {
@@ -262,6 +283,18 @@ function ATRForm({ complaint: c, draft, onDone }: FormProps & { draft?: ATR }) {
         <Input id="action_taken" label={t('atrForm.action')} value={action} onValue={setAction}
           error={errors.action_taken} lang={c.language} />
         <TextArea id="internal_note" label={t('atrForm.note')} value={note} onValue={setNote} error={errors.internal_note} rows={3} />
+        <Check id="has_fir" label={t('atrForm.hasFIR')} hint={t('atrForm.hasFIRHint')} checked={hasFIR} onChecked={setHasFIR} />
+        {hasFIR && (
+          <fieldset class="fir-fields">
+            <legend>{t('atrForm.firLegend')}</legend>
+            <Input id="fir_serial" label={t('atrForm.firSerial')} value={firSerial} onValue={setFIRSerial}
+              error={errors['fir.serial']} inputMode="numeric" autoComplete="off" />
+            <Input id="fir_year" label={t('atrForm.firYear')} value={firYear} onValue={setFIRYear}
+              error={errors['fir.year']} inputMode="numeric" autoComplete="off" />
+            <Input id="fir_station" label={t('atrForm.firStation')} hint={t('atrForm.firStationHint')} value={firStation}
+              onValue={setFIRStation} error={errors['fir.station_code']} autoComplete="off" />
+          </fieldset>
+        )}
         <div class="actions">
           <button type="button" class="btn" disabled={busy} onClick={() => void run(false)} data-testid="atr-save">
             {t('atrForm.save')}
