@@ -70,6 +70,7 @@ Configuration comes from the environment (DATABASE_URL, VIKALP_*); see README.md
 		newStatsCmd(),
 		newAnalyzeCmd(a),
 		newPurgeCmd(a),
+		newDigestCmd(a),
 		newWebhookPolicyCmd(a),
 	)
 	return root

@@ -21,6 +21,7 @@ import (
 // XArgs/XWorker pairs; this is the only place they meet.
 func registerWorkers(workers *river.Workers, svc *services) {
 	cases.AddWorkers(workers, svc.cases)
+	river.AddWorker(workers, &cases.DigestWorker{Service: svc.cases})
 	// alerts works ingest.HappeningNowArgs and analytics' hotspot and lead
 	// alert jobs.
 	alerts.AddWorkers(workers, svc.alerts)
@@ -37,6 +38,8 @@ func (a *app) periodicJobs() []*river.PeriodicJob {
 		analytics.AnalyzePeriodicJob(a.cfg.AnalyticsInterval),
 		cases.SMSDrainPeriodicJob(),
 		cases.SLASweepPeriodicJob(),
+		// The supervisors' daily digest at VIKALP_DIGEST_AT (IST).
+		cases.DigestPeriodicJob(a.cfg.DigestAt),
 		river.NewPeriodicJob(river.PeriodicInterval(6*time.Hour),
 			func() (river.JobArgs, *river.InsertOpts) { return ingest.SweepBlobsArgs{}, nil }, nil),
 		// The retention purge (docs/SECURITY.md), with the configured policy.

@@ -1,9 +1,11 @@
 import { api } from '../../api';
+import { FilingChannels } from '../../components/FilingChannels';
 import { Notice } from '../../components/form';
 import { duration, percent } from '../../format';
 import { useAsync } from '../../hooks';
 import { t } from '../../i18n';
 import { name } from '../../reference';
+import { Link } from '../../router';
 import type { Dashboard as DashboardData } from '../../types';
 
 /** Dashboard is the MSP monitoring view: totals, SLA compliance, median time to ATR, and districts. */
@@ -23,11 +25,17 @@ export function Dashboard() {
   return (
     <>
       <h1 tabIndex={-1}>{t('dash.title')}</h1>
+      <p>
+        <Link href="/staff/quality" data-testid="dash-quality">{t('dash.quality')}</Link> ·{' '}
+        <Link href="/staff/today">{t('dash.digest')}</Link>
+      </p>
       <div class="stats" data-testid="dash-stats">
         <Stat label={t('dash.open')} value={String(x.open)} />
         <Stat label={t('dash.overdue')} value={String(x.overdue)} alert={x.overdue > 0} />
         <Stat label={t('dash.awaitingVetting')} value={String(x.awaiting_vetting)} />
         <Stat label={t('dash.legalReview')} value={String(x.legal_review)} />
+        <Stat label={t('dash.directionsOpen')} value={String(x.directions_open)} />
+        <Stat label={t('dash.directionsOverdue')} value={String(x.directions_overdue)} alert={x.directions_overdue > 0} />
       </div>
       <div class="stats two">
         <section class="card stat">
@@ -94,6 +102,7 @@ export function Dashboard() {
           </div>
         )}
       </section>
+      <FilingChannels />
     </>
   );
 }

@@ -17,15 +17,17 @@ const dispatch: NavItem = { path: '/staff/dispatch', key: 'staff.nav.dispatch' }
 const alertsTab: NavItem = { path: '/staff/alerts', key: 'staff.nav.alerts' };
 const leads: NavItem = { path: '/staff/leads', key: 'staff.nav.leads' };
 const heat: NavItem = { path: '/staff/heatmap', key: 'staff.nav.heatmap' };
+const today: NavItem = { path: '/staff/today', key: 'staff.nav.today' };
+const quality: NavItem = { path: '/staff/quality', key: 'staff.nav.quality' };
 
 // Each role's tabs; the first is its home. Roles without tabs see "your
 // console is coming". Add a slice's page here and in routes.ts.
 const byRole: Partial<Record<Role, NavItem[]>> = {
   station: [queue],
-  nodal: [vetting, queue, alertsTab],
-  sp: [queue, alertsTab],
-  msp_legal: [legal, dashboard, heat, calls, queue, leads, alertsTab],
-  msp_analyst: [dashboard, heat, calls, queue, leads, alertsTab],
+  nodal: [vetting, today, queue, alertsTab, quality],
+  sp: [queue, today, alertsTab, quality],
+  msp_legal: [legal, today, dashboard, quality, heat, calls, queue, leads, alertsTab],
+  msp_analyst: [dashboard, today, quality, heat, calls, queue, leads, alertsTab],
   moderator: [moderation],
   pcr: [dispatch],
   ahtu: [leads, alertsTab],
@@ -38,6 +40,9 @@ export function staffNav(role: Role): NavItem[] {
 
 /** Roles that see the complaint queue and complaint details. */
 export const complaintRoles: readonly Role[] = ['station', 'nodal', 'sp', 'msp_analyst', 'msp_legal'];
+
+/** Roles that supervise: ATR quality and the daily digest of their district (MSP: the state). */
+export const supervisorRoles: readonly Role[] = ['nodal', 'sp', 'msp_analyst', 'msp_legal'];
 
 /** Roles of the Mahila Samman Prakoshth (state). */
 export const mspRoles: readonly Role[] = ['msp_analyst', 'msp_legal'];
