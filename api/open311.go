@@ -10,16 +10,18 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/vikalp/vikalp"
-	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/ingest"
 )
 
 // registerOpen311Routes serves hotspot reports as Open311 GeoReport v2
-// (services, requests; .json and .xml), on the same validation, moderation
-// and privacy rules as /api/v1/reports: submissions need a photo ("media"),
-// requests start pending, listings show approved reports only, and a
-// request's position is the centre of its H3 r8 cell, never the point.
+// (discovery, services and their definitions, requests, tokens; .json and
+// .xml), on the same validation, moderation and privacy rules as
+// /api/v1/reports: requests start pending, listings show approved reports
+// only, and a request's position is the centre of a k-anonymous cell
+// (r8 or coarser), never the point.
 func (h *Handler) registerOpen311Routes(g *gin.RouterGroup) {
+	g.GET("/discovery.json", open311(h.open311Discovery))
+	g.GET("/discovery.xml", open311(h.open311Discovery))
 	g.GET("/services.json", open311(h.open311Services))
 	g.GET("/services.xml", open311(h.open311Services))
 	g.GET("/services/:file", open311(h.open311Service))
@@ -28,55 +30,7 @@ func (h *Handler) registerOpen311Routes(g *gin.RouterGroup) {
 	g.GET("/requests.json", open311(h.open311Requests))
 	g.GET("/requests.xml", open311(h.open311Requests))
 	g.GET("/requests/:file", open311(h.open311Request))
-}
-
-// open311Service is one service in services.json.
-type open311Service struct {
-	XMLName     xml.Name `json:"-" xml:"service"`
-	ServiceCode string   `json:"service_code" xml:"service_code"`
-	ServiceName string   `json:"service_name" xml:"service_name"`
-	Description string   `json:"description" xml:"description"`
-	Metadata    bool     `json:"metadata" xml:"metadata"`
-	Type        string   `json:"type" xml:"type"`
-	Keywords    string   `json:"keywords" xml:"keywords"`
-	Group       string   `json:"group" xml:"group"`
-}
-
-// open311Request is one service request in requests.json.
-type open311Request struct {
-	XMLName           xml.Name   `json:"-" xml:"request"`
-	ServiceRequestID  string     `json:"service_request_id" xml:"service_request_id"`
-	Status            string     `json:"status" xml:"status"`
-	StatusNotes       string     `json:"status_notes" xml:"status_notes"`
-	ServiceName       string     `json:"service_name" xml:"service_name"`
-	ServiceCode       string     `json:"service_code" xml:"service_code"`
-	RequestedDatetime time.Time  `json:"requested_datetime" xml:"requested_datetime"`
-	UpdatedDatetime   *time.Time `json:"updated_datetime,omitempty" xml:"updated_datetime,omitempty"`
-	Address           string     `json:"address,omitempty" xml:"address,omitempty"`
-	Lat               *float64   `json:"lat,omitempty" xml:"lat,omitempty"`
-	Long              *float64   `json:"long,omitempty" xml:"long,omitempty"`
-	MediaURL          string     `json:"media_url,omitempty" xml:"media_url,omitempty"`
-}
-
-// open311Created answers a POST.
-type open311Created struct {
-	XMLName          xml.Name `json:"-" xml:"request"`
-	ServiceRequestID string   `json:"service_request_id" xml:"service_request_id"`
-	ServiceNotice    string   `json:"service_notice" xml:"service_notice"`
-}
-
-// open311Definition answers services/{code}.json: no attributes needed.
-type open311Definition struct {
-	XMLName     xml.Name `json:"-" xml:"service_definition"`
-	ServiceCode string   `json:"service_code" xml:"service_code"`
-	Attributes  []string `json:"attributes" xml:"attributes"`
-}
-
-// open311Error is GeoReport's error shape.
-type open311Error struct {
-	XMLName     xml.Name `json:"-" xml:"error"`
-	Code        int      `json:"code" xml:"code"`
-	Description string   `json:"description" xml:"description"`
+	g.GET("/tokens/:file", open311(h.open311Token))
 }
 
 // open311Handler returns a status and a list body (Open311 answers lists).
@@ -111,7 +65,7 @@ func rootOf(body any) string {
 	switch body.(type) {
 	case []open311Service:
 		return "services"
-	case open311Definition:
+	case open311Definition, open311Discovery:
 		return ""
 	default:
 		return "service_requests"
@@ -138,57 +92,57 @@ func writeOpen311(c *gin.Context, status int, root string, body any) {
 	c.Data(status, "application/xml; charset=utf-8", append([]byte(xml.Header), out...))
 }
 
-func open311Services() []open311Service {
-	var out []open311Service
-	for _, info := range ingest.Categories() {
-		out = append(out, open311Service{ServiceCode: string(info.Key), ServiceName: info.LabelEN,
-			Description: info.LabelEN + " / " + info.LabelHI, Type: "realtime",
-			Keywords: "women safety, hotspot", Group: "Women's safety (UP Police VIKALP)"})
-	}
-	return out
+func (h *Handler) open311Discovery(c *gin.Context) (int, any, error) {
+	return http.StatusOK, open311Discovery{Changeset: open311Changeset,
+		Contact:    "UP Police VIKALP (Mahila Samman Prakoshth), 112 for emergencies",
+		KeyService: "No key is needed to report or to read.",
+		Endpoints: []open311Endpoint{{Specification: open311Spec, URL: h.publicBaseURL(c) + "/open311/v2",
+			Changeset: open311Changeset, Type: "production", Formats: []string{"text/xml", "application/json"}}}}, nil
 }
 
 func (h *Handler) open311Services(*gin.Context) (int, any, error) {
 	return http.StatusOK, open311Services(), nil
 }
 
-// open311Service answers services/{code}.json: no service needs extra
-// attributes, so every definition is empty.
+// open311Service answers services/{code}.json: the category's questions.
 func (h *Handler) open311Service(c *gin.Context) (int, any, error) {
 	code, _ := splitFormat(c.Param("file"))
 	if _, ok := ingest.Category(code).Info(); !ok {
 		return 0, nil, fmt.Errorf("open311 service %q: %w", code, vikalp.ErrNotFound)
 	}
-	return http.StatusOK, open311Definition{ServiceCode: code, Attributes: []string{}}, nil
+	return http.StatusOK, newOpen311Definition(ingest.Category(code)), nil
 }
 
-// open311Submit takes a GeoReport POST (multipart, with at least one photo
-// as "media"): service_code, lat, long, description.
+// open311Submit takes a GeoReport POST as application/x-www-form-urlencoded,
+// multipart/form-data (photos as "media") or JSON: service_code, lat, long,
+// description and attribute[code] answers. Without a photo the position is
+// required. Contact fields (email, phone, names) are not stored.
 func (h *Handler) open311Submit(c *gin.Context) (int, any, error) {
-	form, err := parseUpload(c)
+	in, cleanup, err := h.readOpen311Post(c)
+	defer cleanup()
 	if err != nil {
 		return 0, nil, err
 	}
-	defer func() { _ = form.RemoveAll() }()
-	in, err := newReportInput(form, ingest.SourceOpen311, h.deps.Ingest.Config().Media.MaxBytes)
-	if err != nil {
-		return 0, nil, err
-	}
-	in.Category, in.Text = formValue(form, "service_code"), formValue(form, "description")
 	rec, err := h.deps.Ingest.SubmitReport(c.Request.Context(), in)
 	if err != nil {
 		return 0, nil, err
 	}
 	notice := newReportReceiptResponse(rec).Message
-	return http.StatusCreated, []open311Created{{ServiceRequestID: rec.Code, ServiceNotice: notice}}, nil
+	return http.StatusCreated, []open311Created{{ServiceRequestID: rec.Code, Token: rec.Open311Token,
+		ServiceNotice: notice}}, nil
 }
 
-// open311Requests lists requests: the ids in service_request_id, else
-// approved reports, filtered by service_code, start_date and end_date.
+// open311Requests lists requests: the ids in service_request_id (which
+// override every other filter), else approved reports filtered by
+// service_code, start_date, end_date (at most 90 days; the last 90 by
+// default) and status (open, closed).
 func (h *Handler) open311Requests(c *gin.Context) (int, any, error) {
-	q := ingest.PublicQuery{Category: ingest.Category(c.Query("service_code"))}
+	q := ingest.Open311Query{Category: ingest.Category(c.Query("service_code"))}
 	if ids := c.Query("service_request_id"); ids != "" {
 		q.Codes = strings.Split(ids, ",")
+	}
+	if st := c.Query("status"); st != "" {
+		q.Statuses = strings.Split(st, ",")
 	}
 	var err error
 	if q.From, err = queryTime(c, "start_date"); err != nil {
@@ -197,56 +151,31 @@ func (h *Handler) open311Requests(c *gin.Context) (int, any, error) {
 	if q.To, err = queryTime(c, "end_date"); err != nil {
 		return 0, nil, err
 	}
-	list, err := h.deps.Ingest.PublicReports(c.Request.Context(), q)
+	list, err := h.deps.Ingest.Open311Requests(c.Request.Context(), q)
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, newOpen311Requests(list), nil
+	return http.StatusOK, newOpen311Requests(list, h.publicBaseURL(c)), nil
 }
 
 // open311Request answers requests/{id}.json.
 func (h *Handler) open311Request(c *gin.Context) (int, any, error) {
 	code, _ := splitFormat(c.Param("file"))
-	r, err := h.deps.Ingest.ReportStatus(c.Request.Context(), code)
+	r, err := h.deps.Ingest.Open311Request(c.Request.Context(), code)
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, newOpen311Requests([]ingest.PublicReport{r}), nil
+	return http.StatusOK, newOpen311Requests([]ingest.PublicReport{r}, h.publicBaseURL(c)), nil
 }
 
-func newOpen311Requests(list []ingest.PublicReport) []open311Request {
-	out := make([]open311Request, len(list))
-	for i, r := range list {
-		out[i] = newOpen311Request(r)
+// open311Token answers tokens/{token}.json with the request id it stands for.
+func (h *Handler) open311Token(c *gin.Context) (int, any, error) {
+	token, _ := splitFormat(c.Param("file"))
+	code, err := h.deps.Ingest.Open311Token(c.Request.Context(), token)
+	if err != nil {
+		return 0, nil, err
 	}
-	return out
-}
-
-// newOpen311Request maps a public report. Only an approved report shows a
-// position (the centre of its public cell: r8, or coarser when too few
-// reports share it), its district and a photo.
-func newOpen311Request(r ingest.PublicReport) open311Request {
-	info, _ := r.Category.Info()
-	out := open311Request{ServiceRequestID: r.Code, ServiceCode: string(r.Category), ServiceName: info.LabelEN,
-		RequestedDatetime: r.ReceivedAt, UpdatedDatetime: r.ModeratedAt, Status: "open"}
-	switch r.Status {
-	case ingest.StatusPending:
-		out.StatusNotes = "awaiting review"
-	case ingest.StatusRejected:
-		out.Status, out.StatusNotes = "closed", "not published"
-	case ingest.StatusApproved:
-		out.StatusNotes = "published"
-		out.Address = r.DistrictEN
-		if r.PublicCell != 0 { // k-anonymous: no position for a report nearly alone in its area
-			centre := geo.Center(r.PublicCell)
-			lat, lon := centre.Lat(), centre.Lon()
-			out.Lat, out.Long = &lat, &lon
-		}
-		if r.Photos > 0 {
-			out.MediaURL = fmt.Sprintf("/api/v1/reports/%s/photos/1", r.Code)
-		}
-	}
-	return out
+	return http.StatusOK, []open311Token{{ServiceRequestID: code, Token: token}}, nil
 }
 
 // splitFormat splits "HR-AB12-CD34.json" into the id and "json".

@@ -45,6 +45,7 @@ func (h *Handler) registerIntakeRoutes(r *gin.Engine) {
 	up := r.Group("/api/v1", maxBody(uploadBodyLimit), uploadDeadline(), h.authenticate())
 	up.POST("/reports", h.limitPublic(), handle(h.submitReport))
 	up.POST("/tips", h.limitPublic(), handle(h.submitTip))
+	h.registerReportUpdateRoutes(up)
 	h.registerOpen311Routes(r.Group("/open311/v2", maxBody(uploadBodyLimit), uploadDeadline(), h.authenticate()))
 }
 
@@ -74,10 +75,13 @@ type reportReceiptResponse struct {
 	Status   string `json:"status"`
 	Message  string `json:"message"`
 	Replayed bool   `json:"replayed,omitempty"`
+	// Secret, with the code, lets her add updates and see her own view
+	// (POST /reports/{code}/track, /reports/{code}/updates).
+	Secret string `json:"secret,omitempty"`
 }
 
 func newReportReceiptResponse(r ingest.ReportReceipt) reportReceiptResponse {
-	return reportReceiptResponse{Code: r.Code, Status: r.Status, Replayed: r.Replayed,
+	return reportReceiptResponse{Code: r.Code, Status: r.Status, Replayed: r.Replayed, Secret: r.Secret,
 		Message: "Thank you. Your report will be published after review. Keep the code to follow it."}
 }
 

@@ -11,10 +11,10 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/gin-gonic/gin"
 	"gocloud.dev/blob"
 
 	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
@@ -25,7 +25,7 @@ import (
 type ingestBundle struct {
 	fixture
 	bucket *blob.Bucket
-	router *gin.Engine
+	router http.Handler // checked against the OpenAPI document (apitest.ValidateContract)
 	ingest *ingest.Service
 }
 
@@ -38,7 +38,7 @@ func setupIngest(t *testing.T) *ingestBundle {
 		t.Fatal(err)
 	}
 	b.ingest = svc
-	b.router = api.New(api.Deps{Pool: b.db, Auth: b.auth, Ingest: svc, Logger: slog.New(slog.DiscardHandler)})
+	b.router = apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Ingest: svc, Logger: slog.New(slog.DiscardHandler)}))
 	return b
 }
 

@@ -5,8 +5,9 @@
 // the photo pipeline shared by reports, tips and complaints, moderation of
 // public reports, and Open311's view of them (through package api).
 //
-// Tables owned (written only here): media, reports, report_media, tips,
-// tip_places, tip_media. It reads districts, police_stations, pcr_units,
+// Tables owned (written only here): media, reports, report_media,
+// report_reporters, report_events, report_updates, tips, tip_places,
+// tip_media. It reads districts, police_stations, pcr_units,
 // ahtu_units and ahtu_districts (routing, through package jurisdiction and
 // the set-wise routing of the importer).
 //
@@ -35,6 +36,25 @@
 //     also_reported count, whichever H3 cells they fall in. Advisory locks on
 //     the report's r8 cell and its neighbours (per category) serialize
 //     reports that could be duplicates of each other.
+//   - A report has a life after moderation (report_lifecycle*.go). Its
+//     moderation status (pending, approved, rejected) is all that public
+//     statistics read; an approved report also has an outcome (open,
+//     action_taken, fixed, closed, reopened) set by moderators and admins
+//     state-wide and by PCR units, stations, nodal officers and SPs for
+//     their own area (elsewhere: vikalp.ErrNotFound), each change one
+//     append-only report_events row (public reason code; staff-only note)
+//     and one audit entry without the note. Approving a report reopens the
+//     fixed or closed reports of its category in the same r9 cell or within
+//     Config.DuplicateRadius that it was received after.
+//   - A new report gets a secret (shown once; stored SHA-256 hashed, and
+//     sealed only to replay an Idempotency-Key). With code and secret the
+//     reporter sees her history and adds updates (cleaned text, or a photo
+//     through the pipeline); updates are staff-only and never public photos.
+//   - Public outputs of reports (Open311 listings and requests by id, area
+//     feeds) show a position only as the first of its r8, r7, r5 cells with
+//     at least Config.PublicMinReports distinct approved reports
+//     (publicCellSQL); they read approved reports only. Staff exports follow
+//     the caller's scope and are audited with the filter, never the rows.
 //   - Tips are visible only to the AHTUs covering their places, MSP
 //     (msp_analyst, msp_legal) and admin; anyone else gets
 //     vikalp.ErrNotFound. Every view of a tip, its photo or its contact is

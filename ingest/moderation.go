@@ -95,6 +95,9 @@ func (s *Service) decide(ctx context.Context, p auth.Principal, id int64, status
 		if err := store.SetStatus(ctx, id, status, reason, p.UserID, s.now()); err != nil {
 			return err
 		}
+		if err := s.recordModeration(ctx, tx, p, id, status, reason); err != nil {
+			return err
+		}
 		detail := map[string]any{"from": current}
 		if reason != nil {
 			detail["reason"] = *reason

@@ -50,6 +50,9 @@ type NewReport struct {
 	// partner system, or by a woman for whom taking a photo is not safe):
 	// it has no photos, so the location must be given.
 	WithoutPhotos bool
+	// Attributes answers the category's Open311 questions (AttributesOf)
+	// by attribute code; validated against the definition.
+	Attributes map[string]string
 }
 
 // ReportReceipt is what the reporter is told after submitting.
@@ -64,6 +67,12 @@ type ReportReceipt struct {
 	// Replayed marks the receipt of an earlier submission with the same
 	// Idempotency-Key.
 	Replayed bool
+	// Secret, with the code, lets her add updates to the report
+	// (AddReporterUpdate). Shown once; stored hashed.
+	Secret string
+	// Open311Token is the GeoReport token of an Open311 submission, "" for
+	// other sources.
+	Open311Token string
 }
 
 // reportDraft is a validated NewReport ready to store.
@@ -78,6 +87,7 @@ type reportDraft struct {
 	source         string
 	photos         []ProcessedPhoto
 	key            SubmissionKey // Key "" when none was given
+	attributes     map[string]string
 }
 
 // SubmitReport validates and stores a public hotspot report with its
@@ -102,8 +112,11 @@ func (s *Service) SubmitReport(ctx context.Context, in NewReport) (ReportReceipt
 		func() (ReportReceipt, error) { return s.storeReport(ctx, in, hash) },
 		func(id int64) (ReportReceipt, error) {
 			rec, err := NewSubmissionKeyStore(s.db).ReportReceipt(ctx, id)
+			if err != nil {
+				return rec, err
+			}
 			rec.Replayed = true
-			return rec, err
+			return s.replayReporter(ctx, id, rec)
 		})
 }
 
@@ -142,6 +155,9 @@ func (s *Service) draftReport(ctx context.Context, in NewReport) (reportDraft, e
 		return d, err
 	}
 	if d.text, err = text.Field("text", in.Text, MaxReportText); err != nil {
+		return d, err
+	}
+	if d.attributes, err = validateAttributes(d.category, in.Attributes); err != nil {
 		return d, err
 	}
 	if d.occurredAt, err = s.checkIncidentTime(in.OccurredAt); err != nil {
@@ -236,8 +252,19 @@ func (s *Service) insertReport(ctx context.Context, tx pgx.Tx, batch *blobBatch,
 	if err != nil {
 		return 0, ReportReceipt{}, err
 	}
-	row.DuplicateOf = link.EarlierID
+	row.DuplicateOf, row.Attributes = link.EarlierID, d.attributes
+	var token string
+	if d.source == SourceOpen311 {
+		if token, err = newOpen311Token(); err != nil {
+			return 0, ReportReceipt{}, err
+		}
+		row.Open311Token = &token
+	}
 	id, err := store.Insert(ctx, row)
+	if err != nil {
+		return 0, ReportReceipt{}, err
+	}
+	secret, err := s.insertReporter(ctx, tx, id, code)
 	if err != nil {
 		return 0, ReportReceipt{}, err
 	}
@@ -254,5 +281,5 @@ func (s *Service) insertReport(ctx context.Context, tx pgx.Tx, batch *blobBatch,
 		}
 	}
 	return id, ReportReceipt{Code: code, Status: StatusPending, LinkedTo: link.EarlierID != nil,
-		AlsoReported: link.AlsoReported}, nil
+		AlsoReported: link.AlsoReported, Secret: secret, Open311Token: token}, nil
 }

@@ -41,14 +41,16 @@ type reportRow struct {
 	Cells          geo.Cells
 	Routing        jurisdiction.Routing
 	DuplicateOf    *int64
+	Attributes     map[string]string // Open311 answers; nil for none
+	Open311Token   *string
 }
 
 const insertReportSQL = `
 INSERT INTO reports (code, source, source_id, status, category, body, happening_now, occurred_at,
 	received_at, event_at, location_source, geom, h3_r5, h3_r7, h3_r8, h3_r9,
-	district_id, station_id, pcr_unit_id, ahtu_id, duplicate_of)
+	district_id, station_id, pcr_unit_id, ahtu_id, duplicate_of, attributes, open311_token)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ST_GeomFromWKB($12, 4326), $13, $14, $15, $16,
-	$17, NULLIF($18, 0), NULLIF($19, 0), NULLIF($20, 0), $21)
+	$17, NULLIF($18, 0), NULLIF($19, 0), NULLIF($20, 0), $21, COALESCE($22::jsonb, '{}'), $23)
 RETURNING id`
 
 // Insert stores r and returns its id. Zero station, PCR unit and AHTU ids
@@ -59,7 +61,7 @@ func (s *ReportStore) Insert(ctx context.Context, r reportRow) (int64, error) {
 		r.Body, r.HappeningNow, r.OccurredAt, r.ReceivedAt, r.EventAt, r.LocationSource,
 		wkb.Value(orb.Point{r.Lon, r.Lat}), r.Cells.R5, r.Cells.R7, r.Cells.R8, r.Cells.R9,
 		r.Routing.DistrictID, r.Routing.StationID, r.Routing.PCRUnitID, r.Routing.AHTUID,
-		r.DuplicateOf).Scan(&id)
+		r.DuplicateOf, r.Attributes, r.Open311Token).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert report: %w", pg.Interpret(err))
 	}
@@ -204,13 +206,19 @@ type PublicReport struct {
 	// ("visited", "action_taken", "nothing_found"), "" until they said.
 	PoliceOutcome   string     `db:"police_outcome"`
 	PoliceOutcomeAt *time.Time `db:"police_outcome_at"`
+	// Outcome is the lifecycle state of an approved report (Outcome*; ""
+	// while open), OutcomeReason its public reason code (Reason*).
+	Outcome       string     `db:"outcome"`
+	OutcomeReason string     `db:"outcome_reason"`
+	OutcomeAt     *time.Time `db:"outcome_at"`
 }
 
 const publicColumns = `
 	r.code, r.status, r.category, d.name_en AS district_en, d.name_hi AS district_hi,
 	r.received_at, r.moderated_at, r.duplicate_of IS NOT NULL AS linked, r.also_reported,
 	CASE WHEN r.status = 'approved' THEN (SELECT count(*) FROM report_media m WHERE m.report_id = r.id) ELSE 0 END::int AS photos,
-	r.h3_r8, COALESCE(r.police_outcome, '') AS police_outcome, r.police_outcome_at`
+	r.h3_r8, COALESCE(r.police_outcome, '') AS police_outcome, r.police_outcome_at,
+	COALESCE(r.outcome, '') AS outcome, COALESCE(r.outcome_reason, '') AS outcome_reason, r.outcome_at`
 
 const publicReportSQL = `SELECT ` + publicColumns + `,
 	CASE WHEN r.status = 'approved' THEN r.h3_r8 ELSE 0 END AS public_cell
@@ -227,17 +235,6 @@ func (s *ReportStore) PublicByCode(ctx context.Context, code string) (PublicRepo
 	return r, nil
 }
 
-// PublicQuery filters PublicList.
-type PublicQuery struct {
-	Codes    []string   // these reports (any status); empty: approved reports only
-	Category Category   // "" for all
-	From, To *time.Time // received between (inclusive), nil for open ends
-	Limit    int
-	// MinReports is k for positions in a listing without codes; the
-	// service sets it from Config.PublicMinReports.
-	MinReports int
-}
-
 // distinctApprovedSQL is true when approved report x counts as distinct in
 // public statistics: no approved report of the same r9 cell and category
 // was made at most 24 h before it (ties by id). It depends on approved
@@ -247,44 +244,6 @@ type PublicQuery struct {
 const distinctApprovedSQL = `NOT EXISTS (SELECT 1 FROM reports y WHERE y.h3_r9 = x.h3_r9
 	AND y.category = x.category AND y.status = 'approved'
 	AND y.event_at >= x.event_at - interval '24 hours' AND (y.event_at, y.id) < (x.event_at, x.id))`
-
-// publicListSQL lists reports by code (any status: the codes are their
-// holders' capability) or, with no codes, approved reports only.
-//
-// Without codes, a report's position is k-anonymous: public_cell is the
-// first of its r8, r7, r5 cells holding at least k ($6) distinct approved
-// reports (distinctApprovedSQL; pending and rejected reports and complaints
-// never count) (each count stops at k rows, so a busy cell costs no more than a
-// quiet one), else 0. A cell's reports are the range of r9 ids below it
-// (h3_r9_lo/hi, migration 00028), read from the r9 index.
-const publicListSQL = `SELECT ` + publicColumns + `,
-	CASE WHEN r.status <> 'approved' THEN 0
-		WHEN cardinality($1::text[]) > 0 THEN r.h3_r8
-		WHEN (SELECT count(*) FROM (SELECT 1 FROM reports x WHERE x.h3_r9 BETWEEN h3_r9_lo(r.h3_r8) AND h3_r9_hi(r.h3_r8)
-			AND x.status = 'approved' AND ` + distinctApprovedSQL + ` LIMIT $6) k) >= $6 THEN r.h3_r8
-		WHEN (SELECT count(*) FROM (SELECT 1 FROM reports x WHERE x.h3_r9 BETWEEN h3_r9_lo(r.h3_r7) AND h3_r9_hi(r.h3_r7)
-			AND x.status = 'approved' AND ` + distinctApprovedSQL + ` LIMIT $6) k) >= $6 THEN r.h3_r7
-		WHEN (SELECT count(*) FROM (SELECT 1 FROM reports x WHERE x.h3_r9 BETWEEN h3_r9_lo(r.h3_r5) AND h3_r9_hi(r.h3_r5)
-			AND x.status = 'approved' AND ` + distinctApprovedSQL + ` LIMIT $6) k) >= $6 THEN r.h3_r5
-		ELSE 0 END AS public_cell
-FROM reports r JOIN districts d ON d.id = r.district_id
-WHERE r.code IS NOT NULL
-	AND (CASE WHEN cardinality($1::text[]) > 0 THEN r.code = ANY($1) ELSE r.status = 'approved' END)
-	AND ($2::text = '' OR r.category = $2::text)
-	AND ($3::timestamptz IS NULL OR r.received_at >= $3)
-	AND ($4::timestamptz IS NULL OR r.received_at <= $4)
-ORDER BY r.received_at DESC, r.id DESC
-LIMIT $5`
-
-// PublicList returns the public views of reports matching q, newest first.
-func (s *ReportStore) PublicList(ctx context.Context, q PublicQuery) ([]PublicReport, error) {
-	list, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[PublicReport], publicListSQL, nonNil(q.Codes),
-		string(q.Category), q.From, q.To, q.Limit, q.MinReports)
-	if err != nil {
-		return nil, fmt.Errorf("list public reports: %w", err)
-	}
-	return list, nil
-}
 
 const approvedPhotoSQL = `
 SELECT m.media_id FROM reports r JOIN report_media m ON m.report_id = r.id

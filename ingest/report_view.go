@@ -44,29 +44,3 @@ func (s *Service) PublicPhoto(ctx context.Context, code string, n int, thumb boo
 	}
 	return data, nil
 }
-
-// PublicReports lists public report views for Open311 clients: the given
-// codes (at most 100, malformed ones ignored), else approved reports only,
-// filtered by category and received time, newest first, at most 1000. In a
-// listing without codes a report's position is only a cell with at least
-// Config.PublicMinReports distinct approved reports (PublicCell).
-func (s *Service) PublicReports(ctx context.Context, q PublicQuery) ([]PublicReport, error) {
-	codes := make([]string, 0, len(q.Codes))
-	for _, c := range q.Codes {
-		if code, err := parseCode(c, reportCodePrefix); err == nil {
-			codes = append(codes, code)
-		}
-	}
-	if len(q.Codes) > 0 && len(codes) == 0 {
-		return []PublicReport{}, nil
-	}
-	if len(codes) > 100 {
-		codes = codes[:100]
-	}
-	q.Codes = codes
-	q.MinReports = s.cfg.PublicMinReports
-	if q.Limit <= 0 || q.Limit > 1000 {
-		q.Limit = 1000
-	}
-	return NewReportStore(s.db).PublicList(ctx, q)
-}

@@ -16,6 +16,10 @@ const (
 WHERE id > $1 AND contact_sealed IS NOT NULL ORDER BY id LIMIT $2`
 	resealTipUpdateSQL = `UPDATE tips SET contact_sealed = $3 WHERE id = $1 AND contact_sealed = $2`
 
+	resealReporterListSQL = `SELECT p.report_id, p.secret_sealed, r.code FROM report_reporters p
+JOIN reports r ON r.id = p.report_id WHERE p.report_id > $1 ORDER BY p.report_id LIMIT $2`
+	resealReporterUpdateSQL = `UPDATE report_reporters SET secret_sealed = $3 WHERE report_id = $1 AND secret_sealed = $2`
+
 	// Originals are listed by the key id recorded with them, so a rerun
 	// reads only blobs still under an old key.
 	resealMediaListSQL = `SELECT id, blob_prefix FROM media
@@ -27,11 +31,13 @@ WHERE id > $1 AND sealed_key_id <> $3 AND original_purged_at IS NULL ORDER BY id
 )
 
 // ResealTables are the sealed values of package ingest, for `vikalp keys
-// rotate`: tip contact details, and the sealed photo originals in the media
-// bucket (their media.sealed_key_id follows).
+// rotate`: tip contact details, reporters' sealed secrets, and the sealed
+// photo originals in the media bucket (their media.sealed_key_id follows).
 func (s *Service) ResealTables() []auth.ResealTable {
 	return []auth.ResealTable{
 		auth.SQLResealTable(s.db, "tips.contact", resealTipListSQL, resealTipUpdateSQL, contactAAD),
+		auth.SQLResealTable(s.db, "report_reporters.secret", resealReporterListSQL, resealReporterUpdateSQL,
+			reporterSecretAAD),
 		{Name: "media.original", List: s.listSealedOriginals, Update: s.updateSealedOriginal},
 	}
 }

@@ -35,7 +35,8 @@ func TestKeysRotate(t *testing.T) {
 	ringB := mustKeyring(t, keyB)
 
 	// Under A: a complaint with a phone (contact, replay secret, SMS to her),
-	// a tip with contact and photo, a webhook secret (admin's TOTP is seeded).
+	// a tip with contact and photo, a report's secret, a webhook secret
+	// (admin's TOTP is seeded).
 	body := `{"category":"stalking","description":"someone follows me","language":"en","district_id":162,"contact":{"phone":"9123456780"}}`
 	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/complaints", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -63,6 +64,11 @@ func TestKeysRotate(t *testing.T) {
 	if _, err := ingestA.SubmitTip(ctx, ingest.NewTip{Text: "a girl was taken away in a white van",
 		Places: []ingest.TipPlace{{Lat: lat, Lon: lon}}, Contact: &ingest.TipContact{Phone: "9123456781"},
 		ConsentContact: true, Photos: [][]byte{ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 160, Height: 120})}}); err != nil {
+		t.Fatal(err)
+	}
+	// A hotspot report: its reporter's secret is sealed for replays.
+	if _, err := ingestA.SubmitReport(ctx, ingest.NewReport{Category: "stalking", Lat: &lat, Lon: &lon,
+		WithoutPhotos: true}); err != nil {
 		t.Fatal(err)
 	}
 	alertsA := alerts.NewService(srv.Pool, alerts.Deps{Keyring: ringA, Jobs: jobs})

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api';
-import { Choices, Notice } from '../../components/form';
+import { Choices, Notice, Select, TextArea } from '../../components/form';
 import { MapView } from '../../components/map/MapView';
 import { dateTime } from '../../format';
 import { errorText, type Message, messageText, useAsync, useMessage } from '../../hooks';
@@ -157,8 +157,69 @@ export function ModerationDetail({ params }: PageProps) {
               {t('mod.reject')}
             </button>
           </section>
+          {r.status === 'approved' && <OutcomeForm id={r.id} code={r.code} />}
         </>
       )}
     </>
+  );
+}
+
+/** OutcomeReason is a public reason code with its labels. */
+interface OutcomeReason {
+  code: string;
+  label_en: string;
+  label_hi: string;
+}
+
+const outcomes = ['action_taken', 'fixed', 'closed'] as const;
+
+/** OutcomeForm records what the police did about an approved report: an outcome, a public reason and a staff note. */
+function OutcomeForm({ id, code }: { id: number; code: string }) {
+  const reasons = useAsync(() => api<{ reasons: OutcomeReason[] }>('GET', '/report-outcome-reasons'), []);
+  const [outcome, setOutcome] = useState('');
+  const [reason, setReason] = useState('');
+  const [note, setNote] = useState('');
+  const [error, setError] = useMessage();
+  const [general, setGeneral] = useState('');
+  const [done, setDone] = useState('');
+  const [busy, setBusy] = useState(false);
+  const hi = lang.get() === 'hi';
+
+  const save = async () => {
+    setGeneral('');
+    setDone('');
+    if (!outcome || !reason) {
+      setError(() => t('mod.err.outcome'));
+      return;
+    }
+    setError('');
+    setBusy(true);
+    try {
+      await api('POST', `/staff/reports/${id}/outcome`, { outcome, reason_code: reason, note });
+      setDone(t('mod.outcomeDone', { code }));
+      setNote('');
+    } catch (err) {
+      setGeneral(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="card" aria-labelledby="outcome-title" data-testid="mod-outcome">
+      <h2 id="outcome-title">{t('mod.outcome')}</h2>
+      <p class="hint">{t('mod.outcomeHint')}</p>
+      <Notice kind="error">{reasons.error || general}</Notice>
+      <Notice kind="ok">{done}</Notice>
+      <Choices id="outcome" label={t('mod.outcome')} value={outcome} error={error} onValue={setOutcome}
+        options={outcomes.map((x) => ({ value: x, label: t(('mod.outcome.' + x) as Key) }))} />
+      <Select id="outcome-reason" label={t('mod.outcomeReason')} value={reason} onValue={setReason}
+        options={(reasons.data?.reasons ?? []).map((x) => ({ value: x.code, label: hi ? x.label_hi : x.label_en }))} />
+      <TextArea id="outcome-note" label={t('mod.outcomeNote')} value={note} onValue={setNote} maxLength={1000} />
+      <button type="button" class="btn btn-primary btn-block" disabled={busy} data-testid="mod-outcome-save"
+        onClick={() => void save()}>
+        {t('mod.outcomeSave')}
+      </button>
+    </section>
   );
 }

@@ -32,9 +32,16 @@ export function ReportDone() {
         </button>
         {copied === 'ok' && <Notice kind="ok">{t('filed.copied')}</Notice>}
         {copied === 'failed' && <Notice kind="error">{t('reportDone.copyFailed')}</Notice>}
+        {r.secret && (
+          <>
+            <h3>{t('reportDone.secret')}</h3>
+            <p>{t('reportDone.secretText')}</p>
+            <p class="secret-value" translate={false} data-testid="report-secret">{r.secret}</p>
+          </>
+        )}
       </section>
       <button type="button" class="btn btn-primary btn-block" data-testid="track-report" onClick={() => {
-        prefillReportCode(r.code);
+        prefillReportCode(r.code, r.secret);
         navigate('/report/track');
       }}>
         {t('reportDone.track')}

@@ -2,6 +2,8 @@
 export interface ReportReceipt {
   code: string;
   status: string;
+  /** secret, with the code, lets her add updates and see the history. */
+  secret?: string;
 }
 
 /** TipReceipt is the server's answer to a new tip. */
@@ -13,6 +15,7 @@ export interface TipReceipt {
 let report: ReportReceipt | null = null;
 let tip: TipReceipt | null = null;
 let trackCode = '';
+let trackSecret = '';
 
 /** setReportReceipt keeps the receipt for the receipt page. */
 export function setReportReceipt(r: ReportReceipt): void {
@@ -34,9 +37,10 @@ export function tipReceipt(): TipReceipt | null {
   return tip;
 }
 
-/** prefillReportCode hands a code to the report tracking page. */
-export function prefillReportCode(code: string): void {
+/** prefillReportCode hands a code (and its secret) to the report tracking page. */
+export function prefillReportCode(code: string, secret = ''): void {
   trackCode = code;
+  trackSecret = secret;
 }
 
 /** takeReportCode returns (once) the code handed over by prefillReportCode. */
@@ -44,6 +48,13 @@ export function takeReportCode(): string {
   const c = trackCode;
   trackCode = '';
   return c;
+}
+
+/** takeReportSecret returns (once) the secret handed over by prefillReportCode. */
+export function takeReportSecret(): string {
+  const s = trackSecret;
+  trackSecret = '';
+  return s;
 }
 
 /** ReportCategory is one entry of the bilingual hotspot taxonomy. */
