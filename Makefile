@@ -5,7 +5,7 @@ SHELL := /bin/bash
 BIN   := bin/vikalp
 GO    ?= go
 
-.PHONY: run test stop build web lint fmt fuzz bench clean cluster cluster-stop backup restore
+.PHONY: run test stop build web lint fmt fuzz bench clean cluster cluster-stop backup restore deb
 
 run: build
 	@scripts/run.sh
@@ -66,3 +66,9 @@ cluster: build
 
 cluster-stop:
 	@scripts/cluster.sh stop
+
+# The Debian package dist/vikalp_<version>_<arch>.deb: binary, vikalp user,
+# hardened systemd units, /etc/vikalp/vikalp.env (docs/OPERATIONS.md,
+# "Production install"). VERSION=… overrides the version.
+deb:
+	@scripts/deb.sh

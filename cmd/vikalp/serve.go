@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/internal/opsmetrics"
 )
 
 func newServeCmd(a *app) *cobra.Command {
@@ -72,6 +73,8 @@ func (a *app) serve(ctx context.Context, workers bool) error {
 		go a.servePprof(ctx)
 	}
 	if a.cfg.MetricsAddr != "" {
+		// Database-backed operational gauges, on this registry only (never the public listener).
+		deps.Registry.MustRegister(opsmetrics.NewCollector(pool, a.logger, opsmetrics.Config{}))
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", api.MetricsHandler(deps.Registry))
 		go a.serveSide(ctx, "metrics", a.cfg.MetricsAddr, mux)
@@ -144,6 +147,7 @@ func (a *app) apiDeps(pool *pgxpool.Pool, svc *services) api.Deps {
 		Tiles:          svc.tiles,
 		Alerts:         svc.alerts,
 		AlertHub:       svc.hub,
+		BasemapPMTiles: a.cfg.BasemapPMTiles,
 	}
 }
 
