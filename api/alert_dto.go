@@ -8,7 +8,8 @@ import (
 )
 
 // alertResponse is an alert on a staff console. h3_r8 is the r8 cell as
-// hex (staff only); no point, name, number or report text is ever here.
+// hex (staff only); no point, name, number or report text is ever here
+// (where describes the cell's centre, never a report's point).
 type alertResponse struct {
 	ID              int64      `json:"id"`
 	Kind            string     `json:"kind"`
@@ -40,6 +41,9 @@ type alertResponse struct {
 	RaisedAt        time.Time  `json:"raised_at"`
 	AcknowledgedAt  *time.Time `json:"acknowledged_at"`
 	ResolvedAt      *time.Time `json:"resolved_at"`
+	// Where describes the alert's H3 cell centre (nearest police and railway
+	// station, district, geo: URI); absent for alerts without a cell.
+	Where *placeResponse `json:"where,omitempty"`
 }
 
 func newAlertResponse(a alerts.Alert) alertResponse {

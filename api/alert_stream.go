@@ -62,7 +62,7 @@ func (h *Handler) streamAlerts(c *gin.Context) error {
 		cancel()
 		switch {
 		case err == nil:
-			err = writeSSE(c.Writer, e)
+			err = h.writeSSE(ctx, c.Writer, e)
 		case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
 			_, err = fmt.Fprint(c.Writer, ": ping\n\n")
 		default:
@@ -77,9 +77,14 @@ func (h *Handler) streamAlerts(c *gin.Context) error {
 	}
 }
 
-// writeSSE writes one event; JSON has no raw newlines, so one data line.
-func writeSSE(w gin.ResponseWriter, e alerts.EventView) error {
-	data, err := json.Marshal(newAlertEventResponse(e, true))
+// writeSSE writes one event, its alert described (placeAlerts); JSON has
+// no raw newlines, so one data line.
+func (h *Handler) writeSSE(ctx context.Context, w gin.ResponseWriter, e alerts.EventView) error {
+	ev := newAlertEventResponse(e, true)
+	one := []alertResponse{*ev.Alert}
+	h.placeAlerts(ctx, one)
+	ev.Alert = &one[0]
+	data, err := json.Marshal(ev)
 	if err != nil {
 		return err
 	}

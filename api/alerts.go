@@ -56,7 +56,9 @@ func (h *Handler) listAlerts(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"alerts": newAlertsResponse(list)})
+	out := newAlertsResponse(list)
+	h.placeAlerts(c.Request.Context(), out)
+	c.JSON(http.StatusOK, gin.H{"alerts": out})
 	return nil
 }
 
@@ -70,7 +72,9 @@ func (h *Handler) getAlert(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	out := alertDetailResponse{alertResponse: newAlertResponse(a), Events: make([]alertEventResponse, len(events))}
+	one := []alertResponse{newAlertResponse(a)}
+	h.placeAlerts(c.Request.Context(), one)
+	out := alertDetailResponse{alertResponse: one[0], Events: make([]alertEventResponse, len(events))}
 	for i, e := range events {
 		out.Events[i] = newAlertEventResponse(e, false)
 	}
@@ -90,7 +94,9 @@ func (h *Handler) alertStep(step func(ctx context.Context, p auth.Principal, id 
 		if err != nil {
 			return err
 		}
-		c.JSON(http.StatusOK, newAlertResponse(a))
+		one := []alertResponse{newAlertResponse(a)}
+		h.placeAlerts(c.Request.Context(), one)
+		c.JSON(http.StatusOK, one[0])
 		return nil
 	}
 }

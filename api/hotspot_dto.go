@@ -31,6 +31,9 @@ type hotspotResponse struct {
 	EmergingCold bool              `json:"emerging_cold,omitempty"`
 	DistrictID   int               `json:"district_id,omitempty"`
 	Geometry     *geojson.Geometry `json:"geometry"`
+	// Where describes the cell's centre, for the hottest cells of a list
+	// (placeHotspots); public-safe, as the cell itself is.
+	Where *placeResponse `json:"where,omitempty"`
 }
 
 // hotspotListResponse is the body of GET /hotspots.

@@ -35,7 +35,9 @@ func (h *Handler) listHotspots(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, newHotspotListResponse(q, rows, p == nil))
+	out := newHotspotListResponse(q, rows, p == nil)
+	h.placeHotspots(c.Request.Context(), rows, out.Cells)
+	c.JSON(http.StatusOK, out)
 	return nil
 }
 

@@ -35,6 +35,8 @@ type leadResponse struct {
 	CreatedAt   time.Time             `json:"created_at"`
 	UpdatedAt   time.Time             `json:"updated_at"`
 	Explanation []analytics.Indicator `json:"explanation"`
+	// Where describes the lead's place; absent for a lead without one.
+	Where *placeResponse `json:"where,omitempty"`
 }
 
 func newLeadResponse(l analytics.Lead) leadResponse {

@@ -69,7 +69,9 @@ func (h *Handler) listLeads(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"leads": newLeadResponses(list)})
+	out := newLeadResponses(list)
+	h.placeLeads(c.Request.Context(), out)
+	c.JSON(http.StatusOK, gin.H{"leads": out})
 	return nil
 }
 
@@ -83,7 +85,11 @@ func (h *Handler) getLead(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, newLeadDetailResponse(d))
+	out := newLeadDetailResponse(d)
+	one := []leadResponse{out.leadResponse}
+	h.placeLeads(c.Request.Context(), one)
+	out.leadResponse = one[0]
+	c.JSON(http.StatusOK, out)
 	return nil
 }
 
@@ -134,7 +140,9 @@ func (h *Handler) leadChange(c *gin.Context, status int, call func(auth.Principa
 	if err != nil {
 		return err
 	}
-	c.JSON(status, newLeadResponse(l))
+	one := []leadResponse{newLeadResponse(l)}
+	h.placeLeads(c.Request.Context(), one)
+	c.JSON(status, one[0])
 	return nil
 }
 

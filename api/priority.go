@@ -45,7 +45,9 @@ func (h *Handler) listPriorityPlaces(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, newPriorityResponse(ans))
+	out := newPriorityResponse(ans)
+	h.placePriority(c.Request.Context(), out.Places)
+	c.JSON(http.StatusOK, out)
 	return nil
 }
 
@@ -88,6 +90,7 @@ type priorityPlace struct {
 	Score      float64           `json:"score"`
 	DistrictID int               `json:"district_id,omitempty"`
 	Geometry   *geojson.Geometry `json:"geometry"`
+	Where      *placeResponse    `json:"where,omitempty"` // the cell's centre described
 }
 
 func newPriorityResponse(a analytics.PriorityAnswer) priorityResponse {

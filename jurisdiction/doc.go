@@ -23,6 +23,11 @@
 //   - Districts flagged approximate are generated demo shapes (Voronoi cells
 //     around district HQs) and must never be presented as real boundaries.
 //
+// Places are described in words by Describer (describe.go): the nearest
+// police station and railway station (transit_places, owned by analytics,
+// read here) with geodesic distance and compass direction, and the
+// district, in English and Hindi. Descriptions name public places only.
+//
 // District facts that the boundary files lack (Devanagari names, HQ points,
 // short codes) live in the embedded district_facts.csv, joined by LGD code.
 package jurisdiction

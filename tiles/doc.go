@@ -26,6 +26,9 @@
 //     k distinct reports and nothing finer than r8 (geo.ResPublicFinest).
 //     Point layers aggregate by the stored h3_r5/r7/r8/r9 columns below
 //     PointZoom, so a tile never carries tens of thousands of features.
+//   - The base layer (base.go) is one tile of several MVT layers (BaseParts)
+//     drawn from districts, police_stations, transit_places and
+//     border_lines: the default base map, public and cached.
 //   - Access: jurisdiction layers are public; hotspots are public with a
 //     staff view limited to the caller's jurisdiction; reports, complaints,
 //     tips, leads and heat (the kernel density surface, drawn with no k

@@ -70,6 +70,9 @@ type Layer struct {
 	// resolution returns the H3 resolution a tile at zoom z is drawn at (0:
 	// individual points), before any public cap.
 	resolution func(z int) int
+	// Parts are the MVT layers of a tile that carries several (the base
+	// map); a layer without Parts is one MVT layer named after it.
+	Parts []Part
 }
 
 // Query is one tile as the store renders it.
@@ -211,6 +214,7 @@ var layers = []Layer{
 			{"name_hi", "String: name in Hindi"},
 		},
 	},
+	baseLayer,
 }
 
 var jurisdictionPointFields = []Field{

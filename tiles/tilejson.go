@@ -56,8 +56,26 @@ func (s *Service) TileJSON(p auth.Principal, name, tileURL string) (TileJSON, er
 		MaxZoom:     l.MaxZoom,
 		Bounds:      [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]},
 		// Lucknow, the state capital, at a zoom showing most of the state.
-		Center: [3]float64{80.9462, 26.8467, float64(max(l.MinZoom, 6))},
-		VectorLayers: []VectorLayer{{ID: l.Name, Description: l.Description, MinZoom: l.MinZoom,
-			MaxZoom: l.MaxZoom, Fields: fields}},
+		Center:       [3]float64{80.9462, 26.8467, float64(max(l.MinZoom, 6))},
+		VectorLayers: vectorLayers(l, fields),
 	}, nil
+}
+
+// vectorLayers lists the MVT layers of l's tiles: its Parts, or one layer
+// named after it with fields.
+func vectorLayers(l Layer, fields map[string]string) []VectorLayer {
+	if len(l.Parts) == 0 {
+		return []VectorLayer{{ID: l.Name, Description: l.Description, MinZoom: l.MinZoom,
+			MaxZoom: l.MaxZoom, Fields: fields}}
+	}
+	out := make([]VectorLayer, len(l.Parts))
+	for i, p := range l.Parts {
+		f := make(map[string]string, len(p.Fields))
+		for _, pf := range p.Fields {
+			f[pf.Name] = pf.Description
+		}
+		out[i] = VectorLayer{ID: p.Name, Description: p.Description, MinZoom: max(p.MinZoom, l.MinZoom),
+			MaxZoom: l.MaxZoom, Fields: f}
+	}
+	return out
 }

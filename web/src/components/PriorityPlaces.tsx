@@ -6,6 +6,7 @@ import { t } from '../i18n';
 import { districtName, loadDistricts } from '../reference';
 import { dateTime } from '../format';
 import { Notice } from './form';
+import { type PlaceDescription, Where } from './map/Where';
 
 /** PriorityAnswer is GET /priority-places (api/priority.go). */
 export interface PriorityAnswer {
@@ -23,6 +24,8 @@ export interface PriorityAnswer {
     score: number;
     district_id?: number;
     geometry: Polygon;
+    /** where describes the cell's centre: nearest police and railway station, district, geo: link. */
+    where?: PlaceDescription;
   }[];
 }
 
@@ -75,6 +78,7 @@ export function PriorityPlaces({ limit = 10, onData }: { limit?: number; onData?
               <span translate={false}>{p.cell}</span>
               {' · '}
               {t('priority.expected', { n: p.score.toFixed(1) })}
+              <Where where={p.where} compact />
             </li>
           ))}
         </ol>

@@ -1,13 +1,16 @@
 // This module is the map chunk: MapLibre GL JS and its CSS. It is loaded
 // only by dynamic import() from MapView, so pages stay small until a map is
-// shown. The map draws Vikalp's own vector tiles and nothing else: no base
-// map, no glyph or sprite server (no symbol layers), so it works on a
-// closed network, and with a plain background when the tiles are missing.
+// shown. The map draws tiles served by Vikalp only: the base map of
+// basemap.ts (Vikalp's own base layer, over the operator's street map when
+// one is configured) and the overlays below; no glyph or sprite server (no
+// symbol layers: labels are HTML), so it works on a closed network, and
+// with a plain background when the tiles are missing.
 import type { FeatureCollection } from 'geojson';
-import maplibregl, { type LngLatLike, type StyleSpecification } from 'maplibre-gl';
+import maplibregl, { type LngLatLike } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { LatLon } from '../../photo';
-import { t } from '../../i18n';
+import { lang, t } from '../../i18n';
+import { BASE_LAYER_IDS, BaseLabels, baseStyle, type TileJSON } from './basemap';
 import { binColors, heatStops } from './colors';
 
 /** MapHandle is what MapView drives once the map exists. */
@@ -37,7 +40,7 @@ export interface MapHandle {
   fit(bounds: [number, number, number, number], maxZoom?: number): void;
   /** onClick calls fn with the properties and id of a clicked feature of overlay or tile layer id. */
   onClick(id: string, fn: (props: Record<string, unknown>, featureId: string | number | undefined) => void): void;
-  /** hasBase says whether the district base map loaded. */
+  /** hasBase says whether the base map (Vikalp's base layer) loaded. */
   hasBase: boolean;
   destroy(): void;
 }
@@ -65,18 +68,15 @@ export interface MapOptions {
 const upBounds: [number, number, number, number] = [76.5, 23.3, 85.2, 31.0];
 const upCenter: LngLatLike = [80.9462, 26.8467];
 
-
-interface TileJSON {
-  tiles: string[];
-  minzoom?: number;
-  maxzoom?: number;
-  bounds?: [number, number, number, number];
-}
-
 /** tileJSON fetches /tiles/{layer}.json; null while the tile server is missing. */
 async function tileJSON(layer: string, query = ''): Promise<TileJSON | null> {
+  return fetchTileJSON(`/tiles/${layer}.json`, query);
+}
+
+/** fetchTileJSON fetches a TileJSON document; null when it is missing (404: no street map configured). */
+async function fetchTileJSON(path: string, query = ''): Promise<TileJSON | null> {
   try {
-    const r = await fetch(`/tiles/${layer}.json${query}`, { credentials: 'same-origin' });
+    const r = await fetch(path + query, { credentials: 'same-origin' });
     if (!r.ok) return null;
     const tj = (await r.json()) as TileJSON;
     if (!Array.isArray(tj.tiles) || !tj.tiles.length) return null;
@@ -92,35 +92,15 @@ async function tileJSON(layer: string, query = ''): Promise<TileJSON | null> {
   }
 }
 
-function baseStyle(districts: TileJSON | null): StyleSpecification {
-  const style: StyleSpecification = {
-    version: 8,
-    sources: {},
-    layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef0ea' } }],
-  };
-  if (districts) {
-    style.sources.districts = {
-      type: 'vector', tiles: districts.tiles, minzoom: districts.minzoom ?? 0, maxzoom: districts.maxzoom ?? 14,
-    };
-    style.layers.push(
-      { id: 'districts-fill', type: 'fill', source: 'districts', 'source-layer': 'districts',
-        paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.85 } },
-      { id: 'districts-line', type: 'line', source: 'districts', 'source-layer': 'districts',
-        paint: { 'line-color': '#6f6a78', 'line-width': ['interpolate', ['linear'], ['zoom'], 5, 0.6, 10, 2] } },
-    );
-  }
-  return style;
-}
-
 /**
  * createMap makes a map of Uttar Pradesh in container. It throws when the
  * browser cannot draw WebGL; MapView then shows its fallback.
  */
 export async function createMap(o: MapOptions): Promise<MapHandle> {
-  const districts = await tileJSON('districts');
+  const [base, street] = await Promise.all([tileJSON('base'), fetchTileJSON('/basemap/tiles.json')]);
   const map = new maplibregl.Map({
     container: o.container,
-    style: baseStyle(districts),
+    style: baseStyle(base, street),
     center: upCenter,
     zoom: 5.6,
     minZoom: 4,
@@ -142,6 +122,15 @@ export async function createMap(o: MapOptions): Promise<MapHandle> {
   map.keyboard.disableRotation();
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   map.getCanvas().setAttribute('aria-label', o.label);
+  // data-base says which base map is drawn (tests and support read it).
+  o.container.dataset.base = [street && 'streets', base && 'vikalp'].filter(Boolean).join('+') || 'none';
+  o.container.dataset.baseLayers = base ? BASE_LAYER_IDS.join(' ') : '';
+  const labels = new BaseLabels(map, () => lang.get());
+  map.on('idle', () => labels.update());
+  const unLang = lang.subscribe(() => {
+    labels.clear();
+    labels.update();
+  });
 
   let marker: maplibregl.Marker | null = null;
   const pick = (p: LatLon) => o.onPick?.(p);
@@ -156,7 +145,7 @@ export async function createMap(o: MapOptions): Promise<MapHandle> {
   let hotspotsShown = false;
   let heatShown = false;
   return {
-    hasBase: districts !== null,
+    hasBase: base !== null,
     setPin(p, fly) {
       if (!p) {
         marker?.remove();
@@ -271,6 +260,8 @@ export async function createMap(o: MapOptions): Promise<MapHandle> {
       }
     },
     destroy() {
+      unLang();
+      labels.clear();
       map.remove();
     },
   };

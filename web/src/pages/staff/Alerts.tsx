@@ -5,6 +5,7 @@ import { Choices, Notice, TextArea } from '../../components/form';
 import { MapView } from '../../components/map/MapView';
 import { PriorityPlaces } from '../../components/PriorityPlaces';
 import type { MapHandle } from '../../components/map/maplibre';
+import { type PlaceDescription, Where } from '../../components/map/Where';
 import { dateTime } from '../../format';
 import { errorText, useAsync } from '../../hooks';
 import { label, lang, t } from '../../i18n';
@@ -100,6 +101,7 @@ function AlertCard({ a, fresh, feed, districts, withOutcome }: { a: Alert; fresh
         {a.h3_r8 && <> · <span translate={false} class="small">{t('alerts.cell')} <code>{a.h3_r8}</code></span></>}
       </p>
       {summary && <p class="alert-summary" lang={lang.get()} data-testid="alert-summary"><SummaryText text={summary} /></p>}
+      <Where where={(a as Alert & { where?: PlaceDescription }).where} />
       {a.outcome && <p>{t('alerts.outcomeWas', { what: label('outcome.', a.outcome) })}{a.outcome_note && <> — <span translate={false}>{a.outcome_note}</span></>}</p>}
       {link && <p><Link href={link}>{t('alerts.open')}</Link></p>}
       <Notice kind="error">{err}</Notice>

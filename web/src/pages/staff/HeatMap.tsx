@@ -3,6 +3,7 @@ import { Check, Notice, Select } from '../../components/form';
 import { heatStops } from '../../components/map/colors';
 import { MapView } from '../../components/map/MapView';
 import type { MapHandle } from '../../components/map/maplibre';
+import { HottestPlaces } from '../../components/map/HottestPlaces';
 import { PriorityPlaces, priorityFeatures, type PriorityAnswer } from '../../components/PriorityPlaces';
 import { BinLegend, hotspotWindows } from '../../components/map/hotspotLegend';
 import { label, t } from '../../i18n';
@@ -66,6 +67,7 @@ export function HeatMap() {
       <Check id="priority-on-map" label={t('priority.showOnMap')} checked={showPriority} onChecked={setShowPriority} />
       <MapView label={t('hotmap.mapLabel')} hotspots={win} hotspotClass={cls} onHotspots={setShown}
         heat={heat ? win : null} onHeat={setHeatShown} onState={(_, h) => setHandle(h)} tall testid="heat-map" />
+      <HottestPlaces window={win} />
       <PriorityPlaces limit={20} onData={setPriority} />
       <section class="card legend" aria-labelledby="legend-title" data-testid="legend">
         <h2 id="legend-title">{t('hotmap.legend')}</h2>

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../../api';
 import { Input, Notice, TextArea } from '../../components/form';
 import { MapView } from '../../components/map/MapView';
+import { type PlaceDescription, Where } from '../../components/map/Where';
 import { dateTime } from '../../format';
 import { errorText, type Message, useAsync, useMessage } from '../../hooks';
 import { label, lang, t } from '../../i18n';
@@ -36,6 +37,8 @@ interface Lead {
   last_tip_at: string | null;
   updated_at: string;
   explanation: Indicator[];
+  /** where describes the lead's place (nearest police and railway station, district, geo: link). */
+  where?: PlaceDescription;
 }
 
 interface LeadDetail extends Lead {
@@ -94,6 +97,7 @@ export function LeadsPage() {
                 </span>
                 <span class="queue-status">{label('leadStatus.', l.status)}</span>
               </Link>
+              <Where where={l.where} compact />
             </li>
           ))}
         </ul>
@@ -166,6 +170,7 @@ export function LeadDetailPage({ params }: PageProps) {
             {' · '}{t('leads.tips', { n: l.tip_count })}
             {l.assigned_to ? ' · ' + t('leads.assignedTo', { id: l.assigned_to }) : ''}
           </p>
+          <Where where={l.where} />
 
           <section class="card" aria-labelledby="why-title">
             <h2 id="why-title">{t('leads.why')}</h2>
