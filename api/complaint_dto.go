@@ -24,6 +24,9 @@ type fileComplaintRequest struct {
 	CallbackWindow string `json:"callback_window"`
 	FiledBy        string `json:"filed_by"`
 	Relation       string `json:"relation"`
+	// Channel is the outreach link's src tag (poster, sticker, ...), counted
+	// per day and district apart from the complaint; unknown ones are ignored.
+	Channel string `json:"channel"`
 }
 
 func (r fileComplaintRequest) input(idempotencyKey string) cases.FileInput {
@@ -32,7 +35,7 @@ func (r fileComplaintRequest) input(idempotencyKey string) cases.FileInput {
 		Lat: r.Lat, Lon: r.Lon, DistrictID: r.DistrictID,
 		Contact:      cases.Contact{Name: r.Contact.Name, Phone: r.Contact.Phone, Address: r.Contact.Address},
 		Confidential: r.Confidential, CallbackWindow: r.CallbackWindow, FiledBy: r.FiledBy, Relation: r.Relation,
-		IdempotencyKey: idempotencyKey,
+		IdempotencyKey: idempotencyKey, Channel: r.Channel,
 	}
 }
 

@@ -2,9 +2,11 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/jurisdiction"
 )
 
@@ -24,6 +26,39 @@ func (h *Handler) registerDistrictRoutes(v1 *gin.RouterGroup) {
 		c.JSON(http.StatusOK, gin.H{"districts": newDistrictsResponse(list)})
 		return nil
 	}))
+	// Police stations are public places: outreach material names them and
+	// staff pickers (transfers) list them.
+	v1.GET("/stations", handle(func(c *gin.Context) error {
+		id, err := strconv.Atoi(c.Query("district_id"))
+		if err != nil || id <= 0 {
+			return vikalp.InvalidField("district_id", "district_invalid", "district_id must be a district's number")
+		}
+		list, err := districts.StationsInDistrict(c.Request.Context(), id)
+		if err != nil {
+			return err
+		}
+		setCacheControl(c, "public, max-age=3600")
+		c.JSON(http.StatusOK, gin.H{"stations": newPublicStationsResponse(list)})
+		return nil
+	}))
+}
+
+// publicStationResponse is a police station as anyone may see it: its
+// name, code and district, not its area.
+type publicStationResponse struct {
+	ID         int64         `json:"id"`
+	Code       string        `json:"code"`
+	DistrictID int           `json:"district_id"`
+	Name       bilingualName `json:"name"`
+}
+
+func newPublicStationsResponse(list []jurisdiction.Station) []publicStationResponse {
+	out := make([]publicStationResponse, 0, len(list))
+	for _, s := range list {
+		out = append(out, publicStationResponse{ID: s.ID, Code: s.Code, DistrictID: s.DistrictID,
+			Name: bilingualName{EN: s.NameEN, HI: s.NameHI}})
+	}
+	return out
 }
 
 type districtResponse struct {

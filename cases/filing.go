@@ -164,6 +164,11 @@ func (s *Service) insertFiling(ctx context.Context, f filing, nc NewComplaint) (
 		if err := s.assign(ctx, t, &c, f); err != nil {
 			return err
 		}
+		if f.channel != "" {
+			if err := NewChannelStore(t.tx).Count(ctx, f.channel, c.DistrictID, t.now); err != nil {
+				return err
+			}
+		}
 		filed = Filed{ID: c.ID, Code: code, Secret: secret, Status: c.Status, ATRDueAt: due}
 		return nil
 	})

@@ -65,6 +65,7 @@ type FileInput struct {
 	FiledBy        string   // "self" (default) or "on_behalf"; E-cell staff are always "ecell"
 	Relation       string   // required when FiledBy is on_behalf
 	IdempotencyKey string   // optional; a retry with the same key returns the same complaint
+	Channel        string   // optional outreach src tag (ParseChannel); unknown ones count as none
 }
 
 // filing is a validated FileInput.
@@ -82,6 +83,7 @@ type filing struct {
 	filedBy        FiledBy
 	relation       string
 	idempotencyKey string
+	channel        Channel
 }
 
 // validateFiling checks every field that needs no database, in form order,
@@ -94,6 +96,7 @@ func validateFiling(in FileInput, now time.Time, ecell bool, lang Language) (fil
 		confidential: in.Confidential,
 		relation:     in.Relation,
 	}
+	f.channel, _ = ParseChannel(in.Channel)
 	if !f.category.Valid() {
 		return f, invalid(lang, "category", CodeUnknownCategory)
 	}

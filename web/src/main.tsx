@@ -31,6 +31,7 @@ function App() {
   }
   const { route, params } = m;
   const View = route.view;
+  if (route.area === 'print') return <View params={params} />;
   if (route.area === 'public') {
     return <PublicShell><View params={params} /></PublicShell>;
   }

@@ -3,8 +3,8 @@ import { h } from 'preact';
 import { createStore } from './store';
 import type { Role } from './types';
 
-/** Area is which shell a page renders in. */
-export type Area = 'public' | 'staff' | 'login';
+/** Area is which shell a page renders in; print pages render bare, as paper. */
+export type Area = 'public' | 'staff' | 'login' | 'print';
 
 /** PageProps are what every page receives: the :params of its path. */
 export interface PageProps {
@@ -43,9 +43,9 @@ export function navigate(to: string, opts: { replace?: boolean } = {}): void {
   window.scrollTo(0, 0);
 }
 
-/** match finds the route for p and its params. */
+/** match finds the route for p (a query string is the page's to read) and its params. */
 export function match(routes: readonly RouteDef[], p: string): { route: RouteDef; params: Record<string, string> } | null {
-  const parts = p.replace(/\/+$/, '').split('/');
+  const parts = p.split('?')[0].replace(/\/+$/, '').split('/');
   for (const route of routes) {
     const want = route.path.replace(/\/+$/, '').split('/');
     if (want.length !== parts.length) continue;

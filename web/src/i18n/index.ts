@@ -11,6 +11,9 @@ const dicts = { en, hi } as const;
 const storageKey = 'vikalp.lang';
 
 function initialLang(): Lang {
+  // An outreach link (/?lang=hi&...) opens in its language.
+  const fromLink = new URLSearchParams(location.search).get('lang');
+  if (fromLink === 'en' || fromLink === 'hi') return fromLink;
   try {
     const saved = localStorage.getItem(storageKey);
     if (saved === 'en' || saved === 'hi') return saved;
@@ -45,6 +48,11 @@ export function t(key: Key, vars?: Record<string, string | number>): string {
   const s: string = dicts[lang.get()][key];
   if (!vars) return s;
   return s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
+}
+
+/** tIn returns the string for key in language l, whatever the interface speaks (bilingual print material). */
+export function tIn(l: Lang, key: Key): string {
+  return dicts[l][key];
 }
 
 /** has reports whether key names a string (for keys built from API values). */

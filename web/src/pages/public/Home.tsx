@@ -20,6 +20,8 @@ export function Home() {
         <Link href="/tip" class="btn btn-block" data-testid="cta-tip">{t('home.tipCta')}</Link>
         <p>{t('home.mapText')}</p>
         <Link href="/map" class="btn btn-block" data-testid="cta-map">{t('home.mapCta')}</Link>
+        <p>{t('home.outreachText')}</p>
+        <Link href="/outreach" class="btn btn-block" data-testid="cta-outreach">{t('home.outreachCta')}</Link>
       </section>
       <section class="card">
         <h2>{t('home.anonTitle')}</h2>

@@ -178,6 +178,13 @@ function TrackingView({ tracking: tr, credentials, onUpdate, onDone }: ViewProps
             <p>
               <strong>{t('track.actionTaken')}:</strong> <span lang={a.language}>{a.action_taken}</span>
             </p>
+            {a.fir && (
+              <p class="atr-fir" data-testid="atr-fir">
+                <strong>{t('track.fir')}:</strong>{' '}
+                {t('track.firLine', { number: a.fir.short, station: name(a.fir.station), district: name(a.fir.district) })}{' '}
+                <span class="muted" translate={false}>({a.fir.number})</span>
+              </p>
+            )}
             <p class="muted">{t('track.publishedAt', { when: dateTime(a.published_at) })}</p>
           </article>
         ))}

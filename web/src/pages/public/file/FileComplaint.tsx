@@ -5,6 +5,7 @@ import { dateTime, runes } from '../../../format';
 import { type FieldErrors, messageText, useAsync } from '../../../hooks';
 import { lang, t } from '../../../i18n';
 import { loadCategories, loadDistricts, name } from '../../../reference';
+import { entry } from '../../../entry';
 import { navigate } from '../../../router';
 import type { Filed } from '../../../types';
 import { type Draft, draft, requestBody, saveDraft, setFiled } from './draft';
@@ -37,6 +38,13 @@ export function FileComplaint() {
     }
     heading.current?.focus();
   }, [step]);
+
+  // An outreach link names her district (/?d=lucknow): pre-select it
+  // unless she already chose a place.
+  useEffect(() => {
+    const linked = entry.district && districts.data?.find((x) => x.slug === entry.district);
+    if (linked && !d.districtId && d.lat === undefined) set({ districtId: String(linked.id) });
+  }, [districts.data]);
 
   const set = (patch: Partial<Draft>) =>
     setD((prev) => {

@@ -1,4 +1,5 @@
 import { randomKey } from '../../../api';
+import { entry } from '../../../entry';
 import type { Filed } from '../../../types';
 
 /** Draft is the complaint being written, kept in memory only (never in storage). */
@@ -67,6 +68,7 @@ export function requestBody(d: Draft, language: string): Record<string, unknown>
     filed_by: d.filedBy,
     relation: d.filedBy === 'on_behalf' ? d.relation.trim() : '',
   };
+  if (entry.channel) body.channel = entry.channel;
   if (d.lat !== undefined && d.lon !== undefined) {
     body.lat = d.lat;
     body.lon = d.lon;
