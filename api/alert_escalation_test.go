@@ -50,8 +50,8 @@ func TestAlertEscalationOverHTTP(t *testing.T) {
 	clock := &stepClock{now: time.Now().UTC().Truncate(time.Second)}
 	b.alerts = alerts.NewService(b.db, alerts.Deps{Jobs: ingesttest.Jobs(t, b.db), Keyring: ingesttest.Keyring(t),
 		Logger: quiet, Clock: clock})
-	b.srv = httptest.NewServer(api.New(api.Deps{Pool: b.db, Auth: b.auth, Alerts: b.alerts,
-		AlertHub: apitest.StartHub(t, b.db, quiet), Logger: quiet}))
+	b.srv = httptest.NewServer(apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Alerts: b.alerts,
+		AlertHub: apitest.StartHub(t, b.db, quiet), Logger: quiet})))
 	t.Cleanup(func() { b.srv.CloseClientConnections(); b.srv.Close() })
 
 	ing, err := ingest.NewService(b.db, ingest.Deps{Bucket: ingesttest.Bucket(t), Keyring: ingesttest.Keyring(t),

@@ -36,8 +36,8 @@ func setupAlerts(t *testing.T, configure func(*http.Server)) *alertBundle {
 	b := &alertBundle{fixture: newFixture(t)}
 	b.alerts = alerts.NewService(b.db, alerts.Deps{Jobs: ingesttest.Jobs(t, b.db), Keyring: ingesttest.Keyring(t), Logger: quiet})
 	hub := apitest.StartHub(t, b.db, quiet)
-	b.srv = httptest.NewUnstartedServer(api.New(api.Deps{Pool: b.db, Auth: b.auth, Alerts: b.alerts,
-		AlertHub: hub, Logger: quiet}))
+	b.srv = httptest.NewUnstartedServer(apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Alerts: b.alerts,
+		AlertHub: hub, Logger: quiet})))
 	if configure != nil {
 		configure(b.srv.Config)
 	}

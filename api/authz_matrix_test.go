@@ -14,8 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gin-gonic/gin"
-
 	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
@@ -49,9 +47,15 @@ var (
 	// tipReaders see trafficking tips and leads (AHTU: their unit's only).
 	tipReaders = []auth.Role{auth.RoleMSPAnalyst, auth.RoleMSPLegal, auth.RoleAHTU, auth.RoleAdmin}
 	msp        = []auth.Role{auth.RoleMSPAnalyst, auth.RoleMSPLegal}
-	mods       = []auth.Role{auth.RoleModerator, auth.RoleAdmin}
-	admin      = []auth.Role{auth.RoleAdmin}
+	// supervisors read ATR quality and the daily digest of their scope.
+	supervisors = []auth.Role{auth.RoleNodal, auth.RoleSP, auth.RoleMSPAnalyst, auth.RoleMSPLegal}
+	mods        = []auth.Role{auth.RoleModerator, auth.RoleAdmin}
+	admin       = []auth.Role{auth.RoleAdmin}
 )
+
+// lifecycleRoles work hotspot reports' outcomes and exports.
+var lifecycleRoles = []auth.Role{auth.RoleModerator, auth.RoleAdmin, auth.RolePCR, auth.RoleStation,
+	auth.RoleNodal, auth.RoleSP}
 
 func roles(rs ...auth.Role) access { return access{roles: rs} }
 
@@ -61,6 +65,8 @@ func scoped(rs ...auth.Role) access { return access{roles: rs, scoped: true} }
 var authzRules = map[string]access{
 	// Health (metrics are served on a listener of their own, not here).
 	"GET /healthz": public, "GET /readyz": public,
+	// The OpenAPI document of /api/v1.
+	"GET /api/v1/openapi.json": public,
 	// Login and the caller's own account.
 	"POST /api/v1/session":                public,
 	"POST /api/v1/session/totp":           public,
@@ -73,6 +79,7 @@ var authzRules = map[string]access{
 	// Public reference data and submissions. Logged-in staff other than
 	// E-cell may not file complaints (E-cell files on a woman's behalf).
 	"GET /api/v1/districts":               public,
+	"GET /api/v1/stations":                public,
 	"GET /api/v1/complaint-categories":    public,
 	"GET /api/v1/report-categories":       public,
 	"POST /api/v1/complaints":             {anon: true, roles: []auth.Role{auth.RoleECell}},
@@ -89,15 +96,38 @@ var authzRules = map[string]access{
 	"GET /open311/v2/requests.json":  public, "GET /open311/v2/requests.xml": public,
 	"POST /open311/v2/requests.json": public, "POST /open311/v2/requests.xml": public,
 	"GET /open311/v2/requests/:file": public,
+	// Open311 discovery and tokens; the area feeds; her report tracking
+	// and updates with code + secret.
+	"GET /open311/v2/discovery.json": public, "GET /open311/v2/discovery.xml": public,
+	"GET /open311/v2/tokens/:file":       public,
+	"GET /api/v1/feeds/districts/:file":  public,
+	"GET /api/v1/report-outcome-reasons": public,
+	"POST /api/v1/reports/:code/track":   public,
+	"POST /api/v1/reports/:code/updates": public,
+	// Hotspot report lifecycle and raw exports: moderators and admins
+	// state-wide, the police of the report's area.
+	"GET /api/v1/staff/reports/export.csv":                roles(lifecycleRoles...),
+	"GET /api/v1/staff/reports/export.geojson":            roles(lifecycleRoles...),
+	"GET /api/v1/staff/reports/:id":                       scoped(lifecycleRoles...),
+	"POST /api/v1/staff/reports/:id/outcome":              scoped(lifecycleRoles...),
+	"GET /api/v1/staff/reports/:id/updates/:update/photo": scoped(lifecycleRoles...),
 	// Tiles: the route is public; role-gated layers are checked per layer
 	// by package tiles (tested there and in tiles_test.go).
 	"GET /tiles/:layer": public, "GET /tiles/:layer/:z/:x/:y": public,
+	// The street base map (VIKALP_BASEMAP_PMTILES): public geography only.
+	"GET /basemap/:file": public, "GET /basemap/:file/:x/:y": public,
 	// Staff exports of the hotspot map (audited).
 	"GET /api/v1/hotspots/export.csv": staff, "GET /api/v1/hotspots/export.geojson": staff,
 	"GET /api/v1/priority-places": staff,
 	// Complaints (police side).
-	"GET /api/v1/complaints":                     roles(complaintReaders...),
-	"GET /api/v1/dashboard/complaints":           roles(complaintReaders...),
+	"GET /api/v1/complaints":           roles(complaintReaders...),
+	"GET /api/v1/dashboard/complaints": roles(complaintReaders...),
+	// ATR quality and the daily digest: supervisors only (quality.go).
+	"GET /api/v1/dashboard/quality":            roles(supervisors...),
+	"GET /api/v1/dashboard/quality/complaints": roles(supervisors...),
+	"GET /api/v1/digest":                       roles(supervisors...),
+	// Filings by outreach channel: counts of the caller's scope.
+	"GET /api/v1/dashboard/channels":             roles(supervisors...),
 	"GET /api/v1/complaints/:id":                 scoped(complaintReaders...),
 	"GET /api/v1/complaints/:id/photos":          scoped(complaintReaders...),
 	"GET /api/v1/complaints/:id/photos/:n":       scoped(complaintReaders...),
@@ -107,7 +137,18 @@ var authzRules = map[string]access{
 	"POST /api/v1/complaints/:id/atr/return":     scoped(auth.RoleNodal),
 	"POST /api/v1/complaints/:id/legal-decision": scoped(auth.RoleMSPLegal),
 	"GET /api/v1/call-tasks":                     roles(msp...),
-	"POST /api/v1/call-tasks/:id/outcome":        roles(msp...),
+	// Supervision: directions (MSP and SP issue, the addressee answers) and
+	// transfers (nodal and SP in their district, MSP anywhere; the
+	// receiving district's SP or MSP decides a district request).
+	"GET /api/v1/complaints/:id/directions":                       scoped(complaintReaders...),
+	"POST /api/v1/complaints/:id/directions":                      scoped(auth.RoleSP, auth.RoleMSPAnalyst, auth.RoleMSPLegal),
+	"POST /api/v1/complaints/:id/directions/:direction_id/answer": scoped(auth.RoleStation, auth.RoleNodal, auth.RoleSP),
+	"POST /api/v1/complaints/:id/transfer":                        scoped(auth.RoleNodal, auth.RoleSP, auth.RoleMSPAnalyst, auth.RoleMSPLegal),
+	"POST /api/v1/complaints/:id/transfer-request":                scoped(auth.RoleNodal, auth.RoleSP),
+	"GET /api/v1/transfers/pending":                               roles(auth.RoleNodal, auth.RoleSP, auth.RoleMSPAnalyst, auth.RoleMSPLegal),
+	"POST /api/v1/transfers/:id/accept":                           scoped(auth.RoleSP, auth.RoleMSPAnalyst, auth.RoleMSPLegal),
+	"POST /api/v1/transfers/:id/decline":                          scoped(auth.RoleSP, auth.RoleMSPAnalyst, auth.RoleMSPLegal),
+	"POST /api/v1/call-tasks/:id/outcome":                         roles(msp...),
 	// Moderation of public reports.
 	"GET /api/v1/moderation/reports":                       roles(mods...),
 	"GET /api/v1/moderation/reports/:id":                   roles(mods...),
@@ -164,6 +205,14 @@ var matrixBodies = map[string]string{
 	"POST /api/v1/alerts/:id/outcome":            `{"outcome":"visited"}`,
 	"POST /api/v1/leads/:id/notes":               `{"note":"checked the bus stand"}`,
 	"POST /api/v1/moderation/reports/:id/reject": `{"reason":"not a public place"}`,
+	"POST /api/v1/staff/reports/:id/outcome":     `{"outcome":"action_taken","reason_code":"other"}`,
+	// Supervision: a real direction; moves refused by a domain rule (an
+	// unknown station, the same district) so the complaint stays put.
+	"POST /api/v1/complaints/:id/directions":                      `{"to":"station","body":"please report what was done"}`,
+	"POST /api/v1/complaints/:id/directions/:direction_id/answer": `{"answer":"visited her today"}`,
+	"POST /api/v1/complaints/:id/transfer":                        `{"station_id":0,"reason":"matrix"}`,
+	"POST /api/v1/complaints/:id/transfer-request":                `{"district_id":162,"reason":"matrix"}`,
+	"POST /api/v1/transfers/:id/accept":                           `{"station_id":0}`,
 }
 
 // caller is one identity the matrix runs as.
@@ -182,10 +231,7 @@ type matrixObjects struct {
 
 func TestAuthzMatrix(t *testing.T) {
 	srv := apitest.StartWith(t, "matrix-password-1", matrixUsers, apitest.Options{Workers: true})
-	engine, ok := srv.Config.Handler.(*gin.Engine)
-	if !ok {
-		t.Fatalf("test server handler is %T, not a Gin engine", srv.Config.Handler)
-	}
+	engine := srv.Router
 	callers := matrixCallers(t, srv)
 	objs := seedMatrix(t, srv)
 	routes := engine.Routes()
@@ -355,7 +401,26 @@ func seedMatrix(t *testing.T, srv *apitest.Server) matrixObjects {
 	}
 	o.webhookID, o.deliveryID, o.callTaskID = 999_999, 999_999, 999_999
 	must(t, srv.Pool.QueryRow(ctx, `SELECT id FROM users ORDER BY id LIMIT 1`).Scan(&o.userID))
+	seedSupervision(t, srv, o)
 	return o
+}
+
+// seedSupervision adds the first direction (to the station of the Lucknow
+// complaint) and the first transfer request (of a complaint in Agra, to
+// Lucknow): id 1 of a fresh database, which fillPath's default "1" names.
+func seedSupervision(t *testing.T, srv *apitest.Server, o matrixObjects) {
+	t.Helper()
+	ctx := context.Background()
+	var filed struct{ Code string }
+	post(t, srv, "/api/v1/complaints", `{"category":"stalking","description":"someone follows me","language":"en","lat":27.1751,"lon":78.0421}`, &filed)
+	_, err := srv.Pool.Exec(ctx, `INSERT INTO complaint_directions (complaint_id, issued_by, issuer_role, to_role, body, created_at)
+		VALUES ($1, $2, 'msp_analyst', 'station', 'matrix direction', now())`, o.complaintID, o.userID)
+	must(t, err)
+	_, err = srv.Pool.Exec(ctx, `INSERT INTO complaint_transfers (complaint_id, from_station_id, from_district_id,
+		to_district_id, requested_by, requester_role, reason, state, created_at)
+		SELECT id, station_id, district_id, 162, $2, 'nodal', 'matrix request', 'requested', now() FROM complaints WHERE code = $1`,
+		filed.Code, o.userID)
+	must(t, err)
 }
 
 func must(t *testing.T, err error) {

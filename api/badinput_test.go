@@ -16,6 +16,7 @@ import (
 	"gocloud.dev/blob"
 
 	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
@@ -41,8 +42,8 @@ func setupBadInput(t *testing.T) *badInputBundle {
 		t.Fatal(err)
 	}
 	cs := cases.NewService(b.db, cases.Deps{Jobs: jobs, Router: jurisdiction.New(b.db), Keyring: keyring, Logger: quiet})
-	b.router = api.New(api.Deps{Pool: b.db, Auth: b.auth, Cases: cs, Ingest: ing, Logger: quiet,
-		PublicRate: api.RateLimit{PerMinute: -1}})
+	b.router = apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Cases: cs, Ingest: ing, Logger: quiet,
+		PublicRate: api.RateLimit{PerMinute: -1}}))
 	return b
 }
 

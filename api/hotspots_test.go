@@ -14,6 +14,7 @@ import (
 
 	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/auth"
 )
 
@@ -46,8 +47,8 @@ func setupHotspots(t *testing.T) (*ingestBundle, hotspotFixture) {
 	if err := analytics.NewHexStatStore(b.db).Replace(b.ctx, runID, rows, nil); err != nil {
 		t.Fatal(err)
 	}
-	b.router = api.New(api.Deps{Pool: b.db, Auth: b.auth, Logger: slog.New(slog.DiscardHandler),
-		Hotspots: analytics.NewHotspotService(b.db, 3), PublicRate: api.RateLimit{PerMinute: -1}})
+	b.router = apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Logger: slog.New(slog.DiscardHandler),
+		Hotspots: analytics.NewHotspotService(b.db, 3), PublicRate: api.RateLimit{PerMinute: -1}}))
 	return b, f
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 )
@@ -23,7 +24,7 @@ func setupLeadAPI(t *testing.T) (*ingestBundle, *analytics.LeadService) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.router = api.New(api.Deps{Pool: b.db, Auth: b.auth, Ingest: b.ingest, Leads: leads, Logger: quiet})
+	b.router = apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Ingest: b.ingest, Leads: leads, Logger: quiet}))
 	return b, leads
 }
 

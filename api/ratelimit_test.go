@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/auth"
 )
 
@@ -14,8 +15,8 @@ import (
 func TestPublicSubmissionsRateLimited(t *testing.T) {
 	t.Parallel()
 	b := setupIngest(t)
-	b.router = api.New(api.Deps{Pool: b.db, Auth: b.auth, Ingest: b.ingest, Logger: slog.New(slog.DiscardHandler),
-		PublicRate: api.RateLimit{PerMinute: 1, Burst: 2}})
+	b.router = apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Ingest: b.ingest, Logger: slog.New(slog.DiscardHandler),
+		PublicRate: api.RateLimit{PerMinute: 1, Burst: 2}}))
 	tip := func(addr, authz string) int {
 		u := upload{fields: map[string]string{"text": "a van at the station", "places": `[{"lat":26.85,"lon":80.95}]`}}
 		req, rec := b.multipart(t, "/api/v1/tips", u, authz)

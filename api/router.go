@@ -20,6 +20,7 @@ import (
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/ingest"
+	"github.com/vikalp/vikalp/jurisdiction"
 	"github.com/vikalp/vikalp/tiles"
 )
 
@@ -59,6 +60,10 @@ type Deps struct {
 	AlertHub *alerts.Hub
 	// Leads serves trafficking leads and their workflow.
 	Leads *analytics.LeadService
+	// BasemapPMTiles is the street base map archive served under /basemap
+	// (VIKALP_BASEMAP_PMTILES: a file path, an http(s) URL or an s3:// URL);
+	// "" serves none and maps draw Vikalp's own base layer.
+	BasemapPMTiles string
 }
 
 // Handler carries the dependencies of every route.
@@ -69,6 +74,10 @@ type Handler struct {
 	trackByAddr, trackByCode *auth.Throttle
 	// publicLimiter rate-limits anonymous submissions; nil when disabled.
 	publicLimiter *clientLimiter
+	// basemap serves the street base map archive; nil without one.
+	basemap *basemap
+	// places describes where alerts, leads and hotspots are (place_dto.go).
+	places *jurisdiction.Describer
 }
 
 // New builds the router with middleware and every route.
@@ -83,6 +92,9 @@ func New(deps Deps) *gin.Engine {
 	h := &Handler{deps: deps, publicLimiter: newClientLimiter(deps.PublicRate),
 		trackByAddr: auth.NewThrottle(trackFailures, trackWindow),
 		trackByCode: auth.NewThrottle(trackFailures, trackWindow)}
+	if deps.Pool != nil {
+		h.places = jurisdiction.NewDescriber(deps.Pool)
+	}
 
 	r := gin.New()
 	r.ContextWithFallback = true
@@ -108,6 +120,7 @@ func New(deps Deps) *gin.Engine {
 	h.registerIntakeRoutes(r)
 	h.registerComplaintMediaRoutes(r)
 	h.registerTileRoutes(r)
+	h.registerBasemapRoutes(r)
 	return r
 }
 
@@ -129,12 +142,18 @@ func MetricsHandler(reg *prometheus.Registry) http.Handler {
 func (h *Handler) registerRoutes(v1 *gin.RouterGroup) {
 	h.registerSessionRoutes(v1)
 	h.registerComplaintRoutes(v1)
+	h.registerSupervisionRoutes(v1)
 	h.registerDistrictRoutes(v1)
 	h.registerIngestRoutes(v1)
 	h.registerAlertRoutes(v1)
 	h.registerHotspotRoutes(v1)
 	h.registerPriorityRoutes(v1)
 	h.registerLeadRoutes(v1)
+	h.registerQualityRoutes(v1)
+	h.registerOutreachRoutes(v1)
+	h.registerOpenAPIRoutes(v1)
+	h.registerReportLifecycleRoutes(v1)
+	h.registerFeedRoutes(v1)
 }
 
 func (h *Handler) healthz(c *gin.Context) {

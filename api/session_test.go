@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
 )
@@ -34,8 +35,8 @@ func newAuthBundle(t *testing.T, cookieSecure bool) *authBundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	router := api.New(api.Deps{Pool: pool, Auth: svc, CookieSecure: cookieSecure,
-		Logger: slog.New(slog.DiscardHandler)})
+	router := apitest.ValidateContract(t, api.New(api.Deps{Pool: pool, Auth: svc, CookieSecure: cookieSecure,
+		Logger: slog.New(slog.DiscardHandler)}))
 	return &authBundle{router: router, svc: svc}
 }
 

@@ -13,11 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb/encoding/mvt"
 
 	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
@@ -27,14 +27,14 @@ import (
 // tileBundle is a router with the tile service on a seeded database.
 type tileBundle struct {
 	fixture
-	router *gin.Engine
+	router http.Handler // checked against the OpenAPI document (apitest.ValidateContract)
 }
 
 func setupTiles(t *testing.T) *tileBundle {
 	t.Helper()
 	b := &tileBundle{fixture: newFixture(t)}
-	b.router = api.New(api.Deps{Pool: b.db, Auth: b.auth, Tiles: tiles.NewService(b.db, tiles.Config{}),
-		Logger: slog.New(slog.DiscardHandler)})
+	b.router = apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Tiles: tiles.NewService(b.db, tiles.Config{}),
+		Logger: slog.New(slog.DiscardHandler)}))
 	return b
 }
 

@@ -106,6 +106,18 @@ func TestBrowser(t *testing.T) {
 	t.Run("AHTULeadShowsExplanationAndGraph", func(t *testing.T) {
 		b.ahtuLead(t, srv)
 	})
+	// outreach_browser_test.go
+	t.Run("OutreachPosterPrintsOnA4AndItsLinkIsCounted", func(t *testing.T) {
+		b.outreachPosterAndLink(t)
+	})
+	// supervision_browser_test.go
+	t.Run("MSPDirectsStationAnswers", func(t *testing.T) {
+		b.mspDirectsStationAnswers(t)
+	})
+	// quality_browser_test.go
+	t.Run("ATRQualityAndDigest", func(t *testing.T) {
+		b.atrQualityAndDigest(t)
+	})
 	b.noConsoleErrors(t)
 }
 

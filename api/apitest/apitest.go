@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
@@ -41,6 +42,9 @@ type Server struct {
 	Alerts   *alerts.Service
 	Leads    *analytics.LeadService
 	Hotspots *analytics.HotspotService
+	// Router is the server's Gin engine without the OpenAPI contract check
+	// that Server.Config.Handler wraps around it (for engine.Routes()).
+	Router *gin.Engine
 
 	// totpMu guards totpUsed: the last TOTP time step handed out per
 	// username, so two logins in one step get different codes.
@@ -151,7 +155,11 @@ func StartWith(t testing.TB, password string, users func(*jurisdiction.Service) 
 		deps.AlertHub = StartHub(t, pool, quiet)
 		startWorkers(t, pool, quiet, casesSvc, alertsSvc, leads)
 	}
-	srv := httptest.NewServer(api.New(deps))
+	// Every request under /api/v1 (and the tiles and health checks) and its
+	// answer are checked against the OpenAPI document (contract.go);
+	// out.Router is the bare engine.
+	out.Router = api.New(deps)
+	srv := httptest.NewServer(ValidateContract(t, out.Router))
 	t.Cleanup(srv.Close)
 	out.Server = srv
 	return out

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/internal/netguard"
 )
 
@@ -37,6 +38,10 @@ type Config struct {
 	SessionTTL    time.Duration // VIKALP_SESSION_TTL, default 12h
 	MaxDBConns    int32         // VIKALP_DB_MAX_CONNS, default 20
 	MediaURL      string        // VIKALP_MEDIA_URL, default file://./var/media
+	// BasemapPMTiles (VIKALP_BASEMAP_PMTILES) is the street base map: a
+	// PMTiles archive as a file path, an http(s) URL or an s3:// URL, served
+	// under /basemap; empty (the default) draws Vikalp's own base layer.
+	BasemapPMTiles string
 	// TrustedProxies (VIKALP_TRUSTED_PROXIES, comma-separated IPs/CIDRs) may
 	// set X-Forwarded-For; default none.
 	TrustedProxies []string
@@ -82,6 +87,9 @@ type Config struct {
 	// photo originals. Both take days ("90d") or a Go duration ("2160h").
 	RetentionRejected  time.Duration
 	RetentionOriginals time.Duration
+	// DigestAt (VIKALP_DIGEST_AT, "HH:MM" in IST, default 08:00) is when
+	// the supervisors' daily digest is made and sent, as a time of day.
+	DigestAt time.Duration
 }
 
 // devDataKey is the fixed development key used only when VIKALP_ENV is not
@@ -102,6 +110,7 @@ func LoadConfig() (Config, error) {
 		TransitFile:     envOr("VIKALP_TRANSIT_FILE", "../shared/data/up-railway-stations.geojson"),
 		BorderFile:      envOr("VIKALP_BORDER_FILE", "../shared/data/up-nepal-border.geojson"),
 		MediaURL:        envOr("VIKALP_MEDIA_URL", "file://./var/media"),
+		BasemapPMTiles:  os.Getenv("VIKALP_BASEMAP_PMTILES"),
 	}
 	if c.Env != "development" && c.Env != "production" {
 		return c, fmt.Errorf("VIKALP_ENV must be development or production, not %q", c.Env)
@@ -167,6 +176,9 @@ func LoadConfig() (Config, error) {
 		return c, err
 	}
 	if c.RetentionOriginals, err = envRetention("VIKALP_RETENTION_ORIGINALS", 3*365); err != nil {
+		return c, err
+	}
+	if c.DigestAt, err = envTimeOfDay("VIKALP_DIGEST_AT", cases.DefaultDigestAt); err != nil {
 		return c, err
 	}
 	conns, err := envInt("VIKALP_DB_MAX_CONNS", 20)
@@ -314,4 +326,18 @@ func envRetention(key string, defDays int) (time.Duration, error) {
 		return 0, fmt.Errorf("%s must be at least a day (1d), not %q", key, v)
 	}
 	return d, nil
+}
+
+// envTimeOfDay reads a time of day "HH:MM" (24-hour) as the duration
+// since midnight.
+func envTimeOfDay(key string, def time.Duration) (time.Duration, error) {
+	v := strings.TrimSpace(os.Getenv(key))
+	if v == "" {
+		return def, nil
+	}
+	t, err := time.Parse("15:04", v)
+	if err != nil {
+		return 0, fmt.Errorf("%s must be a time of day like 08:00, not %q", key, v)
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
 }

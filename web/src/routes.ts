@@ -3,6 +3,8 @@ import { Filed } from './pages/public/Filed';
 import { FileComplaint } from './pages/public/file/FileComplaint';
 import { Home } from './pages/public/Home';
 import { HotspotMap } from './pages/public/HotspotMap';
+import { Outreach } from './pages/public/outreach/Outreach';
+import { OutreachPrint } from './pages/public/outreach/OutreachPrint';
 import { ReportDone } from './pages/public/report/ReportDone';
 import { ReportHotspot } from './pages/public/report/ReportHotspot';
 import { TrackReport } from './pages/public/report/TrackReport';
@@ -14,11 +16,12 @@ import { CallTasks } from './pages/staff/CallTasks';
 import { ComplaintDetail } from './pages/staff/ComplaintDetail';
 import { Dashboard } from './pages/staff/Dashboard';
 import { HeatMap } from './pages/staff/HeatMap';
-import { StaffHome } from './pages/staff/Home';
+import { StaffHome, Today } from './pages/staff/Home';
 import { LeadDetailPage, LeadsPage } from './pages/staff/Leads';
 import { Login } from './pages/staff/Login';
 import { ModerationDetail, ModerationQueue } from './pages/staff/Moderation';
-import { alertRoles, complaintRoles, leadRoles, moderatorRoles, mspRoles } from './pages/staff/nav';
+import { alertRoles, complaintRoles, leadRoles, moderatorRoles, mspRoles, supervisorRoles } from './pages/staff/nav';
+import { Quality, QualityList } from './pages/staff/Quality';
 import { ComplaintQueue, LegalQueue, VettingQueue } from './pages/staff/Queue';
 import type { RouteDef } from './router';
 
@@ -38,6 +41,8 @@ export const routes: readonly RouteDef[] = [
   { path: '/tip', area: 'public', view: SendTip },
   { path: '/tip/done', area: 'public', view: TipDone },
   { path: '/map', area: 'public', view: HotspotMap },
+  { path: '/outreach', area: 'public', view: Outreach },
+  { path: '/outreach/print', area: 'print', view: OutreachPrint },
   { path: '/staff/login', area: 'login', view: Login },
   { path: '/staff', area: 'staff', view: StaffHome },
   { path: '/staff/queue', area: 'staff', view: ComplaintQueue, roles: complaintRoles },
@@ -45,6 +50,9 @@ export const routes: readonly RouteDef[] = [
   { path: '/staff/legal', area: 'staff', view: LegalQueue, roles: ['msp_legal'] },
   { path: '/staff/complaints/:id', area: 'staff', view: ComplaintDetail, roles: complaintRoles },
   { path: '/staff/dashboard', area: 'staff', view: Dashboard, roles: mspRoles },
+  { path: '/staff/today', area: 'staff', view: Today, roles: supervisorRoles },
+  { path: '/staff/quality', area: 'staff', view: Quality, roles: supervisorRoles },
+  { path: '/staff/quality/:metric/:level/:id', area: 'staff', view: QualityList, roles: supervisorRoles },
   { path: '/staff/calls', area: 'staff', view: CallTasks, roles: mspRoles },
   { path: '/staff/moderation', area: 'staff', view: ModerationQueue, roles: moderatorRoles },
   { path: '/staff/moderation/:id', area: 'staff', view: ModerationDetail, roles: moderatorRoles },

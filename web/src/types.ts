@@ -30,6 +30,7 @@ export interface Category {
 export interface District {
   id: number;
   name: Bilingual;
+  slug: string;
 }
 
 export interface Filed {
@@ -52,6 +53,8 @@ export interface PublicATR {
   action_taken: string;
   language: string;
   published_at: string;
+  /** the FIR the police registered, when this ATR records one (CCTNS form). */
+  fir?: { number: string; short: string; station: Bilingual; district: Bilingual };
 }
 
 export interface Tracking {
@@ -84,6 +87,8 @@ export interface QueueItem {
   atr_status?: string;
   sla_remaining_seconds?: number;
   overdue: boolean;
+  /** open_direction: an unanswered direction is addressed to the caller's role. */
+  open_direction?: boolean;
 }
 
 export interface ATR {
@@ -99,6 +104,8 @@ export interface ATR {
   created_at: string;
   submitted_at?: string;
   published_at?: string;
+  /** the FIR this ATR records, CCTNS form (UP/district/station/year/serial). */
+  fir_number?: string;
 }
 
 export interface StaffEvent {
@@ -136,6 +143,7 @@ export interface Detail {
   lat?: number;
   lon?: number;
   district_id: number;
+  station_id: number;
   station: Bilingual;
   district: Bilingual;
   confidential: boolean;
@@ -177,5 +185,7 @@ export interface Dashboard {
   sla_missed: number;
   sla_compliance: number | null;
   median_time_to_atr_seconds: number | null;
+  directions_open: number;
+  directions_overdue: number;
   districts: DistrictStats[];
 }
