@@ -123,6 +123,9 @@ type jsonReportRequest struct {
 	Lon          *float64   `json:"lon"`
 	OccurredAt   *time.Time `json:"occurred_at"`
 	HappeningNow bool       `json:"happening_now"`
+	// Phone, optional, gets an SMS when the report is published or not
+	// and when the police act on it.
+	Phone string `json:"phone"`
 }
 
 // submitJSONReport takes a report without photos, for apps, partner systems
@@ -138,7 +141,7 @@ func (h *Handler) submitJSONReport(c *gin.Context) error {
 	}
 	rec, err := h.deps.Ingest.SubmitReport(c.Request.Context(), ingest.NewReport{Source: ingest.SourceWeb,
 		Category: req.Category, Text: req.Text, Lat: req.Lat, Lon: req.Lon, OccurredAt: req.OccurredAt,
-		HappeningNow: req.HappeningNow, WithoutPhotos: true, IdempotencyKey: idempotencyKey(c)})
+		HappeningNow: req.HappeningNow, WithoutPhotos: true, IdempotencyKey: idempotencyKey(c), Phone: req.Phone})
 	if err != nil {
 		return err
 	}
@@ -164,6 +167,11 @@ func createdOrReplayed(replayed bool) int {
 // newReportInput reads a report's fields from a parsed form.
 func newReportInput(form *multipart.Form, source string, maxBytes int64) (ingest.NewReport, error) {
 	in := ingest.NewReport{Source: source, Category: formValue(form, "category"), Text: formValue(form, "text")}
+	if source == ingest.SourceWeb {
+		// Her own number for notifications; an Open311 client's contact
+		// fields are not stored.
+		in.Phone = formValue(form, "phone")
+	}
 	var err error
 	if in.Lat, err = formFloat(form, "lat", "latitude"); err != nil {
 		return in, err

@@ -229,7 +229,7 @@ func (s *Service) seal(f filing, nc NewComplaint, code Code, secret Secret) (New
 // Associated data binding each sealed value to its complaint and column.
 func contactAAD(code Code) []byte { return []byte("complaints.contact:" + code) }
 func replayAAD(code Code) []byte  { return []byte("complaints.replay:" + code) }
-func phoneAAD(code Code) []byte   { return []byte("sms_outbox.phone:" + code) }
+func phoneAAD(code Code) []byte   { return vikalp.OutboxPhoneAAD(string(code)) }
 
 // requestHash fingerprints a filing so a key reused for different content
 // is refused. Her contact details count through their keyed hash under key

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/internal/pg"
 )
@@ -21,6 +22,9 @@ const (
 	SMSToDistrictOfficers = "district_officers"
 	SMSToMSP              = "msp"
 	SMSToComplainant      = "complainant"
+	// SMSToReporter rows tell a hotspot reporter of her report's new state;
+	// package ingest queues them (ReportID and her sealed number).
+	SMSToReporter = "reporter"
 )
 
 // OutboxSMS is one row of the SMS outbox. Body never names the complainant
@@ -31,6 +35,7 @@ type OutboxSMS struct {
 	ToRole      string     `db:"to_role"` // "" for every supervisory officer, or nodal/sp
 	DistrictID  *int       `db:"district_id"`
 	ComplaintID *int64     `db:"complaint_id"`
+	ReportID    *int64     `db:"report_id"` // a reporter's notification
 	PhoneSealed []byte     `db:"phone_sealed"`
 	Template    string     `db:"template"`
 	Body        string     `db:"body"`
@@ -354,9 +359,12 @@ func (s *Service) sendSMS(ctx context.Context, m OutboxSMS) error {
 	return s.provider.Send(ctx, msg)
 }
 
-// openPhone decrypts the complainant's number of an outbox row, writing the
-// decryption to the audit log first.
+// openPhone decrypts the complainant's (or a hotspot reporter's) number of
+// an outbox row, writing the decryption to the audit log first.
 func (s *Service) openPhone(ctx context.Context, m OutboxSMS) (string, error) {
+	if m.ReportID != nil {
+		return s.openReporterPhone(ctx, m)
+	}
 	if m.ComplaintID == nil {
 		return "", fmt.Errorf("sms %d has a phone but no complaint", m.ID)
 	}
@@ -371,6 +379,24 @@ func (s *Service) openPhone(ctx context.Context, m OutboxSMS) (string, error) {
 	plain, err := s.keyring.Open(m.PhoneSealed, phoneAAD(c.Code))
 	if err != nil {
 		return "", fmt.Errorf("open phone: %w", err)
+	}
+	return string(plain), nil
+}
+
+// openReporterPhone decrypts a hotspot reporter's number, sealed to her
+// report's code, after an audit entry.
+func (s *Service) openReporterPhone(ctx context.Context, m OutboxSMS) (string, error) {
+	code, err := NewSMSStore(s.db).ReportCode(ctx, *m.ReportID)
+	if err != nil {
+		return "", err
+	}
+	if _, err := auth.Append(ctx, s.db, auth.Entry{Action: "sms.phone_decrypted", ObjectKind: "report",
+		ObjectID: *m.ReportID, Detail: map[string]any{"sms_outbox_id": m.ID, "purpose": "sms_delivery"}}); err != nil {
+		return "", fmt.Errorf("audit phone decryption: %w", err)
+	}
+	plain, err := s.keyring.Open(m.PhoneSealed, vikalp.OutboxPhoneAAD(code))
+	if err != nil {
+		return "", fmt.Errorf("open reporter phone: %w", err)
 	}
 	return string(plain), nil
 }

@@ -18,7 +18,7 @@ type SMSStore struct{ db pg.DBTX }
 // NewSMSStore returns an SMSStore on db (a pool or a transaction).
 func NewSMSStore(db pg.DBTX) *SMSStore { return &SMSStore{db: db} }
 
-const smsColumns = `id, to_kind, to_role, district_id, complaint_id, phone_sealed, template, body, status,
+const smsColumns = `id, to_kind, to_role, district_id, complaint_id, report_id, phone_sealed, template, body, status,
 	provider, attempts, last_error, created_at, sent_at`
 
 // insertManySMSSQL queues several rows in one statement, in array order.
@@ -96,4 +96,17 @@ func (s *SMSStore) MarkAttemptFailed(ctx context.Context, id int64, provider, er
 		return fmt.Errorf("mark sms attempt failed: %w", pg.Interpret(err))
 	}
 	return nil
+}
+
+// Reads package ingest's reports table for the code a reporter's number is
+// sealed to.
+const reportCodeSQL = `SELECT code FROM reports WHERE id = $1`
+
+// ReportCode returns the code of hotspot report id.
+func (s *SMSStore) ReportCode(ctx context.Context, id int64) (string, error) {
+	var code string
+	if err := s.db.QueryRow(ctx, reportCodeSQL, id).Scan(&code); err != nil {
+		return "", fmt.Errorf("get code of report %d: %w", id, pg.Interpret(err))
+	}
+	return code, nil
 }

@@ -204,33 +204,9 @@ func validateContact(c Contact, lang Language) (Contact, error) {
 	return out, nil
 }
 
-// NormalizePhone returns an Indian mobile number as +91XXXXXXXXXX. It accepts
-// spaces, dashes and brackets, and an optional +91, 91 or 0 prefix; the ten
-// digits must start with 6, 7, 8 or 9.
-func NormalizePhone(s string) (string, bool) {
-	var b strings.Builder
-	for i, r := range strings.TrimSpace(s) {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case r == '+' && i == 0:
-		case r == ' ' || r == '-' || r == '(' || r == ')':
-		default:
-			return "", false
-		}
-	}
-	d := b.String()
-	switch {
-	case len(d) == 12 && strings.HasPrefix(d, "91"):
-		d = d[2:]
-	case len(d) == 11 && d[0] == '0':
-		d = d[1:]
-	}
-	if len(d) != 10 || d[0] < '6' {
-		return "", false
-	}
-	return "+91" + d, true
-}
+// NormalizePhone returns an Indian mobile number as +91XXXXXXXXXX
+// (vikalp.NormalizePhone).
+func NormalizePhone(s string) (string, bool) { return vikalp.NormalizePhone(s) }
 
 // parseCallbackWindow accepts "" or "HH:MM-HH:MM" (24-hour, IST, may wrap
 // midnight, not empty) and returns it normalized.

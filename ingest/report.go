@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -53,6 +54,9 @@ type NewReport struct {
 	// Attributes answers the category's Open311 questions (AttributesOf)
 	// by attribute code; validated against the definition.
 	Attributes map[string]string
+	// Phone, optional, is where she wants an SMS when her report is
+	// published or not and when the police act on it (sealed; never shown).
+	Phone string
 }
 
 // ReportReceipt is what the reporter is told after submitting.
@@ -88,6 +92,7 @@ type reportDraft struct {
 	photos         []ProcessedPhoto
 	key            SubmissionKey // Key "" when none was given
 	attributes     map[string]string
+	phone          string // +91…, or "" for no notification
 }
 
 // SubmitReport validates and stores a public hotspot report with its
@@ -159,6 +164,13 @@ func (s *Service) draftReport(ctx context.Context, in NewReport) (reportDraft, e
 	}
 	if d.attributes, err = validateAttributes(d.category, in.Attributes); err != nil {
 		return d, err
+	}
+	if strings.TrimSpace(in.Phone) != "" {
+		var ok bool
+		if d.phone, ok = vikalp.NormalizePhone(in.Phone); !ok {
+			return d, vikalp.InvalidField("phone", "phone_invalid",
+				"the phone number must be a 10-digit Indian mobile number starting with 6, 7, 8 or 9")
+		}
 	}
 	if d.occurredAt, err = s.checkIncidentTime(in.OccurredAt); err != nil {
 		return d, err
@@ -264,7 +276,7 @@ func (s *Service) insertReport(ctx context.Context, tx pgx.Tx, batch *blobBatch,
 	if err != nil {
 		return 0, ReportReceipt{}, err
 	}
-	secret, err := s.insertReporter(ctx, tx, id, code)
+	secret, err := s.insertReporter(ctx, tx, id, code, d.phone)
 	if err != nil {
 		return 0, ReportReceipt{}, err
 	}

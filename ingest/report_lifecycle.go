@@ -99,7 +99,7 @@ func hashReporterSecret(code, secret string) []byte {
 func reporterSecretAAD(code string) []byte { return []byte("ingest.report_secret:" + code) }
 
 // insertReporter stores the hashed and sealed secret of new report id.
-func (s *Service) insertReporter(ctx context.Context, tx pgx.Tx, id int64, code string) (string, error) {
+func (s *Service) insertReporter(ctx context.Context, tx pgx.Tx, id int64, code, phone string) (string, error) {
 	secret, err := newReporterSecret()
 	if err != nil {
 		return "", err
@@ -108,7 +108,14 @@ func (s *Service) insertReporter(ctx context.Context, tx pgx.Tx, id int64, code 
 	if err != nil {
 		return "", fmt.Errorf("seal report secret: %w", err)
 	}
-	if err := NewReportStore(tx).InsertReporter(ctx, id, hashReporterSecret(code, secret), sealed); err != nil {
+	var phoneSealed []byte
+	if phone != "" {
+		// Sealed as outbox numbers are, so each notification copies it.
+		if phoneSealed, err = s.keyring.Seal([]byte(phone), vikalp.OutboxPhoneAAD(code)); err != nil {
+			return "", fmt.Errorf("seal reporter phone: %w", err)
+		}
+	}
+	if err := NewReportStore(tx).InsertReporter(ctx, id, hashReporterSecret(code, secret), sealed, phoneSealed); err != nil {
 		return "", err
 	}
 	return secret, nil

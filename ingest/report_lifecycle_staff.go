@@ -118,6 +118,9 @@ func (s *Service) setOutcomeInTx(ctx context.Context, tx pgx.Tx, p auth.Principa
 		ActorRole: string(p.Role), Kind: outcome, ReasonCode: reason, Note: note, Public: true}); err != nil {
 		return err
 	}
+	if err := notifyReporter(ctx, store, id, outcome, now); err != nil {
+		return err
+	}
 	_, err = auth.Append(ctx, tx, auth.EntryBy(p, "report."+outcome, "report", id,
 		map[string]any{"from": nonEmpty(st.Outcome, "open"), "reason_code": reason}))
 	return err
@@ -144,6 +147,9 @@ func (s *Service) recordModeration(ctx context.Context, tx pgx.Tx, p auth.Princi
 	if err := store.InsertEvent(ctx, ev); err != nil {
 		return err
 	}
+	if err := notifyReporter(ctx, store, id, status, ev.At); err != nil {
+		return err
+	}
 	if status != StatusApproved {
 		return nil
 	}
@@ -164,6 +170,9 @@ func (s *Service) reopenRepeated(ctx context.Context, store *ReportStore, id int
 		newID := id
 		if err := store.InsertEvent(ctx, ReportEvent{ReportID: old, At: now, ActorRole: "system",
 			Kind: OutcomeReopened, ByReportID: &newID, Public: true}); err != nil {
+			return err
+		}
+		if err := notifyReporter(ctx, store, old, OutcomeReopened, now); err != nil {
 			return err
 		}
 	}

@@ -72,11 +72,13 @@ func (s *ReportStore) PublicEvents(ctx context.Context, id int64) ([]ReportEvent
 	return list, nil
 }
 
-const insertReporterSQL = `INSERT INTO report_reporters (report_id, secret_hash, secret_sealed) VALUES ($1, $2, $3)`
+const insertReporterSQL = `INSERT INTO report_reporters (report_id, secret_hash, secret_sealed, phone_sealed)
+	VALUES ($1, $2, $3, $4)`
 
-// InsertReporter stores the reporter's hashed and sealed secret of report id.
-func (s *ReportStore) InsertReporter(ctx context.Context, id int64, hash, sealed []byte) error {
-	if _, err := s.db.Exec(ctx, insertReporterSQL, id, hash, sealed); err != nil {
+// InsertReporter stores the reporter's hashed and sealed secret of report
+// id, and her sealed phone (nil: she wants no SMS).
+func (s *ReportStore) InsertReporter(ctx context.Context, id int64, hash, sealed, phoneSealed []byte) error {
+	if _, err := s.db.Exec(ctx, insertReporterSQL, id, hash, sealed, phoneSealed); err != nil {
 		return fmt.Errorf("insert reporter of report %d: %w", id, pg.Interpret(err))
 	}
 	return nil
@@ -233,4 +235,32 @@ func (s *ReportStore) ReopenRepeated(ctx context.Context, id int64, radius float
 		return nil, fmt.Errorf("reopen reports repeated by %d: %w", id, pg.Interpret(err))
 	}
 	return ids, nil
+}
+
+const reporterPhoneSQL = `SELECT r.code, p.phone_sealed FROM reports r
+	LEFT JOIN report_reporters p ON p.report_id = r.id WHERE r.id = $1`
+
+// ReporterPhone returns report id's code and its reporter's sealed phone,
+// nil when she left none.
+func (s *ReportStore) ReporterPhone(ctx context.Context, id int64) (string, []byte, error) {
+	var code string
+	var sealed []byte
+	if err := s.db.QueryRow(ctx, reporterPhoneSQL, id).Scan(&code, &sealed); err != nil {
+		return "", nil, fmt.Errorf("get reporter phone of report %d: %w", id, pg.Interpret(err))
+	}
+	return code, sealed, nil
+}
+
+// The SMS outbox belongs to package cases for now (its drain delivers);
+// a reporter row carries the report and her sealed number, nothing else.
+const queueReporterSMSSQL = `INSERT INTO sms_outbox (to_kind, report_id, phone_sealed, template, body, created_at)
+	VALUES ('reporter', $1, $2, $3, $4, $5)`
+
+// QueueReporterSMS queues an SMS to the reporter of report id.
+func (s *ReportStore) QueueReporterSMS(ctx context.Context, id int64, phoneSealed []byte, template, body string,
+	at time.Time) error {
+	if _, err := s.db.Exec(ctx, queueReporterSMSSQL, id, phoneSealed, template, body, at); err != nil {
+		return fmt.Errorf("queue sms to the reporter of report %d: %w", id, pg.Interpret(err))
+	}
+	return nil
 }

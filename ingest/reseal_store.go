@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/internal/pg"
 )
@@ -19,6 +20,10 @@ WHERE id > $1 AND contact_sealed IS NOT NULL ORDER BY id LIMIT $2`
 	resealReporterListSQL = `SELECT p.report_id, p.secret_sealed, r.code FROM report_reporters p
 JOIN reports r ON r.id = p.report_id WHERE p.report_id > $1 ORDER BY p.report_id LIMIT $2`
 	resealReporterUpdateSQL = `UPDATE report_reporters SET secret_sealed = $3 WHERE report_id = $1 AND secret_sealed = $2`
+
+	resealReporterPhoneListSQL = `SELECT p.report_id, p.phone_sealed, r.code FROM report_reporters p
+JOIN reports r ON r.id = p.report_id WHERE p.report_id > $1 AND p.phone_sealed IS NOT NULL ORDER BY p.report_id LIMIT $2`
+	resealReporterPhoneUpdateSQL = `UPDATE report_reporters SET phone_sealed = $3 WHERE report_id = $1 AND phone_sealed = $2`
 
 	// Originals are listed by the key id recorded with them, so a rerun
 	// reads only blobs still under an old key.
@@ -38,6 +43,8 @@ func (s *Service) ResealTables() []auth.ResealTable {
 		auth.SQLResealTable(s.db, "tips.contact", resealTipListSQL, resealTipUpdateSQL, contactAAD),
 		auth.SQLResealTable(s.db, "report_reporters.secret", resealReporterListSQL, resealReporterUpdateSQL,
 			reporterSecretAAD),
+		auth.SQLResealTable(s.db, "report_reporters.phone", resealReporterPhoneListSQL, resealReporterPhoneUpdateSQL,
+			vikalp.OutboxPhoneAAD),
 		{Name: "media.original", List: s.listSealedOriginals, Update: s.updateSealedOriginal},
 	}
 }

@@ -66,9 +66,19 @@ func TestKeysRotate(t *testing.T) {
 		ConsentContact: true, Photos: [][]byte{ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 160, Height: 120})}}); err != nil {
 		t.Fatal(err)
 	}
-	// A hotspot report: its reporter's secret is sealed for replays.
-	if _, err := ingestA.SubmitReport(ctx, ingest.NewReport{Category: "stalking", Lat: &lat, Lon: &lon,
-		WithoutPhotos: true}); err != nil {
+	// A hotspot report: its reporter's secret is sealed for replays, her
+	// phone for notifications; approving it queues one (sealed) SMS to her.
+	rec, err := ingestA.SubmitReport(ctx, ingest.NewReport{Category: "stalking", Lat: &lat, Lon: &lon,
+		WithoutPhotos: true, Phone: "9123456782"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reportID int64
+	if err := srv.Pool.QueryRow(ctx, `SELECT id FROM reports WHERE code = $1`, rec.Code).Scan(&reportID); err != nil {
+		t.Fatal(err)
+	}
+	if err := ingestA.ApproveReport(ctx, auth.Principal{UserID: 1, Role: auth.RoleModerator, Scope: auth.StateScope},
+		reportID); err != nil {
 		t.Fatal(err)
 	}
 	alertsA := alerts.NewService(srv.Pool, alerts.Deps{Keyring: ringA, Jobs: jobs})

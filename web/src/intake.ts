@@ -25,6 +25,7 @@ const byCode: Record<string, Key> = {
   contact_required: 'intake.err.contact',
   unknown_category: 'intake.err.category',
   bad_time: 'intake.err.badTime',
+  phone_invalid: 'intake.err.phone',
 };
 
 const byField: Record<string, Key> = {
@@ -35,6 +36,7 @@ const byField: Record<string, Key> = {
   category: 'intake.err.category',
   places: 'intake.err.places',
   contact: 'intake.err.contact',
+  phone: 'intake.err.phone',
 };
 
 /** FieldError is a refusal to show next to a field ("" for the whole form). */

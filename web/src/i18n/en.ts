@@ -928,6 +928,9 @@ export const en = {
   'queue.firClear': 'Back to the queue',
   'dash.directionsOpen': 'Directions open',
   'dash.directionsOverdue': 'Directions overdue',
+  'report.phone': 'Mobile number for updates (optional)',
+  'report.phoneHint': 'We send an SMS when your report is published and when the police act on it: only the report code and its state, never the place. Leave it empty on a shared phone.',
+  'intake.err.phone': 'The mobile number must have 10 digits and start with 6, 7, 8 or 9.',
 } as const;
 
 /** Key is every string the app shows. */

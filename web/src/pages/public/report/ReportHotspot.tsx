@@ -46,6 +46,7 @@ export function ReportHotspot() {
   const [text, setText] = useState('');
   const [now, setNow] = useState(false);
   const [occurredAt, setOccurredAt] = useState('');
+  const [phone, setPhone] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState('');
   const [sending, setSending] = useState(false);
@@ -102,6 +103,7 @@ export function ReportHotspot() {
     form.set('text', text.trim());
     form.set('happening_now', now ? 'true' : 'false');
     if (!now && occurredAt) form.set('occurred_at', istToRFC3339(occurredAt));
+    if (phone.trim()) form.set('phone', phone.trim());
     if (pin && source !== 'exif') {
       form.set('lat', String(pin.lat));
       form.set('lon', String(pin.lon));
@@ -170,6 +172,11 @@ export function ReportHotspot() {
               setOccurredAt(v);
             }} />
         )}
+        <Input id="phone" type="tel" autoComplete="off" inputMode="tel" label={t('report.phone')} hint={t('report.phoneHint')}
+          value={phone} error={errors.phone} onValue={(v) => {
+            changed();
+            setPhone(v);
+          }} />
         <button type="submit" class="btn btn-primary btn-block" disabled={sending || reading} data-testid="report-submit">
           {sending ? t('file.submitting') : t('report.submit')}
         </button>
