@@ -644,7 +644,8 @@ func (b *bundle) stationFilesATR(t *testing.T, code string) {
 func (b *bundle) nodalApproves(t *testing.T, code string) {
 	t.Helper()
 	b.login(t, "nodal.lko")
-	b.do(t, "vetting queue", waitJS(`location.pathname === '/staff/vetting'`))
+	b.do(t, "today's digest is home", waitJS(`location.pathname === '/staff/today'`))
+	b.do(t, "vetting queue", click(`a[href="/staff/vetting"]`), waitJS(`location.pathname === '/staff/vetting'`))
 	b.openFromQueue(t, code)
 	b.do(t, "approve", waitText(`#vet-title`, "Vet"), click(`[data-testid="vet-approve"]`),
 		waitText(`.notice-ok`, "Published"),

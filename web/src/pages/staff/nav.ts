@@ -24,10 +24,12 @@ const quality: NavItem = { path: '/staff/quality', key: 'staff.nav.quality' };
 // console is coming". Add a slice's page here and in routes.ts.
 const byRole: Partial<Record<Role, NavItem[]>> = {
   station: [queue],
-  nodal: [vetting, today, queue, alertsTab, quality],
-  sp: [queue, today, alertsTab, quality],
+  // Supervisors land on today's digest; MSP legal on the cases waiting
+  // for its decision (its digest is the next tab).
+  nodal: [today, vetting, queue, alertsTab, quality],
+  sp: [today, queue, alertsTab, quality],
   msp_legal: [legal, today, dashboard, quality, heat, calls, queue, leads, alertsTab],
-  msp_analyst: [dashboard, today, quality, heat, calls, queue, leads, alertsTab],
+  msp_analyst: [today, dashboard, quality, heat, calls, queue, leads, alertsTab],
   moderator: [moderation],
   pcr: [dispatch],
   ahtu: [leads, alertsTab],
