@@ -237,7 +237,7 @@ func TestDigestWorker(t *testing.T) {
 // then the MSP's.
 func digestSMS(t *testing.T, b *bundle) []cases.OutboxSMS {
 	t.Helper()
-	rows, _ := b.db.Query(b.ctx, `SELECT id, to_kind, to_role, district_id, complaint_id, phone_sealed, template, body,
+	rows, _ := b.db.Query(b.ctx, `SELECT id, to_kind, to_role, district_id, complaint_id, report_id, phone_sealed, template, body,
 		status, provider, attempts, last_error, created_at, sent_at
 		FROM sms_outbox WHERE template LIKE 'digest.%' ORDER BY district_id NULLS LAST`)
 	ms, err := pgx.CollectRows(rows, pgx.RowToStructByName[cases.OutboxSMS])
