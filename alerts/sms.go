@@ -35,12 +35,17 @@ type SMSProvider interface {
 	Send(ctx context.Context, m SMS) error
 }
 
-// OutboxProvider is the default SMSProvider: it sends nothing; the message
-// stays recorded in sms_outbox (provider "outbox"), where admins see it.
+// OutboxProvider is the default SMSProvider, without a gateway: it sends
+// nothing; the message stays in sms_outbox as held (provider "outbox"),
+// where admins see it.
 type OutboxProvider struct{}
 
 // Name implements SMSProvider.
 func (OutboxProvider) Name() string { return "outbox" }
+
+// Holds reports that messages are kept, not sent (the drain marks them
+// held and opens no number).
+func (OutboxProvider) Holds() bool { return true }
 
 // Send implements SMSProvider.
 func (OutboxProvider) Send(context.Context, SMS) error { return nil }

@@ -68,6 +68,20 @@ type SMSProvider interface {
 	Send(ctx context.Context, m SMS) error
 }
 
+// HoldingProvider is an SMSProvider that stands for "no gateway": the drain
+// marks its messages held (never sent) without opening any number. The
+// deployment's provider without VIKALP_SMS_URL is one.
+type HoldingProvider interface {
+	SMSProvider
+	Holds() bool
+}
+
+// holds reports whether the provider keeps messages instead of sending.
+func (s *Service) holds() bool {
+	h, ok := s.provider.(HoldingProvider)
+	return ok && h.Holds()
+}
+
 // RecordingProvider is the default SMSProvider: it delivers nothing and
 // records each message as sent, keeping the most recent ones in memory for
 // tests and the demo.
@@ -273,6 +287,19 @@ func (w *SMSDeliverWorker) Work(ctx context.Context, _ *river.Job[SMSDeliverArgs
 	return err
 }
 
+// holdAll marks due rows held: without a gateway nothing is sent and no
+// number is opened.
+func (s *Service) holdAll(ctx context.Context, store *SMSStore, due []OutboxSMS) error {
+	if len(due) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(due))
+	for i, m := range due {
+		ids[i] = m.ID
+	}
+	return store.MarkHeld(ctx, ids, s.provider.Name())
+}
+
 // DrainSMS sends every queued row that is due, a batch per transaction, and
 // returns how many were sent. A row that fails is tried again after
 // smsFirstRetry, doubling, and marked failed after smsMaxAttempts. Opening
@@ -302,6 +329,9 @@ func (s *Service) drainBatch(ctx context.Context) (sent int, more bool, _ error)
 			return err
 		}
 		more = len(due) == smsBatch
+		if s.holds() {
+			return s.holdAll(ctx, store, due)
+		}
 		stop := time.Now().Add(smsBatchTime)
 		var ok []int64
 		for _, m := range due {

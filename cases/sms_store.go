@@ -84,6 +84,17 @@ func (s *SMSStore) MarkSent(ctx context.Context, ids []int64, provider string, a
 	return nil
 }
 
+const markSMSHeldSQL = `UPDATE sms_outbox SET status = 'held', provider = $2 WHERE id = ANY($1) AND status = 'queued'`
+
+// MarkHeld records messages kept because no gateway is configured: never
+// delivered, never counted as sent.
+func (s *SMSStore) MarkHeld(ctx context.Context, ids []int64, provider string) error {
+	if _, err := s.db.Exec(ctx, markSMSHeldSQL, ids, provider); err != nil {
+		return fmt.Errorf("mark sms held: %w", pg.Interpret(err))
+	}
+	return nil
+}
+
 const markSMSFailedSQL = `UPDATE sms_outbox SET attempts = attempts + 1, provider = $2, last_error = $3,
 	status = CASE WHEN $4::bool THEN 'failed' ELSE status END, next_attempt_at = $5
 	WHERE id = $1 AND status = 'queued'`

@@ -10,10 +10,12 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/cases/casestest"
+	"github.com/vikalp/vikalp/jurisdiction"
 )
 
 // TestSMSNeverNamesHerOrTheCrime runs the whole lifecycle plus the SLA
@@ -229,5 +231,42 @@ func TestDeliverSMSFailure(t *testing.T) {
 	drain()
 	if n := attempts(); n != 5 {
 		t.Fatalf("a failed row was tried again: %d attempts", n)
+	}
+}
+
+// noGateway is the deployment's provider without VIKALP_SMS_URL: it holds
+// messages, and a test fails if anything tries to send one.
+type noGateway struct{ t *testing.T }
+
+func (noGateway) Name() string { return "outbox" }
+func (noGateway) Holds() bool  { return true }
+func (g noGateway) Send(context.Context, cases.SMS) error {
+	g.t.Error("a message was handed to a provider that holds")
+	return nil
+}
+
+// TestDrainHoldsWithoutGateway: with no gateway configured the drain marks
+// every due row held, never sent, and opens no number.
+func TestDrainHoldsWithoutGateway(t *testing.T) {
+	b := setup(t)
+	jobs, err := river.NewClient(riverpgxv5.New(b.db), &river.Config{}) // insert-only
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := cases.NewService(b.db, cases.Deps{Jobs: jobs, Router: jurisdiction.New(b.db),
+		Keyring: casestest.Keyring(t), Provider: noGateway{t}, Clock: b.clock})
+	f := b.file(t, input()) // officers, MSP and her: three rows
+	n, err := held.DrainSMS(b.ctx)
+	if err != nil || n != 0 {
+		t.Fatalf("DrainSMS = %d, %v; want 0 sent", n, err)
+	}
+	if got := b.count(t, `SELECT count(*) FROM sms_outbox WHERE status = 'held' AND provider = 'outbox' AND sent_at IS NULL`); got != 3 {
+		t.Errorf("%d rows held; want 3", got)
+	}
+	if got := b.count(t, `SELECT count(*) FROM sms_outbox WHERE status <> 'held'`); got != 0 {
+		t.Errorf("%d rows not held", got)
+	}
+	if got := b.count(t, `SELECT count(*) FROM audit_log WHERE action = 'sms.phone_decrypted' AND object_id = $1`, f.ID); got != 0 {
+		t.Errorf("her number was opened %d times with no gateway", got)
 	}
 }

@@ -161,6 +161,13 @@ type smsGateway struct{ p alerts.SMSProvider }
 
 func (g smsGateway) Name() string { return g.p.Name() }
 
+// Holds passes on whether the gateway only keeps messages (no
+// VIKALP_SMS_URL): cases then marks them held, not sent.
+func (g smsGateway) Holds() bool {
+	h, ok := g.p.(interface{ Holds() bool })
+	return ok && h.Holds()
+}
+
 func (g smsGateway) Send(ctx context.Context, m cases.SMS) error {
 	recipient := m.ToKind
 	if m.DistrictID != nil {

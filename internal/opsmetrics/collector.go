@@ -24,7 +24,7 @@ var (
 	// discarded, jobs that gave up).
 	JobStates = []string{"available", "scheduled", "retryable", "running", "discarded"}
 	// SMSStatuses are the statuses of sms_outbox.status.
-	SMSStatuses = []string{"queued", "sent", "failed"}
+	SMSStatuses = []string{"queued", "sent", "failed", "held"}
 	// AnalysisKinds are the periodic analyses whose last finish is exported
 	// (analysis_runs.kind; backtests run by hand are left out).
 	AnalysisKinds = []string{"hotspots", "leads", "forecast"}
