@@ -9,6 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/vikalp/vikalp"
+	"github.com/vikalp/vikalp/cases"
+	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/internal/pg"
 )
 
@@ -42,6 +44,7 @@ func handle(fn handlerFunc) gin.HandlerFunc {
 func writeError(c *gin.Context, err error) {
 	status, body := errorStatus(err)
 	body.RequestID = requestID(c)
+	body.Error = inRequestLanguage(c, body)
 	if status == http.StatusServiceUnavailable {
 		c.Header("Retry-After", "5")
 	}
@@ -109,4 +112,28 @@ func genericMessage(status int) string {
 		return "the service is briefly unavailable; please try again in a moment"
 	}
 	return "internal error"
+}
+
+// inRequestLanguage is body's message in the request's language: package
+// ingest words its refusals in English, so a request asking for Hindi gets
+// the Hindi wording of the code where there is one. Messages already in
+// Hindi (complaints word theirs in the request's language) stay.
+func inRequestLanguage(c *gin.Context, body errorResponse) string {
+	if body.Code == "" || requestLanguage(c, "") != cases.Hindi || hasDevanagari(body.Error) {
+		return body.Error
+	}
+	if hi, ok := ingest.HindiMessage(body.Field, body.Code); ok {
+		return hi
+	}
+	return body.Error
+}
+
+// hasDevanagari reports whether s holds Devanagari script.
+func hasDevanagari(s string) bool {
+	for _, r := range s {
+		if r >= 0x0900 && r <= 0x097F {
+			return true
+		}
+	}
+	return false
 }
