@@ -195,7 +195,7 @@ func validateContact(c Contact, lang Language) (Contact, error) {
 		return out, invalid(lang, "address", CodeAddressTooLong)
 	}
 	if strings.TrimSpace(c.Phone) != "" {
-		p, ok := NormalizePhone(c.Phone)
+		p, ok := vikalp.NormalizePhone(c.Phone)
 		if !ok {
 			return out, invalid(lang, "phone", CodePhoneInvalid)
 		}
@@ -203,10 +203,6 @@ func validateContact(c Contact, lang Language) (Contact, error) {
 	}
 	return out, nil
 }
-
-// NormalizePhone returns an Indian mobile number as +91XXXXXXXXXX
-// (vikalp.NormalizePhone).
-func NormalizePhone(s string) (string, bool) { return vikalp.NormalizePhone(s) }
 
 // parseCallbackWindow accepts "" or "HH:MM-HH:MM" (24-hour, IST, may wrap
 // midnight, not empty) and returns it normalized.

@@ -24,6 +24,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/internal/vikalpbin"
 )
 
 // The harness for tests that run the real binary (alerts_cluster_test.go,
@@ -32,43 +33,13 @@ import (
 // serve and work start processes on it and wait until they are ready.
 // Below it are the HTTP clients these tests share.
 
-// vikalpBuild is the binary the process tests run, built once for them all
-// (each build links anew) and removed by TestMain.
-var vikalpBuild struct {
-	once sync.Once
-	dir  string
-	bin  string
-	err  error
-}
-
-// buildVikalp builds the binary on first use and returns its path.
-func buildVikalp(t *testing.T) string {
-	t.Helper()
-	vikalpBuild.once.Do(func() {
-		dir, err := os.MkdirTemp("", "vikalp-test-")
-		if err != nil {
-			vikalpBuild.err = err
-			return
-		}
-		vikalpBuild.dir = dir
-		bin := filepath.Join(dir, "vikalp")
-		if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-			vikalpBuild.err = fmt.Errorf("%w\n%s", err, out)
-			return
-		}
-		vikalpBuild.bin = bin
-	})
-	if vikalpBuild.err != nil {
-		t.Fatalf("build vikalp: %v", vikalpBuild.err)
-	}
-	return vikalpBuild.bin
-}
+// buildVikalp returns the binary the process tests run, built once for
+// them all (each build links anew) and removed by TestMain.
+func buildVikalp(t *testing.T) string { return vikalpbin.Path(t) }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if vikalpBuild.dir != "" {
-		os.RemoveAll(vikalpBuild.dir)
-	}
+	vikalpbin.Cleanup()
 	os.Exit(code)
 }
 
