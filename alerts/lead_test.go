@@ -8,8 +8,8 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/vikalp/vikalp/alerts"
-	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/leads"
 )
 
 // TestLeadAlertFollowsItsLead: a lead's score goes 40 → 90 while its alert
@@ -22,9 +22,9 @@ func TestLeadAlertFollowsItsLead(t *testing.T) {
 	hub := b.startHub(t)
 	own := b.user(t, auth.RoleAHTU, auth.ScopeAHTU, 3)
 	worker := &alerts.LeadAlertWorker{Service: b.svc}
-	work := func(args analytics.LeadAlertArgs) {
+	work := func(args leads.AlertArgs) {
 		t.Helper()
-		if err := worker.Work(b.ctx, &river.Job[analytics.LeadAlertArgs]{Args: args}); err != nil {
+		if err := worker.Work(b.ctx, &river.Job[leads.AlertArgs]{Args: args}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -37,7 +37,7 @@ func TestLeadAlertFollowsItsLead(t *testing.T) {
 		return list[0]
 	}
 
-	work(analytics.LeadAlertArgs{LeadID: 9, AHTUID: 3, Score: 40, Reason: "new"})
+	work(leads.AlertArgs{LeadID: 9, AHTUID: 3, Score: 40, Reason: "new"})
 	first := listed()
 	if first.Score == nil || *first.Score != 40 || !strings.Contains(first.Summary, "score 40") {
 		t.Fatalf("new lead alert: score %v, summary %q", first.Score, first.Summary)
@@ -50,7 +50,7 @@ func TestLeadAlertFollowsItsLead(t *testing.T) {
 	defer console.Close()
 
 	b.clock.Advance(5 * time.Minute)
-	work(analytics.LeadAlertArgs{LeadID: 9, AHTUID: 3, Score: 90, PreviousScore: 40, Reason: "rising"})
+	work(leads.AlertArgs{LeadID: 9, AHTUID: 3, Score: 90, PreviousScore: 40, Reason: "rising"})
 	a := listed()
 	if a.ID != first.ID || a.Score == nil || *a.Score != 90 || !strings.Contains(a.Summary, "Rising trafficking lead, score 90 (was 40)") ||
 		!strings.Contains(a.SummaryHI, "स्कोर 90") || strings.Contains(a.Summary, "score 40") {
@@ -67,7 +67,7 @@ func TestLeadAlertFollowsItsLead(t *testing.T) {
 		t.Errorf("update event detail %v by %s", e.Detail, e.ActorRole)
 	}
 
-	work(analytics.LeadAlertArgs{LeadID: 9, AHTUID: 3, Score: 70, PreviousScore: 40, Reason: "rising"}) // late
+	work(leads.AlertArgs{LeadID: 9, AHTUID: 3, Score: 70, PreviousScore: 40, Reason: "rising"}) // late
 	if a := listed(); *a.Score != 90 {
 		t.Errorf("a late job lowered the alert to %v", *a.Score)
 	}
@@ -79,7 +79,7 @@ func TestLeadAlertFollowsItsLead(t *testing.T) {
 		if _, err := b.svc.Acknowledge(b.ctx, own, a.ID); err != nil {
 			t.Fatal(err)
 		}
-		work(analytics.LeadAlertArgs{LeadID: 9, AHTUID: 3, Score: 95, PreviousScore: 90, Reason: "rising"})
+		work(leads.AlertArgs{LeadID: 9, AHTUID: 3, Score: 95, PreviousScore: 90, Reason: "rising"})
 		if got := listed(); got.ID != a.ID || *got.Score != 95 || got.State != alerts.StateAcknowledged {
 			t.Errorf("acknowledged alert after a rise: %d, score %v, %s", got.ID, *got.Score, got.State)
 		}
@@ -88,7 +88,7 @@ func TestLeadAlertFollowsItsLead(t *testing.T) {
 		if _, err := b.svc.Resolve(b.ctx, own, a.ID); err != nil {
 			t.Fatal(err)
 		}
-		work(analytics.LeadAlertArgs{LeadID: 9, AHTUID: 3, Score: 99, PreviousScore: 95, Reason: "rising"})
+		work(leads.AlertArgs{LeadID: 9, AHTUID: 3, Score: 99, PreviousScore: 95, Reason: "rising"})
 		list, err := b.svc.List(b.ctx, own, alerts.Filter{Kind: alerts.KindLead, State: alerts.StateOpen})
 		if err != nil || len(list) != 1 || list[0].ID == a.ID || *list[0].Score != 99 {
 			t.Errorf("open lead alerts after the resolved one rose: %+v, %v", list, err)

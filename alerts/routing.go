@@ -16,6 +16,7 @@ import (
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/internal/pg"
 	"github.com/vikalp/vikalp/jurisdiction"
+	"github.com/vikalp/vikalp/leads"
 )
 
 // The routing rules of ARCHITECTURE §8. Each takes ids and cells only; the
@@ -170,7 +171,7 @@ func binConfidence(bin int) int {
 	return 90
 }
 
-// Lead is a new or rising trafficking lead found by analytics.
+// Lead is a new or rising trafficking lead found by package leads.
 type Lead struct {
 	LeadID        int64
 	AHTUID        int // the AHTU of the lead's district; 0 to look it up
@@ -210,7 +211,7 @@ func leadUnit(ctx context.Context, tx pgx.Tx, l Lead) (Unit, jurisdiction.AHTU, 
 	case l.AHTUID != 0:
 		u, err = store.AHTU(ctx, l.AHTUID)
 		if errors.Is(err, vikalp.ErrNotFound) {
-			return Unit{Kind: UnitAHTU, ID: int64(l.AHTUID)}, jurisdiction.AHTU{}, nil // named by analytics; no place
+			return Unit{Kind: UnitAHTU, ID: int64(l.AHTUID)}, jurisdiction.AHTU{}, nil // named by leads; no place
 		}
 	case l.DistrictID != 0:
 		u, err = store.AHTUForDistrict(ctx, l.DistrictID)
@@ -330,14 +331,14 @@ func (w *HotspotDetectedWorker) Work(ctx context.Context, job *river.Job[analyti
 	return err
 }
 
-// LeadAlertWorker raises the alert for analytics' LeadAlertArgs.
+// LeadAlertWorker raises the alert for leads' AlertArgs.
 type LeadAlertWorker struct {
-	river.WorkerDefaults[analytics.LeadAlertArgs]
+	river.WorkerDefaults[leads.AlertArgs]
 	Service *Service
 }
 
 // Work implements river.Worker.
-func (w *LeadAlertWorker) Work(ctx context.Context, job *river.Job[analytics.LeadAlertArgs]) error {
+func (w *LeadAlertWorker) Work(ctx context.Context, job *river.Job[leads.AlertArgs]) error {
 	a := job.Args
 	_, err := w.Service.RaiseLead(ctx, Lead{LeadID: a.LeadID, AHTUID: a.AHTUID, Score: a.Score,
 		PreviousScore: a.PreviousScore, Reason: a.Reason})

@@ -1,5 +1,7 @@
-// Package analytics finds hotspots in Vikalp's reports and complaints and
-// links trafficking tips into leads (ARCHITECTURE §7).
+// Package analytics finds hotspots in Vikalp's reports and complaints
+// (ARCHITECTURE §7): statistics and the hotspot pipeline. Trafficking leads
+// live in package leads, which records its runs through AnalysisRunStore and
+// follows each periodic analysis (AnalyzeWorker.Then).
 //
 // Hotspot statistics are pure functions with no database: Getis–Ord Gi*
 // (GiStar, HotSpots) over binary weights (Weights: GeoDa .gal files, H3
@@ -27,13 +29,4 @@
 //   - Rejected reports never count. Hotspot alerts carry cells, bins and ids,
 //     never text or exact points.
 //   - Readers see either the previous run or the new one, never a mix.
-//
-// Trafficking leads (LeadService, docs/LEADS.md) own transit_places,
-// border_lines, entities, tip_entities, leads, lead_members and lead_events
-// (00007_leads.sql). Extraction (EntityExtractor) is pure; tips sharing a
-// phone, vehicle or name–alias pair are linked by union-find (LinkTips),
-// scored by ScoreLead with a stored per-indicator explanation, and routed to
-// the AHTU with most of their places. Investigator merges and splits are
-// pinned memberships that relinking never undoes; lead alerts
-// (LeadAlertArgs) carry ids and scores only.
 package analytics

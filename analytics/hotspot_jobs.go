@@ -23,13 +23,14 @@ func (AnalyzeArgs) InsertOpts() river.InsertOpts {
 }
 
 // AnalyzeWorker runs the hotspot pipeline, then the forecast of priority
-// places (Pipeline.Forecast), and then, when Leads is set, relinks every
-// trafficking tip into leads (LeadService.Run), so lead scores follow recency
-// without waiting for a new tip.
+// places (Pipeline.Forecast), and then, when Then is set, a follow-up pass on
+// the same schedule: the application relinks every trafficking tip into
+// leads there (leads.Service.Relink), so lead scores follow recency without
+// waiting for a new tip. analytics knows nothing of leads.
 type AnalyzeWorker struct {
 	river.WorkerDefaults[AnalyzeArgs]
 	Pipeline *Pipeline
-	Leads    *LeadService // optional
+	Then     func(context.Context) error // optional
 }
 
 // Work implements river.Worker. Each pass runs even when an earlier one
@@ -40,9 +41,9 @@ func (w *AnalyzeWorker) Work(ctx context.Context, _ *river.Job[AnalyzeArgs]) err
 	if _, ferr := w.Pipeline.Forecast(ctx, now); err == nil {
 		err = ferr
 	}
-	if w.Leads != nil {
-		if _, lerr := w.Leads.Run(ctx); err == nil {
-			err = lerr
+	if w.Then != nil {
+		if terr := w.Then(ctx); err == nil {
+			err = terr
 		}
 	}
 	return err

@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/uber/h3-go/v4"
@@ -148,25 +149,23 @@ func TestCellParent(t *testing.T) {
 	}
 }
 
-// TestAnalyzeWorkerRunsLeads: the periodic job runs the hotspot pass and
-// then relinks leads, each recorded as its own analysis run.
-func TestAnalyzeWorkerRunsLeads(t *testing.T) {
+// TestAnalyzeWorkerRunsFollowUp: the periodic job runs the hotspot pass and
+// then its follow-up (the application's lead relinking), whose error it
+// returns; the hotspot run is recorded either way.
+func TestAnalyzeWorkerRunsFollowUp(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	b := setupPipeline(t)
 	city := newSyntheticCity(3, 6)
 	copyReports(t, b.db, city.noise(1, 4))
-	leads, err := NewLeadService(b.db, LeadDeps{Jobs: b.jobs})
-	if err != nil {
-		t.Fatal(err)
+	followUpErr := errors.New("follow-up failed")
+	calls := 0
+	w := &AnalyzeWorker{Pipeline: NewPipeline(b.db, Config{}, Deps{Jobs: b.jobs}),
+		Then: func(context.Context) error { calls++; return followUpErr }}
+	if err := w.Work(ctx, nil); !errors.Is(err, followUpErr) || calls != 1 {
+		t.Fatalf("Work: err %v after %d follow-ups, want the follow-up's error after 1", err, calls)
 	}
-	w := &AnalyzeWorker{Pipeline: NewPipeline(b.db, Config{}, Deps{Jobs: b.jobs}), Leads: leads}
-	if err := w.Work(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	for _, kind := range []string{"hotspots", "leads"} {
-		if run, err := NewAnalysisRunStore(b.db).Latest(ctx, kind); err != nil || run.Status != "done" {
-			t.Errorf("%s run %+v, err %v", kind, run, err)
-		}
+	if run, err := NewAnalysisRunStore(b.db).Latest(ctx, "hotspots"); err != nil || run.Status != "done" {
+		t.Errorf("hotspots run %+v, err %v", run, err)
 	}
 }

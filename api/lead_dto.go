@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/vikalp/vikalp/analytics"
+	"github.com/vikalp/vikalp/leads"
 )
 
 // leadChangeRequest is the body of every lead workflow call; each route
@@ -21,36 +21,36 @@ type leadChangeRequest struct {
 
 // leadResponse is a lead in a list or after a change.
 type leadResponse struct {
-	ID          int64                 `json:"id"`
-	AHTUID      *int                  `json:"ahtu_id"`
-	DistrictID  *int                  `json:"district_id"`
-	Status      string                `json:"status"`
-	Score       float64               `json:"score"`
-	TipCount    int                   `json:"tip_count"`
-	Lat         *float64              `json:"lat"`
-	Lon         *float64              `json:"lon"`
-	AssignedTo  *int64                `json:"assigned_to"`
-	FirstTipAt  *time.Time            `json:"first_tip_at"`
-	LastTipAt   *time.Time            `json:"last_tip_at"`
-	CreatedAt   time.Time             `json:"created_at"`
-	UpdatedAt   time.Time             `json:"updated_at"`
-	Explanation []analytics.Indicator `json:"explanation"`
+	ID          int64             `json:"id"`
+	AHTUID      *int              `json:"ahtu_id"`
+	DistrictID  *int              `json:"district_id"`
+	Status      string            `json:"status"`
+	Score       float64           `json:"score"`
+	TipCount    int               `json:"tip_count"`
+	Lat         *float64          `json:"lat"`
+	Lon         *float64          `json:"lon"`
+	AssignedTo  *int64            `json:"assigned_to"`
+	FirstTipAt  *time.Time        `json:"first_tip_at"`
+	LastTipAt   *time.Time        `json:"last_tip_at"`
+	CreatedAt   time.Time         `json:"created_at"`
+	UpdatedAt   time.Time         `json:"updated_at"`
+	Explanation []leads.Indicator `json:"explanation"`
 	// Where describes the lead's place; absent for a lead without one.
 	Where *placeResponse `json:"where,omitempty"`
 }
 
-func newLeadResponse(l analytics.Lead) leadResponse {
+func newLeadResponse(l leads.Lead) leadResponse {
 	out := leadResponse{ID: l.ID, AHTUID: l.AHTUID, DistrictID: l.DistrictID, Status: string(l.Status),
 		Score: l.Score, TipCount: l.TipCount, Lat: l.Lat, Lon: l.Lon, AssignedTo: l.AssignedTo,
 		FirstTipAt: l.FirstTipAt, LastTipAt: l.LastTipAt, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt,
 		Explanation: l.Explanation}
 	if out.Explanation == nil {
-		out.Explanation = []analytics.Indicator{}
+		out.Explanation = []leads.Indicator{}
 	}
 	return out
 }
 
-func newLeadResponses(list []analytics.Lead) []leadResponse {
+func newLeadResponses(list []leads.Lead) []leadResponse {
 	out := make([]leadResponse, len(list))
 	for i, l := range list {
 		out[i] = newLeadResponse(l)
@@ -97,7 +97,7 @@ type leadDetailResponse struct {
 	Events   []leadEventResponse  `json:"events"`
 }
 
-func newLeadDetailResponse(d analytics.LeadDetail) leadDetailResponse {
+func newLeadDetailResponse(d leads.Detail) leadDetailResponse {
 	out := leadDetailResponse{leadResponse: newLeadResponse(d.Lead), Members: []leadMemberResponse{},
 		Entities: []leadEntityResponse{}, Events: []leadEventResponse{}}
 	for _, m := range d.Members {
@@ -118,7 +118,7 @@ func newLeadDetailResponse(d analytics.LeadDetail) leadDetailResponse {
 var leadCSVHeader = []string{"id", "ahtu_id", "district_id", "status", "score", "tip_count", "lat", "lon",
 	"first_tip_at", "last_tip_at", "updated_at"}
 
-func leadCSVRow(l analytics.Lead) []string {
+func leadCSVRow(l leads.Lead) []string {
 	return []string{strconv.FormatInt(l.ID, 10), leadOptInt(l.AHTUID), leadOptInt(l.DistrictID), string(l.Status),
 		strconv.FormatFloat(l.Score, 'f', 1, 64), strconv.Itoa(l.TipCount), leadOptFloat(l.Lat), leadOptFloat(l.Lon),
 		leadOptTime(l.FirstTipAt), leadOptTime(l.LastTipAt), l.UpdatedAt.UTC().Format(time.RFC3339)}
@@ -159,7 +159,7 @@ type leadPoint struct {
 
 // newLeadFeatureCollection encodes leads as a FeatureCollection of
 // centroids (lon, lat), with the CSV columns as properties.
-func newLeadFeatureCollection(list []analytics.Lead) []byte {
+func newLeadFeatureCollection(list []leads.Lead) []byte {
 	fs := make([]leadFeature, len(list))
 	for i, l := range list {
 		f := leadFeature{Type: "Feature", Properties: map[string]any{}}

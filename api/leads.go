@@ -7,8 +7,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/vikalp/vikalp"
-	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/leads"
 )
 
 // registerLeadRoutes wires trafficking leads for AHTU officers (their
@@ -32,8 +32,8 @@ func (h *Handler) registerLeadRoutes(v1 *gin.RouterGroup) {
 }
 
 // leadFilter reads ?status=&min_score=&district_id=&limit=.
-func leadFilter(c *gin.Context) (analytics.LeadFilter, error) {
-	f := analytics.LeadFilter{Status: analytics.LeadStatus(c.Query("status"))}
+func leadFilter(c *gin.Context) (leads.Filter, error) {
+	f := leads.Filter{Status: leads.Status(c.Query("status"))}
 	var err error
 	if v := c.Query("min_score"); v != "" {
 		if f.MinScore, err = strconv.ParseFloat(v, 64); err != nil {
@@ -94,39 +94,39 @@ func (h *Handler) getLead(c *gin.Context) error {
 }
 
 func (h *Handler) transitionLead(c *gin.Context) error {
-	return h.leadChange(c, http.StatusOK, func(p auth.Principal, id int64, req leadChangeRequest) (analytics.Lead, error) {
-		return h.deps.Leads.Transition(c.Request.Context(), p, id, analytics.LeadStatus(req.To), req.Note)
+	return h.leadChange(c, http.StatusOK, func(p auth.Principal, id int64, req leadChangeRequest) (leads.Lead, error) {
+		return h.deps.Leads.Transition(c.Request.Context(), p, id, leads.Status(req.To), req.Note)
 	})
 }
 
 func (h *Handler) addLeadNote(c *gin.Context) error {
-	return h.leadChange(c, http.StatusOK, func(p auth.Principal, id int64, req leadChangeRequest) (analytics.Lead, error) {
+	return h.leadChange(c, http.StatusOK, func(p auth.Principal, id int64, req leadChangeRequest) (leads.Lead, error) {
 		return h.deps.Leads.AddNote(c.Request.Context(), p, id, req.Note)
 	})
 }
 
 func (h *Handler) assignLead(c *gin.Context) error {
-	return h.leadChange(c, http.StatusOK, func(p auth.Principal, id int64, req leadChangeRequest) (analytics.Lead, error) {
+	return h.leadChange(c, http.StatusOK, func(p auth.Principal, id int64, req leadChangeRequest) (leads.Lead, error) {
 		return h.deps.Leads.Assign(c.Request.Context(), p, id, req.UserID)
 	})
 }
 
 func (h *Handler) mergeLead(c *gin.Context) error {
-	return h.leadChange(c, http.StatusOK, func(p auth.Principal, id int64, req leadChangeRequest) (analytics.Lead, error) {
+	return h.leadChange(c, http.StatusOK, func(p auth.Principal, id int64, req leadChangeRequest) (leads.Lead, error) {
 		return h.deps.Leads.Merge(c.Request.Context(), p, id, req.LeadID)
 	})
 }
 
 // splitLead answers 201 with the new lead made of req.TipIDs.
 func (h *Handler) splitLead(c *gin.Context) error {
-	return h.leadChange(c, http.StatusCreated, func(p auth.Principal, id int64, req leadChangeRequest) (analytics.Lead, error) {
+	return h.leadChange(c, http.StatusCreated, func(p auth.Principal, id int64, req leadChangeRequest) (leads.Lead, error) {
 		return h.deps.Leads.Split(c.Request.Context(), p, id, req.TipIDs)
 	})
 }
 
 // leadChange binds the lead id and JSON body, runs one workflow call and
 // writes the resulting lead with status.
-func (h *Handler) leadChange(c *gin.Context, status int, call func(auth.Principal, int64, leadChangeRequest) (analytics.Lead, error)) error {
+func (h *Handler) leadChange(c *gin.Context, status int, call func(auth.Principal, int64, leadChangeRequest) (leads.Lead, error)) error {
 	p, _ := principalOf(c)
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -170,7 +170,7 @@ func (h *Handler) exportLeadsGeoJSON(c *gin.Context) error {
 	return nil
 }
 
-func (h *Handler) exportLeads(c *gin.Context, format string) ([]analytics.Lead, error) {
+func (h *Handler) exportLeads(c *gin.Context, format string) ([]leads.Lead, error) {
 	p, _ := principalOf(c)
 	f, err := leadFilter(c)
 	if err != nil {

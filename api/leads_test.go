@@ -8,24 +8,24 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/leads"
 )
 
 // setupLeadAPI is setupIngest with the lead service wired in.
-func setupLeadAPI(t *testing.T) (*ingestBundle, *analytics.LeadService) {
+func setupLeadAPI(t *testing.T) (*ingestBundle, *leads.Service) {
 	t.Helper()
 	b := setupIngest(t)
 	quiet := slog.New(slog.DiscardHandler)
-	leads, err := analytics.NewLeadService(b.db, analytics.LeadDeps{Jobs: ingesttest.Jobs(t, b.db), Logger: quiet})
+	svc, err := leads.NewService(b.db, leads.Deps{Jobs: ingesttest.Jobs(t, b.db), Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.router = apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Ingest: b.ingest, Leads: leads, Logger: quiet}))
-	return b, leads
+	b.router = apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Ingest: b.ingest, Leads: svc, Logger: quiet}))
+	return b, svc
 }
 
 func TestLeadsOverHTTP(t *testing.T) {

@@ -21,6 +21,7 @@ import (
 	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/jurisdiction"
+	"github.com/vikalp/vikalp/leads"
 	"github.com/vikalp/vikalp/tiles"
 )
 
@@ -59,7 +60,7 @@ type Deps struct {
 	Alerts   *alerts.Service
 	AlertHub *alerts.Hub
 	// Leads serves trafficking leads and their workflow.
-	Leads *analytics.LeadService
+	Leads *leads.Service
 	// BasemapPMTiles is the street base map archive served under /basemap
 	// (VIKALP_BASEMAP_PMTILES: a file path, an http(s) URL or an s3:// URL);
 	// "" serves none and maps draw Vikalp's own base layer.

@@ -149,7 +149,7 @@ ORDER BY m.id LIMIT $2
 FOR UPDATE OF m SKIP LOCKED`
 
 // leadRelinkLockKey is analytics' relink lock (leadLockKey "VIKLEADS" in
-// analytics/lead_store.go): held until the transaction ends, no tip joins a
+// leads/store.go): held until the transaction ends, no tip joins a
 // lead between the check above and the purge.
 const leadRelinkLockKey int64 = 0x56494B4C45414453
 

@@ -241,7 +241,7 @@ func (b *bundle) ahtuLead(t *testing.T, srv *apitest.Server) {
 				AND (SELECT count(*) FROM lead_members m WHERE m.lead_id = l.id) = 2`).Scan(&leadID); err != nil {
 				t.Fatalf("no lead joins the two tips: %v", err)
 			}
-			t.Log("the TipReceived worker did not build the lead in 15 s; ran LeadService.Run")
+			t.Log("the TipReceived worker did not build the lead in 15 s; ran leads.Service.Run")
 			break
 		}
 		time.Sleep(100 * time.Millisecond)

@@ -28,6 +28,7 @@ import (
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
 	"github.com/vikalp/vikalp/jurisdiction"
+	"github.com/vikalp/vikalp/leads"
 )
 
 // Server is a running test server and the database behind it.
@@ -40,7 +41,7 @@ type Server struct {
 	Ingest *ingest.Service
 	// Alerts, Leads and Hotspots are set by StartWith (nil after Start).
 	Alerts   *alerts.Service
-	Leads    *analytics.LeadService
+	Leads    *leads.Service
 	Hotspots *analytics.HotspotService
 	// Router is the server's Gin engine without the OpenAPI contract check
 	// that Server.Config.Handler wraps around it (for engine.Routes()).
@@ -144,16 +145,16 @@ func StartWith(t testing.TB, password string, users func(*jurisdiction.Service) 
 	deps := api.Deps{Pool: pool, Auth: authSvc, Cases: casesSvc, Ingest: ingestSvc,
 		Logger: quiet, PublicRate: api.RateLimit{PerMinute: -1}}
 	if opts.Workers {
-		leads, err := analytics.NewLeadService(pool, analytics.LeadDeps{Jobs: inserter, Logger: quiet})
+		leadsSvc, err := leads.NewService(pool, leads.Deps{Jobs: inserter, Logger: quiet})
 		if err != nil {
 			t.Fatal(err)
 		}
-		out.Alerts, out.Leads = alertsSvc, leads
+		out.Alerts, out.Leads = alertsSvc, leadsSvc
 		out.Hotspots = analytics.NewHotspotService(pool, 3)
-		deps.Alerts, deps.Leads, deps.Hotspots = alertsSvc, leads, out.Hotspots
+		deps.Alerts, deps.Leads, deps.Hotspots = alertsSvc, leadsSvc, out.Hotspots
 		deps.Priority = analytics.NewPriorityService(pool)
 		deps.AlertHub = StartHub(t, pool, quiet)
-		startWorkers(t, pool, quiet, casesSvc, alertsSvc, leads)
+		startWorkers(t, pool, quiet, casesSvc, alertsSvc, leadsSvc)
 	}
 	// Every request under /api/v1 (and the tiles and health checks) and its
 	// answer are checked against the OpenAPI document (contract.go);
@@ -190,12 +191,12 @@ func StartHub(t testing.TB, pool *pgxpool.Pool, logger *slog.Logger) *alerts.Hub
 
 // startWorkers works jobs as cmd/vikalp's registerWorkers does, without
 // the hotspot analysis (see Options.Workers).
-func startWorkers(t testing.TB, pool *pgxpool.Pool, logger *slog.Logger, c *cases.Service, a *alerts.Service, leads *analytics.LeadService) {
+func startWorkers(t testing.TB, pool *pgxpool.Pool, logger *slog.Logger, c *cases.Service, a *alerts.Service, l *leads.Service) {
 	t.Helper()
 	workers := river.NewWorkers()
 	cases.AddWorkers(workers, c)
 	alerts.AddWorkers(workers, a)
-	river.AddWorker(workers, &analytics.LeadTipWorker{Leads: leads})
+	river.AddWorker(workers, &leads.TipWorker{Leads: l})
 	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{Logger: logger, Workers: workers,
 		FetchCooldown: 20 * time.Millisecond, JobTimeout: time.Minute,
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}}})

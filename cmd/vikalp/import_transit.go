@@ -12,12 +12,12 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
-	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/internal/pg"
+	"github.com/vikalp/vikalp/leads"
 )
 
 // transitImporter is the shape of the transit and border importers.
-type transitImporter func(context.Context, pg.DBTX, io.Reader) (analytics.TransitImportReport, error)
+type transitImporter func(context.Context, pg.DBTX, io.Reader) (leads.TransitImportReport, error)
 
 func newImportTransitCmd(a *app) *cobra.Command {
 	return newTransitFileCmd(a, "transit", "Import railway stations and bus stands (Point features) for trafficking leads",
@@ -27,7 +27,7 @@ func newImportTransitCmd(a *app) *cobra.Command {
 and code, so importing the same file again changes nothing. Tips naming a
 station ("Gonda Jn", "Lucknow railway station") then count it as a transit hub.
 
-Example: vikalp import transit ../shared/data/up-railway-stations.geojson`, analytics.ImportTransit)
+Example: vikalp import transit ../shared/data/up-railway-stations.geojson`, leads.ImportTransit)
 }
 
 func newImportBorderCmd(a *app) *cobra.Command {
@@ -35,7 +35,7 @@ func newImportBorderCmd(a *app) *cobra.Command {
 		`Each feature is a LineString or MultiLineString keyed by its "variant"
 property. Leads with places near the line, or moving toward it, score higher.
 
-Example: vikalp import border ../shared/data/up-nepal-border.geojson`, analytics.ImportBorder)
+Example: vikalp import border ../shared/data/up-nepal-border.geojson`, leads.ImportBorder)
 }
 
 // newTransitFileCmd builds one `import KIND FILE` subcommand.
@@ -64,7 +64,7 @@ func importTransitFile(ctx context.Context, pool *pgxpool.Pool, path string, run
 		return err
 	}
 	defer f.Close()
-	var rep analytics.TransitImportReport
+	var rep leads.TransitImportReport
 	err = pg.WithTx(ctx, pool, func(tx pgx.Tx) error {
 		var err error
 		rep, err = run(ctx, tx, f)
@@ -87,7 +87,7 @@ func seedTransit(ctx context.Context, a *app, pool *pgxpool.Pool, out io.Writer)
 	for _, f := range []struct {
 		path string
 		run  transitImporter
-	}{{a.cfg.TransitFile, analytics.ImportTransit}, {a.cfg.BorderFile, analytics.ImportBorder}} {
+	}{{a.cfg.TransitFile, leads.ImportTransit}, {a.cfg.BorderFile, leads.ImportBorder}} {
 		if _, err := os.Stat(f.path); errors.Is(err, fs.ErrNotExist) {
 			fmt.Fprintf(out, "%s not found: skipped (leads work without it)\n", f.path)
 			continue

@@ -22,6 +22,7 @@ import (
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/internal/pg"
 	"github.com/vikalp/vikalp/jurisdiction"
+	"github.com/vikalp/vikalp/leads"
 	"github.com/vikalp/vikalp/tiles"
 )
 
@@ -40,7 +41,7 @@ type services struct {
 	hotspots *analytics.HotspotService
 	priority *analytics.PriorityService
 	// leads links trafficking tips into leads and runs their workflow.
-	leads *analytics.LeadService
+	leads *leads.Service
 	// tiles renders map tiles and caches the public ones.
 	tiles *tiles.Service
 	// alerts raises and delivers alerts; hub fans their events out to this
@@ -104,7 +105,7 @@ func (a *app) newServices(pool *pgxpool.Pool, read pg.DBTX) (*services, error) {
 	svc.hotspots = analytics.NewHotspotService(pool, a.cfg.HotspotMinReports)
 	svc.hotspots.Read = read
 	svc.priority = analytics.NewPriorityService(read)
-	if svc.leads, err = analytics.NewLeadService(pool, analytics.LeadDeps{Jobs: inserter, Logger: a.logger, Read: read}); err != nil {
+	if svc.leads, err = leads.NewService(pool, leads.Deps{Jobs: inserter, Logger: a.logger, Read: read}); err != nil {
 		return nil, fmt.Errorf("start lead service: %w", err)
 	}
 	svc.tiles = tiles.NewReplicaService(pool, read, tiles.Config{MinDistinct: a.cfg.HotspotMinReports})

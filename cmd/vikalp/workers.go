@@ -15,6 +15,7 @@ import (
 	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/ingest"
+	"github.com/vikalp/vikalp/leads"
 )
 
 // registerWorkers adds every background worker. Each package owns its
@@ -22,11 +23,11 @@ import (
 func registerWorkers(workers *river.Workers, svc *services) {
 	cases.AddWorkers(workers, svc.cases)
 	river.AddWorker(workers, &cases.DigestWorker{Service: svc.cases})
-	// alerts works ingest.HappeningNowArgs and analytics' hotspot and lead
+	// alerts works ingest.HappeningNowArgs, analytics' hotspot alert jobs and leads'
 	// alert jobs.
 	alerts.AddWorkers(workers, svc.alerts)
-	river.AddWorker(workers, &analytics.LeadTipWorker{Leads: svc.leads})
-	river.AddWorker(workers, &analytics.AnalyzeWorker{Pipeline: svc.pipeline, Leads: svc.leads})
+	river.AddWorker(workers, &leads.TipWorker{Leads: svc.leads})
+	river.AddWorker(workers, &analytics.AnalyzeWorker{Pipeline: svc.pipeline, Then: svc.leads.Relink})
 	river.AddWorker(workers, &ingest.SweepBlobsWorker{Service: svc.ingest})
 	river.AddWorker(workers, &ingest.PurgeWorker{Service: svc.ingest})
 }

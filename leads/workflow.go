@@ -1,4 +1,4 @@
-package analytics
+package leads
 
 import (
 	"context"
@@ -22,23 +22,23 @@ const maxLeadNote = 2000
 // state-level AHTU officers see every lead; an AHTU officer the leads routed
 // to their unit. Anyone else sees none: ok is false and the caller answers
 // vikalp.ErrNotFound exactly as for a missing lead.
-func leadScopeOf(p auth.Principal) (LeadScope, bool) {
+func leadScopeOf(p auth.Principal) (Scope, bool) {
 	switch {
 	case p.Has(auth.RoleMSPAnalyst, auth.RoleMSPLegal, auth.RoleAdmin):
-		return LeadScope{All: true}, true
+		return Scope{All: true}, true
 	case p.Has(auth.RoleAHTU) && p.Scope.Kind == auth.ScopeState:
-		return LeadScope{All: true}, true
+		return Scope{All: true}, true
 	case p.Has(auth.RoleAHTU) && p.Scope.Kind == auth.ScopeAHTU && p.Scope.ID > 0:
-		return LeadScope{AHTUID: int(p.Scope.ID)}, true
+		return Scope{AHTUID: int(p.Scope.ID)}, true
 	}
-	return LeadScope{}, false
+	return Scope{}, false
 }
 
 var errLeadNotFound = fmt.Errorf("lead: %w", vikalp.ErrNotFound)
 
 // workScope is leadScopeOf for changes: only AHTU officers work leads;
 // MSP staff and admins may read them but get a user-safe ErrForbidden.
-func workScope(p auth.Principal) (LeadScope, error) {
+func workScope(p auth.Principal) (Scope, error) {
 	scope, ok := leadScopeOf(p)
 	if !ok {
 		return scope, errLeadNotFound
@@ -51,7 +51,7 @@ func workScope(p auth.Principal) (LeadScope, error) {
 
 // listScope is leadScopeOf for lists: it also checks the status f filters
 // on.
-func listScope(p auth.Principal, f LeadFilter) (LeadScope, error) {
+func listScope(p auth.Principal, f Filter) (Scope, error) {
 	scope, ok := leadScopeOf(p)
 	if !ok {
 		return scope, errLeadNotFound
@@ -64,7 +64,7 @@ func listScope(p auth.Principal, f LeadFilter) (LeadScope, error) {
 }
 
 // Leads lists the leads p may see that match f, highest score first.
-func (s *LeadService) Leads(ctx context.Context, p auth.Principal, f LeadFilter) ([]Lead, error) {
+func (s *Service) Leads(ctx context.Context, p auth.Principal, f Filter) ([]Lead, error) {
 	scope, err := listScope(p, f)
 	if err != nil {
 		return nil, err
@@ -72,21 +72,21 @@ func (s *LeadService) Leads(ctx context.Context, p auth.Principal, f LeadFilter)
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	return NewLeadStore(s.read).List(ctx, scope, f)
+	return NewStore(s.read).List(ctx, scope, f)
 }
 
 // Lead returns lead id with its members, entities and history when p may
 // see it, after writing the view to the audit log (the entities include
 // phone numbers and names).
-func (s *LeadService) Lead(ctx context.Context, p auth.Principal, id int64) (LeadDetail, error) {
+func (s *Service) Lead(ctx context.Context, p auth.Principal, id int64) (Detail, error) {
 	scope, ok := leadScopeOf(p)
 	if !ok {
-		return LeadDetail{}, errLeadNotFound
+		return Detail{}, errLeadNotFound
 	}
-	var d LeadDetail
+	var d Detail
 	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		var err error
-		if d, err = leadDetail(ctx, NewLeadStore(tx), scope, id); err != nil {
+		if d, err = leadDetail(ctx, NewStore(tx), scope, id); err != nil {
 			return err
 		}
 		_, err = auth.Append(ctx, tx, auth.EntryBy(p, "lead.viewed", "lead", id, nil))
@@ -96,8 +96,8 @@ func (s *LeadService) Lead(ctx context.Context, p auth.Principal, id int64) (Lea
 }
 
 // leadDetail reads a lead with its members, entities and events.
-func leadDetail(ctx context.Context, st *LeadStore, scope LeadScope, id int64) (LeadDetail, error) {
-	var d LeadDetail
+func leadDetail(ctx context.Context, st *Store, scope Scope, id int64) (Detail, error) {
+	var d Detail
 	var err error
 	if d.Lead, err = st.Lead(ctx, scope, id, false); err != nil {
 		return d, err
@@ -114,7 +114,7 @@ func leadDetail(ctx context.Context, st *LeadStore, scope LeadScope, id int64) (
 
 // ExportLeads returns the leads p may see that match f (up to 5000) for a
 // CSV or GeoJSON export, after auditing the export with its filters.
-func (s *LeadService) ExportLeads(ctx context.Context, p auth.Principal, f LeadFilter, format string) ([]Lead, error) {
+func (s *Service) ExportLeads(ctx context.Context, p auth.Principal, f Filter, format string) ([]Lead, error) {
 	scope, err := listScope(p, f)
 	if err != nil {
 		return nil, err
@@ -123,7 +123,7 @@ func (s *LeadService) ExportLeads(ctx context.Context, p auth.Principal, f LeadF
 	var list []Lead
 	err = pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		var err error
-		if list, err = NewLeadStore(tx).List(ctx, scope, f); err != nil {
+		if list, err = NewStore(tx).List(ctx, scope, f); err != nil {
 			return err
 		}
 		_, err = auth.Append(ctx, tx, auth.EntryBy(p, "lead.exported", "lead", 0, map[string]any{
@@ -135,12 +135,12 @@ func (s *LeadService) ExportLeads(ctx context.Context, p auth.Principal, f LeadF
 }
 
 // Transition moves lead id to status to, recording who did it and why.
-func (s *LeadService) Transition(ctx context.Context, p auth.Principal, id int64, to LeadStatus, note string) (Lead, error) {
+func (s *Service) Transition(ctx context.Context, p auth.Principal, id int64, to Status, note string) (Lead, error) {
 	note, err := cleanNote(note, false)
 	if err != nil {
 		return Lead{}, err
 	}
-	return s.change(ctx, p, id, func(tx pgx.Tx, st *LeadStore, l Lead) error {
+	return s.change(ctx, p, id, func(tx pgx.Tx, st *Store, l Lead) error {
 		if err := CheckTransition(l.Status, to, note); err != nil {
 			return err
 		}
@@ -152,19 +152,19 @@ func (s *LeadService) Transition(ctx context.Context, p auth.Principal, id int64
 }
 
 // AddNote appends an investigator's note to lead id.
-func (s *LeadService) AddNote(ctx context.Context, p auth.Principal, id int64, note string) (Lead, error) {
+func (s *Service) AddNote(ctx context.Context, p auth.Principal, id int64, note string) (Lead, error) {
 	note, err := cleanNote(note, true)
 	if err != nil {
 		return Lead{}, err
 	}
-	return s.change(ctx, p, id, func(tx pgx.Tx, st *LeadStore, l Lead) error {
+	return s.change(ctx, p, id, func(tx pgx.Tx, st *Store, l Lead) error {
 		return st.addEvent(ctx, s.event(p, id, "note", "", "", note))
 	})
 }
 
 // Assign gives lead id to userID, an active AHTU officer of the lead's unit.
-func (s *LeadService) Assign(ctx context.Context, p auth.Principal, id, userID int64) (Lead, error) {
-	return s.change(ctx, p, id, func(tx pgx.Tx, st *LeadStore, l Lead) error {
+func (s *Service) Assign(ctx context.Context, p auth.Principal, id, userID int64) (Lead, error) {
+	return s.change(ctx, p, id, func(tx pgx.Tx, st *Store, l Lead) error {
 		u, err := auth.NewUserStore(tx).ByID(ctx, userID)
 		if errors.Is(err, vikalp.ErrNotFound) {
 			return vikalp.InvalidField("user_id", "unknown_user", "no such user")
@@ -186,15 +186,15 @@ func (s *LeadService) Assign(ctx context.Context, p auth.Principal, id, userID i
 
 // change runs fn on lead id, locked, in a transaction, for an AHTU officer
 // who may see it, and returns the lead afterwards.
-func (s *LeadService) change(ctx context.Context, p auth.Principal, id int64,
-	fn func(pgx.Tx, *LeadStore, Lead) error) (Lead, error) {
+func (s *Service) change(ctx context.Context, p auth.Principal, id int64,
+	fn func(pgx.Tx, *Store, Lead) error) (Lead, error) {
 	scope, err := workScope(p)
 	if err != nil {
 		return Lead{}, err
 	}
 	var out Lead
 	err = pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
-		st := NewLeadStore(tx)
+		st := NewStore(tx)
 		l, err := st.Lead(ctx, scope, id, true)
 		if err != nil {
 			return err
@@ -202,14 +202,14 @@ func (s *LeadService) change(ctx context.Context, p auth.Principal, id int64,
 		if err := fn(tx, st, l); err != nil {
 			return err
 		}
-		out, err = st.Lead(ctx, LeadScope{All: true}, id, false)
+		out, err = st.Lead(ctx, Scope{All: true}, id, false)
 		return err
 	})
 	return out, err
 }
 
 // event returns a workflow event by p on lead id.
-func (s *LeadService) event(p auth.Principal, id int64, kind string, from, to LeadStatus, note string) leadEventRow {
+func (s *Service) event(p auth.Principal, id int64, kind string, from, to Status, note string) leadEventRow {
 	return leadEventRow{LeadID: id, Kind: kind, FromStatus: from, ToStatus: to, Note: note,
 		ActorUserID: p.UserID, ActorRole: string(p.Role), At: s.now()}
 }
@@ -228,16 +228,16 @@ func cleanNote(note string, required bool) (string, error) {
 
 // Merge moves every tip of lead otherID into lead id, pinned there, so
 // later runs keep them together; otherID is kept as merged into id.
-func (s *LeadService) Merge(ctx context.Context, p auth.Principal, id, otherID int64) (Lead, error) {
+func (s *Service) Merge(ctx context.Context, p auth.Principal, id, otherID int64) (Lead, error) {
 	if id == otherID {
 		return Lead{}, vikalp.InvalidField("lead_id", "same_lead", "choose another lead to merge")
 	}
-	return s.reshape(ctx, p, id, func(tx pgx.Tx, st *LeadStore, l Lead, scope LeadScope) ([]int64, error) {
+	return s.reshape(ctx, p, id, func(tx pgx.Tx, st *Store, l Lead, scope Scope) ([]int64, error) {
 		other, err := st.Lead(ctx, scope, otherID, true)
 		if err != nil {
 			return nil, err
 		}
-		if l.Status == LeadClosed || other.Status == LeadClosed {
+		if l.Status == StatusClosed || other.Status == StatusClosed {
 			return nil, vikalp.Conflictf("reopen a closed lead before merging it")
 		}
 		tips, err := memberIDs(ctx, st, id, otherID)
@@ -265,9 +265,9 @@ func (s *LeadService) Merge(ctx context.Context, p auth.Principal, id, otherID i
 // Split moves tips out of lead id into a new lead. Both sides are pinned,
 // so later runs never join them again through the entities they share.
 // It returns the new lead.
-func (s *LeadService) Split(ctx context.Context, p auth.Principal, id int64, tips []int64) (Lead, error) {
+func (s *Service) Split(ctx context.Context, p auth.Principal, id int64, tips []int64) (Lead, error) {
 	var newID int64
-	_, err := s.reshape(ctx, p, id, func(tx pgx.Tx, st *LeadStore, l Lead, _ LeadScope) ([]int64, error) {
+	_, err := s.reshape(ctx, p, id, func(tx pgx.Tx, st *Store, l Lead, _ Scope) ([]int64, error) {
 		all, err := memberIDs(ctx, st, id)
 		if err != nil {
 			return nil, err
@@ -304,20 +304,20 @@ func (s *LeadService) Split(ctx context.Context, p auth.Principal, id int64, tip
 	if err != nil {
 		return Lead{}, err
 	}
-	return NewLeadStore(s.db).Lead(ctx, LeadScope{All: true}, newID, false)
+	return NewStore(s.db).Lead(ctx, Scope{All: true}, newID, false)
 }
 
 // reshape runs a membership change on lead id under the relink lock and
 // rescores (and possibly alerts) the leads fn returns.
-func (s *LeadService) reshape(ctx context.Context, p auth.Principal, id int64,
-	fn func(pgx.Tx, *LeadStore, Lead, LeadScope) ([]int64, error)) (Lead, error) {
+func (s *Service) reshape(ctx context.Context, p auth.Principal, id int64,
+	fn func(pgx.Tx, *Store, Lead, Scope) ([]int64, error)) (Lead, error) {
 	scope, err := workScope(p)
 	if err != nil {
 		return Lead{}, err
 	}
 	var out Lead
 	err = pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
-		st := NewLeadStore(tx)
+		st := NewStore(tx)
 		if err := st.lock(ctx); err != nil {
 			return err
 		}
@@ -332,14 +332,14 @@ func (s *LeadService) reshape(ctx context.Context, p auth.Principal, id int64,
 		if _, _, err := s.rescore(ctx, tx, ids); err != nil {
 			return err
 		}
-		out, err = st.Lead(ctx, LeadScope{All: true}, id, false)
+		out, err = st.Lead(ctx, Scope{All: true}, id, false)
 		return err
 	})
 	return out, err
 }
 
 // memberIDs returns the tip ids of leads.
-func memberIDs(ctx context.Context, st *LeadStore, leads ...int64) ([]int64, error) {
+func memberIDs(ctx context.Context, st *Store, leads ...int64) ([]int64, error) {
 	var out []int64
 	for _, l := range leads {
 		ms, err := st.Members(ctx, l)

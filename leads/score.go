@@ -1,4 +1,4 @@
-package analytics
+package leads
 
 import (
 	"fmt"
@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// LeadWeights are the points each indicator can give a lead. The score is
+// Weights are the points each indicator can give a lead. The score is
 // their sum, capped at 100. See docs/LEADS.md for how to tune them.
-type LeadWeights struct {
+type Weights struct {
 	PerExtraTip       float64       // per independent tip beyond the first (15)
 	MaxTips           float64       // cap of the tips indicator (45)
 	Recency           float64       // for a tip received now, halving every RecencyHalfLife (15)
@@ -28,9 +28,9 @@ type LeadWeights struct {
 	MaxRepeatedPlaces float64       // (10)
 }
 
-// DefaultLeadWeights are the weights used when none are configured.
-func DefaultLeadWeights() LeadWeights {
-	return LeadWeights{PerExtraTip: 15, MaxTips: 45, Recency: 15, RecencyHalfLife: 14 * 24 * time.Hour,
+// DefaultWeights are the weights used when none are configured.
+func DefaultWeights() Weights {
+	return Weights{PerExtraTip: 15, MaxTips: 45, Recency: 15, RecencyHalfLife: 14 * 24 * time.Hour,
 		Minor: 20, PerExtraDistrict: 7.5, MaxDistricts: 15, NearBorder: 15, TowardBorder: 10, BorderKm: 25,
 		BorderStepKm: 10, PerTransitHub: 5, MaxTransit: 10, PerRepeatedPlace: 5, MaxRepeatedPlaces: 10}
 }
@@ -47,17 +47,17 @@ type Indicator struct {
 	TextHI    string  `json:"text_hi"`
 }
 
-// LeadTip is what scoring knows of one member tip.
-type LeadTip struct {
+// ScoredTip is what scoring knows of one member tip.
+type ScoredTip struct {
 	TipID      int64
 	ReceivedAt time.Time
 	BodyKey    string // normalised text: tips with the same text count once
-	Places     []LeadPlace
+	Places     []TipPlace
 	Entities   []Entity
 }
 
-// LeadPlace is one place of a member tip.
-type LeadPlace struct {
+// TipPlace is one place of a member tip.
+type TipPlace struct {
 	Lat, Lon     float64
 	SeenAt       *time.Time
 	DistrictID   int
@@ -67,8 +67,8 @@ type LeadPlace struct {
 	H3R8         int64
 }
 
-// LeadScore is a scored, routed lead.
-type LeadScore struct {
+// Scoring is a scored, routed lead.
+type Scoring struct {
 	Score       float64
 	Explanation []Indicator
 	AHTUID      int // AHTU with most places (0: none)
@@ -78,10 +78,10 @@ type LeadScore struct {
 	LastTipAt   time.Time
 }
 
-// ScoreLead scores a lead of tips at time now. It is pure: the same tips,
+// Score scores a lead of tips at time now. It is pure: the same tips,
 // time and weights always give the same score and explanation.
-func ScoreLead(tips []LeadTip, now time.Time, w LeadWeights) LeadScore {
-	var s LeadScore
+func Score(tips []ScoredTip, now time.Time, w Weights) Scoring {
+	var s Scoring
 	s.Explanation = append(s.Explanation, linkedBy(tips))
 	for _, ind := range []Indicator{
 		tipsIndicator(tips, w), recencyIndicator(tips, now, w), minorIndicator(tips, w),
@@ -100,7 +100,7 @@ func ScoreLead(tips []LeadTip, now time.Time, w LeadWeights) LeadScore {
 
 // route picks the AHTU and district with most places (ties: lowest id)
 // and the centroid of the places.
-func (s *LeadScore) route(tips []LeadTip) {
+func (s *Scoring) route(tips []ScoredTip) {
 	ahtus, districts := map[int]int{}, map[int]int{}
 	n := 0
 	for i, t := range tips {
@@ -138,7 +138,7 @@ func mostCommon(counts map[int]int) int {
 }
 
 // linkedBy explains why the tips are one lead (no points of its own).
-func linkedBy(tips []LeadTip) Indicator {
+func linkedBy(tips []ScoredTip) Indicator {
 	count := map[[2]string]int{}
 	for _, t := range tips {
 		for _, e := range t.Entities {
@@ -165,7 +165,7 @@ func linkedBy(tips []LeadTip) Indicator {
 	return ind
 }
 
-func tipsIndicator(tips []LeadTip, w LeadWeights) Indicator {
+func tipsIndicator(tips []ScoredTip, w Weights) Indicator {
 	keys := map[string]bool{}
 	for _, t := range tips {
 		k := t.BodyKey
@@ -181,7 +181,7 @@ func tipsIndicator(tips []LeadTip, w LeadWeights) Indicator {
 		TextHI: fmt.Sprintf("%.0f स्वतंत्र सूचनाएँ (एक जैसी सूचना एक बार गिनी गई)", n)}
 }
 
-func recencyIndicator(tips []LeadTip, now time.Time, w LeadWeights) Indicator {
+func recencyIndicator(tips []ScoredTip, now time.Time, w Weights) Indicator {
 	var last time.Time
 	for _, t := range tips {
 		if t.ReceivedAt.After(last) {
@@ -200,7 +200,7 @@ func recencyIndicator(tips []LeadTip, now time.Time, w LeadWeights) Indicator {
 		TextHI: fmt.Sprintf("नवीनतम सूचना %.1f दिन पहले (अंक हर %.0f दिन में आधे)", days, half)}
 }
 
-func minorIndicator(tips []LeadTip, w LeadWeights) Indicator {
+func minorIndicator(tips []ScoredTip, w Weights) Indicator {
 	n, youngest := 0, 0
 	for _, t := range tips {
 		found := false
@@ -232,7 +232,7 @@ func minorIndicator(tips []LeadTip, w LeadWeights) Indicator {
 	return ind
 }
 
-func districtIndicator(tips []LeadTip, w LeadWeights) Indicator {
+func districtIndicator(tips []ScoredTip, w Weights) Indicator {
 	ds := map[int]bool{}
 	for _, t := range tips {
 		for _, p := range t.Places {
@@ -245,7 +245,7 @@ func districtIndicator(tips []LeadTip, w LeadWeights) Indicator {
 		TextEN: fmt.Sprintf("places in %.0f districts", n), TextHI: fmt.Sprintf("%.0f ज़िलों में स्थान", n)}
 }
 
-func nearBorderIndicator(tips []LeadTip, w LeadWeights) Indicator {
+func nearBorderIndicator(tips []ScoredTip, w Weights) Indicator {
 	near, nearest := 0, math.Inf(1)
 	for _, t := range tips {
 		for _, p := range t.Places {
@@ -274,7 +274,7 @@ func nearBorderIndicator(tips []LeadTip, w LeadWeights) Indicator {
 // towardBorderIndicator looks at the places with a border distance in time
 // order (seen_at, else the tip's time) and measures how much closer to the
 // border the last one is than the first.
-func towardBorderIndicator(tips []LeadTip, w LeadWeights) Indicator {
+func towardBorderIndicator(tips []ScoredTip, w Weights) Indicator {
 	type stop struct {
 		at time.Time
 		km float64
@@ -308,7 +308,7 @@ func towardBorderIndicator(tips []LeadTip, w LeadWeights) Indicator {
 	return ind
 }
 
-func transitIndicator(tips []LeadTip, w LeadWeights) Indicator {
+func transitIndicator(tips []ScoredTip, w Weights) Indicator {
 	hubs := map[string]bool{}
 	for _, t := range tips {
 		for _, e := range t.Entities {
@@ -329,7 +329,7 @@ func transitIndicator(tips []LeadTip, w LeadWeights) Indicator {
 		TextHI: fmt.Sprintf("%.0f परिवहन केंद्र: %s", n, strings.Join(names, ", "))}
 }
 
-func repeatedPlaceIndicator(tips []LeadTip, w LeadWeights) Indicator {
+func repeatedPlaceIndicator(tips []ScoredTip, w Weights) Indicator {
 	cellTips := map[int64]map[int64]bool{}
 	for _, t := range tips {
 		for _, p := range t.Places {

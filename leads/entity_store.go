@@ -1,4 +1,4 @@
-package analytics
+package leads
 
 import (
 	"context"
@@ -189,8 +189,8 @@ SELECT te.tip_id, e.kind, e.value FROM tip_entities te JOIN entities e ON e.id =
 WHERE te.tip_id = ANY($1) ORDER BY te.tip_id, e.kind, e.value`
 
 // leadTips returns, for each of leads, its member tips with places and
-// entities, ready for ScoreLead.
-func (s *EntityStore) leadTips(ctx context.Context, leads []int64) (map[int64][]LeadTip, error) {
+// entities, ready for Score.
+func (s *EntityStore) leadTips(ctx context.Context, leads []int64) (map[int64][]ScoredTip, error) {
 	tips, err := leadRows[leadTipRow](ctx, s.db, leadTipsSQL, leads)
 	if err != nil {
 		return nil, fmt.Errorf("read lead tips: %w", err)
@@ -207,20 +207,20 @@ func (s *EntityStore) leadTips(ctx context.Context, leads []int64) (map[int64][]
 	if err != nil {
 		return nil, fmt.Errorf("read lead entities: %w", err)
 	}
-	byTip := map[int64]*LeadTip{}
+	byTip := map[int64]*ScoredTip{}
 	for _, t := range tips {
-		byTip[t.TipID] = &LeadTip{TipID: t.TipID, ReceivedAt: t.ReceivedAt, BodyKey: bodyKey(t.Body)}
+		byTip[t.TipID] = &ScoredTip{TipID: t.TipID, ReceivedAt: t.ReceivedAt, BodyKey: bodyKey(t.Body)}
 	}
 	for _, p := range places {
 		lt := byTip[p.TipID]
-		lt.Places = append(lt.Places, LeadPlace{Lat: p.Lat, Lon: p.Lon, SeenAt: p.SeenAt, DistrictID: p.DistrictID,
+		lt.Places = append(lt.Places, TipPlace{Lat: p.Lat, Lon: p.Lon, SeenAt: p.SeenAt, DistrictID: p.DistrictID,
 			AHTUID: p.AHTUID, BordersNepal: p.BordersNepal, BorderKm: p.BorderKm, H3R8: p.H3R8})
 	}
 	for _, e := range ents {
 		lt := byTip[e.TipID]
 		lt.Entities = append(lt.Entities, Entity{Kind: e.Kind, Value: e.Value})
 	}
-	out := map[int64][]LeadTip{}
+	out := map[int64][]ScoredTip{}
 	for _, t := range tips {
 		out[t.LeadID] = append(out[t.LeadID], *byTip[t.TipID])
 	}

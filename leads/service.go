@@ -1,4 +1,4 @@
-package analytics
+package leads
 
 import (
 	"context"
@@ -10,13 +10,14 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/internal/clock"
 	"github.com/vikalp/vikalp/internal/pg"
 )
 
-// LeadConfig holds the lead rules. Zero fields take the defaults.
-type LeadConfig struct {
-	Weights LeadWeights // DefaultLeadWeights when zero
+// Config holds the lead rules. Zero fields take the defaults.
+type Config struct {
+	Weights Weights // DefaultWeights when zero
 	// AlertMinScore is the score at which a lead is first alerted ("new"): 30.
 	AlertMinScore float64
 	// AlertRiseBy is how far above its last alerted score a lead must climb
@@ -24,9 +25,9 @@ type LeadConfig struct {
 	AlertRiseBy float64
 }
 
-func (c LeadConfig) withDefaults() LeadConfig {
-	if c.Weights == (LeadWeights{}) {
-		c.Weights = DefaultLeadWeights()
+func (c Config) withDefaults() Config {
+	if c.Weights == (Weights{}) {
+		c.Weights = DefaultWeights()
 	}
 	if c.AlertMinScore <= 0 {
 		c.AlertMinScore = 30
@@ -37,35 +38,35 @@ func (c LeadConfig) withDefaults() LeadConfig {
 	return c
 }
 
-// LeadDeps are the LeadService's collaborators.
-type LeadDeps struct {
-	Jobs   pg.JobInserter // required: inserts LeadAlertArgs in the lead's transaction
+// Deps are the Service's collaborators.
+type Deps struct {
+	Jobs   pg.JobInserter // required: inserts AlertArgs in the lead's transaction
 	Clock  clock.Clock    // the system clock when nil
 	Logger *slog.Logger   // slog.Default() when nil
-	Config LeadConfig     // defaults when zero
+	Config Config         // defaults when zero
 	// Read is where lead lists are read (a streaming replica of db); db
 	// when nil. Everything that writes, audits or must see its own writes
 	// stays on db.
 	Read pg.DBTX
 }
 
-// LeadService links tips into leads, scores and routes them, raises lead
+// Service links tips into leads, scores and routes them, raises lead
 // alerts and runs the AHTU workflow on them.
-type LeadService struct {
+type Service struct {
 	db     pg.DBTX
 	read   pg.DBTX // lead lists: db or a streaming replica
 	jobs   pg.JobInserter
 	clock  clock.Clock
 	logger *slog.Logger
-	cfg    LeadConfig
+	cfg    Config
 }
 
-// NewLeadService returns a LeadService on db (normally the pool).
-func NewLeadService(db pg.DBTX, d LeadDeps) (*LeadService, error) {
+// NewService returns a Service on db (normally the pool).
+func NewService(db pg.DBTX, d Deps) (*Service, error) {
 	if db == nil || d.Jobs == nil {
 		return nil, errors.New("analytics: db and Jobs are required for leads")
 	}
-	s := &LeadService{db: db, read: d.Read, jobs: d.Jobs, clock: d.Clock, logger: d.Logger, cfg: d.Config.withDefaults()}
+	s := &Service{db: db, read: d.Read, jobs: d.Jobs, clock: d.Clock, logger: d.Logger, cfg: d.Config.withDefaults()}
 	if s.read == nil {
 		s.read = db
 	}
@@ -79,10 +80,10 @@ func NewLeadService(db pg.DBTX, d LeadDeps) (*LeadService, error) {
 }
 
 // now is the clock's time at Postgres precision.
-func (s *LeadService) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }
+func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }
 
-// LeadRunSummary says what a relink did.
-type LeadRunSummary struct {
+// RunSummary says what a relink did.
+type RunSummary struct {
 	Tips     int `json:"tips"`     // tips relinked
 	Leads    int `json:"leads"`    // active leads among them after the run
 	Created  int `json:"created"`  // new leads
@@ -94,10 +95,10 @@ type LeadRunSummary struct {
 // lead, in one transaction recorded in analysis_runs. It is idempotent:
 // a second run with no new tips changes no membership and keeps every lead
 // id; investigator pins are respected.
-func (s *LeadService) Run(ctx context.Context) (LeadRunSummary, error) {
-	var sum LeadRunSummary
+func (s *Service) Run(ctx context.Context) (RunSummary, error) {
+	var sum RunSummary
 	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
-		runs := NewAnalysisRunStore(tx)
+		runs := analytics.NewAnalysisRunStore(tx)
 		runID, err := runs.Start(ctx, "leads", s.cfg, s.now())
 		if err != nil {
 			return err
@@ -108,16 +109,23 @@ func (s *LeadService) Run(ctx context.Context) (LeadRunSummary, error) {
 		return runs.Finish(ctx, runID, false, sum, s.now())
 	})
 	if err != nil {
-		return LeadRunSummary{}, fmt.Errorf("run leads: %w", err)
+		return RunSummary{}, fmt.Errorf("run leads: %w", err)
 	}
 	s.logger.InfoContext(ctx, "Leads relinked", slog.Int("tips", sum.Tips), slog.Int("leads", sum.Leads),
 		slog.Int("created", sum.Created), slog.Int("alerts", sum.Alerts))
 	return sum, nil
 }
 
+// Relink is Run without its summary: the follow-up pass of each periodic
+// hotspot analysis (analytics.AnalyzeWorker.Then).
+func (s *Service) Relink(ctx context.Context) error {
+	_, err := s.Run(ctx)
+	return err
+}
+
 // RunTip extracts the entities of tip id and relinks only the tips
 // connected to it: the same result a full Run would give those tips.
-func (s *LeadService) RunTip(ctx context.Context, tipID int64) error {
+func (s *Service) RunTip(ctx context.Context, tipID int64) error {
 	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		_, err := s.relink(ctx, tx, []int64{tipID})
 		return err
@@ -130,9 +138,9 @@ func (s *LeadService) RunTip(ctx context.Context, tipID int64) error {
 
 // relink extracts seed (nil: every tip), links the tips connected to it,
 // gives the groups stable lead ids and rescores the leads touched.
-func (s *LeadService) relink(ctx context.Context, tx pgx.Tx, seed []int64) (LeadRunSummary, error) {
-	var sum LeadRunSummary
-	leads, ents := NewLeadStore(tx), NewEntityStore(tx)
+func (s *Service) relink(ctx context.Context, tx pgx.Tx, seed []int64) (RunSummary, error) {
+	var sum RunSummary
+	leads, ents := NewStore(tx), NewEntityStore(tx)
 	if err := leads.lock(ctx); err != nil {
 		return sum, err
 	}
@@ -179,7 +187,7 @@ func (s *LeadService) relink(ctx context.Context, tx pgx.Tx, seed []int64) (Lead
 
 // extract re-extracts the entities of tips ids (nil: every tip) and
 // returns the ids of the tips it read.
-func (s *LeadService) extract(ctx context.Context, tx pgx.Tx, ids []int64) ([]int64, error) {
+func (s *Service) extract(ctx context.Context, tx pgx.Tx, ids []int64) ([]int64, error) {
 	stations, err := NewTransitStore(tx).Places(ctx)
 	if err != nil {
 		return nil, err
@@ -202,8 +210,8 @@ func (s *LeadService) extract(ctx context.Context, tx pgx.Tx, ids []int64) ([]in
 
 // applyClaims creates the new leads, moves tips, absorbs leads that lost
 // all their tips and returns the ids of the leads that now hold the tips.
-func (s *LeadService) applyClaims(ctx context.Context, leads *LeadStore, claims []leadClaim,
-	current map[int64]int64, sum *LeadRunSummary) ([]int64, error) {
+func (s *Service) applyClaims(ctx context.Context, leads *Store, claims []leadClaim,
+	current map[int64]int64, sum *RunSummary) ([]int64, error) {
 	now := s.now()
 	held := map[int64]bool{}
 	var out []int64
@@ -268,11 +276,11 @@ func mostTaken(counts map[int64]int) int64 {
 }
 
 // rescore scores leads ids (nil: every active lead), stores the scores and
-// inserts a LeadAlertArgs job for each lead that is new above the alert
+// inserts a AlertArgs job for each lead that is new above the alert
 // score or has risen enough since its last alert. It returns the alerts
 // inserted and the leads scored.
-func (s *LeadService) rescore(ctx context.Context, tx pgx.Tx, ids []int64) (int, int, error) {
-	leads := NewLeadStore(tx)
+func (s *Service) rescore(ctx context.Context, tx pgx.Tx, ids []int64) (int, int, error) {
+	leads := NewStore(tx)
 	states, err := leads.states(ctx, ids)
 	if err != nil {
 		return 0, 0, err
@@ -287,7 +295,7 @@ func (s *LeadService) rescore(ctx context.Context, tx pgx.Tx, ids []int64) (int,
 	}
 	now, alerts := s.now(), 0
 	for _, st := range states {
-		sc := ScoreLead(tips[st.ID], now, s.cfg.Weights)
+		sc := Score(tips[st.ID], now, s.cfg.Weights)
 		if err := leads.saveScore(ctx, st.ID, sc, len(tips[st.ID]), now); err != nil {
 			return 0, 0, err
 		}
@@ -303,8 +311,8 @@ func (s *LeadService) rescore(ctx context.Context, tx pgx.Tx, ids []int64) (int,
 }
 
 // alert inserts a lead alert when st's new score sc calls for one.
-func (s *LeadService) alert(ctx context.Context, tx pgx.Tx, st leadStateRow, sc LeadScore) (bool, error) {
-	args := LeadAlertArgs{LeadID: st.ID, AHTUID: sc.AHTUID, Score: sc.Score}
+func (s *Service) alert(ctx context.Context, tx pgx.Tx, st leadStateRow, sc Scoring) (bool, error) {
+	args := AlertArgs{LeadID: st.ID, AHTUID: sc.AHTUID, Score: sc.Score}
 	switch {
 	case st.AlertedScore == nil && sc.Score >= s.cfg.AlertMinScore:
 		args.Reason = "new"
@@ -316,5 +324,5 @@ func (s *LeadService) alert(ctx context.Context, tx pgx.Tx, st leadStateRow, sc 
 	if _, err := s.jobs.InsertTx(ctx, tx, args, nil); err != nil {
 		return false, fmt.Errorf("insert lead alert: %w", err)
 	}
-	return true, NewLeadStore(tx).setAlerted(ctx, st.ID, sc.Score)
+	return true, NewStore(tx).setAlerted(ctx, st.ID, sc.Score)
 }

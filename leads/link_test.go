@@ -1,4 +1,4 @@
-package analytics
+package leads
 
 import (
 	"errors"
@@ -14,13 +14,13 @@ func TestLinkTips(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		pins map[int64]int64
-		want []LeadGroup
+		want []Group
 	}{
-		{"Chain", nil, []LeadGroup{{Tips: []int64{1, 2, 3, 4}}, {Tips: []int64{5}}, {Tips: []int64{6}}}},
+		{"Chain", nil, []Group{{Tips: []int64{1, 2, 3, 4}}, {Tips: []int64{5}}, {Tips: []int64{6}}}},
 		{"SplitHolds", map[int64]int64{1: 10, 2: 10, 3: 11, 4: 11},
-			[]LeadGroup{{Tips: []int64{1, 2}, Pinned: 10}, {Tips: []int64{3, 4}, Pinned: 11}, {Tips: []int64{5}}, {Tips: []int64{6}}}},
+			[]Group{{Tips: []int64{1, 2}, Pinned: 10}, {Tips: []int64{3, 4}, Pinned: 11}, {Tips: []int64{5}}, {Tips: []int64{6}}}},
 		{"MergeHolds", map[int64]int64{5: 10, 6: 10},
-			[]LeadGroup{{Tips: []int64{1, 2, 3, 4}}, {Tips: []int64{5, 6}, Pinned: 10}}},
+			[]Group{{Tips: []int64{1, 2, 3, 4}}, {Tips: []int64{5, 6}, Pinned: 10}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -34,7 +34,7 @@ func TestLinkTips(t *testing.T) {
 
 func TestClaimLeadsKeepsIDs(t *testing.T) {
 	t.Parallel()
-	groups := []LeadGroup{{Tips: []int64{1, 2, 3}}, {Tips: []int64{4}}, {Tips: []int64{5}, Pinned: 9}}
+	groups := []Group{{Tips: []int64{1, 2, 3}}, {Tips: []int64{4}}, {Tips: []int64{5}, Pinned: 9}}
 	current := map[int64]int64{1: 7, 2: 8, 3: 8, 4: 7, 5: 9}
 	got := claimLeads(groups, current)
 	if got[0].LeadID != 8 || got[1].LeadID != 7 || got[2].LeadID != 9 {
@@ -45,19 +45,19 @@ func TestClaimLeadsKeepsIDs(t *testing.T) {
 func TestCheckTransition(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		from, to LeadStatus
+		from, to Status
 		note     string
 		want     error
 	}{
-		{LeadNew, LeadTriaged, "", nil},
-		{LeadTriaged, LeadInvestigating, "", nil},
-		{LeadInvestigating, LeadActioned, "", nil},
-		{LeadActioned, LeadClosed, "rescued", nil},
-		{LeadClosed, LeadTriaged, "new tip", nil},
-		{LeadNew, LeadClosed, "", vikalp.ErrInvalid},
-		{LeadNew, LeadActioned, "", vikalp.ErrConflict},
-		{LeadActioned, LeadNew, "", vikalp.ErrConflict},
-		{LeadNew, "bogus", "", vikalp.ErrInvalid},
+		{StatusNew, StatusTriaged, "", nil},
+		{StatusTriaged, StatusInvestigating, "", nil},
+		{StatusInvestigating, StatusActioned, "", nil},
+		{StatusActioned, StatusClosed, "rescued", nil},
+		{StatusClosed, StatusTriaged, "new tip", nil},
+		{StatusNew, StatusClosed, "", vikalp.ErrInvalid},
+		{StatusNew, StatusActioned, "", vikalp.ErrConflict},
+		{StatusActioned, StatusNew, "", vikalp.ErrConflict},
+		{StatusNew, "bogus", "", vikalp.ErrInvalid},
 	} {
 		if err := CheckTransition(tc.from, tc.to, tc.note); !errors.Is(err, tc.want) && err != tc.want {
 			t.Errorf("%s → %s: %v, want %v", tc.from, tc.to, err, tc.want)

@@ -1,4 +1,4 @@
-package analytics
+package leads
 
 import (
 	"cmp"
@@ -11,9 +11,9 @@ type TipEntityLink struct {
 	EntityID int64 `db:"entity_id"`
 }
 
-// LeadGroup is one set of tips the linker put together, and the lead an
+// Group is one set of tips the linker put together, and the lead an
 // investigator pinned any of them to (0: none).
-type LeadGroup struct {
+type Group struct {
 	Tips   []int64 // ascending
 	Pinned int64
 }
@@ -25,7 +25,7 @@ type LeadGroup struct {
 // would join them is skipped), which is how merges and splits survive
 // relinking. Edges are taken in (entity, tip) order, so the result does not
 // depend on the input order. Groups come back ordered by their first tip.
-func LinkTips(tips []int64, pins map[int64]int64, links []TipEntityLink) []LeadGroup {
+func LinkTips(tips []int64, pins map[int64]int64, links []TipEntityLink) []Group {
 	uf := newTipUnion(tips, pins)
 	byLead := map[int64]int64{} // pinned lead → first tip pinned to it
 	for _, t := range uf.order {
@@ -101,16 +101,16 @@ func (u *tipUnion) union(a, b int64) {
 	u.anchor[ra] = max(la, lb)
 }
 
-func (u *tipUnion) groups() []LeadGroup {
+func (u *tipUnion) groups() []Group {
 	idx := map[int64]int{}
-	var out []LeadGroup
+	var out []Group
 	for _, t := range u.order {
 		r := u.find(t)
 		i, ok := idx[r]
 		if !ok {
 			i = len(out)
 			idx[r] = i
-			out = append(out, LeadGroup{Pinned: u.anchor[r]})
+			out = append(out, Group{Pinned: u.anchor[r]})
 		}
 		out[i].Tips = append(out[i].Tips, t)
 	}
@@ -119,7 +119,7 @@ func (u *tipUnion) groups() []LeadGroup {
 
 // leadClaim is a group with the existing lead it keeps (0: a new lead).
 type leadClaim struct {
-	LeadGroup
+	Group
 	LeadID int64
 }
 
@@ -127,11 +127,11 @@ type leadClaim struct {
 // keeps its pinned lead; other groups take, greedily by overlap, the
 // active lead that held most of their tips before (current: tip → lead).
 // Each lead is claimed at most once; unclaimed groups become new leads.
-func claimLeads(groups []LeadGroup, current map[int64]int64) []leadClaim {
+func claimLeads(groups []Group, current map[int64]int64) []leadClaim {
 	out := make([]leadClaim, len(groups))
 	taken := map[int64]bool{}
 	for i, g := range groups {
-		out[i].LeadGroup = g
+		out[i].Group = g
 		if g.Pinned != 0 {
 			out[i].LeadID, taken[g.Pinned] = g.Pinned, true
 		}

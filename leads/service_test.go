@@ -1,4 +1,4 @@
-package analytics_test
+package leads_test
 
 import (
 	"context"
@@ -10,11 +10,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/vikalp/vikalp"
-	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
+	"github.com/vikalp/vikalp/leads"
 )
 
 // leadBundle is a seeded database with the ingest and lead services.
@@ -22,7 +22,7 @@ type leadBundle struct {
 	ctx    context.Context
 	db     *pgxpool.Pool
 	ingest *ingest.Service
-	leads  *analytics.LeadService
+	leads  *leads.Service
 }
 
 func setupLeads(t *testing.T) *leadBundle {
@@ -37,11 +37,11 @@ func setupLeads(t *testing.T) *leadBundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	leads, err := analytics.NewLeadService(db, analytics.LeadDeps{Jobs: jobs, Logger: quiet})
+	svc, err := leads.NewService(db, leads.Deps{Jobs: jobs, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &leadBundle{ctx: ctx, db: db, ingest: in, leads: leads}
+	return &leadBundle{ctx: ctx, db: db, ingest: in, leads: svc}
 }
 
 // tip submits a tip seen at point and links it as the worker would.
@@ -111,7 +111,7 @@ func TestLeadDisguisedPhoneLinksTips(t *testing.T) {
 	if d.TipCount != 2 || len(d.Members) != 2 {
 		t.Errorf("tip count %d, members %d, want 2", d.TipCount, len(d.Members))
 	}
-	got := map[string]analytics.Indicator{}
+	got := map[string]leads.Indicator{}
 	for _, ind := range d.Explanation {
 		got[ind.Indicator] = ind
 	}
@@ -128,7 +128,7 @@ func TestLeadDisguisedPhoneLinksTips(t *testing.T) {
 			t.Errorf("indicator %s lacks a sentence", ind.Indicator)
 		}
 	}
-	if d.Score != min(100, sum) || d.Status != analytics.LeadNew || d.AHTUID == nil || d.Lat == nil {
+	if d.Score != min(100, sum) || d.Status != leads.StatusNew || d.AHTUID == nil || d.Lat == nil {
 		t.Errorf("lead = %+v (explained sum %v)", d.Lead, sum)
 	}
 	var ahtu int
@@ -249,25 +249,25 @@ func TestLeadScopeAndWorkflow(t *testing.T) {
 		if _, err := b.leads.Lead(b.ctx, p, lead); !errors.Is(err, vikalp.ErrNotFound) {
 			t.Errorf("%s view: %v, want not found", name, err)
 		}
-		if _, err := b.leads.Transition(b.ctx, p, lead, analytics.LeadTriaged, ""); !errors.Is(err, vikalp.ErrNotFound) {
+		if _, err := b.leads.Transition(b.ctx, p, lead, leads.StatusTriaged, ""); !errors.Is(err, vikalp.ErrNotFound) {
 			t.Errorf("%s transition: %v, want not found", name, err)
 		}
 	}
-	if list, err := b.leads.Leads(b.ctx, foreign, analytics.LeadFilter{}); err != nil || len(list) != 0 {
+	if list, err := b.leads.Leads(b.ctx, foreign, leads.Filter{}); err != nil || len(list) != 0 {
 		t.Errorf("foreign list: %v %v", list, err)
 	}
-	if _, err := b.leads.Transition(b.ctx, msp, lead, analytics.LeadTriaged, ""); !errors.Is(err, vikalp.ErrForbidden) {
+	if _, err := b.leads.Transition(b.ctx, msp, lead, leads.StatusTriaged, ""); !errors.Is(err, vikalp.ErrForbidden) {
 		t.Errorf("MSP transition: %v, want forbidden", err)
 	}
-	if _, err := b.leads.Transition(b.ctx, own, lead, analytics.LeadActioned, ""); !errors.Is(err, vikalp.ErrConflict) {
+	if _, err := b.leads.Transition(b.ctx, own, lead, leads.StatusActioned, ""); !errors.Is(err, vikalp.ErrConflict) {
 		t.Errorf("new → actioned: %v, want conflict", err)
 	}
-	for _, to := range []analytics.LeadStatus{analytics.LeadTriaged, analytics.LeadInvestigating} {
+	for _, to := range []leads.Status{leads.StatusTriaged, leads.StatusInvestigating} {
 		if _, err := b.leads.Transition(b.ctx, own, lead, to, ""); err != nil {
 			t.Fatalf("to %s: %v", to, err)
 		}
 	}
-	if _, err := b.leads.Transition(b.ctx, own, lead, analytics.LeadClosed, ""); !errors.Is(err, vikalp.ErrInvalid) {
+	if _, err := b.leads.Transition(b.ctx, own, lead, leads.StatusClosed, ""); !errors.Is(err, vikalp.ErrInvalid) {
 		t.Errorf("close without note: %v, want invalid", err)
 	}
 	if _, err := b.leads.AddNote(b.ctx, own, lead, "called the number, switched off"); err != nil {
@@ -277,7 +277,7 @@ func TestLeadScopeAndWorkflow(t *testing.T) {
 		t.Errorf("assign to another unit: %v, want invalid", err)
 	}
 	l, err := b.leads.Assign(b.ctx, own, lead, colleague.UserID)
-	if err != nil || l.AssignedTo == nil || *l.AssignedTo != colleague.UserID || l.Status != analytics.LeadInvestigating {
+	if err != nil || l.AssignedTo == nil || *l.AssignedTo != colleague.UserID || l.Status != leads.StatusInvestigating {
 		t.Fatalf("assign: %+v %v", l, err)
 	}
 	d, err := b.leads.Lead(b.ctx, own, lead)

@@ -1,4 +1,4 @@
-package analytics
+package leads
 
 import (
 	"slices"
@@ -7,31 +7,31 @@ import (
 	"github.com/vikalp/vikalp"
 )
 
-// LeadStatus is where a lead is in the AHTU workflow.
-type LeadStatus string
+// Status is where a lead is in the AHTU workflow.
+type Status string
 
 // The lead workflow: new → triaged → investigating → actioned → closed.
 // A lead may be closed from any open status (with a note saying why) and a
 // closed lead reopened to triaged (also with a note).
 const (
-	LeadNew           LeadStatus = "new"
-	LeadTriaged       LeadStatus = "triaged"
-	LeadInvestigating LeadStatus = "investigating"
-	LeadActioned      LeadStatus = "actioned"
-	LeadClosed        LeadStatus = "closed"
+	StatusNew           Status = "new"
+	StatusTriaged       Status = "triaged"
+	StatusInvestigating Status = "investigating"
+	StatusActioned      Status = "actioned"
+	StatusClosed        Status = "closed"
 )
 
 // leadTransitions lists the statuses each status may move to.
-var leadTransitions = map[LeadStatus][]LeadStatus{
-	LeadNew:           {LeadTriaged, LeadClosed},
-	LeadTriaged:       {LeadInvestigating, LeadClosed},
-	LeadInvestigating: {LeadActioned, LeadClosed},
-	LeadActioned:      {LeadClosed},
-	LeadClosed:        {LeadTriaged},
+var leadTransitions = map[Status][]Status{
+	StatusNew:           {StatusTriaged, StatusClosed},
+	StatusTriaged:       {StatusInvestigating, StatusClosed},
+	StatusInvestigating: {StatusActioned, StatusClosed},
+	StatusActioned:      {StatusClosed},
+	StatusClosed:        {StatusTriaged},
 }
 
 // Valid reports whether s is one of the defined statuses.
-func (s LeadStatus) Valid() bool {
+func (s Status) Valid() bool {
 	_, ok := leadTransitions[s]
 	return ok
 }
@@ -39,7 +39,7 @@ func (s LeadStatus) Valid() bool {
 // CheckTransition returns nil when a lead in status from may move to to,
 // else a user-safe ErrInvalid (unknown status) or ErrConflict (illegal
 // move). Closing and reopening need a note.
-func CheckTransition(from, to LeadStatus, note string) error {
+func CheckTransition(from, to Status, note string) error {
 	if !to.Valid() {
 		return vikalp.InvalidField("to", "unknown_status",
 			"status must be one of new, triaged, investigating, actioned, closed")
@@ -47,7 +47,7 @@ func CheckTransition(from, to LeadStatus, note string) error {
 	if !slices.Contains(leadTransitions[from], to) {
 		return vikalp.Conflictf("a %s lead cannot move to %s", from, to)
 	}
-	if (to == LeadClosed || from == LeadClosed) && note == "" {
+	if (to == StatusClosed || from == StatusClosed) && note == "" {
 		return vikalp.InvalidField("note", "note_required", "say why the lead is closed or reopened")
 	}
 	return nil
@@ -58,7 +58,7 @@ type Lead struct {
 	ID          int64       `db:"id"`
 	AHTUID      *int        `db:"ahtu_id"`
 	DistrictID  *int        `db:"district_id"`
-	Status      LeadStatus  `db:"status"`
+	Status      Status      `db:"status"`
 	Score       float64     `db:"score"`
 	Explanation []Indicator `db:"explanation"`
 	TipCount    int         `db:"tip_count"`
@@ -71,8 +71,8 @@ type Lead struct {
 	UpdatedAt   time.Time   `db:"updated_at"`
 }
 
-// LeadMember is a tip in a lead.
-type LeadMember struct {
+// Member is a tip in a lead.
+type Member struct {
 	TipID      int64     `db:"tip_id"`
 	Code       string    `db:"code"`
 	ReceivedAt time.Time `db:"received_at"`
@@ -80,15 +80,15 @@ type LeadMember struct {
 	JoinedAt   time.Time `db:"joined_at"`
 }
 
-// LeadEntity is an entity mentioned by tips of a lead.
-type LeadEntity struct {
+// SharedEntity is an entity mentioned by tips of a lead.
+type SharedEntity struct {
 	Kind   EntityKind `db:"kind"`
 	Value  string     `db:"value"`
 	TipIDs []int64    `db:"tip_ids"`
 }
 
-// LeadEvent is one entry of a lead's workflow history.
-type LeadEvent struct {
+// Event is one entry of a lead's workflow history.
+type Event struct {
 	ID          int64     `db:"id"`
 	Kind        string    `db:"kind"`
 	FromStatus  *string   `db:"from_status"`
@@ -99,24 +99,24 @@ type LeadEvent struct {
 	At          time.Time `db:"at"`
 }
 
-// LeadDetail is a lead with its members, entities and history.
-type LeadDetail struct {
+// Detail is a lead with its members, entities and history.
+type Detail struct {
 	Lead
-	Members  []LeadMember
-	Entities []LeadEntity
-	Events   []LeadEvent
+	Members  []Member
+	Entities []SharedEntity
+	Events   []Event
 }
 
-// LeadFilter narrows a lead list. Zero fields do not filter.
-type LeadFilter struct {
-	Status     LeadStatus
+// Filter narrows a lead list. Zero fields do not filter.
+type Filter struct {
+	Status     Status
 	MinScore   float64
 	DistrictID int
 	Limit      int // 1–500, default 100; highest scores first
 }
 
-// LeadScope is which leads a reader may see: all, or one AHTU's.
-type LeadScope struct {
+// Scope is which leads a reader may see: all, or one AHTU's.
+type Scope struct {
 	All    bool
 	AHTUID int
 }

@@ -1,13 +1,13 @@
-package analytics_test
+package leads_test
 
 import (
 	"os"
 	"strings"
 	"testing"
 
-	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/leads"
 )
 
 // sharedFile opens ../shared/data/NAME beside the repository.
@@ -24,15 +24,15 @@ func sharedFile(t *testing.T, name string) *os.File {
 func TestTransitImportAndLeadIndicators(t *testing.T) {
 	t.Parallel()
 	b := setupLeads(t)
-	rep, err := analytics.ImportTransit(b.ctx, b.db, sharedFile(t, "up-railway-stations.geojson"))
+	rep, err := leads.ImportTransit(b.ctx, b.db, sharedFile(t, "up-railway-stations.geojson"))
 	if err != nil || rep.Features != 1208 || rep.Inserted+len(rep.Rejected) != 1208 {
 		t.Fatalf("import: %+v %v", rep, err)
 	}
-	again, err := analytics.ImportTransit(b.ctx, b.db, sharedFile(t, "up-railway-stations.geojson"))
+	again, err := leads.ImportTransit(b.ctx, b.db, sharedFile(t, "up-railway-stations.geojson"))
 	if err != nil || again.Unchanged != rep.Inserted || again.Inserted+again.Updated != 0 {
 		t.Errorf("second import: %+v %v", again, err)
 	}
-	if br, err := analytics.ImportBorder(b.ctx, b.db, sharedFile(t, "up-nepal-border.geojson")); err != nil || br.Inserted != 2 {
+	if br, err := leads.ImportBorder(b.ctx, b.db, sharedFile(t, "up-nepal-border.geojson")); err != nil || br.Inserted != 2 {
 		t.Fatalf("border import: %+v %v", br, err)
 	}
 	// Gorakhpur (≈90 km from the border) and then Nautanwa (≈5 km).
@@ -43,7 +43,7 @@ func TestTransitImportAndLeadIndicators(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]analytics.Indicator{}
+	got := map[string]leads.Indicator{}
 	for _, ind := range d.Explanation {
 		got[ind.Indicator] = ind
 	}

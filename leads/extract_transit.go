@@ -1,4 +1,4 @@
-package analytics
+package leads
 
 import (
 	"regexp"

@@ -1,4 +1,4 @@
-package analytics
+package leads
 
 import (
 	"context"
@@ -11,12 +11,12 @@ import (
 	"github.com/vikalp/vikalp/internal/pg"
 )
 
-// LeadStore reads and writes the leads, lead_members and lead_events
-// tables. Every read for a person takes a LeadScope.
-type LeadStore struct{ db pg.DBTX }
+// Store reads and writes the leads, lead_members and lead_events
+// tables. Every read for a person takes a Scope.
+type Store struct{ db pg.DBTX }
 
-// NewLeadStore returns a LeadStore on db (a pool or a transaction).
-func NewLeadStore(db pg.DBTX) *LeadStore { return &LeadStore{db: db} }
+// NewStore returns a Store on db (a pool or a transaction).
+func NewStore(db pg.DBTX) *Store { return &Store{db: db} }
 
 // leadLockKey serialises relinking ("VIKLEADS"): the tip worker, a full
 // run and investigator merges and splits never interleave.
@@ -25,7 +25,7 @@ const leadLockKey int64 = 0x56494B4C45414453
 const leadLockSQL = `SELECT pg_advisory_xact_lock($1)`
 
 // lock takes the relink lock until the transaction ends.
-func (s *LeadStore) lock(ctx context.Context) error {
+func (s *Store) lock(ctx context.Context) error {
 	if _, err := s.db.Exec(ctx, leadLockSQL, leadLockKey); err != nil {
 		return fmt.Errorf("lock leads: %w", err)
 	}
@@ -44,7 +44,7 @@ const membershipsSQL = `
 SELECT tip_id, lead_id, via FROM lead_members WHERE $1::bigint[] IS NULL OR tip_id = ANY($1)`
 
 // memberships returns the current lead of tips ids (nil: all tips).
-func (s *LeadStore) memberships(ctx context.Context, ids []int64) ([]memberRow, error) {
+func (s *Store) memberships(ctx context.Context, ids []int64) ([]memberRow, error) {
 	out, err := leadRows[memberRow](ctx, s.db, membershipsSQL, ids)
 	if err != nil {
 		return nil, fmt.Errorf("read lead members: %w", err)
@@ -56,7 +56,7 @@ const createLeadSQL = `
 INSERT INTO leads (status, created_at, updated_at) VALUES ('new', $1, $1) RETURNING id`
 
 // create inserts an empty new lead and its "created" event.
-func (s *LeadStore) create(ctx context.Context, now time.Time) (int64, error) {
+func (s *Store) create(ctx context.Context, now time.Time) (int64, error) {
 	var id int64
 	if err := s.db.QueryRow(ctx, createLeadSQL, now).Scan(&id); err != nil {
 		return 0, fmt.Errorf("create lead: %w", pg.Interpret(err))
@@ -73,7 +73,7 @@ ON CONFLICT (tip_id) DO UPDATE SET lead_id = EXCLUDED.lead_id, joined_at = EXCLU
 WHERE lead_members.lead_id <> EXCLUDED.lead_id`
 
 // setMembers puts tips in lead id; it returns how many joined or moved.
-func (s *LeadStore) setMembers(ctx context.Context, id int64, tips []int64, now time.Time) (int64, error) {
+func (s *Store) setMembers(ctx context.Context, id int64, tips []int64, now time.Time) (int64, error) {
 	tag, err := s.db.Exec(ctx, setMembersSQL, id, tips, now)
 	if err != nil {
 		return 0, fmt.Errorf("set members of lead %d: %w", id, pg.Interpret(err))
@@ -88,7 +88,7 @@ ON CONFLICT (tip_id) DO UPDATE SET lead_id = EXCLUDED.lead_id, via = 'pin',
 	pinned_by = EXCLUDED.pinned_by, joined_at = EXCLUDED.joined_at`
 
 // pin puts tips in lead id for good: an investigator's merge or split.
-func (s *LeadStore) pin(ctx context.Context, id int64, tips []int64, by int64, now time.Time) error {
+func (s *Store) pin(ctx context.Context, id int64, tips []int64, by int64, now time.Time) error {
 	if _, err := s.db.Exec(ctx, pinMembersSQL, id, tips, by, now); err != nil {
 		return fmt.Errorf("pin tips to lead %d: %w", id, pg.Interpret(err))
 	}
@@ -99,7 +99,7 @@ const absorbLeadSQL = `
 UPDATE leads SET merged_into = $2, tip_count = 0, updated_at = $3 WHERE id = $1 AND merged_into IS NULL`
 
 // absorb marks lead id as merged into lead into (its tips are there now).
-func (s *LeadStore) absorb(ctx context.Context, id, into int64, now time.Time) error {
+func (s *Store) absorb(ctx context.Context, id, into int64, now time.Time) error {
 	if _, err := s.db.Exec(ctx, absorbLeadSQL, id, into, now); err != nil {
 		return fmt.Errorf("absorb lead %d: %w", id, pg.Interpret(err))
 	}
@@ -118,7 +118,7 @@ SELECT id, score, alerted_score FROM leads WHERE merged_into IS NULL AND ($1::bi
 ORDER BY id`
 
 // states returns the scores of active leads ids (nil: every active lead).
-func (s *LeadStore) states(ctx context.Context, ids []int64) ([]leadStateRow, error) {
+func (s *Store) states(ctx context.Context, ids []int64) ([]leadStateRow, error) {
 	out, err := leadRows[leadStateRow](ctx, s.db, leadStatesSQL, ids)
 	if err != nil {
 		return nil, fmt.Errorf("read lead states: %w", err)
@@ -134,7 +134,7 @@ UPDATE leads SET score = $2, explanation = $3, tip_count = $4, ahtu_id = NULLIF(
 WHERE id = $1`
 
 // saveScore stores a lead's score, explanation, routing and centroid.
-func (s *LeadStore) saveScore(ctx context.Context, id int64, sc LeadScore, tips int, now time.Time) error {
+func (s *Store) saveScore(ctx context.Context, id int64, sc Scoring, tips int, now time.Time) error {
 	expl, err := json.Marshal(sc.Explanation)
 	if err != nil {
 		return fmt.Errorf("encode explanation of lead %d: %w", id, err)
@@ -150,7 +150,7 @@ func (s *LeadStore) saveScore(ctx context.Context, id int64, sc LeadScore, tips 
 const setAlertedSQL = `UPDATE leads SET alerted_score = $2 WHERE id = $1`
 
 // setAlerted records the score a lead alert was raised at.
-func (s *LeadStore) setAlerted(ctx context.Context, id int64, score float64) error {
+func (s *Store) setAlerted(ctx context.Context, id int64, score float64) error {
 	if _, err := s.db.Exec(ctx, setAlertedSQL, id, score); err != nil {
 		return fmt.Errorf("mark lead %d alerted: %w", id, pg.Interpret(err))
 	}
@@ -161,8 +161,8 @@ func (s *LeadStore) setAlerted(ctx context.Context, id int64, score float64) err
 type leadEventRow struct {
 	LeadID      int64
 	Kind        string
-	FromStatus  LeadStatus
-	ToStatus    LeadStatus
+	FromStatus  Status
+	ToStatus    Status
 	Note        string
 	Detail      map[string]any
 	ActorUserID int64
@@ -175,7 +175,7 @@ INSERT INTO lead_events (lead_id, kind, from_status, to_status, note, detail, ac
 VALUES ($1, $2, NULLIF($3, ''), NULLIF($4, ''), $5, $6, NULLIF($7, 0), $8, $9)`
 
 // addEvent appends to a lead's history.
-func (s *LeadStore) addEvent(ctx context.Context, e leadEventRow) error {
+func (s *Store) addEvent(ctx context.Context, e leadEventRow) error {
 	detail := e.Detail
 	if detail == nil {
 		detail = map[string]any{}
@@ -203,7 +203,7 @@ WHERE ` + leadVisible + ` AND ($3::text = '' OR l.status = $3) AND l.score >= $4
 ORDER BY l.score DESC, l.id DESC LIMIT $6`
 
 // List returns up to f.Limit leads visible in scope, highest score first.
-func (s *LeadStore) List(ctx context.Context, scope LeadScope, f LeadFilter) ([]Lead, error) {
+func (s *Store) List(ctx context.Context, scope Scope, f Filter) ([]Lead, error) {
 	out, err := leadRows[Lead](ctx, s.db, listLeadsSQL, scope.All, scope.AHTUID, string(f.Status), f.MinScore,
 		f.DistrictID, f.Limit)
 	if err != nil {
@@ -216,7 +216,7 @@ const leadSQL = `SELECT ` + leadColumns + ` FROM leads l WHERE ` + leadVisible +
 
 // Lead returns lead id when it is visible in scope, else vikalp.ErrNotFound.
 // forUpdate locks its row until the transaction ends.
-func (s *LeadStore) Lead(ctx context.Context, scope LeadScope, id int64, forUpdate bool) (Lead, error) {
+func (s *Store) Lead(ctx context.Context, scope Scope, id int64, forUpdate bool) (Lead, error) {
 	q := leadSQL
 	if forUpdate {
 		q += " FOR UPDATE OF l"
@@ -233,8 +233,8 @@ SELECT m.tip_id, t.code, t.received_at, m.via, m.joined_at
 FROM lead_members m JOIN tips t ON t.id = m.tip_id WHERE m.lead_id = $1 ORDER BY m.tip_id`
 
 // Members returns the tips of lead id.
-func (s *LeadStore) Members(ctx context.Context, id int64) ([]LeadMember, error) {
-	out, err := leadRows[LeadMember](ctx, s.db, leadMembersSQL, id)
+func (s *Store) Members(ctx context.Context, id int64) ([]Member, error) {
+	out, err := leadRows[Member](ctx, s.db, leadMembersSQL, id)
 	if err != nil {
 		return nil, fmt.Errorf("list members of lead %d: %w", id, err)
 	}
@@ -247,8 +247,8 @@ FROM lead_members m JOIN tip_entities te ON te.tip_id = m.tip_id JOIN entities e
 WHERE m.lead_id = $1 GROUP BY e.kind, e.value ORDER BY count(*) DESC, e.kind, e.value`
 
 // Entities returns the entities mentioned by tips of lead id, most shared first.
-func (s *LeadStore) Entities(ctx context.Context, id int64) ([]LeadEntity, error) {
-	out, err := leadRows[LeadEntity](ctx, s.db, leadEntitiesSQL, id)
+func (s *Store) Entities(ctx context.Context, id int64) ([]SharedEntity, error) {
+	out, err := leadRows[SharedEntity](ctx, s.db, leadEntitiesSQL, id)
 	if err != nil {
 		return nil, fmt.Errorf("list entities of lead %d: %w", id, err)
 	}
@@ -260,8 +260,8 @@ SELECT id, kind, from_status, to_status, note, actor_user_id, actor_role, at
 FROM lead_events WHERE lead_id = $1 ORDER BY id`
 
 // Events returns the history of lead id, oldest first.
-func (s *LeadStore) Events(ctx context.Context, id int64) ([]LeadEvent, error) {
-	out, err := leadRows[LeadEvent](ctx, s.db, leadEventsSQL, id)
+func (s *Store) Events(ctx context.Context, id int64) ([]Event, error) {
+	out, err := leadRows[Event](ctx, s.db, leadEventsSQL, id)
 	if err != nil {
 		return nil, fmt.Errorf("list events of lead %d: %w", id, err)
 	}
@@ -271,7 +271,7 @@ func (s *LeadStore) Events(ctx context.Context, id int64) ([]LeadEvent, error) {
 const setLeadStatusSQL = `UPDATE leads SET status = $2, updated_at = $3 WHERE id = $1`
 
 // setStatus moves lead id to status to (checked by the caller).
-func (s *LeadStore) setStatus(ctx context.Context, id int64, to LeadStatus, now time.Time) error {
+func (s *Store) setStatus(ctx context.Context, id int64, to Status, now time.Time) error {
 	if _, err := s.db.Exec(ctx, setLeadStatusSQL, id, string(to), now); err != nil {
 		return fmt.Errorf("set status of lead %d: %w", id, pg.Interpret(err))
 	}
@@ -281,7 +281,7 @@ func (s *LeadStore) setStatus(ctx context.Context, id int64, to LeadStatus, now 
 const assignLeadSQL = `UPDATE leads SET assigned_to = $2, updated_at = $3 WHERE id = $1`
 
 // assign gives lead id to user userID.
-func (s *LeadStore) assign(ctx context.Context, id, userID int64, now time.Time) error {
+func (s *Store) assign(ctx context.Context, id, userID int64, now time.Time) error {
 	if _, err := s.db.Exec(ctx, assignLeadSQL, id, userID, now); err != nil {
 		return fmt.Errorf("assign lead %d: %w", id, pg.Interpret(err))
 	}
