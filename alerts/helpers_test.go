@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/netip"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,33 +16,16 @@ import (
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/internal/clock"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
 )
-
-// clock is a controllable clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // bundle is an alerts service on a fresh database with the demo
 // jurisdictions, an ingest service to file reports, and a controllable clock.
 type bundle struct {
 	ctx     context.Context
 	db      *pgxpool.Pool
-	clock   *clock
+	clock   *clock.Fake
 	svc     *alerts.Service
 	ingest  *ingest.Service
 	jobs    *river.Client[pgx.Tx]
@@ -57,7 +39,7 @@ func setup(t *testing.T) *bundle {
 	ctx := context.Background()
 	db := pgtest.New(t)
 	ingesttest.SeedJurisdictions(ctx, t, db)
-	b := &bundle{ctx: ctx, db: db, clock: &clock{now: time.Now().UTC().Truncate(time.Second)}}
+	b := &bundle{ctx: ctx, db: db, clock: clock.NewFake(time.Now().UTC().Truncate(time.Second))}
 	jobs := ingesttest.Jobs(t, db)
 	quiet := slog.New(slog.DiscardHandler)
 	b.jobs, b.keyring, b.quiet = jobs, ingesttest.Keyring(t), quiet

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,25 +16,8 @@ import (
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/internal/clock"
 )
-
-// stepClock is a clock the test moves by hand.
-type stepClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *stepClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *stepClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // TestAlertEscalationOverHTTP follows an unacknowledged "happening now"
 // alert in Lucknow up the ladder over the API: the district control room
@@ -47,7 +29,7 @@ func TestAlertEscalationOverHTTP(t *testing.T) {
 	t.Parallel()
 	quiet := slog.New(slog.DiscardHandler)
 	b := &alertBundle{fixture: newFixture(t)}
-	clock := &stepClock{now: time.Now().UTC().Truncate(time.Second)}
+	clock := clock.NewFake(time.Now().UTC().Truncate(time.Second))
 	b.alerts = alerts.NewService(b.db, alerts.Deps{Jobs: ingesttest.Jobs(t, b.db), Keyring: ingesttest.Keyring(t),
 		Logger: quiet, Clock: clock})
 	b.srv = httptest.NewServer(apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Alerts: b.alerts,

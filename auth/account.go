@@ -50,7 +50,7 @@ func (s *Service) DisableUser(ctx context.Context, actor Principal, username str
 		if err != nil {
 			return err
 		}
-		if u, err = users.Disable(ctx, found.ID, s.now()); err != nil {
+		if u, err = users.Disable(ctx, found.ID, s.clock.Now()); err != nil {
 			return err
 		}
 		ended, err := NewSessionStore(tx).DeleteForUser(ctx, u.ID, 0)
@@ -78,7 +78,7 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, keepSessionID
 	if err := ValidatePassword(next); err != nil {
 		return err
 	}
-	now := s.now()
+	now := s.clock.Now()
 	// Wrong current passwords count as one pair of their own, shared by
 	// all of p's sessions (only they can reach it): five within the window
 	// refuse further tries, so a hijacked session cannot guess the password.
@@ -137,7 +137,7 @@ func (s *Service) CreateToken(ctx context.Context, actor Principal, username, na
 	if err != nil {
 		return APIToken{}, "", fmt.Errorf("new api token: %w", err)
 	}
-	now := s.now()
+	now := s.clock.Now()
 	var expires *time.Time
 	if ttl > 0 {
 		at := now.Add(ttl)
@@ -171,7 +171,7 @@ func (s *Service) RevokeToken(ctx context.Context, actor Principal, id int64) (A
 	var tok APIToken
 	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		var err error
-		if tok, err = NewTokenStore(tx).Revoke(ctx, id, s.now()); err != nil {
+		if tok, err = NewTokenStore(tx).Revoke(ctx, id, s.clock.Now()); err != nil {
 			return err
 		}
 		_, err = Append(ctx, tx, EntryBy(actor, "token.revoked", "api_token", tok.ID,

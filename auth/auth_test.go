@@ -2,12 +2,12 @@ package auth
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/vikalp/vikalp/internal/clock"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
 )
 
@@ -15,33 +15,11 @@ import (
 // DefaultPasswordParams.
 var testPasswordParams = PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1}
 
-// testClock is a settable clock for the Service.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newTestClock() *testClock {
-	return &testClock{now: time.Now().UTC().Truncate(time.Microsecond)}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 type testBundle struct {
 	ctx   context.Context
 	pool  *pgxpool.Pool
 	svc   *Service
-	clock *testClock
+	clock *clock.Fake
 }
 
 // setup returns a Service on a fresh database with fast password hashing and
@@ -53,9 +31,9 @@ func setup(t *testing.T) *testBundle {
 	if err != nil {
 		t.Fatalf("new service: %v", err)
 	}
-	clock := newTestClock()
-	svc.now = clock.Now
-	return &testBundle{ctx: context.Background(), pool: pool, svc: svc, clock: clock}
+	fake := clock.NewFake(time.Now().UTC().Truncate(time.Microsecond))
+	svc.clock = fake
+	return &testBundle{ctx: context.Background(), pool: pool, svc: svc, clock: fake}
 }
 
 // userOpts override the defaults of testUser.

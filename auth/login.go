@@ -64,7 +64,7 @@ func (s *Service) CompleteLogin(ctx context.Context, challenge, code, ip, userAg
 	if !wellFormedToken(challenge, challengePrefix) {
 		return Session{}, Principal{}, errChallengeGone
 	}
-	now := s.now()
+	now := s.clock.Now()
 	if err := s.byIP.Allow(ip, now); err != nil {
 		return Session{}, Principal{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/vikalp/vikalp"
+	"github.com/vikalp/vikalp/internal/clock"
 	"github.com/vikalp/vikalp/internal/pg"
 )
 
@@ -92,7 +93,7 @@ type Service struct {
 	byIP     *Throttle
 	byUser   *Throttle // the failure ceiling, in memory, for unknown usernames too
 	byPair   *Throttle // username and address pairs
-	now      func() time.Time
+	clock    clock.Clock
 }
 
 // NewService returns a Service on db (normally the pool).
@@ -112,7 +113,7 @@ func NewService(db pg.DBTX, cfg Config, logger *slog.Logger) (*Service, error) {
 		byIP:   NewThrottle(cfg.IPFailures, cfg.Lockout.Window),
 		byUser: NewThrottle(cfg.Lockout.MaxFailures, cfg.Lockout.Window),
 		byPair: NewThrottle(cfg.PairFailures, cfg.Lockout.Window),
-		now:    time.Now,
+		clock:  clock.System{},
 	}, nil
 }
 
@@ -156,7 +157,7 @@ func (s *Service) Login(ctx context.Context, username, password, ip, userAgent s
 // ErrTooManyRequests (see take). ip and userAgent are stored with the
 // session.
 func (s *Service) PasswordLogin(ctx context.Context, username, password, ip, userAgent string) (LoginResult, error) {
-	now := s.now()
+	now := s.clock.Now()
 	k := newLoginKey(username, ip)
 	u, hash, err := s.credentials(ctx, username, password)
 	if errors.Is(err, vikalp.ErrNotFound) {
@@ -308,7 +309,7 @@ func (s *Service) createSession(ctx context.Context, tx pg.DBTX, userID int64, i
 func (s *Service) rehash(ctx context.Context, userID int64, password string) {
 	hash, err := s.hasher.Hash(ctx, password)
 	if err == nil {
-		err = s.users.SetPassword(ctx, userID, hash, s.now())
+		err = s.users.SetPassword(ctx, userID, hash, s.clock.Now())
 	}
 	if err != nil {
 		s.logger.WarnContext(ctx, "Password rehash failed", slog.Int64("user_id", userID),
@@ -324,7 +325,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Session, Prin
 	if !wellFormedToken(token, "") {
 		return Session{}, Principal{}, errSessionGone
 	}
-	now := s.now()
+	now := s.clock.Now()
 	sess, u, err := s.sessions.ByTokenHash(ctx, hashToken(token), now)
 	if errors.Is(err, vikalp.ErrNotFound) || err == nil && u.Disabled() {
 		return Session{}, Principal{}, errSessionGone
@@ -353,7 +354,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, bearer string) (APIToke
 	if !wellFormedToken(bearer, APITokenPrefix) {
 		return APIToken{}, Principal{}, errSessionGone
 	}
-	now := s.now()
+	now := s.clock.Now()
 	tok, u, err := s.tokens.ByHash(ctx, hashToken(bearer), now)
 	if errors.Is(err, vikalp.ErrNotFound) || err == nil && u.Disabled() {
 		return APIToken{}, Principal{}, errSessionGone
@@ -398,7 +399,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 // PruneSessions deletes expired sessions and returns how many; run it
 // periodically.
 func (s *Service) PruneSessions(ctx context.Context) (int64, error) {
-	now := s.now()
+	now := s.clock.Now()
 	if _, err := s.totp.DeleteExpiredChallenges(ctx, now); err != nil {
 		return 0, err
 	}

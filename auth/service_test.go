@@ -127,7 +127,7 @@ func TestServiceLogin(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		first.now = b.clock.Now
+		first.clock = b.clock
 		for _, ip := range []string{"192.0.2.1", "192.0.2.2", "192.0.2.3"} {
 			_, _, _ = first.Login(b.ctx, "officer", "wrong password", ip, "")
 		}
@@ -135,7 +135,7 @@ func TestServiceLogin(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		other.now = b.clock.Now
+		other.clock = b.clock
 		if _, _, err := other.Login(b.ctx, "officer", "wrong password", "192.0.2.9", ""); !errors.Is(err, vikalp.ErrUnauthorized) {
 			t.Fatalf("first guess from a new address = %v, want ErrUnauthorized", err)
 		}

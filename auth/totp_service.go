@@ -33,7 +33,7 @@ func (s *Service) BeginTOTPEnrolment(ctx context.Context, p Principal) (TOTPEnro
 		return TOTPEnrolment{}, fmt.Errorf("seal totp secret: %w", err)
 	}
 	err = pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
-		if err := NewTOTPStore(tx).SetPending(ctx, p.UserID, sealed, s.now()); err != nil {
+		if err := NewTOTPStore(tx).SetPending(ctx, p.UserID, sealed, s.clock.Now()); err != nil {
 			return err
 		}
 		_, err := Append(ctx, tx, EntryBy(p, "auth.totp_enrolment_started", "user", p.UserID, nil))
@@ -58,7 +58,7 @@ type TOTPConfirmation struct {
 // is rotated into a normal one). Wrong codes count against the username
 // throttle.
 func (s *Service) ConfirmTOTP(ctx context.Context, p Principal, code, ip, userAgent string) (TOTPConfirmation, error) {
-	now := s.now()
+	now := s.clock.Now()
 	userKey := normalizeUsername(p.Username)
 	if err := s.byUser.Allow(userKey, now); err != nil {
 		return TOTPConfirmation{}, err
@@ -131,7 +131,7 @@ func (s *Service) ResetTOTP(ctx context.Context, actor Principal, userID int64) 
 		if u, err = NewUserStore(tx).ByID(ctx, userID); err != nil {
 			return err
 		}
-		if err := NewTOTPStore(tx).Reset(ctx, userID, s.now()); err != nil {
+		if err := NewTOTPStore(tx).Reset(ctx, userID, s.clock.Now()); err != nil {
 			return err
 		}
 		ended, err := NewSessionStore(tx).DeleteForUser(ctx, userID, 0)

@@ -15,6 +15,7 @@ import (
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/cases/casestest"
+	"github.com/vikalp/vikalp/internal/clock"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
 	"github.com/vikalp/vikalp/jurisdiction"
 )
@@ -26,7 +27,7 @@ type bundle struct {
 	ctx   context.Context
 	db    *pgxpool.Pool
 	svc   *cases.Service
-	clock *casestest.Clock
+	clock *clock.Fake
 	fx    casestest.Fixture
 	sms   *cases.RecordingProvider
 
@@ -42,7 +43,7 @@ func setup(t *testing.T) *bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &bundle{ctx: ctx, db: db, clock: casestest.NewClock(start), fx: casestest.Jurisdictions(ctx, t, db),
+	b := &bundle{ctx: ctx, db: db, clock: clock.NewFake(start), fx: casestest.Jurisdictions(ctx, t, db),
 		sms: &cases.RecordingProvider{}}
 	b.svc = cases.NewService(db, cases.Deps{Jobs: jobs, Router: jurisdiction.New(db),
 		Keyring: casestest.Keyring(t), Provider: b.sms, Clock: b.clock})

@@ -13,6 +13,7 @@ import (
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/internal/clock"
 )
 
 // quick files a report without photos at lat, lon and returns its receipt
@@ -213,11 +214,6 @@ func TestReporterUpdates(t *testing.T) {
 	}
 }
 
-// fixedClock is a clock standing still.
-type fixedClock time.Time
-
-func (c fixedClock) Now() time.Time { return time.Time(c) }
-
 // The retention purge of rejected reports takes their history and updates
 // with them (report_events is append-only otherwise).
 func TestRejectedReportWithHistoryIsPurged(t *testing.T) {
@@ -233,7 +229,7 @@ func TestRejectedReportWithHistoryIsPurged(t *testing.T) {
 	}
 	later, err := ingest.NewService(b.db, ingest.Deps{Bucket: b.bucket, Keyring: ingesttest.Keyring(t),
 		Jobs: ingesttest.Jobs(t, b.db), Logger: slog.New(slog.DiscardHandler),
-		Clock: fixedClock(time.Now().AddDate(2, 0, 0))})
+		Clock: clock.NewFake(time.Now().AddDate(2, 0, 0))})
 	if err != nil {
 		t.Fatal(err)
 	}

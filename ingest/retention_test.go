@@ -2,7 +2,6 @@ package ingest_test
 
 import (
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,31 +10,14 @@ import (
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/internal/clock"
 )
 
-// testClock is a clock the test moves.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // retentionSetup is setup with a service on a controllable clock.
-func retentionSetup(t *testing.T) (*bundle, *testClock) {
+func retentionSetup(t *testing.T) (*bundle, *clock.Fake) {
 	t.Helper()
 	b := setup(t)
-	clock := &testClock{now: time.Now().UTC().Truncate(time.Second)}
+	clock := clock.NewFake(time.Now().UTC().Truncate(time.Second))
 	svc, err := ingest.NewService(b.db, ingest.Deps{Bucket: b.bucket, Keyring: ingesttest.Keyring(t),
 		Jobs: ingesttest.Jobs(t, b.db), Clock: clock})
 	if err != nil {

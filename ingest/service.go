@@ -15,12 +15,6 @@ import (
 	"github.com/vikalp/vikalp/jurisdiction"
 )
 
-// Clock tells the time; tests pass a controllable one.
-type Clock = clock.Clock
-
-// SystemClock is the wall clock.
-type SystemClock = clock.System
-
 // JobInserter inserts River jobs inside a caller's transaction.
 type JobInserter = pg.JobInserter
 
@@ -64,7 +58,7 @@ type Deps struct {
 	Bucket  *blob.Bucket  // required: where media blobs go
 	Keyring *auth.Keyring // required: seals originals and tip contacts
 	Jobs    JobInserter   // required: River client used with InsertTx
-	Clock   Clock         // SystemClock when nil
+	Clock   clock.Clock   // clock.System when nil
 	Logger  *slog.Logger  // slog.Default() when nil
 	Config  Config        // defaults when zero
 	// FingerprintKey keys the contact's hash in a tip's idempotency
@@ -81,7 +75,7 @@ type Service struct {
 	bucket   *blob.Bucket
 	keyring  *auth.Keyring
 	jobs     JobInserter
-	clock    Clock
+	clock    clock.Clock
 	logger   *slog.Logger
 	cfg      Config
 	pipeline *Pipeline
@@ -101,7 +95,7 @@ func NewService(db pg.DBTX, d Deps) (*Service, error) {
 		_, _ = rand.Read(s.fpKey) // never fails (crypto/rand)
 	}
 	if s.clock == nil {
-		s.clock = SystemClock{}
+		s.clock = clock.System{}
 	}
 	if s.logger == nil {
 		s.logger = slog.Default()

@@ -6,10 +6,8 @@ package casestest
 import (
 	"context"
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/internal/pg"
@@ -88,34 +86,4 @@ func Keyring(t testing.TB) *auth.Keyring {
 		t.Fatalf("casestest: keyring: %v", err)
 	}
 	return k
-}
-
-// Clock is a cases.Clock that tests set and advance.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// NewClock returns a Clock at start.
-func NewClock(start time.Time) *Clock { return &Clock{now: start} }
-
-// Now implements cases.Clock.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Set moves the clock to t.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-// Advance moves the clock forward by d.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
