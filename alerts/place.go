@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/vikalp/vikalp"
 )
 
 // Public-safe places and times for summaries and SMS pages. A place is a
@@ -72,4 +74,4 @@ func clip(s string, n int) string {
 }
 
 // istTime is t in IST for an English summary or SMS: "27 Nov 15:04 IST".
-func istTime(t time.Time) string { return t.In(ist).Format("02 Jan 15:04 IST") }
+func istTime(t time.Time) string { return t.In(vikalp.IST).Format("02 Jan 15:04 IST") }

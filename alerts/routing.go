@@ -99,7 +99,7 @@ func (s *Service) happeningNowRaise(ctx context.Context, tx pgx.Tx, args ingest.
 			joinPlace(info.LabelEN, place, istTime(f.EventAt))),
 		SummaryHI: fmt.Sprintf("अभी हो रहा है (असत्यापित): %s; एक सार्वजनिक रिपोर्ट पर पीसीआर की कार्रवाई चाहिए",
 			joinPlace(info.LabelHI, placeHI, hindiTime(f.EventAt))),
-		Category: string(info.Key), Place: place, PlaceHI: placeHI, OccurredAt: f.EventAt,
+		Category: string(info.Code), Place: place, PlaceHI: placeHI, OccurredAt: f.EventAt,
 		Link:        fmt.Sprintf("/staff/dispatch?report=%d", args.ReportID),
 		SubjectKind: "report", SubjectID: args.ReportID, H3R8: args.H3R8}, nil
 }
@@ -274,7 +274,7 @@ func complaintRaise(n cases.AlertNotice) (Raise, error) {
 	}
 	r := Raise{Unit: unit, DistrictID: n.DistrictID, SubjectKind: "complaint", SubjectID: n.ComplaintID,
 		Category: CategoryComplaint, Link: fmt.Sprintf("/staff/complaints/%d", n.ComplaintID)}
-	due, dueHI := n.DueAt.In(ist).Format("02 Jan 15:04 IST"), hindiTime(n.DueAt)
+	due, dueHI := n.DueAt.In(vikalp.IST).Format("02 Jan 15:04 IST"), hindiTime(n.DueAt)
 	switch n.Event {
 	case "assigned":
 		r.Kind, r.Severity = KindComplaintAssigned, SeverityInfo
@@ -295,9 +295,6 @@ func complaintRaise(n cases.AlertNotice) (Raise, error) {
 		n.DueAt.Unix())
 	return r, nil
 }
-
-// ist is India Standard Time for summaries.
-var ist = time.FixedZone("IST", 5*3600+1800)
 
 // HappeningNowWorker raises the alert for ingest's HappeningNowArgs.
 type HappeningNowWorker struct {
@@ -351,6 +348,6 @@ var hindiMonths = [12]string{"जनवरी", "फ़रवरी", "मार
 
 // hindiTime is t in IST for a Hindi summary, e.g. "27 नवंबर, 15:04 बजे".
 func hindiTime(t time.Time) string {
-	t = t.In(ist)
+	t = t.In(vikalp.IST)
 	return fmt.Sprintf("%d %s, %s बजे", t.Day(), hindiMonths[t.Month()-1], t.Format("15:04"))
 }

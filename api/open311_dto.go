@@ -138,7 +138,7 @@ type open311Error struct {
 func open311Services() []open311Service {
 	var out []open311Service
 	for _, info := range ingest.Categories() {
-		out = append(out, open311Service{ServiceCode: string(info.Key), ServiceName: info.LabelEN,
+		out = append(out, open311Service{ServiceCode: string(info.Code), ServiceName: info.LabelEN,
 			Description: info.LabelEN + " / " + info.LabelHI, Type: "realtime", Metadata: true,
 			Keywords: "women safety, hotspot", Group: "Women's safety (UP Police VIKALP)"})
 	}

@@ -60,7 +60,7 @@ func (h *Handler) listReportCategories(c *gin.Context) error {
 	list := ingest.Categories()
 	out := make([]reportCategoryResponse, len(list))
 	for i, info := range list {
-		out[i] = reportCategoryResponse{Key: string(info.Key), LabelEN: info.LabelEN, LabelHI: info.LabelHI}
+		out[i] = reportCategoryResponse{Key: string(info.Code), LabelEN: info.LabelEN, LabelHI: info.LabelHI}
 	}
 	c.JSON(http.StatusOK, gin.H{"categories": out})
 	return nil

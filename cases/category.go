@@ -1,6 +1,6 @@
 package cases
 
-import "slices"
+import "github.com/vikalp/vikalp"
 
 // Language is the language of a complaint's text or of a message shown to a
 // person: English or Hindi.
@@ -42,42 +42,34 @@ const (
 )
 
 // CategoryInfo is a category with its English and Hindi labels, for forms.
-type CategoryInfo struct {
-	Code    Category
-	LabelEN string
-	LabelHI string
-}
+type CategoryInfo = vikalp.Term[Category]
 
-var categories = []CategoryInfo{
-	{CategoryDomesticViolence, "Domestic violence", "घरेलू हिंसा"},
-	{CategoryDowryHarassment, "Dowry harassment", "दहेज उत्पीड़न"},
-	{CategoryStalking, "Stalking", "पीछा करना"},
-	{CategoryPublicSexualHarassment, "Sexual harassment in public", "सार्वजनिक स्थान पर यौन उत्पीड़न"},
-	{CategoryWorkplaceHarassment, "Workplace harassment", "कार्यस्थल पर उत्पीड़न"},
-	{CategoryCyberHarassment, "Cyber harassment", "साइबर उत्पीड़न"},
-	{CategoryThreatsIntimidation, "Threats or intimidation", "धमकी या डराना"},
-	{CategoryTraffickingSuspicion, "Suspected trafficking", "मानव तस्करी का संदेह"},
-	{CategoryOther, "Other", "अन्य"},
+var categories = vikalp.Taxonomy[Category]{
+	{Code: CategoryDomesticViolence, LabelEN: "Domestic violence", LabelHI: "घरेलू हिंसा"},
+	{Code: CategoryDowryHarassment, LabelEN: "Dowry harassment", LabelHI: "दहेज उत्पीड़न"},
+	{Code: CategoryStalking, LabelEN: "Stalking", LabelHI: "पीछा करना"},
+	{Code: CategoryPublicSexualHarassment, LabelEN: "Sexual harassment in public", LabelHI: "सार्वजनिक स्थान पर यौन उत्पीड़न"},
+	{Code: CategoryWorkplaceHarassment, LabelEN: "Workplace harassment", LabelHI: "कार्यस्थल पर उत्पीड़न"},
+	{Code: CategoryCyberHarassment, LabelEN: "Cyber harassment", LabelHI: "साइबर उत्पीड़न"},
+	{Code: CategoryThreatsIntimidation, LabelEN: "Threats or intimidation", LabelHI: "धमकी या डराना"},
+	{Code: CategoryTraffickingSuspicion, LabelEN: "Suspected trafficking", LabelHI: "मानव तस्करी का संदेह"},
+	{Code: CategoryOther, LabelEN: "Other", LabelHI: "अन्य"},
 }
 
 // Categories returns the taxonomy in display order. The slice is a copy.
-func Categories() []CategoryInfo { return slices.Clone(categories) }
+func Categories() []CategoryInfo { return categories.Terms() }
 
 // Valid reports whether c is part of the taxonomy.
 func (c Category) Valid() bool {
-	return slices.ContainsFunc(categories, func(i CategoryInfo) bool { return i.Code == c })
+	_, ok := categories.Lookup(c)
+	return ok
 }
 
 // Label returns c's label in lang (English for an unknown language), or the
 // raw code for a category outside the taxonomy.
 func (c Category) Label(lang Language) string {
-	for _, i := range categories {
-		if i.Code == c {
-			if lang == Hindi {
-				return i.LabelHI
-			}
-			return i.LabelEN
-		}
+	if t, ok := categories.Lookup(c); ok {
+		return t.Label(string(lang))
 	}
 	return string(c)
 }

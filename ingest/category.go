@@ -23,56 +23,34 @@ const (
 )
 
 // CategoryInfo is one category with its English and Hindi labels.
-type CategoryInfo struct {
-	Key     Category
-	LabelEN string
-	LabelHI string
-}
+type CategoryInfo = vikalp.Term[Category]
 
-var categories = []CategoryInfo{
-	{CategoryStalking, "Stalking", "पीछा करना"},
-	{CategoryCatcallingComments, "Catcalling / comments", "फब्तियाँ / अभद्र टिप्पणी"},
-	{CategoryGroping, "Groping", "छेड़छाड़ / गलत तरीके से छूना"},
-	{CategoryStaringFollowing, "Staring / following", "घूरना / पीछा करना"},
-	{CategoryIndecentExposure, "Indecent exposure", "अश्लील प्रदर्शन"},
-	{CategoryDrunkGathering, "Drunk gathering", "शराबियों का जमावड़ा"},
-	{CategoryPoorlyLitArea, "Poorly lit area", "अंधेरा / कम रोशनी वाला स्थान"},
-	{CategoryUnsafeTransportStop, "Unsafe transport stop", "असुरक्षित बस / ऑटो स्टैंड"},
-	{CategoryOther, "Other", "अन्य"},
+var categories = vikalp.Taxonomy[Category]{
+	{Code: CategoryStalking, LabelEN: "Stalking", LabelHI: "पीछा करना"},
+	{Code: CategoryCatcallingComments, LabelEN: "Catcalling / comments", LabelHI: "फब्तियाँ / अभद्र टिप्पणी"},
+	{Code: CategoryGroping, LabelEN: "Groping", LabelHI: "छेड़छाड़ / गलत तरीके से छूना"},
+	{Code: CategoryStaringFollowing, LabelEN: "Staring / following", LabelHI: "घूरना / पीछा करना"},
+	{Code: CategoryIndecentExposure, LabelEN: "Indecent exposure", LabelHI: "अश्लील प्रदर्शन"},
+	{Code: CategoryDrunkGathering, LabelEN: "Drunk gathering", LabelHI: "शराबियों का जमावड़ा"},
+	{Code: CategoryPoorlyLitArea, LabelEN: "Poorly lit area", LabelHI: "अंधेरा / कम रोशनी वाला स्थान"},
+	{Code: CategoryUnsafeTransportStop, LabelEN: "Unsafe transport stop", LabelHI: "असुरक्षित बस / ऑटो स्टैंड"},
+	{Code: CategoryOther, LabelEN: "Other", LabelHI: "अन्य"},
 }
 
 // Categories returns the taxonomy in display order.
-func Categories() []CategoryInfo { return append([]CategoryInfo(nil), categories...) }
+func Categories() []CategoryInfo { return categories.Terms() }
 
 // Info returns c's labels; ok is false for an unknown category.
-func (c Category) Info() (CategoryInfo, bool) {
-	for _, info := range categories {
-		if info.Key == c {
-			return info, true
-		}
-	}
-	return CategoryInfo{}, false
-}
+func (c Category) Info() (CategoryInfo, bool) { return categories.Lookup(c) }
 
 // ParseCategory accepts a category key, or its English or Hindi label, in
 // any case. Anything else is a user-safe ErrInvalid listing the keys.
 func ParseCategory(s string) (Category, error) {
-	s = strings.TrimSpace(s)
-	for _, info := range categories {
-		if strings.EqualFold(s, string(info.Key)) || strings.EqualFold(s, info.LabelEN) || s == info.LabelHI {
-			return info.Key, nil
-		}
+	if c, ok := categories.Parse(s); ok {
+		return c, nil
 	}
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		return "", vikalp.InvalidField("category", "required", "choose a category")
 	}
-	return "", vikalp.InvalidField("category", "unknown_category", "category must be one of "+categoryKeys())
-}
-
-func categoryKeys() string {
-	keys := make([]string, len(categories))
-	for i, info := range categories {
-		keys[i] = string(info.Key)
-	}
-	return strings.Join(keys, ", ")
+	return "", vikalp.InvalidField("category", "unknown_category", "category must be one of "+categories.Codes())
 }

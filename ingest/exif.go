@@ -9,6 +9,8 @@ import (
 
 	exif "github.com/dsoprea/go-exif/v3"
 	exifcommon "github.com/dsoprea/go-exif/v3/common"
+
+	"github.com/vikalp/vikalp"
 )
 
 // EXIFFacts are the facts Vikalp reads from a photo's EXIF block: where and
@@ -32,10 +34,6 @@ const (
 	tagDateTimeOriginal   = 0x9003
 	tagOffsetTimeOriginal = 0x9011
 )
-
-// istZone is India Standard Time: EXIF times without an offset are taken
-// as local time in Uttar Pradesh.
-var istZone = time.FixedZone("IST", 5*3600+1800)
 
 // readEXIF returns the EXIF facts of a JPEG, PNG or WebP file. A photo with
 // no EXIF, or with an EXIF block that cannot be parsed, has zero facts
@@ -118,7 +116,7 @@ func takenAt(ifd *exif.Ifd) *time.Time {
 	if s == "" {
 		return nil
 	}
-	loc := istZone
+	loc := vikalp.IST // EXIF times without an offset are local time in Uttar Pradesh
 	if off := asciiTag(ifd, tagOffsetTimeOriginal); off != "" {
 		if t, err := time.Parse("-07:00", off); err == nil {
 			loc = t.Location()

@@ -364,7 +364,7 @@ func parseImportTime(s string) (time.Time, error) {
 		return time.Time{}, errors.New("time is missing")
 	}
 	for _, layout := range importTimeLayouts {
-		if t, err := time.ParseInLocation(layout, s, istZone); err == nil {
+		if t, err := time.ParseInLocation(layout, s, vikalp.IST); err == nil {
 			return t.UTC().Truncate(time.Microsecond), nil
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/internal/pg"
 	"github.com/vikalp/vikalp/jurisdiction"
@@ -222,12 +223,12 @@ func (g *syntheticGenerator) row(n int) (importRow, error) {
 // when draws a time in the year before End: a uniform day, and an hour of
 // the day weighted towards the evening (5–10 pm in IST).
 func (g *syntheticGenerator) when() time.Time {
-	day := g.opts.End.Add(-time.Duration(g.rng.IntN(365*24)) * time.Hour).In(istZone)
+	day := g.opts.End.Add(-time.Duration(g.rng.IntN(365*24)) * time.Hour).In(vikalp.IST)
 	hour := 7 + g.rng.IntN(16)
 	if g.rng.Float64() < 0.5 {
 		hour = 17 + g.rng.IntN(6)
 	}
-	t := time.Date(day.Year(), day.Month(), day.Day(), hour, g.rng.IntN(60), 0, 0, istZone)
+	t := time.Date(day.Year(), day.Month(), day.Day(), hour, g.rng.IntN(60), 0, 0, vikalp.IST)
 	if t.After(g.opts.End) {
 		t = t.AddDate(0, 0, -1)
 	}

@@ -165,5 +165,5 @@ func WatermarkText(p auth.Principal, at time.Time) string {
 	if name == "" {
 		name = fmt.Sprintf("user %d", p.UserID)
 	}
-	return fmt.Sprintf("%s  %s  VIKALP CONFIDENTIAL", name, at.In(istZone).Format("2006-01-02 15:04 IST"))
+	return fmt.Sprintf("%s  %s  VIKALP CONFIDENTIAL", name, at.In(vikalp.IST).Format("2006-01-02 15:04 IST"))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/forecast"
 )
@@ -145,7 +146,7 @@ func parseTime(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	t, err := time.ParseInLocation("2006-01-02", s, time.FixedZone("IST", 5*3600+1800))
+	t, err := time.ParseInLocation("2006-01-02", s, vikalp.IST)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%q is not a date (YYYY-MM-DD) or RFC 3339 time", s)
 	}
