@@ -187,6 +187,10 @@ var authzRules = map[string]access{
 	"GET /api/v1/admin/deliveries":             roles(admin...),
 	"POST /api/v1/admin/deliveries/:id/resend": roles(admin...),
 	"GET /api/v1/admin/sms":                    roles(admin...),
+	// The inbound SMS webhook: the gateway's shared secret, no role (401
+	// without it, 403 for staff sessions and tokens).
+	"POST /api/v1/sms/inbound": {},
+	"GET /api/v1/sms/inbound":  {},
 
 	// Complaint photos: she attaches with code + secret and sees her
 	// thumbnails; E-cell staff attach to complaints they filed; other

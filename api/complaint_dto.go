@@ -22,8 +22,11 @@ type fileComplaintRequest struct {
 	} `json:"contact"`
 	Confidential   bool   `json:"confidential"`
 	CallbackWindow string `json:"callback_window"`
-	FiledBy        string `json:"filed_by"`
-	Relation       string `json:"relation"`
+	// NoSMS is her "no SMS" choice (a shared phone): nothing is sent to
+	// her number, not even the receipt.
+	NoSMS    bool   `json:"no_sms"`
+	FiledBy  string `json:"filed_by"`
+	Relation string `json:"relation"`
 	// Channel is the outreach link's src tag (poster, sticker, ...), counted
 	// per day and district apart from the complaint; unknown ones are ignored.
 	Channel string `json:"channel"`
@@ -35,7 +38,7 @@ func (r fileComplaintRequest) input(idempotencyKey string) cases.FileInput {
 		Lat: r.Lat, Lon: r.Lon, DistrictID: r.DistrictID,
 		Contact:      cases.Contact{Name: r.Contact.Name, Phone: r.Contact.Phone, Address: r.Contact.Address},
 		Confidential: r.Confidential, CallbackWindow: r.CallbackWindow, FiledBy: r.FiledBy, Relation: r.Relation,
-		IdempotencyKey: idempotencyKey, Channel: r.Channel,
+		IdempotencyKey: idempotencyKey, Channel: r.Channel, NoSMS: r.NoSMS,
 	}
 }
 

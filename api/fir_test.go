@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vikalp/vikalp"
 )
 
 // TestFIROverHTTP is the CCTNS link as users meet it: the station records
@@ -24,7 +26,7 @@ func TestFIROverHTTP(t *testing.T) {
 		http.StatusCreated, &filed, "Idempotency-Key", "fir-filing-key-00001")
 	id := b.count(`SELECT id FROM complaints WHERE code = $1`, filed.Code)
 	path := "/api/v1/complaints/" + strconv.Itoa(id)
-	year := time.Now().In(time.FixedZone("IST", 19800)).Year()
+	year := time.Now().In(vikalp.IST).Year()
 
 	station := b.login("station.hzg")
 	atr := func(fir map[string]any) map[string]any {

@@ -65,6 +65,9 @@ type Deps struct {
 	// (VIKALP_BASEMAP_PMTILES: a file path, an http(s) URL or an s3:// URL);
 	// "" serves none and maps draw Vikalp's own base layer.
 	BasemapPMTiles string
+	// SMSInbound configures the inbound SMS webhook (/api/v1/sms/inbound);
+	// without a secret it is not served.
+	SMSInbound SMSInbound
 }
 
 // Handler carries the dependencies of every route.
@@ -75,6 +78,8 @@ type Handler struct {
 	trackByAddr, trackByCode *auth.Throttle
 	// publicLimiter rate-limits anonymous submissions; nil when disabled.
 	publicLimiter *clientLimiter
+	// smsLimiter rate-limits inbound SMS replies per sender hash.
+	smsLimiter *clientLimiter
 	// basemap serves the street base map archive; nil without one.
 	basemap *basemap
 	// places describes where alerts, leads and hotspots are (place_dto.go).
@@ -92,7 +97,7 @@ func New(deps Deps) *gin.Engine {
 	}
 	h := &Handler{deps: deps, publicLimiter: newClientLimiter(deps.PublicRate),
 		trackByAddr: auth.NewThrottle(trackFailures, trackWindow),
-		trackByCode: auth.NewThrottle(trackFailures, trackWindow)}
+		trackByCode: auth.NewThrottle(trackFailures, trackWindow), smsLimiter: newSMSLimiter(deps.SMSInbound)}
 	if deps.Pool != nil {
 		h.places = jurisdiction.NewDescriber(deps.Pool)
 	}
@@ -120,6 +125,7 @@ func New(deps Deps) *gin.Engine {
 	h.registerRoutes(v1)
 	h.registerIntakeRoutes(r)
 	h.registerComplaintMediaRoutes(r)
+	h.registerSMSRoutes(r)
 	h.registerTileRoutes(r)
 	h.registerBasemapRoutes(r)
 	return r

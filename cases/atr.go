@@ -213,7 +213,7 @@ func (s *Service) publish(ctx context.Context, t *txn, c *Complaint, by actor, a
 	if !c.HasPhone {
 		return nil
 	}
-	if err := s.queueComplainantSMS(ctx, t, c, "", TemplateATRPublished); err != nil {
+	if err := s.queueComplainantSMS(ctx, t, c, "", TemplateATRPublished, t.now); err != nil {
 		return err
 	}
 	t.enqueue(NoRatingArgs{ComplaintID: c.ID, ATRID: atr.ID},

@@ -17,7 +17,7 @@ func TestCallTasks(t *testing.T) {
 		t.Fatalf("CallTasks = %+v, %v; want the after-ATR task", tasks, err)
 	}
 	task := tasks[0]
-	if task.Reason != cases.CallAfterATR || task.Code != f.Code || task.CallbackWindow != "10:00-13:00" ||
+	if task.Reason != cases.CallAfterATR || task.Code != f.Code || task.CallbackWindow != "09:00-21:00" ||
 		!task.DueAt.Equal(start.Add(24*time.Hour)) || task.Outcome != nil {
 		t.Fatalf("task = %+v", task)
 	}

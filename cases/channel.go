@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
 )
 
@@ -75,8 +76,8 @@ func (s *Service) FilingChannels(ctx context.Context, p auth.Principal, days int
 	if days <= 0 || days > MaxChannelDays {
 		days = 90
 	}
-	today := s.now().In(ist)
-	from := time.Date(today.Year(), today.Month(), today.Day()-days+1, 0, 0, 0, 0, ist)
+	today := s.now().In(vikalp.IST)
+	from := time.Date(today.Year(), today.Month(), today.Day()-days+1, 0, 0, 0, 0, vikalp.IST)
 	counts, err := NewChannelStore(s.db).Counts(ctx, v.DistrictID, from)
 	if err != nil {
 		return ChannelStats{}, fmt.Errorf("filing channels: %w", err)

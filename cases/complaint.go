@@ -25,6 +25,7 @@ type Complaint struct {
 	HasPhone       bool       `db:"has_phone"`
 	Confidential   bool       `db:"confidential"`
 	CallbackWindow string     `db:"callback_window"`
+	SMSOptOut      bool       `db:"sms_opt_out"` // she chose "no SMS" at filing (a shared phone)
 	FiledBy        FiledBy    `db:"filed_by"`
 	Relation       string     `db:"relation"`
 	FiledByUserID  *int64     `db:"filed_by_user_id"`

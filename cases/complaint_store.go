@@ -31,7 +31,7 @@ type Visibility struct {
 // (lat/lon) because a raw geometry column cannot be scanned.
 const complaintColumns = `id, code, secret_hash, status, category, description, language, incident_at,
 	ST_Y(geom) AS lat, ST_X(geom) AS lon, h3_r5, h3_r7, h3_r8, h3_r9, district_id, station_id,
-	contact_sealed, has_phone, confidential, callback_window, filed_by, relation, filed_by_user_id,
+	contact_sealed, has_phone, confidential, callback_window, sms_opt_out, filed_by, relation, filed_by_user_id,
 	atr_due_at, sla_stage, created_at, updated_at, closed_at`
 
 // NewComplaint is a validated complaint ready to insert.
@@ -51,6 +51,8 @@ type NewComplaint struct {
 	HasPhone       bool
 	Confidential   bool
 	CallbackWindow string
+	SMSOptOut      bool
+	SMSPhoneHash   []byte // keyed hash of her number for inbound STATUS (nil: none or opted out)
 	FiledBy        FiledBy
 	Relation       string
 	FiledByUserID  *int64
@@ -67,9 +69,9 @@ const insertComplaintSQL = `
 	INSERT INTO complaints (code, secret_hash, status, category, description, language, incident_at,
 		geom, h3_r5, h3_r7, h3_r8, h3_r9, district_id, station_id, contact_sealed, has_phone,
 		confidential, callback_window, filed_by, relation, filed_by_user_id, idempotency_key,
-		request_hash, replay_sealed, replay_until, atr_due_at, created_at, updated_at)
+		request_hash, replay_sealed, replay_until, atr_due_at, created_at, updated_at, sms_opt_out, sms_phone_hash)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, ST_GeomFromWKB($8, 4326), $9, $10, $11, $12, $13, $14, $15,
-		$16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $27)
+		$16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $27, $28, $29)
 	RETURNING ` + complaintColumns
 
 // insertPlacedSQL is insertComplaintSQL returning the names of the
@@ -101,7 +103,7 @@ func (s *ComplaintStore) Insert(ctx context.Context, n NewComplaint) (Complaint,
 		n.Description, n.Language, n.IncidentAt, geom, h3[0], h3[1], h3[2], h3[3], n.DistrictID,
 		n.StationID, n.ContactSealed, n.HasPhone, n.Confidential, n.CallbackWindow, n.FiledBy,
 		n.Relation, n.FiledByUserID, n.IdempotencyKey, n.RequestHash, n.ReplaySealed, n.ReplayUntil,
-		n.ATRDueAt, n.At)
+		n.ATRDueAt, n.At, n.SMSOptOut, n.SMSPhoneHash)
 	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[placedComplaint])
 	if err != nil {
 		return Complaint{}, Place{}, fmt.Errorf("insert complaint: %w", pg.Interpret(err))
@@ -133,6 +135,32 @@ func (s *ComplaintStore) ByCode(ctx context.Context, code Code) (Complaint, erro
 // ByCodeForUpdate is ByCode that also locks the row.
 func (s *ComplaintStore) ByCodeForUpdate(ctx context.Context, code Code) (Complaint, error) {
 	return s.one(ctx, "lock complaint by code", complaintByCodeSQL+" FOR UPDATE", code)
+}
+
+// SMSStatus is what an inbound STATUS SMS may tell her about a complaint:
+// never the category, the text or a place.
+type SMSStatus struct {
+	Code     Code       `db:"code"`
+	Status   Status     `db:"status"`
+	Language Language   `db:"language"`
+	ATRDueAt *time.Time `db:"atr_due_at"`
+}
+
+// smsByPhoneSQL finds complaints by the keyed hash of the number she filed
+// with. The code is deliberately not in the query: the caller compares it
+// in Go, so the database does the same work whether or not the code a
+// stranger sends exists (complaints_sms_phone_hash_idx).
+const smsByPhoneSQL = `SELECT code, status, language, atr_due_at FROM complaints
+	WHERE sms_phone_hash = ANY($1) ORDER BY id DESC LIMIT $2`
+
+// ByPhoneHash returns up to limit complaints, newest first, filed with a
+// number whose keyed hash is one of hashes.
+func (s *ComplaintStore) ByPhoneHash(ctx context.Context, hashes [][]byte, limit int) ([]SMSStatus, error) {
+	out, err := pg.QueryAll(ctx, s.db, pgx.RowToStructByName[SMSStatus], smsByPhoneSQL, hashes, limit)
+	if err != nil {
+		return nil, fmt.Errorf("find complaints by phone hash: %w", err)
+	}
+	return out, nil
 }
 
 func (s *ComplaintStore) one(ctx context.Context, what, sql string, args ...any) (Complaint, error) {

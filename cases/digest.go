@@ -9,6 +9,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
 )
 
@@ -50,7 +51,7 @@ type Digest struct {
 // DigestDay is the IST date of the latest digest time at (a time of day)
 // that is not after now: at 07:59 IST it is yesterday, at 08:00 today.
 func DigestDay(now time.Time, at time.Duration) time.Time {
-	n := now.In(ist).Add(-at)
+	n := now.In(vikalp.IST).Add(-at)
 	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
 }
 
@@ -60,8 +61,8 @@ type DigestSchedule struct{ At time.Duration }
 
 // Next implements river.PeriodicSchedule: the first digest time after t.
 func (s DigestSchedule) Next(t time.Time) time.Time {
-	local := t.In(ist)
-	next := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, ist).Add(s.At)
+	local := t.In(vikalp.IST)
+	next := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, vikalp.IST).Add(s.At)
 	for !next.After(t) {
 		next = next.AddDate(0, 0, 1)
 	}

@@ -159,7 +159,7 @@ func (s *Service) checkDirection(c Complaint, p auth.Principal, in DirectionInpu
 		return invalid(lang, "due_at", CodeDirectionDueFuture)
 	}
 	if limit := s.directionCap(c, now); in.DueAt.After(limit) {
-		msg := Message(CodeDirectionDueTooLate, lang.orEnglish()) + " (" + limit.In(ist).Format(smsTimeLayout) + ")"
+		msg := Message(CodeDirectionDueTooLate, lang.orEnglish()) + " (" + limit.In(vikalp.IST).Format(smsTimeLayout) + ")"
 		return vikalp.InvalidField("due_at", CodeDirectionDueTooLate, msg)
 	}
 	return nil

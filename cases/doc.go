@@ -33,7 +33,14 @@
 //   - River jobs (SLA rungs, SMS delivery, the no-rating check) are inserted
 //     with InsertTx in the transaction that makes the data they serve.
 //   - SMS bodies carry only the code, times and place names: never her
-//     name, number, or the kind of crime.
+//     name, number, or the kind of crime. SMS to her wait for her safe
+//     callback window (IST) and are never queued when she chose "no SMS"
+//     (complaints.sms_opt_out).
+//   - Inbound SMS (sms_inbound.go): STATUS is answered only when the
+//     sender's keyed hash matches complaints.sms_phone_hash (HMAC of her
+//     normalized number, written at filing; never the number); any other
+//     sender or code gets one generic reply, the same bytes after the same
+//     query (the code is not in it).
 //   - Complaint photos (complaint_media, at most 10, added only while open)
 //     are media rows stored by ingest's pipeline through PhotoPipeline;
 //     staff views are scoped, watermarked per viewer and audited, and she

@@ -36,7 +36,7 @@ const codeAttempts = 4
 // routes the complaint to a district and station, H3-indexes its location,
 // assigns it with an ATR due in Config.ATRWindow, and in the same
 // transaction queues the SMS to the district's officers, MSP and (with a
-// phone) her, and schedules the SLA ladder. A retry with the same
+// phone, unless she chose no SMS) her, and schedules the SLA ladder. A retry with the same
 // IdempotencyKey returns the same complaint.
 func (s *Service) File(ctx context.Context, by *auth.Principal, in FileInput, lang Language) (Filed, error) {
 	ecell := by != nil && by.Role == auth.RoleECell
@@ -76,7 +76,10 @@ func (s *Service) File(ctx context.Context, by *auth.Principal, in FileInput, la
 func (s *Service) place(ctx context.Context, f filing, lang Language) (NewComplaint, error) {
 	nc := NewComplaint{Category: f.category, Description: f.description, Language: f.language,
 		IncidentAt: f.incidentAt, HasPhone: f.contact.Phone != "", Confidential: f.confidential,
-		CallbackWindow: f.callbackWindow, FiledBy: f.filedBy, Relation: f.relation}
+		CallbackWindow: f.callbackWindow, FiledBy: f.filedBy, Relation: f.relation, SMSOptOut: f.noSMS}
+	if f.contact.Phone != "" && !f.noSMS {
+		nc.SMSPhoneHash = s.phoneHash(f.contact.Phone)
+	}
 	var err error
 	if f.hasPoint {
 		err = s.placePoint(ctx, f, &nc, lang)
@@ -200,7 +203,7 @@ func (s *Service) assign(ctx context.Context, t *txn, c *Complaint, f filing) er
 	if f.contact.Phone == "" {
 		return nil
 	}
-	return s.queueComplainantSMS(ctx, t, c, f.contact.Phone, TemplateFiledComplainant)
+	return s.queueComplainantSMS(ctx, t, c, f.contact.Phone, TemplateFiledComplainant, t.now)
 }
 
 // seal encrypts her contact details (bound to the code, so the blob cannot
@@ -245,6 +248,9 @@ func requestHash(f filing, key []byte) []byte {
 	if fp := vikalp.ContactFingerprint(key, f.contact.Name, f.contact.Phone, f.contact.Address); fp != nil {
 		h.Write([]byte{0})
 		h.Write(fp)
+	}
+	if f.noSMS { // only when chosen, so earlier filings' fingerprints stand
+		h.Write([]byte("\x00no_sms"))
 	}
 	return h.Sum(nil)
 }

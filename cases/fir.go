@@ -107,7 +107,7 @@ func checkFIRNumbers(in FIRInput, filedAt, now time.Time, lang Language) error {
 	if in.Serial < 1 || in.Serial > MaxFIRSerial {
 		return invalid(lang, "fir.serial", CodeFIRSerialInvalid)
 	}
-	if in.Year < filedAt.In(ist).Year() || in.Year > now.In(ist).Year() {
+	if in.Year < filedAt.In(vikalp.IST).Year() || in.Year > now.In(vikalp.IST).Year() {
 		return invalid(lang, "fir.year", CodeFIRYearInvalid)
 	}
 	return nil

@@ -77,8 +77,10 @@ func (s *Service) LegalDecision(ctx context.Context, p auth.Principal, id int64,
 	return nil
 }
 
-// pursue escalates c: a new ATR deadline, a fresh SLA ladder, and an SMS to
-// the district's supervisory officers (SP and nodal).
+// pursue escalates c: a new ATR deadline, a fresh SLA ladder, an SMS to
+// the district's supervisory officers (SP and nodal), and one to her (with
+// a phone, unless she chose no SMS; within her callback window) saying her
+// case was taken up again and when the new report is due: never why.
 func (s *Service) pursue(ctx context.Context, t *txn, c *Complaint, by actor, reason string, lang Language) error {
 	due := t.now.Add(s.cfg.ATRWindow)
 	if err := t.move(ctx, c, step{to: StatusEscalated, by: by, kind: EventEscalated, reason: reason,
@@ -89,5 +91,11 @@ func (s *Service) pursue(ctx context.Context, t *txn, c *Complaint, by actor, re
 		return err
 	}
 	c.ATRDueAt, c.SLAStage = &due, 0
-	return s.queueOfficerSMS(ctx, t, c, SMSToDistrictOfficers, "", TemplateEscalatedOfficers, due)
+	if err := s.queueOfficerSMS(ctx, t, c, SMSToDistrictOfficers, "", TemplateEscalatedOfficers, due); err != nil {
+		return err
+	}
+	if !c.HasPhone {
+		return nil
+	}
+	return s.queueComplainantSMS(ctx, t, c, "", TemplateEscalatedComplainant, due)
 }

@@ -79,32 +79,45 @@ type Deps struct {
 	// one: cmd/vikalp derives it from the data key. When nil, a random key
 	// of this process (tests).
 	FingerprintKey []byte
+	// PhoneKeys key the hash of her number kept for inbound STATUS SMS
+	// (sms_phone_hash), the current key first: filings hash with it, an
+	// inbound message is matched under every key, so a data key rotation
+	// does not orphan older complaints while their key is kept. Every
+	// replica needs the same keys: cmd/vikalp derives one per data key.
+	// When empty, a random key of this process (tests).
+	PhoneKeys [][]byte
 }
 
 // Service is the complaint lifecycle: filing, tracking, ATRs, vetting,
 // ratings, legal review, calls, the SLA ladder and the dashboard.
 type Service struct {
-	db       pg.DBTX
-	jobs     JobInserter
-	router   Router
-	keyring  *auth.Keyring
-	provider SMSProvider
-	alerts   AlertRaiser
-	photos   PhotoPipeline
-	clock    Clock
-	logger   *slog.Logger
-	cfg      Config
-	fpKey    []byte
+	db        pg.DBTX
+	jobs      JobInserter
+	router    Router
+	keyring   *auth.Keyring
+	provider  SMSProvider
+	alerts    AlertRaiser
+	photos    PhotoPipeline
+	clock     Clock
+	logger    *slog.Logger
+	cfg       Config
+	fpKey     []byte
+	phoneKeys [][]byte
 }
 
 // NewService returns a Service on db (normally the pool).
 func NewService(db pg.DBTX, d Deps) *Service {
 	s := &Service{db: db, jobs: d.Jobs, router: d.Router, keyring: d.Keyring, provider: d.Provider,
 		alerts: d.Alerts, photos: d.Photos, clock: d.Clock, logger: d.Logger, cfg: d.Config.withDefaults(),
-		fpKey: d.FingerprintKey}
+		fpKey: d.FingerprintKey, phoneKeys: d.PhoneKeys}
 	if s.fpKey == nil {
 		s.fpKey = make([]byte, 32)
 		_, _ = rand.Read(s.fpKey) // never fails (crypto/rand)
+	}
+	if len(s.phoneKeys) == 0 {
+		key := make([]byte, 32)
+		_, _ = rand.Read(key) // never fails (crypto/rand)
+		s.phoneKeys = [][]byte{key}
 	}
 	if s.provider == nil {
 		s.provider = &RecordingProvider{}

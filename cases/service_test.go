@@ -69,7 +69,7 @@ func input() cases.FileInput {
 	return cases.FileInput{Category: "stalking", Description: "A man follows me from the bus stop every evening.",
 		Language: "en", IncidentAt: "2025-11-25T19:00", Lat: ptr(casestest.PointA1[0]), Lon: ptr(casestest.PointA1[1]),
 		Contact:        cases.Contact{Name: "Asha Verma", Phone: "98765 43210", Address: "12 Park Road, Hazratganj"},
-		CallbackWindow: "10:00-13:00"}
+		CallbackWindow: "09:00-21:00"} // 15:30 IST at the start of the test clock: her SMS are due at once
 }
 
 // file files in and fails the test on error.

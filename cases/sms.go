@@ -45,6 +45,9 @@ type OutboxSMS struct {
 	LastError   string     `db:"last_error"`
 	CreatedAt   time.Time  `db:"created_at"`
 	SentAt      *time.Time `db:"sent_at"`
+	// NotBefore defers the first attempt (her safe callback window); zero
+	// is due at once. Written only (next_attempt_at), never read back.
+	NotBefore time.Time `db:"-"`
 }
 
 // SMS is one message handed to a provider. Phone is set only for messages to
@@ -121,6 +124,7 @@ const (
 	TemplateAssignedMSP          = "complaint.assigned.msp"
 	TemplateFiledComplainant     = "complaint.filed.complainant"
 	TemplateATRPublished         = "complaint.atr_published.complainant"
+	TemplateEscalatedComplainant = "complaint.escalated.complainant"
 	TemplateEscalatedOfficers    = "complaint.escalated.officers"
 	TemplateSLANodal             = "sla.overdue.nodal"
 	TemplateSLASP                = "sla.overdue.sp"
@@ -158,6 +162,10 @@ var smsTexts = map[string][2]string{
 	TemplateATRPublished: {
 		"UP Police VIKALP: there is an update on your request %[1]s. Please check it and tell us if you are satisfied.",
 		"यूपी पुलिस विकल्प: आपके अनुरोध %[1]s पर नई जानकारी है। कृपया देखें और बताएं कि आप संतुष्ट हैं या नहीं।",
+	},
+	TemplateEscalatedComplainant: {
+		"UP Police VIKALP: your request %[1]s has been taken up again by senior officers. A new report on it is due by %[2]s.",
+		"यूपी पुलिस विकल्प: आपका अनुरोध %[1]s वरिष्ठ अधिकारियों द्वारा फिर से लिया गया है। इस पर नई रिपोर्ट %[2]s तक देय है।",
 	},
 	TemplateEscalatedOfficers: {
 		"VIKALP: complaint %[1]s reopened by MSP after review. New ATR due by %[2]s.",
@@ -211,7 +219,7 @@ func smsBody(template string, lang Language, code Code, at time.Time, district s
 	if len([]rune(district)) > smsDistrictPlaceholderLength {
 		district = string([]rune(district)[:smsDistrictPlaceholderLength])
 	}
-	return strings.TrimSpace(fmt.Sprintf(text, code, at.In(ist).Format(smsTimeLayout), district))
+	return strings.TrimSpace(fmt.Sprintf(text, code, at.In(vikalp.IST).Format(smsTimeLayout), district))
 }
 
 // SMS delivery. A transaction queues its rows in sms_outbox and nothing
@@ -483,11 +491,17 @@ var alertEvents = map[string]string{
 	TemplateSLAMSP:            "atr_overdue",
 }
 
-// queueComplainantSMS queues an SMS to her, in her language. phone is the
-// plain number at filing; later messages reuse the sealed number of her
-// first SMS (sealed values are bound to the code, not to the row), so
-// nothing is decrypted to queue them. Without a number it does nothing.
-func (s *Service) queueComplainantSMS(ctx context.Context, t *txn, c *Complaint, phone, template string) error {
+// queueComplainantSMS queues an SMS to her, in her language, at (the
+// template's time) rendered into the body. phone is the plain number at
+// filing; later messages reuse the sealed number of her first SMS (sealed
+// values are bound to the code, not to the row), so nothing is decrypted
+// to queue them. Without a number, or when she chose no SMS, it does
+// nothing. The message waits for her safe callback window (nextInWindow).
+func (s *Service) queueComplainantSMS(ctx context.Context, t *txn, c *Complaint, phone, template string,
+	at time.Time) error {
+	if c.SMSOptOut {
+		return nil
+	}
 	var sealed []byte
 	if phone != "" {
 		var err error
@@ -510,7 +524,34 @@ func (s *Service) queueComplainantSMS(ctx context.Context, t *txn, c *Complaint,
 		}
 	}
 	return s.queueSMS(ctx, t, OutboxSMS{ToKind: SMSToComplainant, ComplaintID: &c.ID, PhoneSealed: sealed,
-		Template: template, Body: smsBody(template, c.Language, c.Code, t.now, ""), CreatedAt: t.now})
+		Template: template, Body: smsBody(template, c.Language, c.Code, at, ""), CreatedAt: t.now,
+		NotBefore: nextInWindow(t.now, c.CallbackWindow)})
+}
+
+// nextInWindow is the first instant at or after now inside window, her safe
+// time "HH:MM-HH:MM" in IST (it may wrap midnight): a message to her phone
+// is never sent when she said it is not safe to have it ring. An empty or
+// malformed window (validated at filing) is now.
+func nextInWindow(now time.Time, window string) time.Time {
+	from, to, ok := strings.Cut(window, "-")
+	a, errA := time.Parse("15:04", from)
+	b, errB := time.Parse("15:04", to)
+	if !ok || errA != nil || errB != nil {
+		return now
+	}
+	local := now.In(vikalp.IST)
+	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, vikalp.IST)
+	start := day.Add(time.Duration(a.Hour())*time.Hour + time.Duration(a.Minute())*time.Minute)
+	end := day.Add(time.Duration(b.Hour())*time.Hour + time.Duration(b.Minute())*time.Minute)
+	switch {
+	case start.Before(end) && !local.Before(start) && local.Before(end): // inside a same-day window
+		return now
+	case !start.Before(end) && (!local.Before(start) || local.Before(end)): // inside a window over midnight
+		return now
+	case local.Before(start):
+		return start.UTC()
+	}
+	return start.AddDate(0, 0, 1).UTC()
 }
 
 // queueSMS adds an outbox row to t; the transaction's rows are inserted

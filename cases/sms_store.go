@@ -24,25 +24,31 @@ const smsColumns = `id, to_kind, to_role, district_id, complaint_id, report_id, 
 // insertManySMSSQL queues several rows in one statement, in array order.
 const insertManySMSSQL = `
 	INSERT INTO sms_outbox (to_kind, to_role, district_id, complaint_id, phone_sealed, template, body,
-		created_at)
-	SELECT to_kind, to_role, district_id, complaint_id, phone_sealed, template, body, created_at
+		created_at, next_attempt_at)
+	SELECT to_kind, to_role, district_id, complaint_id, phone_sealed, template, body, created_at,
+		COALESCE(not_before, '-infinity')
 	FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bytea[], $6::text[], $7::text[],
-		$8::timestamptz[]) WITH ORDINALITY
-		AS m(to_kind, to_role, district_id, complaint_id, phone_sealed, template, body, created_at, n)
+		$8::timestamptz[], $9::timestamptz[]) WITH ORDINALITY
+		AS m(to_kind, to_role, district_id, complaint_id, phone_sealed, template, body, created_at, not_before, n)
 	ORDER BY n`
 
 // QueueOutbox adds to b the statement that queues ms (their IDs, status
 // and delivery fields are ignored); the caller sends b on a transaction.
-// The rows are due at once: the next drain (DrainSMS) sends them.
+// A row is due at once (the next drain, DrainSMS, sends it) unless its
+// NotBefore lies ahead.
 func QueueOutbox(b *pgx.Batch, ms []OutboxSMS) {
 	n := len(ms)
 	kinds, roles, districts, complaints := make([]string, n), make([]string, n), make([]*int, n), make([]*int64, n)
 	phones, templates, bodies, ats := make([][]byte, n), make([]string, n), make([]string, n), make([]time.Time, n)
+	notBefore := make([]*time.Time, n)
 	for i, m := range ms {
 		kinds[i], roles[i], districts[i], complaints[i] = m.ToKind, m.ToRole, m.DistrictID, m.ComplaintID
 		phones[i], templates[i], bodies[i], ats[i] = m.PhoneSealed, m.Template, m.Body, m.CreatedAt
+		if !m.NotBefore.IsZero() && m.NotBefore.After(m.CreatedAt) {
+			notBefore[i] = &ms[i].NotBefore
+		}
 	}
-	b.Queue(insertManySMSSQL, kinds, roles, districts, complaints, phones, templates, bodies, ats).
+	b.Queue(insertManySMSSQL, kinds, roles, districts, complaints, phones, templates, bodies, ats, notBefore).
 		Exec(func(pgconn.CommandTag) error { return nil })
 }
 

@@ -25,9 +25,6 @@ const (
 // refused: phones' clocks drift.
 const clockSkew = 5 * time.Minute
 
-// ist is India Standard Time, the zone of times typed without an offset.
-var ist = time.FixedZone("IST", 5*3600+1800)
-
 // FiledBy says who filed a complaint.
 type FiledBy string
 
@@ -61,7 +58,8 @@ type FileInput struct {
 	DistrictID     *int     // optional LGD district code, used when there is no point
 	Contact        Contact  // optional; Phone is normalized
 	Confidential   bool     // only MSP may see her identity
-	CallbackWindow string   // optional safe time to call, "HH:MM-HH:MM" (IST)
+	CallbackWindow string   // optional safe time to call, "HH:MM-HH:MM" (IST); SMS to her wait for it too
+	NoSMS          bool     // "no SMS" (a shared phone): nothing is ever sent to her number
 	FiledBy        string   // "self" (default) or "on_behalf"; E-cell staff are always "ecell"
 	Relation       string   // required when FiledBy is on_behalf
 	IdempotencyKey string   // optional; a retry with the same key returns the same complaint
@@ -80,6 +78,7 @@ type filing struct {
 	contact        Contact
 	confidential   bool
 	callbackWindow string
+	noSMS          bool
 	filedBy        FiledBy
 	relation       string
 	idempotencyKey string
@@ -94,6 +93,7 @@ func validateFiling(in FileInput, now time.Time, ecell bool, lang Language) (fil
 		category:     Category(strings.TrimSpace(in.Category)),
 		language:     Language(strings.TrimSpace(in.Language)),
 		confidential: in.Confidential,
+		noSMS:        in.NoSMS,
 		relation:     in.Relation,
 	}
 	f.channel, _ = ParseChannel(in.Channel)
@@ -145,7 +145,7 @@ func parseIncidentAt(s string, now time.Time, lang Language) (*time.Time, error)
 		if err == nil {
 			break
 		}
-		t, err = time.ParseInLocation(layout, s, ist)
+		t, err = time.ParseInLocation(layout, s, vikalp.IST)
 	}
 	if err != nil {
 		return nil, invalid(lang, "incident_at", CodeIncidentTimeInvalid)

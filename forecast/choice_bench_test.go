@@ -9,13 +9,14 @@ import (
 
 	"github.com/uber/h3-go/v4"
 
+	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/geo"
 )
 
 var (
 	syntheticOnce   sync.Once
 	syntheticEvents []Event
-	syntheticAsOf   = time.Date(2026, 1, 1, 0, 0, 0, 0, time.FixedZone("IST", 19800))
+	syntheticAsOf   = time.Date(2026, 1, 1, 0, 0, 0, 0, vikalp.IST)
 )
 
 // synthetic returns n events over the year before syntheticAsOf, spread

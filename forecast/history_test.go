@@ -15,7 +15,7 @@ import (
 )
 
 var (
-	ist    = time.FixedZone("IST", 19800)
+	ist    = vikalp.IST
 	origin = time.Date(2026, 1, 1, 0, 0, 0, 0, ist)
 )
 

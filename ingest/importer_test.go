@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
@@ -54,7 +55,7 @@ func TestImportReportsCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	cells, _ := geo.Index(25.3176, 82.9739)
-	ist := time.FixedZone("IST", 5*3600+1800)
+	ist := vikalp.IST
 	if body != "घाट के पास पीछा किया" || r9 != cells.R9 || !at.Equal(time.Date(2024, 5, 3, 0, 0, 0, 0, ist)) {
 		t.Errorf("vns-1 stored %q r9 %d at %v", body, r9, at)
 	}

@@ -31,6 +31,9 @@ import (
 	"github.com/vikalp/vikalp/leads"
 )
 
+// SMSSecret is the inbound SMS webhook's shared secret on test servers.
+const SMSSecret = "test-sms-gateway-secret"
+
 // Server is a running test server and the database behind it.
 type Server struct {
 	*httptest.Server
@@ -143,7 +146,7 @@ func StartWith(t testing.TB, password string, users func(*jurisdiction.Service) 
 	// Every test of the package shares this server and its one client
 	// address, so the public rate limit (tested on its own) is off.
 	deps := api.Deps{Pool: pool, Auth: authSvc, Cases: casesSvc, Ingest: ingestSvc,
-		Logger: quiet, PublicRate: api.RateLimit{PerMinute: -1}}
+		Logger: quiet, PublicRate: api.RateLimit{PerMinute: -1}, SMSInbound: api.SMSInbound{Secret: SMSSecret}}
 	if opts.Workers {
 		leadsSvc, err := leads.NewService(pool, leads.Deps{Jobs: inserter, Logger: quiet})
 		if err != nil {

@@ -67,6 +67,8 @@ var loadContract = sync.OnceValues(func() (*Contract, error) {
 	openapi3filter.RegisterBodyDecoder("text/event-stream", openapi3filter.FileBodyDecoder)
 	openapi3filter.RegisterBodyDecoder("application/vnd.mapbox-vector-tile", openapi3filter.FileBodyDecoder)
 	openapi3filter.RegisterBodyDecoder("application/geo+json", openapi3filter.JSONBodyDecoder)
+	// The inbound SMS webhook answers Gupshup in its XML.
+	openapi3filter.RegisterBodyDecoder("application/xml", openapi3filter.FileBodyDecoder)
 	return &Contract{Doc: doc, router: router}, nil
 })
 

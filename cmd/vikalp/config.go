@@ -69,6 +69,11 @@ type Config struct {
 	SMSAuthHeader   string
 	SMSBodyTemplate string
 	SMSContentType  string
+	// SMSInboundSecret (VIKALP_SMS_INBOUND_SECRET(_FILE)) is shared with the
+	// SMS gateway that posts received messages to /api/v1/sms/inbound;
+	// empty (the default) leaves that webhook unserved. At least 16
+	// characters (docs/SMS.md).
+	SMSInboundSecret string
 	// PublicRatePerMinute (VIKALP_PUBLIC_RATE, default 30; "off" disables)
 	// and PublicBurst (VIKALP_PUBLIC_BURST, default 20) limit anonymous
 	// submissions per client address.
@@ -162,6 +167,12 @@ func LoadConfig() (Config, error) {
 	c.SMSContentType = os.Getenv("VIKALP_SMS_CONTENT_TYPE")
 	if c.SMSAuthHeader, err = secret("VIKALP_SMS_AUTH_HEADER"); err != nil {
 		return c, err
+	}
+	if c.SMSInboundSecret, err = secret("VIKALP_SMS_INBOUND_SECRET"); err != nil {
+		return c, err
+	}
+	if n := len(c.SMSInboundSecret); n > 0 && n < 16 {
+		return c, fmt.Errorf("VIKALP_SMS_INBOUND_SECRET must be at least 16 characters")
 	}
 	if c.JobTimeout, err = envDuration("VIKALP_JOB_TIMEOUT", 2*time.Minute); err != nil {
 		return c, err

@@ -141,6 +141,7 @@ func (a *app) apiDeps(pool *pgxpool.Pool, svc *services) api.Deps {
 		Cases:          svc.cases,
 		Ingest:         svc.ingest,
 		PublicRate:     api.RateLimit{PerMinute: a.cfg.PublicRatePerMinute, Burst: a.cfg.PublicBurst},
+		SMSInbound:     api.SMSInbound{Secret: a.cfg.SMSInboundSecret},
 		Hotspots:       svc.hotspots,
 		Priority:       svc.priority,
 		Leads:          svc.leads,

@@ -61,6 +61,10 @@ func (a *app) newServices(pool *pgxpool.Pool, read pg.DBTX) (*services, error) {
 	if err != nil {
 		return nil, fmt.Errorf("VIKALP_DATA_KEY: %w", err)
 	}
+	phoneKeys, err := phoneHashKeys(a.cfg.DataKeys)
+	if err != nil {
+		return nil, fmt.Errorf("VIKALP_DATA_KEY: %w", err)
+	}
 	authSvc, err := auth.NewService(pool, auth.Config{SessionTTL: a.cfg.SessionTTL, Keyring: keyring}, a.logger)
 	if err != nil {
 		return nil, fmt.Errorf("start auth service: %w", err)
@@ -98,6 +102,8 @@ func (a *app) newServices(pool *pgxpool.Pool, read pg.DBTX) (*services, error) {
 		Logger:   a.logger,
 		// Idempotency fingerprints of her contact details (keyed hashes).
 		FingerprintKey: fpKey,
+		// The keyed hash of her number that inbound STATUS SMS match.
+		PhoneKeys: phoneKeys,
 	})
 	svc := &services{keyring: keyring, auth: authSvc, cases: casesSvc, ingest: ingestSvc, inserter: inserter,
 		alerts: alertsSvc, hub: alerts.NewHub(pool, a.logger.With(slog.String("component", "alert_hub")))}
@@ -125,6 +131,29 @@ func fingerprintKey(dataKeys string) ([]byte, error) {
 		}
 	}
 	return nil, fmt.Errorf("data keys: none given")
+}
+
+// phoneHashKeys derives, from each entry of VIKALP_DATA_KEY in order, the
+// key of the hash of her number kept for inbound STATUS SMS
+// (cases.Deps.PhoneKeys): filings hash under the current key, inbound
+// messages are matched under all of them, so a rotation keeps older
+// complaints answerable while their data key is listed.
+func phoneHashKeys(dataKeys string) ([][]byte, error) {
+	var keys [][]byte
+	for _, entry := range strings.Split(dataKeys, ",") {
+		if entry = strings.TrimSpace(entry); entry == "" {
+			continue
+		}
+		k, err := hkdf.Key(sha256.New, []byte(entry), nil, "vikalp/sms/phone-hash/v1", 32)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("data keys: none given")
+	}
+	return keys, nil
 }
 
 // readPool opens a pool on VIKALP_READ_DATABASE_URL, a streaming replica

@@ -79,8 +79,11 @@ SELECT status AS key, count(*) AS n FROM sms_outbox
 WHERE created_at > $1::timestamptz - interval '24 hours' GROUP BY status`
 
 // oldestQueuedSMSSQL reads the queued messages only, through the partial
-// sms_outbox_due_idx.
-const oldestQueuedSMSSQL = `SELECT min(created_at) FROM sms_outbox WHERE status = 'queued'`
+// sms_outbox_due_idx. A message to a complainant that waits for her safe
+// callback window (next_attempt_at ahead, never tried) is not late: it is
+// left out until due, then counted from when it became due.
+const oldestQueuedSMSSQL = `SELECT min(CASE WHEN attempts = 0 THEN greatest(created_at, next_attempt_at) ELSE created_at END)
+	FROM sms_outbox WHERE status = 'queued' AND (attempts > 0 OR next_attempt_at <= $1)`
 
 // analysisFinishedSQL takes, for each kind, the newest finished run from
 // analysis_runs_kind_idx (kind, id DESC): a few index rows per kind.
@@ -155,7 +158,7 @@ func readSnapshot(ctx context.Context, tx pgx.Tx, now time.Time, kinds []string,
 		return fmt.Errorf("count SMS: %w", err)
 	}
 	snap.SMSLastDay = counts(sms)
-	if snap.OldestQueuedSMS, err = minTime(ctx, tx, oldestQueuedSMSSQL); err != nil {
+	if snap.OldestQueuedSMS, err = minTime(ctx, tx, oldestQueuedSMSSQL, now); err != nil {
 		return fmt.Errorf("find oldest queued SMS: %w", err)
 	}
 	runs, err := pg.QueryAll(ctx, tx, pgx.RowToStructByName[keyTime], analysisFinishedSQL, kinds)
