@@ -28,7 +28,7 @@ var layers = [][]string{
 	{"analytics"},
 	{"leads"},
 	{"alerts"},
-	{"api"},
+	{"api", "bench"},
 	{"cmd"},
 }
 

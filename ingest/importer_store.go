@@ -27,7 +27,9 @@ CREATE TEMP TABLE ingest_import (
 	geom        geometry(Point, 4326) GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED
 ) ON COMMIT DROP`
 
-var importColumns = []string{"line", "source_id", "occurred_at", "category", "body", "lat", "lon",
+// ImportStagingColumns are the columns a batch is COPYed into
+// ImportStagingTable with, in order (read-only).
+var ImportStagingColumns = []string{"line", "source_id", "occurred_at", "category", "body", "lat", "lon",
 	"h3_r5", "h3_r7", "h3_r8", "h3_r9"}
 
 // importIndexSQL makes the spatial joins below index-driven: each district,
@@ -111,41 +113,70 @@ SELECT (SELECT count(*) FROM ins)::int,
 	COALESCE((SELECT array_agg(s.line ORDER BY s.line) FROM ingest_import s
 		WHERE NOT EXISTS (SELECT 1 FROM dist d WHERE d.line = s.line)), '{}')`
 
-// loadBatch loads one batch in tx: COPY into the staging table, index it,
-// then route and insert set-wise. JIT is off (its compile time costs more
-// than it saves here) and work_mem is raised so the sorts and hashes of a
-// batch stay in memory.
+// loadBatch loads one batch in tx through LoadStagedBatch, COPYing the
+// rows from Go.
 func (s *importSource) loadBatch(ctx context.Context, tx pgx.Tx, batch []importRow) error {
-	if _, err := tx.Exec(ctx, `SET LOCAL jit = off; SET LOCAL work_mem = '128MB'`); err != nil {
-		return fmt.Errorf("configure import: %w", err)
-	}
-	if _, err := tx.Exec(ctx, importStagingSQL); err != nil {
-		return fmt.Errorf("create staging table: %w", err)
-	}
-	staged, err := tx.CopyFrom(ctx, pgx.Identifier{"ingest_import"}, importColumns,
-		pgx.CopyFromSlice(len(batch), func(i int) ([]any, error) { return batch[i].values(), nil }))
+	res, err := LoadStagedBatch(ctx, tx, func(ctx context.Context, tx pgx.Tx) (int64, error) {
+		return tx.CopyFrom(ctx, pgx.Identifier{ImportStagingTable}, ImportStagingColumns,
+			pgx.CopyFromSlice(len(batch), func(i int) ([]any, error) { return batch[i].values(), nil }))
+	})
 	if err != nil {
-		return fmt.Errorf("copy rows: %w", pg.Interpret(err))
+		return err
 	}
-	if _, err := tx.Exec(ctx, importIndexSQL); err != nil {
-		return fmt.Errorf("index staging table: %w", err)
-	}
-	var inserted int
-	var outside []int
-	if err := tx.QueryRow(ctx, importRouteSQL).Scan(&inserted, &outside); err != nil {
-		return fmt.Errorf("route and insert reports: %w", pg.Interpret(err))
-	}
-	for _, line := range outside {
+	for _, line := range res.Outside {
 		s.reject(line, "this location is outside Uttar Pradesh")
 	}
 	s.mu.Lock()
-	s.sum.Loaded += inserted
-	s.sum.AlreadyImported += int(staged) - len(outside) - inserted
+	s.sum.Loaded += res.Inserted
+	s.sum.AlreadyImported += int(res.Staged) - len(res.Outside) - res.Inserted
 	s.mu.Unlock()
 	return nil
 }
 
-// values is the row as COPY sends it, in importColumns order.
+// ImportStagingTable is the temporary table (importStagingSQL) one import
+// batch is COPYed into, with ImportStagingColumns: line, source_id,
+// occurred_at, category, body, lat, lon and the H3 cells at r5, r7, r8 and
+// r9 (geom is generated from lat and lon). The bench's routed import
+// ceiling fills it with the same rows.
+const ImportStagingTable = "ingest_import"
+
+// StagedBatch is what LoadStagedBatch did with one batch.
+type StagedBatch struct {
+	Staged   int64 // rows COPYed into the staging table
+	Inserted int   // reports inserted (source_ids already stored are skipped)
+	Outside  []int // lines refused as outside Uttar Pradesh
+}
+
+// LoadStagedBatch loads one import batch in tx, the statements every
+// import runs: it creates the staging table, calls fill to COPY the batch
+// into it, indexes it, then routes every row set-wise and inserts the
+// routed rows into reports (importRouteSQL). JIT is off (its compile time
+// costs more than it saves here) and work_mem is raised so the sorts and
+// hashes of a batch stay in memory. The table written is the first
+// "reports" on tx's search_path.
+func LoadStagedBatch(ctx context.Context, tx pgx.Tx, fill func(ctx context.Context, tx pgx.Tx) (int64, error)) (StagedBatch, error) {
+	var res StagedBatch
+	if _, err := tx.Exec(ctx, `SET LOCAL jit = off; SET LOCAL work_mem = '128MB'`); err != nil {
+		return res, fmt.Errorf("configure import: %w", err)
+	}
+	if _, err := tx.Exec(ctx, importStagingSQL); err != nil {
+		return res, fmt.Errorf("create staging table: %w", err)
+	}
+	staged, err := fill(ctx, tx)
+	if err != nil {
+		return res, fmt.Errorf("copy rows: %w", pg.Interpret(err))
+	}
+	res.Staged = staged
+	if _, err := tx.Exec(ctx, importIndexSQL); err != nil {
+		return res, fmt.Errorf("index staging table: %w", err)
+	}
+	if err := tx.QueryRow(ctx, importRouteSQL).Scan(&res.Inserted, &res.Outside); err != nil {
+		return res, fmt.Errorf("route and insert reports: %w", pg.Interpret(err))
+	}
+	return res, nil
+}
+
+// values is the row as COPY sends it, in ImportStagingColumns order.
 func (r importRow) values() []any {
 	return []any{r.line, r.sourceID, r.occurredAt, string(r.category), r.body, r.lat, r.lon,
 		r.cells.R5, r.cells.R7, r.cells.R8, r.cells.R9}

@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # bench.sh — make bench: load the synthetic data set into a fresh database and
 # run every platform benchmark of issue 10, writing bench/RESULTS.md (machine,
-# date, commit, each figure with the command that produced it).
+# date, commit, each figure with the command that produced it). Each hot path
+# is also measured against its own ceiling in the same run (issue 20: `vikalp
+# bench ceiling`, the same work without HTTP or Go), and the run ends with a
+# table of path, ceiling and their ratio against the ratio targets.
 #
 #   make bench                       1 million synthetic reports, 20 s a scenario
 #   BENCH_REPORTS=200000 BENCH_DURATION=5s make bench    a quick pass
 #
-# It uses its own database (vikalp_bench) on the project-local cluster and its
-# own media directory, and stops the server it starts. Run it on a quiet
-# machine: every figure is only as good as the machine is idle.
+# It uses its own cluster (scripts/devdb.sh with VIKALP_DEVDB_PROFILE=bench:
+# .devdb/bench, port 54339 or the next free one) with production durability
+# (fsync, synchronous_commit and full_page_writes on; the development
+# cluster has them off), its own database (vikalp_bench) and media
+# directory, and stops the server it starts. BENCH_KEEP_DB=1 leaves the
+# cluster running afterwards. Run it on a quiet machine: every figure is
+# only as good as the machine is idle.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/lib/deps.sh
@@ -20,14 +27,16 @@ PORT=${BENCH_PORT:-18090}
 BASE="http://127.0.0.1:$PORT"
 OUT=bench/RESULTS.md
 WORK=$(mktemp -d)
-trap 'kill "$SERVER" "$WORKER" "$SAMPLER" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'kill "$SERVER" "$WORKER" "$SAMPLER" 2>/dev/null || true; rm -rf "$WORK"; stop_db' EXIT
+export VIKALP_DEVDB_PROFILE=bench
+stop_db() { if [ -z "${GIVEN_URL:-}" ] && [ -z "${BENCH_KEEP_DB:-}" ]; then scripts/devdb.sh stop 2>/dev/null || true; fi; }
 SERVER="" WORKER="" SAMPLER=""
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 # Taken now: writing RESULTS.md below would itself count as a local change.
 COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench/RESULTS.md' || echo ' (with local changes)')"
 GIVEN_URL=${DATABASE_URL:-}
-eval "$(scripts/devdb.sh up)"
+eval "$(scripts/devdb.sh up)" # the bench cluster (VIKALP_DEVDB_PROFILE above)
 ADMIN_URL=$DATABASE_URL
 BIN=${BENCH_BIN:-}
 if [ -z "$BIN" ]; then make -s build >/dev/null; BIN=bin/vikalp; fi
@@ -50,11 +59,39 @@ export VIKALP_MEDIA_URL=file://$WORK/media VIKALP_ANALYTICS_INTERVAL=24h
 $BIN migrate >/dev/null
 $BIN seed --demo >/dev/null
 
+# Production durability, printed first: every write figure below pays the
+# WAL flush at commit a deployment pays.
+DURABILITY=$(psql -tA "$DATABASE_URL" -c "SELECT string_agg(name || ' = ' || setting, ', ' ORDER BY name) FROM pg_settings
+	WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')")
+echo "== database durability: $DURABILITY" >&2
+if [ "$DURABILITY" != "fsync = on, full_page_writes = on, synchronous_commit = on" ]; then
+	echo "== WARNING: not production durability; the write figures are not comparable" >&2
+fi
+
 # Submission scenarios use 16 clients: on two cores more only queue (at 32
 # the same throughput comes with twice the p99).
 # results collects "scenario|target|result|command" lines; details the raw output.
 results=() details=""
 record() { results+=("$1|$2|$3|\`$4\`"); details+=$'\n'"### $1"$'\n\n'"\`\`\`"$'\n'"\$ $4"$'\n'"$5"$'\n'"\`\`\`"$'\n'; }
+# ratios collects the issue-20 table: path, its value, its ceiling, their
+# ratio, the target ratio and whether it is met. ratio PATH VALUE CEILING
+# UNIT OP TARGET: OP ge (rates: the path should reach TARGET × the ceiling)
+# or le (times: the path should take at most TARGET × the ceiling); TARGET
+# "-" for none.
+ratios=()
+ratio() {
+	local r verdict
+	r=$(awk -v v="$2" -v c="$3" 'BEGIN { if (v > 0 && c > 0) printf "%.2f", v / c; else print "?" }')
+	verdict=$(awk -v r="$r" -v op="$5" -v t="$6" 'BEGIN {
+		if (t == "-" || r == "?") print "—"; else if ((op == "ge" && r + 0 >= t + 0) || (op == "le" && r + 0 <= t + 0)) print "met"; else print "missed" }')
+	local want="—"
+	[ "$6" != - ] && want="$([ "$5" = ge ] && echo "≥" || echo "≤") $6"
+	ratios+=("$1|$2 $4|$3 $4|$r|$want|$verdict")
+}
+# first_number pulls the first number out of its argument.
+first_number() { grep -o '[0-9][0-9.]*' <<<"$1" | head -1; }
+# seconds converts a Go duration (1.5s, 850ms) to seconds.
+seconds() { awk -v d="$1" 'BEGIN { n = d + 0; if (d ~ /ms$/) n /= 1000; else if (d ~ /µs$/) n /= 1e6; else if (d ~ /m[0-9]/) { split(d, p, "m"); n = p[1] * 60 + p[2] } print n }'; }
 # field N of the "all" line of a loadgen table (3 req/s, 6 p99).
 all_field() { awk -v f="$2" '$1 == "all" { print $f }' <<<"$1"; }
 run() { echo "== $1" >&2; shift; "$@" 2>&1; }
@@ -62,6 +99,16 @@ run() { echo "== $1" >&2; shift; "$@" 2>&1; }
 cmd="vikalp seed --synthetic $N"
 o=$(run "synthetic reports" $BIN seed --synthetic "$N")
 record "bulk load of $N synthetic reports (import path)" "≥ 50,000 rows/s" "$(grep -o '[0-9]* rows/s' <<<"$o")" "$cmd" "$o"
+import_rate=$(grep -o '[0-9]* rows/s' <<<"$o" | grep -o '^[0-9]*')
+
+cmd="vikalp bench ceiling import"
+o=$(run "bulk import ceilings" $BIN bench ceiling import)
+record "bulk import ceilings over the same $N rows (COPY into a copy of reports: plain; with the routing join)" "—" \
+	"plain $(grep -o '[0-9]* rows/s' <<<"${o%%$'\n'*}"), routed $(grep 'routed' <<<"$o" | grep -o '[0-9]* rows/s')" "$cmd" "$o"
+plain_ceiling=$(grep '^plain' <<<"$o" | grep -o '[0-9]* rows/s' | grep -o '^[0-9]*')
+routed_ceiling=$(grep '^routed' <<<"$o" | grep -o '[0-9]* rows/s' | grep -o '^[0-9]*')
+ratio "bulk import, routed (seed --synthetic) / routed COPY" "$import_rate" "$routed_ceiling" rows/s ge 0.80
+ratio "bulk import, routed (seed --synthetic) / plain COPY" "$import_rate" "$plain_ceiling" rows/s ge -
 
 cmd="go test -run '^\$' -bench 'BenchmarkImport\$' -benchtime 3x ./ingest/"
 o=$(DATABASE_URL=$ADMIN_URL run "CSV import benchmark" go test -run '^$' -bench 'BenchmarkImport$' -benchtime 3x ./ingest/)
@@ -78,6 +125,12 @@ forecast=$(grep -o '^Forecast run .* in [0-9.]*[mµn]*s$' <<<"$o" | grep -o '[0-
 record "analytics pipeline over $N reports (hotspots: Gi*, emerging, density)" "≤ 10 s" "$hotspot" "$cmd (its \"Hotspot run\" line)" "$o"
 record "priority-places forecast over $N reports (read, rolling choice of 7 models, forecast, write)" "—" "$forecast" "$cmd (its \"Forecast run\" line)" "$o"
 record "vikalp analyze end to end (hotspots, forecast, lead relink, start-up)" "—" "$(printf '%.1f s' "$secs")" "time $cmd" "$o"
+
+cmd="vikalp bench ceiling analysis"
+o=$(run "analysis ceiling" $BIN bench ceiling analysis)
+record "hotspot run's input read alone and output written alone" "—" "$(grep -o 'read alone.*' <<<"$o")" "$cmd" "$o"
+io=$(grep -o 'together [0-9.a-zµ]*' <<<"$o" | cut -d' ' -f2)
+ratio "analysis: hotspot run / (read alone + write alone), seconds" "$(seconds "$hotspot")" "$(seconds "$io")" s le 2
 
 # After a bulk load, vacuum and analyze the tables it wrote (as an operator
 # would after an import), so autovacuum does not start on a million fresh
@@ -138,6 +191,12 @@ cmd="vikalp bench reports --duration $DUR --concurrency 16"
 o=$(run "JSON reports" $BIN bench reports --base "$BASE" --duration "$DUR" --concurrency 16)
 record "JSON hotspot reports (no photo), routed and H3-indexed" "≥ 1,500 req/s, p99 ≤ 50 ms" \
 	"$(all_field "$o" 3) req/s, p99 $(all_field "$o" 6)" "$cmd" "$o"
+path=$(all_field "$o" 3)
+cmd="vikalp bench ceiling reports --duration $DUR --concurrency 16"
+o=$(run "JSON reports ceiling" $BIN bench ceiling reports --duration "$DUR" --concurrency 16)
+record "JSON report filing without HTTP (ingest.SubmitReport loop: its database ceiling)" "—" \
+	"$(all_field "$o" 3) req/s, p99 $(all_field "$o" 6)" "$cmd" "$o"
+ratio "JSON hotspot reports over HTTP / SubmitReport loop" "$path" "$(all_field "$o" 3)" req/s ge 0.60
 
 cmd="vikalp bench reports --photo --duration $DUR --concurrency 4"
 o=$(run "photo reports" $BIN bench reports --photo --base "$BASE" --duration "$DUR" --concurrency 4)
@@ -159,6 +218,12 @@ o=$(run "complaints" $BIN bench complaints --base "$BASE" --duration "$DUR" --co
 sleep 1 # statistics reach pg_stat_user_tables within PGSTAT_MIN_INTERVAL
 o+=$'\n'"sequential scans of complaints during the scenario: $(($(seqscans) - scans0))"
 record "complaint filing" "≥ 1,000 req/s" "$(all_field "$o" 3) req/s, p99 $(all_field "$o" 6)" "$cmd" "$o"
+path=$(all_field "$o" 3)
+cmd="vikalp bench ceiling complaints --duration $DUR --concurrency 8"
+o=$(run "complaints ceiling" $BIN bench ceiling complaints --duration "$DUR" --concurrency 8)
+record "complaint filing without HTTP (cases.File loop: its database ceiling)" "—" \
+	"$(all_field "$o" 3) req/s, p99 $(all_field "$o" 6)" "$cmd" "$o"
+ratio "complaint filing over HTTP / File loop" "$path" "$(all_field "$o" 3)" req/s ge 0.60
 
 # Uncached tiles run one client per core: p99 is then the time to render a
 # tile, not the time spent queueing behind other clients' tiles.
@@ -166,10 +231,36 @@ tiles() { $BIN bench tiles --template "$BASE/tiles/$1/{z}/{x}/{y}.mvt$2" --cente
 cmd="vikalp bench tiles --template $BASE/tiles/hotspots/{z}/{x}/{y}.mvt?window=365d --zooms 8-14 --duration $DUR --concurrency 2 --header 'Authorization: Bearer …(MSP)'"
 o=$(run "staff hotspot tiles" tiles hotspots '?window=365d' --duration "$DUR" --concurrency 2 --header "Authorization: Bearer $MSP")
 record "hotspot tiles, uncached (staff), zooms 8–14" "p99 < 50 ms" "p99 $(all_field "$o" 6), $(all_field "$o" 3) tiles/s" "$cmd" "$o"
+path=$(all_field "$o" 3)
+cmd="vikalp bench ceiling tiles --layer hotspots --window 365d --zooms 8-14 --duration $DUR --concurrency 2"
+o=$(run "staff hotspot tiles ceiling" $BIN bench ceiling tiles --layer hotspots --window 365d --zooms 8-14 --duration "$DUR" --concurrency 2)
+record "hotspot tile statement alone (TileStore.Hotspots loop), zooms 8–14" "—" "p99 $(all_field "$o" 6), $(all_field "$o" 3) tiles/s" "$cmd" "$o"
+ratio "staff hotspot tiles, uncached, z8–14 / statement alone" "$path" "$(all_field "$o" 3)" tiles/s ge -
 
 cmd="vikalp bench tiles --template $BASE/tiles/reports/{z}/{x}/{y}.mvt --zooms 8-14 --duration $DUR --concurrency 2 --header 'Authorization: Bearer …(MSP)'"
 o=$(run "staff report tiles" tiles reports '' --duration "$DUR" --concurrency 2 --header "Authorization: Bearer $MSP")
 record "report tiles, uncached (staff), zooms 8–14" "p99 < 50 ms" "p99 $(all_field "$o" 6), $(all_field "$o" 3) tiles/s" "$cmd" "$o"
+path=$(all_field "$o" 3)
+cmd="vikalp bench ceiling tiles --layer reports --zooms 8-14 --duration $DUR --concurrency 2"
+o=$(run "staff report tiles ceiling" $BIN bench ceiling tiles --layer reports --zooms 8-14 --duration "$DUR" --concurrency 2)
+record "report tile statement alone (TileStore.Reports loop), zooms 8–14" "—" "p99 $(all_field "$o" 6), $(all_field "$o" 3) tiles/s" "$cmd" "$o"
+ratio "staff report tiles, uncached, z8–14 / statement alone" "$path" "$(all_field "$o" 3)" tiles/s ge -
+
+# Staff point tiles at z14 (one feature per report, pg_tileserv's content)
+# at 8 clients: the path, its statement alone, and pg_tileserv's statement
+# shape over the same reports and tiles.
+cmd="vikalp bench tiles --template $BASE/tiles/reports/{z}/{x}/{y}.mvt --zooms 14 --duration $DUR --concurrency 8 --header 'Authorization: Bearer …(MSP)'"
+o=$(run "staff point tiles z14" tiles reports '' --zooms 14 --duration "$DUR" --concurrency 8 --header "Authorization: Bearer $MSP")
+record "report point tiles at z14, uncached (staff), 8 clients" "p99 ≤ 50 ms" "p99 $(all_field "$o" 6), $(all_field "$o" 3) tiles/s" "$cmd" "$o"
+path=$(all_field "$o" 3)
+cmd="vikalp bench ceiling tiles --layer reports --zooms 14 --duration $DUR --concurrency 8"
+o=$(run "staff point tiles z14 ceiling" $BIN bench ceiling tiles --layer reports --zooms 14 --duration "$DUR" --concurrency 8)
+record "report point tile statement alone at z14, 8 clients" "—" "p99 $(all_field "$o" 6), $(all_field "$o" 3) tiles/s" "$cmd" "$o"
+ratio "staff point tiles z14 over HTTP / statement alone (8 clients)" "$path" "$(all_field "$o" 3)" tiles/s ge 0.80
+cmd="vikalp bench ceiling tiles --layer tileserv --zooms 14 --duration $DUR --concurrency 8"
+o=$(run "pg_tileserv-shape tiles z14" $BIN bench ceiling tiles --layer tileserv --zooms 14 --duration "$DUR" --concurrency 8)
+record "pg_tileserv's statement shape over reports at z14, 8 clients (the rival)" "—" "p99 $(all_field "$o" 6), $(all_field "$o" 3) tiles/s" "$cmd" "$o"
+ratio "staff point tiles z14 over HTTP / pg_tileserv-shape statement (8 clients)" "$path" "$(all_field "$o" 3)" tiles/s ge 5
 
 tiles hotspots '?window=365d' --once >/dev/null 2>&1 # warm the public cache
 cmd="vikalp bench tiles --template $BASE/tiles/hotspots/{z}/{x}/{y}.mvt?window=365d --zooms 8-14 --duration $DUR --concurrency 16"
@@ -193,11 +284,21 @@ mkdir -p bench
 	echo "Written by \`make bench\` (scripts/bench.sh). Do not edit by hand; run it again."
 	echo
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "- command: \`BENCH_REPORTS=$N BENCH_DURATION=$DUR make bench\` (scripts/bench.sh)"
 	echo "- commit: $COMMIT"
 	echo "- machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, $(uname -sr)"
 	echo "- PostgreSQL: $(psql -tA "$DATABASE_URL" -c 'SELECT version()' | cut -d, -f1), PostGIS $(psql -tA "$DATABASE_URL" -c 'SELECT postgis_lib_version()'); on the same machine, reached over $DB_LINK; HTTP clients over loopback"
+	echo "- durability: $DURABILITY ($([ -z "$GIVEN_URL" ] && echo "the bench cluster, .devdb/bench, as in production" || echo "the DATABASE_URL given"))"
 	echo "- Go: $(go env GOVERSION); data: $N synthetic reports (seed 1) + the demo jurisdictions"
 	echo "- load average before the run: $LOAD0"
+	echo
+	echo "## Each path against its ceiling (same run, same data)"
+	echo
+	echo "| path | value | ceiling | ratio | target ratio | met |"
+	echo "|---|---|---|---|---|---|"
+	for r in "${ratios[@]}"; do echo "| ${r//|/ | } |"; done
+	echo
+	echo "## Every scenario"
 	echo
 	echo "| scenario | target | result | command |"
 	echo "|---|---|---|---|"
@@ -208,3 +309,10 @@ mkdir -p bench
 	echo "$details"
 } >"$OUT"
 echo "wrote $OUT" >&2
+{
+	printf '%-75s %18s %18s %6s %8s %s\n' path value ceiling ratio target met
+	for r in "${ratios[@]}"; do
+		IFS='|' read -r p v c q t m <<<"$r"
+		printf '%-75s %18s %18s %6s %8s %s\n' "$p" "$v" "$c" "$q" "$t" "$m"
+	done
+}

@@ -16,10 +16,23 @@
 # VIKALP_DEVDB_PORT set it fails instead. `up` prints nothing on stdout and
 # exits non-zero whenever it has no database to offer.
 # The cluster is for development and tests only.
+#
+# VIKALP_DEVDB_PROFILE=bench selects a second cluster, the one make bench
+# measures on (scripts/bench.sh): in .devdb/bench, first port 54339, with
+# production durability (fsync, synchronous_commit and full_page_writes on),
+# so every figure pays the WAL flush a deployment pays.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-dir="$root/.devdb"
+profile="${VIKALP_DEVDB_PROFILE:-dev}"
+case "$profile" in
+dev) dir="$root/.devdb" first_port=54329 durable=off ;;
+bench) dir="$root/.devdb/bench" first_port=54339 durable=on ;;
+*)
+	printf 'devdb: VIKALP_DEVDB_PROFILE must be dev or bench, not %s\n' "$profile" >&2
+	exit 1
+	;;
+esac
 data="$dir/data"
 # A relocated cluster (see relocate_if_unreachable) is reached through the link.
 if [ -L "$dir" ]; then
@@ -28,7 +41,7 @@ if [ -L "$dir" ]; then
 fi
 port="${VIKALP_DEVDB_PORT:-$(cat "$dir/port" 2>/dev/null || true)}"
 case "$port" in
-'') port=54329 ;;
+'') port=$first_port ;;
 *[!0-9]*)
 	printf 'devdb: port %s (VIKALP_DEVDB_PORT or .devdb/port) is not a number\n' "$port" >&2
 	exit 1
@@ -71,7 +84,7 @@ install_postgres() {
 relocate_if_unreachable() {
 	if runuser -u postgres -- test -w "$dir/run"; then return 0; fi
 	local real
-	real="$(var_lib_dir vikalp-devdb)"
+	real="$(var_lib_dir "vikalp-devdb${profile#dev}")"
 	log "postgres cannot reach $dir; keeping the cluster in $real"
 	mkdir -p "$real/run"
 	if [ ! -L "$dir" ]; then rm -rf "$dir"; ln -s "$real" "$dir"; fi
@@ -130,7 +143,7 @@ holder() {
 # the first free one after it.
 own_port() {
 	local hash p i
-	hash="$(printf '%s' "$root" | sha256sum | cut -c1-8)"
+	hash="$(printf '%s' "$root${profile#dev}" | sha256sum | cut -c1-8)"
 	for i in $(seq 0 19); do
 		p=$((54400 + (0x$hash + i) % 500))
 		if ! port_taken "$p"; then
@@ -150,6 +163,19 @@ conf_port() {
 	fi
 }
 
+# conf_durability sets the profile's durability from the cluster's next
+# start: off for development (trading crash durability for the speed of
+# tests), on (production's settings) for the bench cluster.
+conf_durability() {
+	if pg_running "$data"; then return 0; fi
+	local s
+	for s in fsync synchronous_commit full_page_writes; do
+		if [ "$(as_owner "$pgbin/postgres" -D "$data" -C "$s")" != "$durable" ]; then
+			echo "$s = $durable" | as_owner tee -a "$data/postgresql.conf" >/dev/null
+		fi
+	done
+}
+
 up() {
 	if [ -n "${DATABASE_URL:-}" ]; then
 		log "using DATABASE_URL from the environment; not starting a local cluster"
@@ -166,19 +192,16 @@ up() {
 	fi
 	choose_port
 	if [ ! -f "$data/PG_VERSION" ]; then
-		log "initialising a new cluster in .devdb/data"
+		log "initialising a new cluster in ${data#"$root"/}"
 		pg_initdb "$data" "$dir/initdb.log" <<CONF
 listen_addresses = '127.0.0.1'
 port = ${port}
 unix_socket_directories = '${dir}/run'
 max_connections = 200
 shared_buffers = 256MB
-# A development cluster: trade crash durability for speed of tests.
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 CONF
 	fi
+	conf_durability
 	conf_port
 	pg_start "$data" "$dir/postgres.log" "PostgreSQL on 127.0.0.1:${port}"
 	pg_createdb "$dir/run" "$port"

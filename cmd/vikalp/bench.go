@@ -12,15 +12,17 @@ import (
 	"github.com/vikalp/vikalp/internal/loadgen"
 )
 
-// newBenchCmd is the parent of the HTTP load generators; each is a
-// subcommand built on package loadgen.
-func newBenchCmd() *cobra.Command {
+// newBenchCmd is the parent of the HTTP load generators, each a subcommand
+// built on package loadgen, and of their database ceilings (bench ceiling,
+// bench_ceiling.go), which need the app's configuration and database.
+func newBenchCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "bench",
-		Short: "HTTP load generators against a running server (any server)",
+		Short: "HTTP load generators against a running server (any server), and their database ceilings",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newBenchTilesCmd(), newBenchReportsCmd(), newBenchComplaintsCmd(), newBenchAlertsCmd())
+	cmd.AddCommand(newBenchTilesCmd(), newBenchReportsCmd(), newBenchComplaintsCmd(), newBenchAlertsCmd(),
+		newBenchCeilingCmd(a))
 	return cmd
 }
 

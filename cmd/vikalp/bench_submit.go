@@ -70,8 +70,7 @@ func submitTarget(group, url string, lat, lon, radiusKM float64,
 	build func(n int64, lat, lon float64) (body []byte, contentType string, err error)) loadgen.Target {
 	runID := time.Now().UnixNano()
 	return loadgen.Target{Group: group, URL: url, New: func(ctx context.Context, n int64) (*http.Request, error) {
-		rng := rand.New(rand.NewPCG(uint64(n), 7))
-		pLat, pLon := jitterKM(rng, lat, lon, radiusKM)
+		pLat, pLon := benchPoint(n, lat, lon, radiusKM)
 		body, ct, err := build(n, pLat, pLon)
 		if err != nil {
 			return nil, err

@@ -66,7 +66,7 @@ Configuration comes from the environment (DATABASE_URL, VIKALP_*); see README.md
 		newAuditCmd(a),
 		newTOTPCmd(a),
 		newKeysCmd(a),
-		newBenchCmd(),
+		newBenchCmd(a),
 		newStatsCmd(),
 		newAnalyzeCmd(a),
 		newPurgeCmd(a),

@@ -22,10 +22,17 @@ import (
 // Target is one URL to request and the group (say "z12") it is reported in.
 // A target with New builds each request itself (a POST with a fresh body
 // and Idempotency-Key, say); n numbers the requests of the whole run.
+//
+// A target with Call is called instead of requested: a database statement
+// or a domain call without HTTP, so a path's ceiling is measured with the
+// same workers, duration and statistics as the path. It returns the bytes
+// it produced; a nil error counts as status 200, an error as a failure
+// (the first one is kept in Report.FirstError).
 type Target struct {
 	Group string
 	URL   string
 	New   func(ctx context.Context, n int64) (*http.Request, error)
+	Call  func(ctx context.Context, n int64) (int64, error)
 }
 
 // Config is one load run.
@@ -65,6 +72,8 @@ type Report struct {
 	Elapsed time.Duration
 	Groups  []Stats
 	Overall Stats
+	// FirstError is the first error a Call target returned, if any.
+	FirstError error
 }
 
 // sample is one finished request.
@@ -97,6 +106,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		defer cancel()
 	}
 	var next atomic.Int64
+	var firstErr atomic.Pointer[error]
 	results := make([][]sample, cfg.Concurrency)
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -109,7 +119,16 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 				if cfg.Once && i >= len(cfg.Targets) {
 					return
 				}
-				s := fetch(ctx, cfg, i%len(cfg.Targets), int64(i))
+				var s sample
+				if cfg.Targets[i%len(cfg.Targets)].Call != nil {
+					var err error
+					s, err = call(ctx, cfg.Targets, i%len(cfg.Targets), int64(i))
+					if err != nil && ctx.Err() == nil {
+						firstErr.CompareAndSwap(nil, &err)
+					}
+				} else {
+					s = fetch(ctx, cfg, i%len(cfg.Targets), int64(i))
+				}
 				if s.status == 0 && ctx.Err() != nil {
 					return // cut off by the deadline: not a server error
 				}
@@ -118,7 +137,22 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		}()
 	}
 	wg.Wait()
-	return summarize(cfg.Targets, results, time.Since(start)), nil
+	r := summarize(cfg.Targets, results, time.Since(start))
+	if e := firstErr.Load(); e != nil {
+		r.FirstError = *e
+	}
+	return r, nil
+}
+
+// call makes call n of the run to target i, timing it.
+func call(ctx context.Context, targets []Target, i int, n int64) (sample, error) {
+	t0 := time.Now()
+	size, err := targets[i].Call(ctx, n)
+	s := sample{target: i, latency: time.Since(t0), status: http.StatusOK, bytes: size}
+	if err != nil {
+		s.status = 0
+	}
+	return s, err
 }
 
 // fetch makes request n of the run to target i and drains the body, timing
@@ -216,6 +250,9 @@ func (r Report) Write(w io.Writer) {
 			ms(s.P50), ms(s.P90), ms(s.P99), ms(s.Max), perReq, statusLine(s))
 	}
 	fmt.Fprintf(w, "elapsed %s\n", r.Elapsed.Round(time.Millisecond))
+	if r.FirstError != nil {
+		fmt.Fprintf(w, "first error: %v\n", r.FirstError)
+	}
 }
 
 func ms(d time.Duration) string {

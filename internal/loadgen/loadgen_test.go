@@ -2,6 +2,7 @@ package loadgen_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -114,5 +115,25 @@ func TestRunBuildsRequestsWithNew(t *testing.T) {
 	}
 	if rep.Overall.Requests == 0 || rep.Overall.Status[http.StatusCreated] != rep.Overall.Requests {
 		t.Fatalf("statuses %v of %d requests: want every request new and POSTed", rep.Overall.Status, rep.Overall.Requests)
+	}
+}
+
+func TestRunCallsCallTargets(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int64
+	boom := errors.New("boom")
+	targets := []loadgen.Target{
+		{Group: "ok", Call: func(context.Context, int64) (int64, error) { calls.Add(1); return 10, nil }},
+		{Group: "bad", Call: func(context.Context, int64) (int64, error) { return 0, boom }},
+	}
+	rep, err := loadgen.Run(context.Background(), loadgen.Config{Targets: targets, Once: true, Concurrency: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls.Load() != 1 || rep.Groups[0].Status[http.StatusOK] != 1 || rep.Groups[0].Bytes != 10 {
+		t.Errorf("ok group %+v after %d calls: want one call counted as 200 with its 10 bytes", rep.Groups[0], calls.Load())
+	}
+	if rep.Groups[1].Errors != 1 || !errors.Is(rep.FirstError, boom) {
+		t.Errorf("bad group %+v, first error %v: want one error, kept", rep.Groups[1], rep.FirstError)
 	}
 }
