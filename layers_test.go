@@ -24,6 +24,7 @@ var layers = [][]string{
 	{"geo"},
 	{"forecast", "jurisdiction"},
 	{"auth"},
+	{"testkit"},
 	{"cases", "ingest", "tiles"},
 	{"analytics"},
 	{"leads"},

@@ -12,7 +12,7 @@ import (
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/geo"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 func r8(t *testing.T, lat, lon float64) int64 {
@@ -43,7 +43,7 @@ func TestRouting(t *testing.T) {
 		}
 	})
 	t.Run("HotspotFallsBackToNearestUnit", func(t *testing.T) {
-		cell := r8(t, ingesttest.Agra[0], ingesttest.Agra[1])
+		cell := r8(t, testkit.Agra[0], testkit.Agra[1])
 		c := geo.Center(cell)
 		var zoned int
 		if err := b.db.QueryRow(b.ctx, `SELECT count(*) FROM pcr_units WHERE ST_Intersects(zone, ST_SetSRID(ST_Point($1, $2), 4326))`,
@@ -246,7 +246,7 @@ func TestEscalation(t *testing.T) {
 	}
 
 	t.Run("AcknowledgedInTimeDoesNotEscalate", func(t *testing.T) {
-		a2, _ := b.raiseReport(t, ingesttest.Agra[0], ingesttest.Agra[1])
+		a2, _ := b.raiseReport(t, testkit.Agra[0], testkit.Agra[1])
 		own := b.user(t, auth.RolePCR, auth.ScopePCR, a2.UnitID)
 		if _, err := b.svc.Acknowledge(b.ctx, own, a2.ID); err != nil {
 			t.Fatal(err)

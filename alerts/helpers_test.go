@@ -18,6 +18,7 @@ import (
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/internal/clock"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // bundle is an alerts service on a fresh database with the demo
@@ -38,17 +39,17 @@ func setup(t *testing.T) *bundle {
 	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
-	ingesttest.SeedJurisdictions(ctx, t, db)
+	testkit.SeedJurisdictions(ctx, t, db)
 	b := &bundle{ctx: ctx, db: db, clock: clock.NewFake(time.Now().UTC().Truncate(time.Second))}
-	jobs := ingesttest.Jobs(t, db)
+	jobs := testkit.Jobs(t, db)
 	quiet := slog.New(slog.DiscardHandler)
-	b.jobs, b.keyring, b.quiet = jobs, ingesttest.Keyring(t), quiet
+	b.jobs, b.keyring, b.quiet = jobs, testkit.Keyring(t), quiet
 	b.svc = alerts.NewService(db, alerts.Deps{Jobs: jobs, Keyring: b.keyring, Clock: b.clock,
 		Logger: quiet, Config: alerts.Config{WebhookBackoff: 10 * time.Millisecond, WebhookMaxAttempts: 4,
 			// The test receivers listen on loopback, which production refuses.
 			WebhookAllowNets: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}})
 	var err error
-	b.ingest, err = ingest.NewService(db, ingest.Deps{Bucket: ingesttest.Bucket(t), Keyring: ingesttest.Keyring(t),
+	b.ingest, err = ingest.NewService(db, ingest.Deps{Bucket: ingesttest.Bucket(t), Keyring: testkit.Keyring(t),
 		Jobs: jobs, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +60,7 @@ func setup(t *testing.T) *bundle {
 // user creates a staff principal.
 func (b *bundle) user(t *testing.T, role auth.Role, kind auth.ScopeKind, id int64) auth.Principal {
 	t.Helper()
-	return ingesttest.User(b.ctx, t, b.db, role, auth.Scope{Kind: kind, ID: id})
+	return testkit.User(b.ctx, t, b.db, role, auth.Scope{Kind: kind, ID: id})
 }
 
 // report files a "happening now" report at lat, lon and returns the
@@ -104,4 +105,4 @@ func (b *bundle) count(t *testing.T, query string, args ...any) int {
 	return n
 }
 
-var lucknow = ingesttest.Lucknow
+var lucknow = testkit.Lucknow

@@ -14,7 +14,7 @@ import (
 
 	"github.com/vikalp/vikalp/alerts"
 	"github.com/vikalp/vikalp/auth"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // Finding "Webhook changes unaudited": every create, update, delete and
@@ -95,7 +95,7 @@ func TestWebhookDeliveryErrorsShowAShortReason(t *testing.T) {
 			if tc.dial != nil {
 				client.Transport = &http.Transport{DialContext: tc.dial}
 			}
-			svc := alerts.NewService(b.db, alerts.Deps{Jobs: ingesttest.Jobs(t, b.db), Keyring: ingesttest.Keyring(t),
+			svc := alerts.NewService(b.db, alerts.Deps{Jobs: testkit.Jobs(t, b.db), Keyring: testkit.Keyring(t),
 				Logger: slog.New(slog.NewTextHandler(&logs, nil)), HTTP: client,
 				Config: alerts.Config{WebhookAllowNets: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}})
 			url := tc.url

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/vikalp/vikalp/alerts"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // Finding "Replicas with different webhook allow-lists defeat the SSRF
@@ -22,7 +22,7 @@ func TestReplicasWithDifferentWebhookAllowListsAreRefused(t *testing.T) {
 		for _, n := range nets {
 			allow = append(allow, netip.MustParsePrefix(n))
 		}
-		return alerts.NewService(b.db, alerts.Deps{Jobs: ingesttest.Jobs(t, b.db), Keyring: ingesttest.Keyring(t),
+		return alerts.NewService(b.db, alerts.Deps{Jobs: testkit.Jobs(t, b.db), Keyring: testkit.Keyring(t),
 			Logger: slog.New(slog.DiscardHandler), Config: alerts.Config{WebhookAllowNets: allow}})
 	}
 	strict := replica("10.20.0.0/16")

@@ -19,7 +19,7 @@ import (
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/alerts"
 	"github.com/vikalp/vikalp/auth"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // receiver is a webhook endpoint that fails the first failures requests
@@ -143,7 +143,7 @@ func TestWebhookRefusesInternalReceiverAtDelivery(t *testing.T) {
 	b := setup(t)
 	rec := &receiver{}
 	b.subscribe(t, alerts.Unit{Kind: alerts.UnitAHTU, ID: 6}, rec)
-	strict := alerts.NewService(b.db, alerts.Deps{Jobs: ingesttest.Jobs(t, b.db), Keyring: ingesttest.Keyring(t),
+	strict := alerts.NewService(b.db, alerts.Deps{Jobs: testkit.Jobs(t, b.db), Keyring: testkit.Keyring(t),
 		Logger: slog.New(slog.DiscardHandler)})
 	if _, err := strict.RaiseLead(b.ctx, alerts.Lead{LeadID: 3, AHTUID: 6, Score: 60, Reason: "new"}); err != nil {
 		t.Fatal(err)

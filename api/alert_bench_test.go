@@ -24,6 +24,7 @@ import (
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // BenchmarkReportToConsole measures report → console latency under load:
@@ -44,8 +45,8 @@ func BenchmarkReportToConsole(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	alertSvc := alerts.NewService(db, alerts.Deps{Jobs: jobs, Keyring: ingesttest.Keyring(b), Logger: quiet})
-	ingestSvc, err := ingest.NewService(db, ingest.Deps{Bucket: ingesttest.Bucket(b), Keyring: ingesttest.Keyring(b),
+	alertSvc := alerts.NewService(db, alerts.Deps{Jobs: jobs, Keyring: testkit.Keyring(b), Logger: quiet})
+	ingestSvc, err := ingest.NewService(db, ingest.Deps{Bucket: ingesttest.Bucket(b), Keyring: testkit.Keyring(b),
 		Jobs: jobs, Logger: quiet})
 	if err != nil {
 		b.Fatal(err)
@@ -168,7 +169,7 @@ func BenchmarkReportToConsole(b *testing.B) {
 func postBenchReport(b *testing.B, base string, photo []byte, i int) string {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
-	lat, lon := ingesttest.Lucknow[0]+float64(i%50)*0.001, ingesttest.Lucknow[1]+float64(i/50%50)*0.001
+	lat, lon := testkit.Lucknow[0]+float64(i%50)*0.001, testkit.Lucknow[1]+float64(i/50%50)*0.001
 	for k, v := range map[string]string{"category": "stalking", "lat": fmt.Sprint(lat), "lon": fmt.Sprint(lon),
 		"happening_now": "true"} {
 		_ = w.WriteField(k, v)

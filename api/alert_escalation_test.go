@@ -17,6 +17,7 @@ import (
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/internal/clock"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // TestAlertEscalationOverHTTP follows an unacknowledged "happening now"
@@ -30,18 +31,18 @@ func TestAlertEscalationOverHTTP(t *testing.T) {
 	quiet := slog.New(slog.DiscardHandler)
 	b := &alertBundle{fixture: newFixture(t)}
 	clock := clock.NewFake(time.Now().UTC().Truncate(time.Second))
-	b.alerts = alerts.NewService(b.db, alerts.Deps{Jobs: ingesttest.Jobs(t, b.db), Keyring: ingesttest.Keyring(t),
+	b.alerts = alerts.NewService(b.db, alerts.Deps{Jobs: testkit.Jobs(t, b.db), Keyring: testkit.Keyring(t),
 		Logger: quiet, Clock: clock})
 	b.srv = httptest.NewServer(apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Alerts: b.alerts,
 		AlertHub: apitest.StartHub(t, b.db, quiet), Logger: quiet})))
 	t.Cleanup(func() { b.srv.CloseClientConnections(); b.srv.Close() })
 
-	ing, err := ingest.NewService(b.db, ingest.Deps{Bucket: ingesttest.Bucket(t), Keyring: ingesttest.Keyring(t),
-		Jobs: ingesttest.Jobs(t, b.db), Logger: quiet})
+	ing, err := ingest.NewService(b.db, ingest.Deps{Bucket: ingesttest.Bucket(t), Keyring: testkit.Keyring(t),
+		Jobs: testkit.Jobs(t, b.db), Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
-	lat, lon := ingesttest.Lucknow[0], ingesttest.Lucknow[1]
+	lat, lon := testkit.Lucknow[0], testkit.Lucknow[1]
 	rep, err := ing.SubmitReport(b.ctx, ingest.NewReport{Category: "groping", Lat: &lat, Lon: &lon, HappeningNow: true,
 		WithoutPhotos: true})
 	if err != nil {

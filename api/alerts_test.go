@@ -17,7 +17,7 @@ import (
 	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/auth"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // alertBundle is a real HTTP server with the alerts service and its hub.
@@ -34,7 +34,7 @@ func setupAlerts(t *testing.T, configure func(*http.Server)) *alertBundle {
 	t.Parallel()
 	quiet := slog.New(slog.DiscardHandler)
 	b := &alertBundle{fixture: newFixture(t)}
-	b.alerts = alerts.NewService(b.db, alerts.Deps{Jobs: ingesttest.Jobs(t, b.db), Keyring: ingesttest.Keyring(t), Logger: quiet})
+	b.alerts = alerts.NewService(b.db, alerts.Deps{Jobs: testkit.Jobs(t, b.db), Keyring: testkit.Keyring(t), Logger: quiet})
 	hub := apitest.StartHub(t, b.db, quiet)
 	b.srv = httptest.NewUnstartedServer(apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Alerts: b.alerts,
 		AlertHub: hub, Logger: quiet})))

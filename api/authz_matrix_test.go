@@ -17,8 +17,8 @@ import (
 	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/jurisdiction"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // access is who may call a route. Every route the engine serves must have
@@ -375,7 +375,7 @@ func seedMatrix(t *testing.T, srv *apitest.Server) matrixObjects {
 	t.Helper()
 	ctx := context.Background()
 	var o matrixObjects
-	lat, lon := ingesttest.Lucknow[0], ingesttest.Lucknow[1] // Hazratganj
+	lat, lon := testkit.Lucknow[0], testkit.Lucknow[1] // Hazratganj
 	body := fmt.Sprintf(`{"category":"stalking","description":"someone follows me","language":"en","lat":%f,"lon":%f,"contact":{"phone":"9123456780"}}`, lat, lon)
 	var filed struct{ Code string }
 	post(t, srv, "/api/v1/complaints", body, &filed)

@@ -21,6 +21,7 @@ import (
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/jurisdiction"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // badInputBundle serves every public POST endpoint (complaints, tracking,
@@ -36,7 +37,7 @@ func setupBadInput(t *testing.T) *badInputBundle {
 	t.Helper()
 	quiet := slog.New(slog.DiscardHandler)
 	b := &badInputBundle{fixture: newFixture(t), bucket: ingesttest.Bucket(t)}
-	jobs, keyring := ingesttest.Jobs(t, b.db), ingesttest.Keyring(t)
+	jobs, keyring := testkit.Jobs(t, b.db), testkit.Keyring(t)
 	ing, err := ingest.NewService(b.db, ingest.Deps{Bucket: b.bucket, Keyring: keyring, Jobs: jobs, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)

@@ -14,8 +14,8 @@ import (
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/ingest"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/jurisdiction"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // feedWorld is a server with three approved reports in one r8 cell of
@@ -29,8 +29,8 @@ type feedWorld struct {
 func newFeedWorld(t *testing.T) feedWorld {
 	t.Helper()
 	srv := apitest.Start(t, "feed-password-1", func(*jurisdiction.Service) []auth.DemoUser { return nil })
-	w := feedWorld{srv: srv, mod: ingesttest.User(context.Background(), t, srv.Pool, auth.RoleModerator, auth.StateScope)}
-	cells, err := geo.Index(ingesttest.Lucknow[0], ingesttest.Lucknow[1])
+	w := feedWorld{srv: srv, mod: testkit.User(context.Background(), t, srv.Pool, auth.RoleModerator, auth.StateScope)}
+	cells, err := geo.Index(testkit.Lucknow[0], testkit.Lucknow[1])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestDistrictFeedNonInterference(t *testing.T) {
 	t.Parallel()
 	w := newFeedWorld(t)
 	before := w.feeds(t)
-	centre := geo.Center(mustCells(t, ingesttest.Lucknow).R8)
+	centre := geo.Center(mustCells(t, testkit.Lucknow).R8)
 
 	// A pending report in the public cell.
 	w.report(t, "groping", centre.Lat(), centre.Lon(), false)

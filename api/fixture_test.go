@@ -13,6 +13,7 @@ import (
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // fixture is a fresh database with the demo jurisdictions and an auth
@@ -28,7 +29,7 @@ func newFixture(t testing.TB) fixture {
 	t.Helper()
 	ctx := context.Background()
 	db := pgtest.New(t)
-	ingesttest.SeedJurisdictions(ctx, t, db)
+	testkit.SeedJurisdictions(ctx, t, db)
 	return fixture{ctx: ctx, db: db, auth: newAuth(t, db)}
 }
 
@@ -46,7 +47,7 @@ func newAuth(t testing.TB, db *pgxpool.Pool) *auth.Service {
 // header value ("Bearer …") for it.
 func (f fixture) token(t testing.TB, role auth.Role, scope auth.Scope) string {
 	t.Helper()
-	p := ingesttest.User(f.ctx, t, f.db, role, scope)
+	p := testkit.User(f.ctx, t, f.db, role, scope)
 	_, tok, err := f.auth.CreateToken(f.ctx, auth.Principal{}, p.Username, "test", 0)
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/jurisdiction"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // hostileText is what every free-text field gets: a NUL, a right-to-left
@@ -149,7 +150,7 @@ func TestNULBytesNeverGive500(t *testing.T) {
 	ctx := context.Background()
 	db := b.srv.Pool
 	photo := ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 80, Height: 60})
-	lat, lon := ingesttest.Lucknow[0], ingesttest.Lucknow[1]
+	lat, lon := testkit.Lucknow[0], testkit.Lucknow[1]
 
 	// One complaint to walk through the staff steps, another to withdraw.
 	complaint := map[string]any{"category": "stalking", "description": "someone follows me", "language": "en",

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // A client that retries a submission with the same Idempotency-Key (say
@@ -15,7 +16,7 @@ import (
 func TestSubmissionRetriesWithIdempotencyKey(t *testing.T) {
 	t.Parallel()
 	b := setupIngest(t)
-	photo := ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 80, Height: 60, GPS: &ingesttest.Lucknow})
+	photo := ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 80, Height: 60, GPS: &testkit.Lucknow})
 	report := upload{fields: map[string]string{"category": "stalking"}, files: map[string][][]byte{"photos": {photo}},
 		headers: map[string]string{"Idempotency-Key": "0b6f1c1e-report-key"}}
 	first := b.post(t, "/api/v1/reports", report, "")

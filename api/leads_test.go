@@ -11,8 +11,8 @@ import (
 	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/auth"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/leads"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // setupLeadAPI is setupIngest with the lead service wired in.
@@ -20,7 +20,7 @@ func setupLeadAPI(t *testing.T) (*ingestBundle, *leads.Service) {
 	t.Helper()
 	b := setupIngest(t)
 	quiet := slog.New(slog.DiscardHandler)
-	svc, err := leads.NewService(b.db, leads.Deps{Jobs: ingesttest.Jobs(t, b.db), Logger: quiet})
+	svc, err := leads.NewService(b.db, leads.Deps{Jobs: testkit.Jobs(t, b.db), Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func setupLeadAPI(t *testing.T) (*ingestBundle, *leads.Service) {
 func TestLeadsOverHTTP(t *testing.T) {
 	t.Parallel()
 	b, leads := setupLeadAPI(t)
-	places := fmt.Sprintf(`[{"lat":%f,"lon":%f,"description":"Gorakhpur Jn"}]`, ingesttest.Gorakhpur[0], ingesttest.Gorakhpur[1])
+	places := fmt.Sprintf(`[{"lat":%f,"lon":%f,"description":"Gorakhpur Jn"}]`, testkit.Gorakhpur[0], testkit.Gorakhpur[1])
 	for _, text := range []string{"a girl aged 14 in a van, driver +91-9839011234",
 		"उसका नंबर 98 39० double-one 234 है", "men at Agra with a truck UP 80 CD 5678"} {
 		if rec := b.post(t, "/api/v1/tips", upload{fields: map[string]string{"text": text, "places": places}}, ""); rec.Code != http.StatusCreated {

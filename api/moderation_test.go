@@ -8,12 +8,13 @@ import (
 
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // submitReport files one report over HTTP and returns its code and id.
 func (b *ingestBundle) submitReport(t *testing.T) (string, int64) {
 	t.Helper()
-	photo := ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 200, Height: 150, GPS: &ingesttest.Varanasi})
+	photo := ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 200, Height: 150, GPS: &testkit.Varanasi})
 	rec := b.post(t, "/api/v1/reports", upload{fields: map[string]string{"category": "groping"},
 		files: map[string][][]byte{"photos": {photo}}}, "")
 	if rec.Code != http.StatusCreated {

@@ -18,7 +18,7 @@ import (
 	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // The statistics non-interference tests (ARCHITECTURE §6, docs/PRIVACY.md)
@@ -37,10 +37,10 @@ import (
 // Lucknow cell (below k), an Agra cell (public) and the empty Varanasi cell
 // of the attack.
 var niPlaces = struct{ busy, quiet, agra, varanasi [2]float64 }{
-	busy:     ingesttest.Lucknow,
+	busy:     testkit.Lucknow,
 	quiet:    [2]float64{26.8610, 80.9180},
 	agra:     [2]float64{27.1767, 78.0081},
-	varanasi: ingesttest.Varanasi,
+	varanasi: testkit.Varanasi,
 }
 
 // niWorld is one database with the base data, its callers and the as-of
@@ -85,7 +85,7 @@ func newNIWorld(t *testing.T, asOf time.Time, extra func(*testing.T, *apitest.Se
 	if extra != nil {
 		extra(t, srv, asOf)
 	}
-	p := analytics.NewPipeline(srv.Pool, analytics.Config{}, analytics.Deps{Jobs: ingesttest.Jobs(t, srv.Pool)})
+	p := analytics.NewPipeline(srv.Pool, analytics.Config{}, analytics.Deps{Jobs: testkit.Jobs(t, srv.Pool)})
 	if _, err := p.Run(context.Background(), asOf); err != nil {
 		t.Fatalf("analysis: %v", err)
 	}

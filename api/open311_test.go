@@ -20,6 +20,7 @@ import (
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 func TestOpen311(t *testing.T) {
@@ -43,7 +44,7 @@ func TestOpen311(t *testing.T) {
 
 	photo := ingesttest.JPEG(t, ingesttest.PhotoOpts{})
 	rec := b.post(t, "/open311/v2/requests.json", upload{fields: map[string]string{"service_code": "stalking",
-		"lat": fmt.Sprint(ingesttest.Agra[0]), "long": fmt.Sprint(ingesttest.Agra[1]), "description": "near the gate"},
+		"lat": fmt.Sprint(testkit.Agra[0]), "long": fmt.Sprint(testkit.Agra[1]), "description": "near the gate"},
 		files: map[string][][]byte{"media": {photo}}}, "")
 	if rec.Code != http.StatusCreated {
 		t.Fatalf("post request: %d %s", rec.Code, rec.Body)
@@ -113,7 +114,7 @@ func TestOpen311ListingIsKAnonymous(t *testing.T) {
 		return out
 	}
 
-	lone := approveJSON(ingesttest.Agra[0], ingesttest.Agra[1])
+	lone := approveJSON(testkit.Agra[0], testkit.Agra[1])
 	if lat := positions()[lone]; lat != nil {
 		t.Errorf("a lone approved report shows a position (%v)", *lat)
 	}
@@ -264,7 +265,7 @@ func TestOpen311Conformance(t *testing.T) {
 	// The specification's POST example, in Lucknow: urlencoded, with the
 	// contact fields it lists (not stored) and a media_url (not fetched).
 	example := url.Values{"api_key": {"xyz"}, "service_code": {"poorly_lit_area"},
-		"lat": {fmt.Sprint(ingesttest.Lucknow[0])}, "long": {fmt.Sprint(ingesttest.Lucknow[1])},
+		"lat": {fmt.Sprint(testkit.Lucknow[0])}, "long": {fmt.Sprint(testkit.Lucknow[1])},
 		"address_string": {"Hazratganj"}, "email": {"smit222@sfgov.edu"}, "device_id": {"tt222111"},
 		"account_id": {"123456"}, "first_name": {"john"}, "last_name": {"smith"}, "phone": {"9111111111"},
 		"description": {"street lights out near the gate"}, "media_url": {"http://192.0.2.9/photo.jpg"},
@@ -314,7 +315,7 @@ func TestOpen311Conformance(t *testing.T) {
 
 	var multipartID string
 	t.Run("PostMultipartWithMedia", func(t *testing.T) {
-		photo := ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 160, Height: 120, GPS: &ingesttest.Lucknow})
+		photo := ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 160, Height: 120, GPS: &testkit.Lucknow})
 		rec := b.post(t, "/open311/v2/requests.json", upload{fields: map[string]string{"service_code": "poorly_lit_area",
 			"description": "dark lane", "attribute[recurring]": "daily"}, files: map[string][][]byte{"media": {photo}}}, "")
 		list := decode[[]open311Req](t, rec)
@@ -328,7 +329,7 @@ func TestOpen311Conformance(t *testing.T) {
 	t.Run("PostJSON", func(t *testing.T) {
 		rec := b.do(http.MethodPost, "/open311/v2/requests.json", fmt.Sprintf(
 			`{"service_code":"drunk_gathering","lat":%f,"long":%f,"description":"every evening","attribute":{"group_size":8}}`,
-			ingesttest.Agra[0], ingesttest.Agra[1]), "")
+			testkit.Agra[0], testkit.Agra[1]), "")
 		list := decode[[]open311Req](t, rec)
 		if rec.Code != http.StatusCreated || len(list) != 1 {
 			t.Fatalf("JSON POST: %d %s", rec.Code, rec.Body)

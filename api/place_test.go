@@ -11,8 +11,8 @@ import (
 	"github.com/vikalp/vikalp/alerts"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/geo"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/jurisdiction"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // TestHotspotsSayWhereTheyAre checks that a public hot cell is described
@@ -143,7 +143,7 @@ func TestAlertsSayWhereTheyAre(t *testing.T) {
 func TestLeadsSayWhereTheyAre(t *testing.T) {
 	t.Parallel()
 	b, leads := setupLeadAPI(t)
-	places := fmt.Sprintf(`[{"lat":%f,"lon":%f,"description":"near the station"}]`, ingesttest.Gorakhpur[0], ingesttest.Gorakhpur[1])
+	places := fmt.Sprintf(`[{"lat":%f,"lon":%f,"description":"near the station"}]`, testkit.Gorakhpur[0], testkit.Gorakhpur[1])
 	for _, text := range []string{"two girls taken in a van, call +91-9839011234", "the van man +91 98390 11234 again"} {
 		if rec := b.post(t, "/api/v1/tips", upload{fields: map[string]string{"text": text, "places": places}}, ""); rec.Code != http.StatusCreated {
 			t.Fatalf("submit tip: %d %s", rec.Code, rec.Body)

@@ -9,7 +9,7 @@ import (
 
 	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/api/apitest"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // TestPriorityPlacesOverHTTP: staff get the forecast's model, its backtest
@@ -23,10 +23,10 @@ func TestPriorityPlacesOverHTTP(t *testing.T) {
 	asOf := time.Now().Truncate(time.Minute)
 	for d := range 120 { // a bad corner in Lucknow, reported every few days
 		if d%3 == 0 {
-			niReport(t, srv, ingesttest.Lucknow, "groping", asOf.Add(-time.Duration(d*24+2)*time.Hour), "approved")
+			niReport(t, srv, testkit.Lucknow, "groping", asOf.Add(-time.Duration(d*24+2)*time.Hour), "approved")
 		}
 	}
-	p := analytics.NewPipeline(srv.Pool, analytics.Config{}, analytics.Deps{Jobs: ingesttest.Jobs(t, srv.Pool)})
+	p := analytics.NewPipeline(srv.Pool, analytics.Config{}, analytics.Deps{Jobs: testkit.Jobs(t, srv.Pool)})
 	if _, err := p.Forecast(context.Background(), asOf); err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 	"github.com/vikalp/vikalp/tiles"
 )
 
@@ -85,7 +85,7 @@ func TestPrivacyEndToEnd(t *testing.T) {
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := apitest.StartWith(t, "privacy-password-1", matrixUsers, apitest.Options{Workers: true, Logger: logger})
 	callers := matrixCallers(t, srv)
-	lat, lon := ingesttest.Lucknow[0], ingesttest.Lucknow[1] // Hazratganj
+	lat, lon := testkit.Lucknow[0], testkit.Lucknow[1] // Hazratganj
 	women := []complainant{
 		{name: "Kalindi Vasudharani", phone: "9876543210", address: "14 Gulmohar Lane Hazratganj",
 			digits: "9876543210", lat: lat, lon: lon},

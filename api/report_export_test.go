@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/vikalp/vikalp/auth"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 func TestReportExportIsScopedAndAudited(t *testing.T) {
@@ -24,9 +24,9 @@ func TestReportExportIsScopedAndAudited(t *testing.T) {
 		}
 		return decode[receiptBody](t, rec).Code
 	}
-	lko := file(ingesttest.Lucknow, "=HYPERLINK(\"http://x\")")
-	file(ingesttest.Lucknow, "second one near the market")
-	file(ingesttest.Agra, "near the fort")
+	lko := file(testkit.Lucknow, "=HYPERLINK(\"http://x\")")
+	file(testkit.Lucknow, "second one near the market")
+	file(testkit.Agra, "near the fort")
 	var station int64
 	if err := b.db.QueryRow(b.ctx, `SELECT station_id FROM reports WHERE code = $1`, lko).Scan(&station); err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // reporterView is the tracking answer as the web page reads it.
@@ -51,7 +52,7 @@ func TestReportLifecycleOverHTTP(t *testing.T) {
 	t.Parallel()
 	b := setupIngest(t)
 	mod := b.token(t, auth.RoleModerator, auth.StateScope)
-	photo := ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 120, Height: 90, GPS: &ingesttest.Lucknow})
+	photo := ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 120, Height: 90, GPS: &testkit.Lucknow})
 	rec := b.post(t, "/api/v1/reports", upload{fields: map[string]string{"category": "poorly_lit_area"},
 		files: map[string][][]byte{"photos": {photo}}}, "")
 	receipt := decode[struct {
@@ -87,7 +88,7 @@ func TestReportLifecycleOverHTTP(t *testing.T) {
 		if rec.Code != http.StatusCreated {
 			t.Fatalf("text update: %d %s", rec.Code, rec.Body)
 		}
-		again := ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 90, Height: 60, GPS: &ingesttest.Lucknow})
+		again := ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 90, Height: 60, GPS: &testkit.Lucknow})
 		rec = b.post(t, "/api/v1/reports/"+code+"/updates", upload{fields: map[string]string{"secret": receipt.Secret},
 			files: map[string][][]byte{"photo": {again}}}, "")
 		if rec.Code != http.StatusCreated || !bytes.Contains(rec.Body.Bytes(), []byte(`"has_photo":true`)) {
@@ -141,7 +142,7 @@ func TestReportLifecycleOverHTTP(t *testing.T) {
 
 	// A new report in the same place, approved, reopens it.
 	rec = b.do(http.MethodPost, "/api/v1/reports", fmt.Sprintf(`{"category":"poorly_lit_area","lat":%f,"lon":%f}`,
-		ingesttest.Lucknow[0], ingesttest.Lucknow[1]), "")
+		testkit.Lucknow[0], testkit.Lucknow[1]), "")
 	newCode := decode[receiptBody](t, rec).Code
 	if rec := b.do(http.MethodPost, fmt.Sprintf("/api/v1/moderation/reports/%d/approve", b.reportID(t, newCode)), "", mod); rec.Code != 200 {
 		t.Fatalf("approve the new report: %d", rec.Code)
@@ -194,7 +195,7 @@ func TestReportLifecycleStationScope(t *testing.T) {
 	t.Parallel()
 	b := setupIngest(t)
 	rec := b.do(http.MethodPost, "/api/v1/reports", fmt.Sprintf(`{"category":"groping","lat":%f,"lon":%f}`,
-		ingesttest.Agra[0], ingesttest.Agra[1]), "")
+		testkit.Agra[0], testkit.Agra[1]), "")
 	id := b.reportID(t, decode[receiptBody](t, rec).Code)
 	hz := b.token(t, auth.RoleStation, auth.Scope{Kind: auth.ScopeStation, ID: stationIDOf(t, b, "LKO-HAZ")})
 	if rec := b.do(http.MethodGet, fmt.Sprintf("/api/v1/staff/reports/%d", id), "", hz); rec.Code != http.StatusNotFound {

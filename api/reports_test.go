@@ -18,6 +18,7 @@ import (
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // ingestBundle is an API router with the ingest service on a seeded
@@ -32,8 +33,8 @@ type ingestBundle struct {
 func setupIngest(t *testing.T) *ingestBundle {
 	t.Helper()
 	b := &ingestBundle{fixture: newFixture(t), bucket: ingesttest.Bucket(t)}
-	svc, err := ingest.NewService(b.db, ingest.Deps{Bucket: b.bucket, Keyring: ingesttest.Keyring(t),
-		Jobs: ingesttest.Jobs(t, b.db), Logger: slog.New(slog.DiscardHandler)})
+	svc, err := ingest.NewService(b.db, ingest.Deps{Bucket: b.bucket, Keyring: testkit.Keyring(t),
+		Jobs: testkit.Jobs(t, b.db), Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +132,7 @@ type errorBody struct {
 func TestReportSubmitAndFollowOverHTTP(t *testing.T) {
 	t.Parallel()
 	b := setupIngest(t)
-	photo := ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 120, Height: 90, GPS: &ingesttest.Lucknow})
+	photo := ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 120, Height: 90, GPS: &testkit.Lucknow})
 	text := "रात में यहाँ रोशनी नहीं होती"
 	rec := b.post(t, "/api/v1/reports", upload{fields: map[string]string{"category": "poorly_lit_area", "text": text},
 		files: map[string][][]byte{"photos": {photo}}}, "")
@@ -177,7 +178,7 @@ func TestReportSubmitAndFollowOverHTTP(t *testing.T) {
 func TestReportRefusalsOverHTTP(t *testing.T) {
 	t.Parallel()
 	b := setupIngest(t)
-	ok := ingesttest.JPEG(t, ingesttest.PhotoOpts{GPS: &ingesttest.Lucknow})
+	ok := ingesttest.JPEG(t, ingesttest.PhotoOpts{GPS: &testkit.Lucknow})
 	big := append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, make([]byte, 10<<20)...)
 	cases := map[string]struct {
 		u    upload

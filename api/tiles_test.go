@@ -20,7 +20,7 @@ import (
 	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/geo"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 	"github.com/vikalp/vikalp/tiles"
 )
 
@@ -81,7 +81,7 @@ func decodeFeatures(t *testing.T, body []byte) int {
 func TestTileOverHTTP(t *testing.T) {
 	t.Parallel()
 	b := setupTiles(t)
-	lat, lon := ingesttest.Lucknow[0], ingesttest.Lucknow[1]
+	lat, lon := testkit.Lucknow[0], testkit.Lucknow[1]
 	b.report(t, lat, lon)
 	msp := b.token(t, auth.RoleMSPAnalyst, auth.StateScope)
 	path := tilePath(tiles.LayerReports, tiles.TileOf(lat, lon, 15))
@@ -127,7 +127,7 @@ func TestTileOverHTTP(t *testing.T) {
 func TestTileStatuses(t *testing.T) {
 	t.Parallel()
 	b := setupTiles(t)
-	lko := tiles.TileOf(ingesttest.Lucknow[0], ingesttest.Lucknow[1], 12)
+	lko := tiles.TileOf(testkit.Lucknow[0], testkit.Lucknow[1], 12)
 	ahtu := b.token(t, auth.RoleAHTU, auth.StateScope)
 	for name, tc := range map[string]struct {
 		path, authz string
@@ -158,7 +158,7 @@ func TestTileStatuses(t *testing.T) {
 func TestPublicTileCaching(t *testing.T) {
 	t.Parallel()
 	b := setupTiles(t)
-	path := tilePath(tiles.LayerDistricts, tiles.TileOf(ingesttest.Lucknow[0], ingesttest.Lucknow[1], 7))
+	path := tilePath(tiles.LayerDistricts, tiles.TileOf(testkit.Lucknow[0], testkit.Lucknow[1], 7))
 	rec := b.get(path)
 	if rec.Code != http.StatusOK || rec.Header().Get("Cache-Control") != "public, max-age=3600" {
 		t.Fatalf("districts: %d %q", rec.Code, rec.Header().Get("Cache-Control"))
@@ -170,7 +170,7 @@ func TestPublicTileCaching(t *testing.T) {
 	if again.Code != http.StatusNotModified || again.Header().Get("Cache-Control") != "public, max-age=3600" {
 		t.Errorf("revalidation: %d %q", again.Code, again.Header().Get("Cache-Control"))
 	}
-	hot := b.get(tilePath(tiles.LayerHotspots, tiles.TileOf(ingesttest.Lucknow[0], ingesttest.Lucknow[1], 9)))
+	hot := b.get(tilePath(tiles.LayerHotspots, tiles.TileOf(testkit.Lucknow[0], testkit.Lucknow[1], 9)))
 	if !strings.Contains(hot.Header().Get("Vary"), "Authorization") {
 		t.Errorf("hotspots Vary %q: one URL serves a public and a staff view", hot.Header().Get("Vary"))
 	}
@@ -218,11 +218,11 @@ func TestTileJSON(t *testing.T) {
 func TestHeatTileOverHTTP(t *testing.T) {
 	t.Parallel()
 	b := setupTiles(t)
-	lat, lon := ingesttest.Lucknow[0], ingesttest.Lucknow[1]
+	lat, lon := testkit.Lucknow[0], testkit.Lucknow[1]
 	for range 5 {
 		b.report(t, lat, lon)
 	}
-	pipeline := analytics.NewPipeline(b.db, analytics.Config{}, analytics.Deps{Jobs: ingesttest.Jobs(t, b.db)})
+	pipeline := analytics.NewPipeline(b.db, analytics.Config{}, analytics.Deps{Jobs: testkit.Jobs(t, b.db)})
 	if _, err := pipeline.Run(b.ctx, time.Now()); err != nil {
 		t.Fatal(err)
 	}

@@ -8,13 +8,14 @@ import (
 
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 func TestTipsOverHTTP(t *testing.T) {
 	t.Parallel()
 	b := setupIngest(t)
 	places := fmt.Sprintf(`[{"lat":%f,"lon":%f,"description":"चारबाग बस अड्डा","seen_at":"2026-01-05T20:30:00+05:30"}]`,
-		ingesttest.Lucknow[0], ingesttest.Lucknow[1])
+		testkit.Lucknow[0], testkit.Lucknow[1])
 	rec := b.post(t, "/api/v1/tips", upload{fields: map[string]string{
 		"text": "a girl of about 14 was taken towards the border in a white van", "places": places,
 		"vehicles": `["UP 32 AB 1234"]`, "phones": "9876543210", "contact": `{"phone":"9123456780"}`,

@@ -11,8 +11,8 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/vikalp/vikalp/cases"
-	"github.com/vikalp/vikalp/cases/casestest"
 	"github.com/vikalp/vikalp/jurisdiction"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // alertRecorder is a cases.AlertRaiser that remembers its notices.
@@ -42,7 +42,7 @@ func TestAlertHook(t *testing.T) {
 	}
 	rec := &alertRecorder{}
 	svc := cases.NewService(b.db, cases.Deps{Jobs: jobs, Router: jurisdiction.New(b.db),
-		Keyring: casestest.Keyring(t), Clock: b.clock, Alerts: rec})
+		Keyring: testkit.Keyring(t), Clock: b.clock, Alerts: rec})
 	f, err := svc.File(b.ctx, nil, input(), cases.English)
 	if err != nil {
 		t.Fatal(err)

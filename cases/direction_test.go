@@ -9,7 +9,7 @@ import (
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/cases"
-	"github.com/vikalp/vikalp/cases/casestest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // direct issues a direction and fails the test on error.
@@ -49,7 +49,7 @@ func wantNoPersonalData(t *testing.T, body string) {
 func TestDirectionIssueRules(t *testing.T) {
 	b := setup(t)
 	f := b.file(t, input()) // ATR due in 24 h: the next rung (nodal) is the cap
-	spB := casestest.User(b.ctx, t, b.db, auth.RoleSP, auth.Scope{Kind: auth.ScopeDistrict, ID: int64(b.fx.DistrictB)})
+	spB := testkit.User(b.ctx, t, b.db, auth.RoleSP, auth.Scope{Kind: auth.ScopeDistrict, ID: int64(b.fx.DistrictB)})
 	ok := cases.DirectionInput{To: cases.AddresseeStation, Body: "Please report what you did today."}
 	due := func(d time.Duration) *time.Time { at := start.Add(d); return &at }
 	with := func(change func(*cases.DirectionInput)) cases.DirectionInput {

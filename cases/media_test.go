@@ -15,10 +15,10 @@ import (
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/cases"
-	"github.com/vikalp/vikalp/cases/casestest"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/jurisdiction"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // mediaBundle is the cases bundle with photos wired through a real ingest
@@ -37,10 +37,10 @@ func mediaSetup(t *testing.T) *mediaBundle {
 		t.Fatal(err)
 	}
 	m := &mediaBundle{bundle: b, bucket: ingesttest.Bucket(t)}
-	if m.ingest, err = ingest.NewService(b.db, ingest.Deps{Bucket: m.bucket, Keyring: casestest.Keyring(t), Jobs: jobs}); err != nil {
+	if m.ingest, err = ingest.NewService(b.db, ingest.Deps{Bucket: m.bucket, Keyring: testkit.Keyring(t), Jobs: jobs}); err != nil {
 		t.Fatal(err)
 	}
-	b.svc = cases.NewService(b.db, cases.Deps{Jobs: jobs, Router: jurisdiction.New(b.db), Keyring: casestest.Keyring(t),
+	b.svc = cases.NewService(b.db, cases.Deps{Jobs: jobs, Router: jurisdiction.New(b.db), Keyring: testkit.Keyring(t),
 		Provider: b.sms, Clock: b.clock, Photos: m.ingest})
 	return m
 }
@@ -244,7 +244,7 @@ func TestAttachPhotos(t *testing.T) {
 		if n := m.count(t, `SELECT count(*) FROM complaint_media WHERE added_by_kind = 'ecell' AND added_by_user_id = $1`, m.ecell.UserID); n != 1 {
 			t.Fatalf("%d rows by the E-cell user; want 1", n)
 		}
-		other := casestest.User(m.ctx, t, m.db, auth.RoleECell, auth.StateScope)
+		other := testkit.User(m.ctx, t, m.db, auth.RoleECell, auth.StateScope)
 		_, err = m.svc.AttachPhotos(m.ctx, &other, in, cases.English)
 		wantKind(t, err, vikalp.ErrNotFound)
 		_, err = m.svc.AttachPhotos(m.ctx, &m.stationA1, in, cases.English)
@@ -284,7 +284,7 @@ func TestComplaintPhotoStaffView(t *testing.T) {
 	if err != nil || len(list) != 2 || list[1].AddedBy != cases.ActorComplainant {
 		t.Fatalf("Photos = %+v, %v", list, err)
 	}
-	pcr := casestest.User(m.ctx, t, m.db, auth.RolePCR, auth.Scope{Kind: auth.ScopeDistrict, ID: int64(m.fx.DistrictA)})
+	pcr := testkit.User(m.ctx, t, m.db, auth.RolePCR, auth.Scope{Kind: auth.ScopeDistrict, ID: int64(m.fx.DistrictA)})
 	for name, tc := range map[string]struct {
 		p    auth.Principal
 		n    int

@@ -18,6 +18,7 @@ import (
 	"github.com/vikalp/vikalp/internal/clock"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
 	"github.com/vikalp/vikalp/jurisdiction"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // start is the test clock's first instant.
@@ -46,9 +47,9 @@ func setup(t *testing.T) *bundle {
 	b := &bundle{ctx: ctx, db: db, clock: clock.NewFake(start), fx: casestest.Jurisdictions(ctx, t, db),
 		sms: &cases.RecordingProvider{}}
 	b.svc = cases.NewService(db, cases.Deps{Jobs: jobs, Router: jurisdiction.New(db),
-		Keyring: casestest.Keyring(t), Provider: b.sms, Clock: b.clock})
+		Keyring: testkit.Keyring(t), Provider: b.sms, Clock: b.clock})
 	user := func(role auth.Role, kind auth.ScopeKind, id int64) auth.Principal {
-		return casestest.User(ctx, t, db, role, auth.Scope{Kind: kind, ID: id})
+		return testkit.User(ctx, t, db, role, auth.Scope{Kind: kind, ID: id})
 	}
 	b.stationA1 = user(auth.RoleStation, auth.ScopeStation, b.fx.StationA1)
 	b.stationA2 = user(auth.RoleStation, auth.ScopeStation, b.fx.StationA2)

@@ -14,8 +14,8 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/vikalp/vikalp/cases"
-	"github.com/vikalp/vikalp/cases/casestest"
 	"github.com/vikalp/vikalp/jurisdiction"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // TestSMSNeverNamesHerOrTheCrime runs the whole lifecycle plus the SLA
@@ -160,7 +160,7 @@ func TestDeliverSMSPartialFailure(t *testing.T) {
 	b := setup(t)
 	b.file(t, input())
 	down := &mspDownProvider{}
-	svc := cases.NewService(b.db, cases.Deps{Keyring: casestest.Keyring(t), Provider: down, Clock: b.clock})
+	svc := cases.NewService(b.db, cases.Deps{Keyring: testkit.Keyring(t), Provider: down, Clock: b.clock})
 	if n, err := svc.DrainSMS(b.ctx); err != nil || n != 2 {
 		t.Fatalf("drain past a failing row sent %d, %v; want officers and her", n, err)
 	}
@@ -193,7 +193,7 @@ func TestDeliverSMSFailure(t *testing.T) {
 	if err := b.db.QueryRow(b.ctx, `SELECT id FROM sms_outbox WHERE complaint_id = $1 AND to_kind = 'msp'`, f.ID).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	svc := cases.NewService(b.db, cases.Deps{Keyring: casestest.Keyring(t), Provider: failingProvider{}, Clock: b.clock})
+	svc := cases.NewService(b.db, cases.Deps{Keyring: testkit.Keyring(t), Provider: failingProvider{}, Clock: b.clock})
 	attempts := func() int {
 		var n int
 		if err := b.db.QueryRow(b.ctx, `SELECT attempts FROM sms_outbox WHERE id = $1`, id).Scan(&n); err != nil {
@@ -254,7 +254,7 @@ func TestDrainHoldsWithoutGateway(t *testing.T) {
 		t.Fatal(err)
 	}
 	held := cases.NewService(b.db, cases.Deps{Jobs: jobs, Router: jurisdiction.New(b.db),
-		Keyring: casestest.Keyring(t), Provider: noGateway{t}, Clock: b.clock})
+		Keyring: testkit.Keyring(t), Provider: noGateway{t}, Clock: b.clock})
 	f := b.file(t, input()) // officers, MSP and her: three rows
 	n, err := held.DrainSMS(b.ctx)
 	if err != nil || n != 0 {

@@ -9,7 +9,7 @@ import (
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/cases"
-	"github.com/vikalp/vikalp/cases/casestest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // stored is a complaint's place and SLA clock as stored.
@@ -163,7 +163,7 @@ func TestTransferBetweenDistrictsByMSP(t *testing.T) {
 func TestTransferRequestAccepted(t *testing.T) {
 	b := setup(t)
 	f := b.file(t, input())
-	spB := casestest.User(b.ctx, t, b.db, auth.RoleSP, auth.Scope{Kind: auth.ScopeDistrict, ID: int64(b.fx.DistrictB)})
+	spB := testkit.User(b.ctx, t, b.db, auth.RoleSP, auth.Scope{Kind: auth.ScopeDistrict, ID: int64(b.fx.DistrictB)})
 	before := b.stored(t, f.ID)
 
 	_, err := b.svc.RequestTransfer(b.ctx, b.analyst, f.ID, cases.TransferRequestInput{DistrictID: b.fx.DistrictB, Reason: "r"}, cases.English)

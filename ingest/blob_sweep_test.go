@@ -6,6 +6,7 @@ import (
 
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // Blobs a killed process left without a media row are swept once old
@@ -14,7 +15,7 @@ func TestSweepOrphanBlobs(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	if _, err := b.svc.SubmitReport(b.ctx, ingest.NewReport{Category: "groping",
-		Photos: [][]byte{photoAt(t, ingesttest.Lucknow)}}); err != nil {
+		Photos: [][]byte{photoAt(t, testkit.Lucknow)}}); err != nil {
 		t.Fatal(err)
 	}
 	orphan := "media/0123456789abcdef0123456789abcdef"

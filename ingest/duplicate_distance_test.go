@@ -8,7 +8,7 @@ import (
 
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/ingest"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // metresEast returns the point d metres east of lat, lon.
@@ -20,7 +20,7 @@ func metresEast(lat, lon, d float64) (float64, float64) {
 // another cell at resolution res (8 or 9).
 func acrossEdge(t *testing.T, res int) (lat, lon float64) {
 	t.Helper()
-	lat, lon = ingesttest.Lucknow[0], ingesttest.Lucknow[1]
+	lat, lon = testkit.Lucknow[0], testkit.Lucknow[1]
 	for range 100000 {
 		a, errA := geo.Index(lat, lon)
 		b, errB := geo.Index(metresEast(lat, lon, 10))
@@ -73,7 +73,7 @@ func TestDuplicateByDistance(t *testing.T) {
 	t.Run("TwoHundredMetresApartNotLinked", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t)
-		lat, lon := ingesttest.Lucknow[0], ingesttest.Lucknow[1]
+		lat, lon := testkit.Lucknow[0], testkit.Lucknow[1]
 		submitAt(t, b, "stalking", lat, lon, nil)
 		lat2, lon2 := metresEast(lat, lon, 200)
 		if rec := submitAt(t, b, "stalking", lat2, lon2, nil); rec.LinkedTo {
@@ -99,7 +99,7 @@ func TestDuplicateByDistance(t *testing.T) {
 	t.Run("OutsideWindowNotLinked", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t)
-		lat, lon := ingesttest.Lucknow[0], ingesttest.Lucknow[1]
+		lat, lon := testkit.Lucknow[0], testkit.Lucknow[1]
 		long := time.Now().Add(-30 * time.Hour)
 		submitAt(t, b, "stalking", lat, lon, &long)
 		lat2, lon2 := metresEast(lat, lon, 10)

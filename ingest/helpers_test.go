@@ -11,6 +11,7 @@ import (
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // bundle is what a service test works with.
@@ -27,16 +28,16 @@ func setup(t *testing.T) *bundle {
 	t.Helper()
 	ctx := context.Background()
 	db := pgtest.New(t)
-	ingesttest.SeedJurisdictions(ctx, t, db)
+	testkit.SeedJurisdictions(ctx, t, db)
 	b := &bundle{ctx: ctx, db: db, bucket: ingesttest.Bucket(t)}
-	b.svc = b.service(t, ingesttest.Jobs(t, db))
+	b.svc = b.service(t, testkit.Jobs(t, db))
 	return b
 }
 
 // service returns a Service on the bundle's database and bucket with jobs.
 func (b *bundle) service(t *testing.T, jobs ingest.JobInserter) *ingest.Service {
 	t.Helper()
-	svc, err := ingest.NewService(b.db, ingest.Deps{Bucket: b.bucket, Keyring: ingesttest.Keyring(t), Jobs: jobs,
+	svc, err := ingest.NewService(b.db, ingest.Deps{Bucket: b.bucket, Keyring: testkit.Keyring(t), Jobs: jobs,
 		Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)

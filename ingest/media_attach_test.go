@@ -11,6 +11,7 @@ import (
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 func TestStorePhotos(t *testing.T) {
@@ -40,7 +41,7 @@ func TestStorePhotos(t *testing.T) {
 		if err != nil || ingesttest.HasEXIF(deriv) {
 			t.Fatalf("MediaPhoto derivative: %v", err)
 		}
-		p := ingesttest.User(b.ctx, t, b.db, auth.RoleStation, auth.Scope{Kind: auth.ScopeStation, ID: 1})
+		p := testkit.User(b.ctx, t, b.db, auth.RoleStation, auth.Scope{Kind: auth.ScopeStation, ID: 1})
 		marked, err := b.svc.WatermarkedPhoto(b.ctx, p, ids[0], false)
 		if err != nil || bytes.Equal(marked, deriv) || ingesttest.HasEXIF(marked) {
 			t.Fatalf("WatermarkedPhoto: %v (or it is not marked)", err)

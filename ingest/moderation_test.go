@@ -12,6 +12,7 @@ import (
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 var (
@@ -22,7 +23,7 @@ var (
 // submitted files one report with a 400×300 photo and returns its code and id.
 func (b *bundle) submitted(t *testing.T) (string, int64) {
 	t.Helper()
-	photo := ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 400, Height: 300, GPS: &ingesttest.Varanasi})
+	photo := ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 400, Height: 300, GPS: &testkit.Varanasi})
 	rec, err := b.svc.SubmitReport(b.ctx, ingest.NewReport{Category: "staring_following", Photos: [][]byte{photo}})
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +39,7 @@ func TestModerationPublishesOnlyApproved(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	code, id := b.submitted(t)
-	mod := ingesttest.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
+	mod := testkit.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
 
 	if _, err := b.svc.PublicPhoto(b.ctx, code, 1, false); !errors.Is(err, vikalp.ErrNotFound) {
 		t.Fatalf("pending photo: err = %v, want ErrNotFound", err)
@@ -78,7 +79,7 @@ func TestModerationRedactsPublicPhoto(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	code, id := b.submitted(t)
-	mod := ingesttest.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
+	mod := testkit.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
 	if err := b.svc.ApproveReport(b.ctx, mod, id); err != nil {
 		t.Fatal(err)
 	}
@@ -122,8 +123,8 @@ func TestModerationRefusals(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	_, id := b.submitted(t)
-	pcr := ingesttest.User(b.ctx, t, b.db, auth.RolePCR, auth.Scope{Kind: auth.ScopeDistrict, ID: 162})
-	mod := ingesttest.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
+	pcr := testkit.User(b.ctx, t, b.db, auth.RolePCR, auth.Scope{Kind: auth.ScopeDistrict, ID: 162})
+	mod := testkit.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
 	if err := b.svc.ApproveReport(b.ctx, pcr, id); !errors.Is(err, vikalp.ErrForbidden) {
 		t.Errorf("pcr approve: err = %v, want ErrForbidden", err)
 	}
@@ -172,8 +173,8 @@ func TestModerationReportReadsOneQueueItem(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	code, id := b.submitted(t)
-	mod := ingesttest.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
-	pcr := ingesttest.User(b.ctx, t, b.db, auth.RolePCR, auth.Scope{Kind: auth.ScopeDistrict, ID: 162})
+	mod := testkit.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
+	pcr := testkit.User(b.ctx, t, b.db, auth.RolePCR, auth.Scope{Kind: auth.ScopeDistrict, ID: 162})
 
 	q, err := b.svc.ModerationReport(b.ctx, mod, id)
 	if err != nil {

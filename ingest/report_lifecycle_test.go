@@ -14,6 +14,7 @@ import (
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/internal/clock"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // quick files a report without photos at lat, lon and returns its receipt
@@ -44,15 +45,15 @@ func (b *bundle) stationOf(t *testing.T, id int64) int64 {
 func TestReportLifecycle(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	mod := ingesttest.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
-	lat, lon := ingesttest.Lucknow[0], ingesttest.Lucknow[1]
+	mod := testkit.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
+	lat, lon := testkit.Lucknow[0], testkit.Lucknow[1]
 	rec, id := b.quick(t, "poorly_lit_area", lat, lon)
 	if len(rec.Secret) != 10 {
 		t.Fatalf("receipt secret %q, want 10 symbols", rec.Secret)
 	}
-	station := ingesttest.User(b.ctx, t, b.db, auth.RoleStation, auth.Scope{Kind: auth.ScopeStation, ID: b.stationOf(t, id)})
-	foreign := ingesttest.User(b.ctx, t, b.db, auth.RoleSP, auth.Scope{Kind: auth.ScopeDistrict, ID: 118})
-	ahtu := ingesttest.User(b.ctx, t, b.db, auth.RoleMSPAnalyst, stateScope)
+	station := testkit.User(b.ctx, t, b.db, auth.RoleStation, auth.Scope{Kind: auth.ScopeStation, ID: b.stationOf(t, id)})
+	foreign := testkit.User(b.ctx, t, b.db, auth.RoleSP, auth.Scope{Kind: auth.ScopeDistrict, ID: 118})
+	ahtu := testkit.User(b.ctx, t, b.db, auth.RoleMSPAnalyst, stateScope)
 
 	t.Run("PendingTakesNoOutcome", func(t *testing.T) {
 		err := b.svc.SetOutcome(b.ctx, station, id, ingest.OutcomeActionTaken, "patrolling_increased", "")
@@ -148,7 +149,7 @@ func TestReportLifecycle(t *testing.T) {
 		}
 	})
 	t.Run("DifferentCategoryOrPlaceDoesNotReopen", func(t *testing.T) {
-		_, other := b.quick(t, "poorly_lit_area", ingesttest.Agra[0], ingesttest.Agra[1])
+		_, other := b.quick(t, "poorly_lit_area", testkit.Agra[0], testkit.Agra[1])
 		if err := b.svc.ApproveReport(b.ctx, mod, other); err != nil {
 			t.Fatal(err)
 		}
@@ -157,8 +158,8 @@ func TestReportLifecycle(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		_, near := b.quick(t, "groping", ingesttest.Agra[0], ingesttest.Agra[1])
-		cells, _ := geo.Index(ingesttest.Agra[0], ingesttest.Agra[1])
+		_, near := b.quick(t, "groping", testkit.Agra[0], testkit.Agra[1])
+		cells, _ := geo.Index(testkit.Agra[0], testkit.Agra[1])
 		far := geo.Center(int64(h3.Cell(cells.R8).GridDisk(3)[30]))
 		_, away := b.quick(t, "poorly_lit_area", far.Lat(), far.Lon())
 		for _, n := range []int64{near, away} {
@@ -175,7 +176,7 @@ func TestReportLifecycle(t *testing.T) {
 func TestReporterUpdates(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	rec, id := b.quick(t, "stalking", ingesttest.Lucknow[0], ingesttest.Lucknow[1])
+	rec, id := b.quick(t, "stalking", testkit.Lucknow[0], testkit.Lucknow[1])
 
 	if _, err := b.svc.AddReporterUpdate(b.ctx, rec.Code, "WRONGSECRT", "he was there again", nil); !errors.Is(err, vikalp.ErrNotFound) {
 		t.Fatalf("wrong secret: %v, want ErrNotFound", err)
@@ -184,7 +185,7 @@ func TestReporterUpdates(t *testing.T) {
 	if err != nil || len(ups) != 1 || ups[0].Text != "he was there again tonight" {
 		t.Fatalf("text update: %+v %v", ups, err)
 	}
-	photo := ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 200, Height: 150, GPS: &ingesttest.Lucknow})
+	photo := ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 200, Height: 150, GPS: &testkit.Lucknow})
 	media := b.count(t, `SELECT count(*) FROM media`)
 	if ups, err = b.svc.AddReporterUpdate(b.ctx, rec.Code, rec.Secret, "", photo); err != nil || len(ups) != 2 || !ups[1].HasPhoto {
 		t.Fatalf("photo update: %+v %v", ups, err)
@@ -202,7 +203,7 @@ func TestReporterUpdates(t *testing.T) {
 	if err != nil || len(view.Updates) != 2 || view.Report.Status != ingest.StatusPending || len(view.Timeline) != 0 {
 		t.Fatalf("her view: %+v %v", view, err)
 	}
-	mod := ingesttest.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
+	mod := testkit.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
 	if err := b.svc.RejectReport(b.ctx, mod, id, ingest.RejectNotRelevant); err != nil {
 		t.Fatal(err)
 	}
@@ -219,16 +220,16 @@ func TestReporterUpdates(t *testing.T) {
 func TestRejectedReportWithHistoryIsPurged(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	rec, id := b.quick(t, "stalking", ingesttest.Lucknow[0], ingesttest.Lucknow[1])
+	rec, id := b.quick(t, "stalking", testkit.Lucknow[0], testkit.Lucknow[1])
 	if _, err := b.svc.AddReporterUpdate(b.ctx, rec.Code, rec.Secret, "again today", nil); err != nil {
 		t.Fatal(err)
 	}
-	mod := ingesttest.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
+	mod := testkit.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
 	if err := b.svc.RejectReport(b.ctx, mod, id, ingest.RejectSpam); err != nil {
 		t.Fatal(err)
 	}
-	later, err := ingest.NewService(b.db, ingest.Deps{Bucket: b.bucket, Keyring: ingesttest.Keyring(t),
-		Jobs: ingesttest.Jobs(t, b.db), Logger: slog.New(slog.DiscardHandler),
+	later, err := ingest.NewService(b.db, ingest.Deps{Bucket: b.bucket, Keyring: testkit.Keyring(t),
+		Jobs: testkit.Jobs(t, b.db), Logger: slog.New(slog.DiscardHandler),
 		Clock: clock.NewFake(time.Now().AddDate(2, 0, 0))})
 	if err != nil {
 		t.Fatal(err)
@@ -247,7 +248,7 @@ func TestRejectedReportWithHistoryIsPurged(t *testing.T) {
 func TestReplayedSubmissionReturnsItsSecret(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	lat, lon := ingesttest.Lucknow[0], ingesttest.Lucknow[1]
+	lat, lon := testkit.Lucknow[0], testkit.Lucknow[1]
 	in := ingest.NewReport{Category: "groping", Lat: &lat, Lon: &lon, WithoutPhotos: true, IdempotencyKey: "k-0123456789abcdef"}
 	first, err := b.svc.SubmitReport(b.ctx, in)
 	if err != nil {
@@ -262,7 +263,7 @@ func TestReplayedSubmissionReturnsItsSecret(t *testing.T) {
 func TestOpen311Attributes(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	lat, lon := ingesttest.Lucknow[0], ingesttest.Lucknow[1]
+	lat, lon := testkit.Lucknow[0], testkit.Lucknow[1]
 	submit := func(cat string, attrs map[string]string) error {
 		_, err := b.svc.SubmitReport(b.ctx, ingest.NewReport{Category: cat, Lat: &lat, Lon: &lon, WithoutPhotos: true,
 			Source: ingest.SourceOpen311, Attributes: attrs})

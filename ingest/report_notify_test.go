@@ -9,8 +9,8 @@ import (
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/ingest"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/jurisdiction"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // TestReporterSMSNotifications: a reporter who left her number gets one SMS
@@ -20,8 +20,8 @@ import (
 func TestReporterSMSNotifications(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	mod := ingesttest.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
-	lat, lon := ingesttest.Lucknow[0], ingesttest.Lucknow[1]
+	mod := testkit.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
+	lat, lon := testkit.Lucknow[0], testkit.Lucknow[1]
 	submit := func(phone string, dlat float64) (ingest.ReportReceipt, int64) {
 		t.Helper()
 		la, lo := lat+dlat, lon
@@ -69,7 +69,7 @@ func TestReporterSMSNotifications(t *testing.T) {
 	if err := b.svc.ApproveReport(b.ctx, mod, id); err != nil {
 		t.Fatal(err)
 	}
-	station := ingesttest.User(b.ctx, t, b.db, auth.RoleStation, auth.Scope{Kind: auth.ScopeStation, ID: b.stationOf(t, id)})
+	station := testkit.User(b.ctx, t, b.db, auth.RoleStation, auth.Scope{Kind: auth.ScopeStation, ID: b.stationOf(t, id)})
 	if err := b.svc.SetOutcome(b.ctx, station, id, ingest.OutcomeActionTaken, "patrolling_increased", "two beat constables"); err != nil {
 		t.Fatal(err)
 	}
@@ -99,8 +99,8 @@ func TestReporterSMSNotifications(t *testing.T) {
 	// Package cases delivers them: her number is opened for the gateway
 	// only, each time after an audit entry naming the report.
 	sent := &cases.RecordingProvider{}
-	drain := cases.NewService(b.db, cases.Deps{Jobs: ingesttest.Jobs(t, b.db), Router: jurisdiction.New(b.db),
-		Keyring: ingesttest.Keyring(t), Provider: sent})
+	drain := cases.NewService(b.db, cases.Deps{Jobs: testkit.Jobs(t, b.db), Router: jurisdiction.New(b.db),
+		Keyring: testkit.Keyring(t), Provider: sent})
 	if n, err := drain.DrainSMS(b.ctx); err != nil || n != 3 {
 		t.Fatalf("DrainSMS = %d, %v; want 3 sent", n, err)
 	}

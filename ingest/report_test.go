@@ -14,6 +14,7 @@ import (
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // photoAt returns a JPEG whose EXIF places it at p.
@@ -26,7 +27,7 @@ func TestSubmitReportLocatesFromEXIF(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	rec, err := b.svc.SubmitReport(b.ctx, ingest.NewReport{Category: "groping", Text: "bus stand, evenings",
-		Photos: [][]byte{photoAt(t, ingesttest.Lucknow)}})
+		Photos: [][]byte{photoAt(t, testkit.Lucknow)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +43,7 @@ func TestSubmitReportLocatesFromEXIF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if src != "exif" || math.Abs(lat-ingesttest.Lucknow[0]) > 1e-5 || math.Abs(lon-ingesttest.Lucknow[1]) > 1e-5 {
+	if src != "exif" || math.Abs(lat-testkit.Lucknow[0]) > 1e-5 || math.Abs(lon-testkit.Lucknow[1]) > 1e-5 {
 		t.Errorf("stored %s %.5f,%.5f; want exif at Lucknow", src, lat, lon)
 	}
 	cells, _ := geo.Index(lat, lon)
@@ -64,13 +65,13 @@ func TestSubmitReportFormLocationWins(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	rec, err := b.svc.SubmitReport(b.ctx, ingest.NewReport{Category: "poorly_lit_area",
-		Lat: ptr(ingesttest.Varanasi[0]), Lon: ptr(ingesttest.Varanasi[1]),
-		Photos: [][]byte{photoAt(t, ingesttest.Lucknow), ingesttest.PNG(t, 20, 20)}})
+		Lat: ptr(testkit.Varanasi[0]), Lon: ptr(testkit.Varanasi[1]),
+		Photos: [][]byte{photoAt(t, testkit.Lucknow), ingesttest.PNG(t, 20, 20)}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n := b.count(t, `SELECT count(*) FROM reports WHERE code = $1 AND location_source = 'form'
-		AND abs(ST_Y(geom) - $2) < 1e-9`, rec.Code, ingesttest.Varanasi[0]); n != 1 {
+		AND abs(ST_Y(geom) - $2) < 1e-9`, rec.Code, testkit.Varanasi[0]); n != 1 {
 		t.Error("report not stored at the form's location")
 	}
 	if n := b.count(t, `SELECT count(*) FROM report_media`); n != 2 {
@@ -81,7 +82,7 @@ func TestSubmitReportFormLocationWins(t *testing.T) {
 func TestSubmitReportRefusalsLeaveNothing(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	ok := photoAt(t, ingesttest.Lucknow)
+	ok := photoAt(t, testkit.Lucknow)
 	plain := ingesttest.JPEG(t, ingesttest.PhotoOpts{})
 	big := append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, make([]byte, 10<<20)...)
 	cases := map[string]struct {
@@ -92,8 +93,8 @@ func TestSubmitReportRefusalsLeaveNothing(t *testing.T) {
 		"PNGBomb":         {ingest.NewReport{Category: "other", Photos: [][]byte{ingesttest.PNGBomb(100000, 100000)}}, "photo_too_many_pixels"},
 		"PDFAsJPEG":       {ingest.NewReport{Category: "other", Photos: [][]byte{ingesttest.PDF()}}, "photo_type"},
 		"Oversized":       {ingest.NewReport{Category: "other", Photos: [][]byte{big}}, "photo_too_large"},
-		"FormOutsideUP":   {ingest.NewReport{Category: "other", Lat: ptr(ingesttest.Mumbai[0]), Lon: ptr(ingesttest.Mumbai[1]), Photos: [][]byte{ok}}, "outside_up"},
-		"EXIFOutsideUP":   {ingest.NewReport{Category: "other", Photos: [][]byte{photoAt(t, ingesttest.Mumbai)}}, "outside_up"},
+		"FormOutsideUP":   {ingest.NewReport{Category: "other", Lat: ptr(testkit.Mumbai[0]), Lon: ptr(testkit.Mumbai[1]), Photos: [][]byte{ok}}, "outside_up"},
+		"EXIFOutsideUP":   {ingest.NewReport{Category: "other", Photos: [][]byte{photoAt(t, testkit.Mumbai)}}, "outside_up"},
 		"InBoxNoDistrict": {ingest.NewReport{Category: "other", Lat: ptr(28.2096), Lon: ptr(83.9856), Photos: [][]byte{ok}}, "outside_up"},
 		"NoLocation":      {ingest.NewReport{Category: "other", Photos: [][]byte{plain}}, "location_required"},
 		"HalfLocation":    {ingest.NewReport{Category: "other", Lat: ptr(26.8), Photos: [][]byte{ok}}, "partial_location"},
@@ -125,7 +126,7 @@ func TestSubmitReportLateFailureRemovesBlobs(t *testing.T) {
 	b := setup(t)
 	svc := b.service(t, failingJobs{})
 	_, err := svc.SubmitReport(b.ctx, ingest.NewReport{Category: "groping", HappeningNow: true,
-		Photos: [][]byte{photoAt(t, ingesttest.Lucknow), photoAt(t, ingesttest.Lucknow)}})
+		Photos: [][]byte{photoAt(t, testkit.Lucknow), photoAt(t, testkit.Lucknow)}})
 	if err == nil {
 		t.Fatal("submission succeeded with a failing job queue")
 	}
@@ -136,7 +137,7 @@ func TestSubmitReportHappeningNowJob(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	_, err := b.svc.SubmitReport(b.ctx, ingest.NewReport{Category: "stalking", HappeningNow: true,
-		Photos: [][]byte{photoAt(t, ingesttest.Gorakhpur)}})
+		Photos: [][]byte{photoAt(t, testkit.Gorakhpur)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +157,7 @@ func TestSubmitReportDuplicates(t *testing.T) {
 	b := setup(t)
 	submit := func(cat string) ingest.ReportReceipt {
 		t.Helper()
-		rec, err := b.svc.SubmitReport(b.ctx, ingest.NewReport{Category: cat, Photos: [][]byte{photoAt(t, ingesttest.Agra)}})
+		rec, err := b.svc.SubmitReport(b.ctx, ingest.NewReport{Category: cat, Photos: [][]byte{photoAt(t, testkit.Agra)}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -187,11 +188,11 @@ func TestReportHindiTextRoundTrips(t *testing.T) {
 	b := setup(t)
 	text := "बस स्टैंड पर रोज़ शाम को लड़के फब्तियाँ कसते हैं। 😟"
 	rec, err := b.svc.SubmitReport(b.ctx, ingest.NewReport{Category: "फब्तियाँ / अभद्र टिप्पणी", Text: text,
-		Photos: [][]byte{photoAt(t, ingesttest.Lucknow)}})
+		Photos: [][]byte{photoAt(t, testkit.Lucknow)}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	mod := ingesttest.User(b.ctx, t, b.db, "moderator", stateScope)
+	mod := testkit.User(b.ctx, t, b.db, "moderator", stateScope)
 	q, err := b.svc.ModerationQueue(b.ctx, mod, "", zeroTime, 0, 10)
 	if err != nil || len(q) != 1 {
 		t.Fatalf("queue = %d items, %v", len(q), err)

@@ -11,6 +11,7 @@ import (
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/internal/clock"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // retentionSetup is setup with a service on a controllable clock.
@@ -18,8 +19,8 @@ func retentionSetup(t *testing.T) (*bundle, *clock.Fake) {
 	t.Helper()
 	b := setup(t)
 	clock := clock.NewFake(time.Now().UTC().Truncate(time.Second))
-	svc, err := ingest.NewService(b.db, ingest.Deps{Bucket: b.bucket, Keyring: ingesttest.Keyring(t),
-		Jobs: ingesttest.Jobs(t, b.db), Clock: clock})
+	svc, err := ingest.NewService(b.db, ingest.Deps{Bucket: b.bucket, Keyring: testkit.Keyring(t),
+		Jobs: testkit.Jobs(t, b.db), Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,14 +70,14 @@ func (b *bundle) blobExists(t *testing.T, key string) bool {
 func TestPurgeRejectedReports(t *testing.T) {
 	t.Parallel()
 	b, clock := retentionSetup(t)
-	mod := ingesttest.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
+	mod := testkit.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
 	// W stands, X duplicates it and is rejected: W's count drops back.
-	w := b.report(t, ingesttest.Varanasi, "groping", "")
-	x := b.report(t, ingesttest.Varanasi, "groping", "retention-key-x-0001")
+	w := b.report(t, testkit.Varanasi, "groping", "")
+	x := b.report(t, testkit.Varanasi, "groping", "retention-key-x-0001")
 	// A stands and is rejected; B and C duplicate it and survive.
-	a := b.report(t, ingesttest.Lucknow, "stalking", "retention-key-a-0001")
-	rb := b.report(t, ingesttest.Lucknow, "stalking", "")
-	rc := b.report(t, ingesttest.Lucknow, "stalking", "")
+	a := b.report(t, testkit.Lucknow, "stalking", "retention-key-a-0001")
+	rb := b.report(t, testkit.Lucknow, "stalking", "")
+	rc := b.report(t, testkit.Lucknow, "stalking", "")
 	if n := b.count(t, `SELECT also_reported FROM reports WHERE id = $1`, a); n != 2 {
 		t.Fatalf("A also_reported = %d, want 2", n)
 	}
@@ -177,7 +178,7 @@ func TestPurgeRejectedReports(t *testing.T) {
 func TestPurgeOriginals(t *testing.T) {
 	t.Parallel()
 	b, clock := retentionSetup(t)
-	report := b.report(t, ingesttest.Agra, "other", "")
+	report := b.report(t, testkit.Agra, "other", "")
 	tips := map[string]int64{}
 	for _, name := range []string{"open", "closed", "alone"} {
 		id, _ := b.tipFixture(t)
@@ -263,8 +264,8 @@ func TestPurgeOriginals(t *testing.T) {
 func TestPurgeWorker(t *testing.T) {
 	t.Parallel()
 	b, clock := retentionSetup(t)
-	id := b.report(t, ingesttest.Lucknow, "groping", "")
-	mod := ingesttest.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
+	id := b.report(t, testkit.Lucknow, "groping", "")
+	mod := testkit.User(b.ctx, t, b.db, auth.RoleModerator, stateScope)
 	if err := b.svc.RejectReport(b.ctx, mod, id, ingest.RejectAbuse); err != nil {
 		t.Fatal(err)
 	}

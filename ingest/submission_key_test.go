@@ -9,12 +9,13 @@ import (
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 func TestSubmitReportIdempotent(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	photo := photoAt(t, ingesttest.Lucknow)
+	photo := photoAt(t, testkit.Lucknow)
 	in := ingest.NewReport{Category: "stalking", Text: "रोज़ शाम", Photos: [][]byte{photo}, IdempotencyKey: "report-key-0000001"}
 
 	first, err := b.svc.SubmitReport(b.ctx, in)
@@ -43,7 +44,7 @@ func TestSubmitReportIdempotent(t *testing.T) {
 	})
 	t.Run("ReusedForATip", func(t *testing.T) {
 		_, err := b.svc.SubmitTip(b.ctx, ingest.NewTip{Text: "a tip", IdempotencyKey: "report-key-0000001",
-			Places: []ingest.TipPlace{{Lat: ingesttest.Lucknow[0], Lon: ingesttest.Lucknow[1]}}})
+			Places: []ingest.TipPlace{{Lat: testkit.Lucknow[0], Lon: testkit.Lucknow[1]}}})
 		wantKindError(t, err, vikalp.ErrConflict, "idempotency_key_reused")
 	})
 	t.Run("InvalidKey", func(t *testing.T) {
@@ -62,7 +63,7 @@ func TestSubmitReportIdempotent(t *testing.T) {
 func TestSubmitReportIdempotentConcurrent(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	in := ingest.NewReport{Category: "groping", Photos: [][]byte{photoAt(t, ingesttest.Lucknow)}, IdempotencyKey: "race-key-00000001"}
+	in := ingest.NewReport{Category: "groping", Photos: [][]byte{photoAt(t, testkit.Lucknow)}, IdempotencyKey: "race-key-00000001"}
 	const n = 4
 	codes := make([]string, n)
 	errs := make([]error, n)
@@ -91,7 +92,7 @@ func TestSubmitTipIdempotent(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	in := ingest.NewTip{Text: "two girls taken towards the border", IdempotencyKey: "tip-key-000000001",
-		Places:  []ingest.TipPlace{{Lat: ingesttest.Lucknow[0], Lon: ingesttest.Lucknow[1]}},
+		Places:  []ingest.TipPlace{{Lat: testkit.Lucknow[0], Lon: testkit.Lucknow[1]}},
 		Contact: &ingest.TipContact{Phone: "9123456780"}, ConsentContact: true}
 	first, err := b.svc.SubmitTip(b.ctx, in)
 	if err != nil {
@@ -123,7 +124,7 @@ func TestSubmissionKeyPrune(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	if _, err := b.svc.SubmitReport(b.ctx, ingest.NewReport{Category: "other",
-		Photos: [][]byte{photoAt(t, ingesttest.Lucknow)}, IdempotencyKey: "old-key-000000001"}); err != nil {
+		Photos: [][]byte{photoAt(t, testkit.Lucknow)}, IdempotencyKey: "old-key-000000001"}); err != nil {
 		t.Fatal(err)
 	}
 	store := ingest.NewSubmissionKeyStore(b.db)

@@ -6,15 +6,15 @@ import (
 	"time"
 
 	"github.com/vikalp/vikalp/ingest"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 func TestImportSynthetic(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := pgtest.New(t)
-	ingesttest.SeedJurisdictions(ctx, t, db)
+	testkit.SeedJurisdictions(ctx, t, db)
 	end := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
 	const n = 3000
 	var progressed int

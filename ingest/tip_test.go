@@ -11,6 +11,7 @@ import (
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // sampleTip is a tip with places in Lucknow and Gorakhpur (two AHTUs), one
@@ -21,13 +22,13 @@ func sampleTip(t *testing.T) ingest.NewTip {
 	return ingest.NewTip{
 		Text: "दो नाबालिग लड़कियों को बस से नेपाल सीमा की ओर ले जाया गया",
 		Places: []ingest.TipPlace{
-			{Lat: ingesttest.Lucknow[0], Lon: ingesttest.Lucknow[1], Description: "Charbagh bus stand", SeenAt: &seen},
-			{Lat: ingesttest.Gorakhpur[0], Lon: ingesttest.Gorakhpur[1], Description: "railway station"},
+			{Lat: testkit.Lucknow[0], Lon: testkit.Lucknow[1], Description: "Charbagh bus stand", SeenAt: &seen},
+			{Lat: testkit.Gorakhpur[0], Lon: testkit.Gorakhpur[1], Description: "railway station"},
 		},
 		Vehicles: []string{"UP 32 AB 1234"}, Phones: []string{"+91 98765 43210"}, People: []string{"man, 40s, red cap"},
 		Contact:        &ingest.TipContact{Name: "Sunita", Phone: "9123456780"},
 		ConsentContact: true,
-		Photos:         [][]byte{ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 300, Height: 200, GPS: &ingesttest.Lucknow})},
+		Photos:         [][]byte{ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 300, Height: 200, GPS: &testkit.Lucknow})},
 	}
 }
 
@@ -78,7 +79,7 @@ func TestTipVisibility(t *testing.T) {
 		t.Fatal(err)
 	}
 	user := func(role auth.Role, scope auth.Scope) auth.Principal {
-		return ingesttest.User(b.ctx, t, b.db, role, scope)
+		return testkit.User(b.ctx, t, b.db, role, scope)
 	}
 	own := user(auth.RoleAHTU, auth.Scope{Kind: auth.ScopeAHTU, ID: int64(ahtus[0])})
 	other := user(auth.RoleAHTU, auth.Scope{Kind: auth.ScopeAHTU, ID: otherAHTU})
@@ -141,8 +142,8 @@ func TestTipPhotoWatermarkedPerViewer(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	id, ahtus := b.tipFixture(t)
-	a := ingesttest.User(b.ctx, t, b.db, auth.RoleAHTU, auth.Scope{Kind: auth.ScopeAHTU, ID: int64(ahtus[0])})
-	m := ingesttest.User(b.ctx, t, b.db, auth.RoleMSPAnalyst, stateScope)
+	a := testkit.User(b.ctx, t, b.db, auth.RoleAHTU, auth.Scope{Kind: auth.ScopeAHTU, ID: int64(ahtus[0])})
+	m := testkit.User(b.ctx, t, b.db, auth.RoleMSPAnalyst, stateScope)
 	pa, err := b.svc.TipPhoto(b.ctx, a, id, 1, false)
 	if err != nil {
 		t.Fatal(err)
@@ -183,7 +184,7 @@ func TestSubmitTipRefusalsLeaveNothing(t *testing.T) {
 		"NoText":   {mod(func(in *ingest.NewTip) { in.Text = "  " }), "required"},
 		"NoPlaces": {mod(func(in *ingest.NewTip) { in.Places = nil }), "place_count"},
 		"PlaceOutsideUP": {mod(func(in *ingest.NewTip) {
-			in.Places[1].Lat, in.Places[1].Lon = ingesttest.Mumbai[0], ingesttest.Mumbai[1]
+			in.Places[1].Lat, in.Places[1].Lon = testkit.Mumbai[0], testkit.Mumbai[1]
 		}), "outside_up"},
 		"PlaceNoDistrict":  {mod(func(in *ingest.NewTip) { in.Places[1].Lat, in.Places[1].Lon = 28.2096, 83.9856 }), "outside_up"},
 		"ConsentNoContact": {mod(func(in *ingest.NewTip) { in.Contact = nil }), "contact_required"},

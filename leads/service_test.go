@@ -15,6 +15,7 @@ import (
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
 	"github.com/vikalp/vikalp/leads"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // leadBundle is a seeded database with the ingest and lead services.
@@ -29,10 +30,10 @@ func setupLeads(t *testing.T) *leadBundle {
 	t.Helper()
 	ctx := context.Background()
 	db := pgtest.New(t)
-	ingesttest.SeedJurisdictions(ctx, t, db)
-	jobs := ingesttest.Jobs(t, db)
+	testkit.SeedJurisdictions(ctx, t, db)
+	jobs := testkit.Jobs(t, db)
 	quiet := slog.New(slog.DiscardHandler)
-	in, err := ingest.NewService(db, ingest.Deps{Bucket: ingesttest.Bucket(t), Keyring: ingesttest.Keyring(t),
+	in, err := ingest.NewService(db, ingest.Deps{Bucket: ingesttest.Bucket(t), Keyring: testkit.Keyring(t),
 		Jobs: jobs, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
@@ -93,9 +94,9 @@ const (
 func TestLeadDisguisedPhoneLinksTips(t *testing.T) {
 	t.Parallel()
 	b := setupLeads(t)
-	a := b.tip(t, tipA, ingesttest.Gorakhpur)
-	bb := b.tip(t, tipB, near(ingesttest.Gorakhpur, 3))
-	c := b.tip(t, tipC, ingesttest.Agra)
+	a := b.tip(t, tipA, testkit.Gorakhpur)
+	bb := b.tip(t, tipB, near(testkit.Gorakhpur, 3))
+	c := b.tip(t, tipC, testkit.Agra)
 	lead := b.leadOf(t, a)
 	if b.leadOf(t, bb) != lead {
 		t.Fatalf("tips sharing a disguised phone are in leads %d and %d", lead, b.leadOf(t, bb))
@@ -103,7 +104,7 @@ func TestLeadDisguisedPhoneLinksTips(t *testing.T) {
 	if b.leadOf(t, c) == lead {
 		t.Fatal("an unrelated tip joined the lead")
 	}
-	msp := ingesttest.User(b.ctx, t, b.db, auth.RoleMSPAnalyst, auth.StateScope)
+	msp := testkit.User(b.ctx, t, b.db, auth.RoleMSPAnalyst, auth.StateScope)
 	d, err := b.leads.Lead(b.ctx, msp, lead)
 	if err != nil {
 		t.Fatal(err)
@@ -146,9 +147,9 @@ func TestLeadDisguisedPhoneLinksTips(t *testing.T) {
 func TestLeadRunIsIdempotentAndRespectsSplitAndMerge(t *testing.T) {
 	t.Parallel()
 	b := setupLeads(t)
-	a := b.tip(t, tipA, ingesttest.Gorakhpur)
-	bb := b.tip(t, tipB, near(ingesttest.Gorakhpur, 3))
-	c := b.tip(t, tipC, ingesttest.Agra)
+	a := b.tip(t, tipA, testkit.Gorakhpur)
+	bb := b.tip(t, tipB, near(testkit.Gorakhpur, 3))
+	c := b.tip(t, tipC, testkit.Agra)
 	lead, other := b.leadOf(t, a), b.leadOf(t, c)
 	if _, err := b.leads.Run(b.ctx); err != nil {
 		t.Fatal(err)
@@ -160,7 +161,7 @@ func TestLeadRunIsIdempotentAndRespectsSplitAndMerge(t *testing.T) {
 	if err := b.db.QueryRow(b.ctx, `SELECT ahtu_id FROM leads WHERE id = $1`, lead).Scan(&ahtu); err != nil {
 		t.Fatal(err)
 	}
-	officer := ingesttest.User(b.ctx, t, b.db, auth.RoleAHTU, auth.Scope{Kind: auth.ScopeAHTU, ID: ahtu})
+	officer := testkit.User(b.ctx, t, b.db, auth.RoleAHTU, auth.Scope{Kind: auth.ScopeAHTU, ID: ahtu})
 	split, err := b.leads.Split(b.ctx, officer, lead, []int64{bb})
 	if err != nil {
 		t.Fatal(err)
@@ -173,7 +174,7 @@ func TestLeadRunIsIdempotentAndRespectsSplitAndMerge(t *testing.T) {
 			b.leadOf(t, bb), split.ID)
 	}
 	// A new tip with the shared phone joins one side, never both.
-	d := b.tip(t, "again 9839011234", ingesttest.Gorakhpur)
+	d := b.tip(t, "again 9839011234", testkit.Gorakhpur)
 	if l := b.leadOf(t, d); l != lead && l != split.ID {
 		t.Errorf("new tip in lead %d", l)
 	}
@@ -181,7 +182,7 @@ func TestLeadRunIsIdempotentAndRespectsSplitAndMerge(t *testing.T) {
 		t.Error("the split was undone by a new tip")
 	}
 
-	state := ingesttest.User(b.ctx, t, b.db, auth.RoleAHTU, auth.StateScope)
+	state := testkit.User(b.ctx, t, b.db, auth.RoleAHTU, auth.StateScope)
 	if _, err := b.leads.Merge(b.ctx, state, lead, other); err != nil {
 		t.Fatal(err)
 	}
@@ -202,15 +203,15 @@ func TestLeadAlertsForNewAndRisingLeads(t *testing.T) {
 	alerts := func(reason string) int {
 		return b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'analytics.lead_alert' AND args->>'reason' = $1`, reason)
 	}
-	b.tip(t, "a van passed by", ingesttest.Lucknow, "7007123456")
+	b.tip(t, "a van passed by", testkit.Lucknow, "7007123456")
 	if n := alerts("new"); n != 0 {
 		t.Fatalf("a lone low-score tip raised %d alerts", n)
 	}
-	b.tip(t, "the same van again", near(ingesttest.Lucknow, 2), "70071 23456")
+	b.tip(t, "the same van again", near(testkit.Lucknow, 2), "70071 23456")
 	if n := alerts("new"); n != 1 {
 		t.Fatalf("new lead alerts = %d, want 1", n)
 	}
-	b.tip(t, "third sighting, a minor girl inside", near(ingesttest.Lucknow, 4), "+91 7007 123 456")
+	b.tip(t, "third sighting, a minor girl inside", near(testkit.Lucknow, 4), "+91 7007 123 456")
 	if n := alerts("rising"); n != 1 {
 		t.Fatalf("rising alerts = %d, want 1", n)
 	}
@@ -234,16 +235,16 @@ func TestLeadAlertsForNewAndRisingLeads(t *testing.T) {
 func TestLeadScopeAndWorkflow(t *testing.T) {
 	t.Parallel()
 	b := setupLeads(t)
-	lead := b.leadOf(t, b.tip(t, tipA, ingesttest.Gorakhpur))
+	lead := b.leadOf(t, b.tip(t, tipA, testkit.Gorakhpur))
 	var ahtu int64
 	if err := b.db.QueryRow(b.ctx, `SELECT ahtu_id FROM leads WHERE id = $1`, lead).Scan(&ahtu); err != nil {
 		t.Fatal(err)
 	}
-	own := ingesttest.User(b.ctx, t, b.db, auth.RoleAHTU, auth.Scope{Kind: auth.ScopeAHTU, ID: ahtu})
-	colleague := ingesttest.User(b.ctx, t, b.db, auth.RoleAHTU, auth.Scope{Kind: auth.ScopeAHTU, ID: ahtu})
-	foreign := ingesttest.User(b.ctx, t, b.db, auth.RoleAHTU, auth.Scope{Kind: auth.ScopeAHTU, ID: ahtu%35 + 1})
-	pcr := ingesttest.User(b.ctx, t, b.db, auth.RolePCR, auth.Scope{Kind: auth.ScopeDistrict, ID: 162})
-	msp := ingesttest.User(b.ctx, t, b.db, auth.RoleMSPAnalyst, auth.StateScope)
+	own := testkit.User(b.ctx, t, b.db, auth.RoleAHTU, auth.Scope{Kind: auth.ScopeAHTU, ID: ahtu})
+	colleague := testkit.User(b.ctx, t, b.db, auth.RoleAHTU, auth.Scope{Kind: auth.ScopeAHTU, ID: ahtu})
+	foreign := testkit.User(b.ctx, t, b.db, auth.RoleAHTU, auth.Scope{Kind: auth.ScopeAHTU, ID: ahtu%35 + 1})
+	pcr := testkit.User(b.ctx, t, b.db, auth.RolePCR, auth.Scope{Kind: auth.ScopeDistrict, ID: 162})
+	msp := testkit.User(b.ctx, t, b.db, auth.RoleMSPAnalyst, auth.StateScope)
 
 	for name, p := range map[string]auth.Principal{"OtherAHTU": foreign, "PCR": pcr} {
 		if _, err := b.leads.Lead(b.ctx, p, lead); !errors.Is(err, vikalp.ErrNotFound) {

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/vikalp/vikalp/auth"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/leads"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // sharedFile opens ../shared/data/NAME beside the repository.
@@ -36,9 +36,9 @@ func TestTransitImportAndLeadIndicators(t *testing.T) {
 		t.Fatalf("border import: %+v %v", br, err)
 	}
 	// Gorakhpur (≈90 km from the border) and then Nautanwa (≈5 km).
-	first := b.tip(t, "two girls with an agent at Gorakhpur Jn, agent phone 9415012345", ingesttest.Gorakhpur)
+	first := b.tip(t, "two girls with an agent at Gorakhpur Jn, agent phone 9415012345", testkit.Gorakhpur)
 	b.tip(t, "same agent 94150 12345 crossing at Nautanwa bus stand", [2]float64{27.4283, 83.4180})
-	msp := ingesttest.User(b.ctx, t, b.db, auth.RoleMSPAnalyst, auth.StateScope)
+	msp := testkit.User(b.ctx, t, b.db, auth.RoleMSPAnalyst, auth.StateScope)
 	d, err := b.leads.Lead(b.ctx, msp, b.leadOf(t, first))
 	if err != nil {
 		t.Fatal(err)

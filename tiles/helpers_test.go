@@ -14,8 +14,8 @@ import (
 
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/geo"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
+	"github.com/vikalp/vikalp/testkit"
 	"github.com/vikalp/vikalp/tiles"
 )
 
@@ -30,14 +30,14 @@ func setup(t *testing.T) *bundle {
 	t.Helper()
 	ctx := context.Background()
 	db := pgtest.New(t)
-	ingesttest.SeedJurisdictions(ctx, t, db)
+	testkit.SeedJurisdictions(ctx, t, db)
 	return &bundle{ctx: ctx, db: db, svc: tiles.NewService(db, tiles.Config{RunCheckInterval: time.Millisecond})}
 }
 
 // user creates a staff account and returns its principal.
 func (b *bundle) user(t *testing.T, role auth.Role, scope auth.Scope) auth.Principal {
 	t.Helper()
-	return ingesttest.User(b.ctx, t, b.db, role, scope)
+	return testkit.User(b.ctx, t, b.db, role, scope)
 }
 
 // districtAt returns the id of the district containing lat, lon.
@@ -180,9 +180,9 @@ func abs(v float64) float64 {
 
 // Places in Uttar Pradesh, as lat, lon.
 var (
-	lucknow   = ingesttest.Lucknow
-	gorakhpur = ingesttest.Gorakhpur
-	agra      = ingesttest.Agra
+	lucknow   = testkit.Lucknow
+	gorakhpur = testkit.Gorakhpur
+	agra      = testkit.Agra
 )
 
 // hexCell is cell as the hotspots layer writes it (to_hex).

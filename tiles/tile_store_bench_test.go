@@ -15,9 +15,9 @@ import (
 	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/ingest"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/internal/pg"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
+	"github.com/vikalp/vikalp/testkit"
 	"github.com/vikalp/vikalp/tiles"
 )
 
@@ -28,7 +28,7 @@ import (
 func BenchmarkTileStore(b *testing.B) {
 	ctx := context.Background()
 	db := pgtest.New(b)
-	ingesttest.SeedJurisdictions(ctx, b, db)
+	testkit.SeedJurisdictions(ctx, b, db)
 	if _, err := ingest.ImportSynthetic(ctx, db, ingest.SyntheticOptions{Count: 200_000, Seed: 1, Workers: runtime.NumCPU()}); err != nil {
 		b.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func resolutions(cells []int64) []int16 {
 func BenchmarkHeatTiles(b *testing.B) {
 	ctx := context.Background()
 	db := pgtest.New(b)
-	ingesttest.SeedJurisdictions(ctx, b, db)
+	testkit.SeedJurisdictions(ctx, b, db)
 	if _, err := ingest.ImportSynthetic(ctx, db, ingest.SyntheticOptions{Count: 200_000, Seed: 1, Workers: runtime.NumCPU()}); err != nil {
 		b.Fatal(err)
 	}

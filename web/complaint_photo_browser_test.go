@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // attachPhotoAndStationSeesIt adds a photo to her open complaint from the
@@ -18,7 +19,7 @@ import (
 func (b *bundle) attachPhotoAndStationSeesIt(t *testing.T, code, secret string) {
 	t.Helper()
 	photo := filepath.Join(t.TempDir(), "evidence.jpg")
-	if err := os.WriteFile(photo, ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 640, Height: 480, GPS: &ingesttest.Lucknow}), 0o644); err != nil {
+	if err := os.WriteFile(photo, ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 640, Height: 480, GPS: &testkit.Lucknow}), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	b.do(t, "track her complaint", chromedp.Navigate(b.server.URL+"/track"), chromedp.WaitVisible(chromedp.CSS(`#code`)),

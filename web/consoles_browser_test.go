@@ -16,6 +16,7 @@ import (
 	"github.com/vikalp/vikalp/api/apitest"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // Hazratganj crossing, Lucknow: where the "happening now" report is made.
@@ -196,7 +197,7 @@ func (b *bundle) seedPriorityPlaces(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	p := analytics.NewPipeline(b.pool, analytics.Config{}, analytics.Deps{Jobs: ingesttest.Jobs(t, b.pool)})
+	p := analytics.NewPipeline(b.pool, analytics.Config{}, analytics.Deps{Jobs: testkit.Jobs(t, b.pool)})
 	if _, err := p.Forecast(ctx, now); err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // maxBeforeMap is the budget for the report page before the map chunk
@@ -60,7 +61,7 @@ func mapSettled(css string) chromedp.Action[chromedp.Void] {
 func (b *bundle) reportHotspotFromPhoto(t *testing.T) string {
 	t.Helper()
 	photo := filepath.Join(t.TempDir(), "lucknow.jpg")
-	if err := os.WriteFile(photo, ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 640, Height: 480, GPS: &ingesttest.Lucknow}), 0o644); err != nil {
+	if err := os.WriteFile(photo, ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 640, Height: 480, GPS: &testkit.Lucknow}), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	b.do(t, "open home", chromedp.Navigate(b.server.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="cta-report"]`)))
@@ -77,8 +78,8 @@ func (b *bundle) reportHotspotFromPhoto(t *testing.T) string {
 		waitJS(`document.querySelectorAll('[data-testid="photos-list"] img').length === 1`))
 	lat, _ := strconv.ParseFloat(eval[string](t, b, `document.querySelector('#location-lat').value`), 64)
 	lon, _ := strconv.ParseFloat(eval[string](t, b, `document.querySelector('#location-lon').value`), 64)
-	if math.Abs(lat-ingesttest.Lucknow[0]) > 1e-4 || math.Abs(lon-ingesttest.Lucknow[1]) > 1e-4 {
-		t.Fatalf("pin at %v, %v; the photo says %v", lat, lon, ingesttest.Lucknow)
+	if math.Abs(lat-testkit.Lucknow[0]) > 1e-4 || math.Abs(lon-testkit.Lucknow[1]) > 1e-4 {
+		t.Fatalf("pin at %v, %v; the photo says %v", lat, lon, testkit.Lucknow)
 	}
 	if pin := eval[string](t, b, `document.querySelector('[data-testid="location-map"]').dataset.pin`); pin != "26.846700,80.946200" {
 		t.Errorf("map pin %q, want the photo's position", pin)

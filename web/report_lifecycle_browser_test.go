@@ -9,7 +9,7 @@ import (
 
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // TestReportLifecycleBrowser: a moderator records that the police took
@@ -19,7 +19,7 @@ import (
 func TestReportLifecycleBrowser(t *testing.T) {
 	b, srv := setupServer(t)
 	ctx := context.Background()
-	lat, lon := ingesttest.Lucknow[0], ingesttest.Lucknow[1]
+	lat, lon := testkit.Lucknow[0], testkit.Lucknow[1]
 	rec, err := srv.Ingest.SubmitReport(ctx, ingest.NewReport{Category: "poorly_lit_area", Lat: &lat, Lon: &lon,
 		WithoutPhotos: true})
 	if err != nil {
@@ -29,7 +29,7 @@ func TestReportLifecycleBrowser(t *testing.T) {
 	if err := b.pool.QueryRow(ctx, `SELECT id FROM reports WHERE code = $1`, rec.Code).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	mod := ingesttest.User(ctx, t, b.pool, auth.RoleModerator, auth.StateScope)
+	mod := testkit.User(ctx, t, b.pool, auth.RoleModerator, auth.StateScope)
 	if err := srv.Ingest.ApproveReport(ctx, mod, id); err != nil {
 		t.Fatal(err)
 	}

@@ -1,15 +1,12 @@
-// Package casestest has test factories for package cases: a small,
-// fast jurisdiction fixture (two square districts, three stations), staff
-// principals, a data keyring and a controllable clock.
+// Package casestest has the test fixture of package cases: a small, fast
+// jurisdiction (two square districts, three stations). Staff principals and
+// keyrings come from package testkit, clocks from internal/clock.
 package casestest
 
 import (
 	"context"
-	"fmt"
-	"sync/atomic"
 	"testing"
 
-	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/internal/pg"
 )
 
@@ -61,29 +58,4 @@ func Jurisdictions(ctx context.Context, t testing.TB, db pg.DBTX) Fixture {
 		}
 	}
 	return f
-}
-
-var userSeq atomic.Int64
-
-// User creates a staff account with role and scope and returns its
-// principal.
-func User(ctx context.Context, t testing.TB, db pg.DBTX, role auth.Role, scope auth.Scope) auth.Principal {
-	t.Helper()
-	name := fmt.Sprintf("%s%d", role, userSeq.Add(1))
-	u, err := auth.NewUserStore(db).Create(ctx, auth.CreateUserParams{Username: name,
-		PasswordHash: "$argon2id$v=19$m=65536,t=1,p=1$dGVzdA$dGVzdA", Role: role, Scope: scope})
-	if err != nil {
-		t.Fatalf("casestest: create %s user: %v", role, err)
-	}
-	return u.Principal()
-}
-
-// Keyring returns a data keyring with a fixed test key.
-func Keyring(t testing.TB) *auth.Keyring {
-	t.Helper()
-	k, err := auth.NewKeyring(map[string][]byte{"test": []byte("0123456789abcdef0123456789abcdef")}, "test")
-	if err != nil {
-		t.Fatalf("casestest: keyring: %v", err)
-	}
-	return k
 }

@@ -10,10 +10,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/internal/pg"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
 	"github.com/vikalp/vikalp/internal/shareddata"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // memphisInLucknow writes the shared Memphis robberies, moved by a rigid
@@ -69,7 +69,7 @@ func TestAnalyzeBacktestCompare(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	ingesttest.SeedJurisdictions(ctx, t, pool)
+	testkit.SeedJurisdictions(ctx, t, pool)
 	csvPath, n := memphisInLucknow(t)
 	if out, err := runVikalp(t, "", "import", "reports", csvPath); err != nil {
 		t.Fatalf("import %d incidents: %v: %s", n, err, out)

@@ -26,8 +26,8 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"github.com/vikalp/vikalp/geo"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // TestClusterServesAndWorksAsOne runs the scale-out shape on one machine:
@@ -405,7 +405,7 @@ func TestReadReplicaServesTiles(t *testing.T) {
 	}
 	srv := d.serve(t, "serve", false, "VIKALP_READ_DATABASE_URL="+readURL)
 
-	lat, lon := ingesttest.Lucknow[0], ingesttest.Lucknow[1]
+	lat, lon := testkit.Lucknow[0], testkit.Lucknow[1]
 	cells, err := geo.Index(lat, lon)
 	if err != nil {
 		t.Fatal(err)

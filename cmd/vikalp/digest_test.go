@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/internal/pg"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // TestDigestCommand: `vikalp digest --date` makes the day's digests of
@@ -23,7 +23,7 @@ func TestDigestCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	ingesttest.SeedJurisdictions(ctx, t, pool)
+	testkit.SeedJurisdictions(ctx, t, pool)
 	var districts int
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM districts`).Scan(&districts); err != nil {
 		t.Fatal(err)

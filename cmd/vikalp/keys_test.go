@@ -18,6 +18,7 @@ import (
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/jurisdiction"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // TestKeysRotate seals values of every kind under key A (apitest's "test"
@@ -60,7 +61,7 @@ func TestKeysRotate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lat, lon := ingesttest.Lucknow[0], ingesttest.Lucknow[1]
+	lat, lon := testkit.Lucknow[0], testkit.Lucknow[1]
 	if _, err := ingestA.SubmitTip(ctx, ingest.NewTip{Text: "a girl was taken away in a white van",
 		Places: []ingest.TipPlace{{Lat: lat, Lon: lon}}, Contact: &ingest.TipContact{Phone: "9123456781"},
 		ConsentContact: true, Photos: [][]byte{ingesttest.JPEG(t, ingesttest.PhotoOpts{Width: 160, Height: 120})}}); err != nil {

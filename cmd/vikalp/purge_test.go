@@ -15,6 +15,7 @@ import (
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/internal/pg"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
+	"github.com/vikalp/vikalp/testkit"
 )
 
 // TestPurgeCommand: `vikalp purge --dry-run` counts a rejected report past
@@ -34,7 +35,7 @@ func TestPurgeCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	ingesttest.SeedJurisdictions(ctx, t, pool)
+	testkit.SeedJurisdictions(ctx, t, pool)
 	bucket, err := openMediaBucket("file://" + dir)
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +50,7 @@ func TestPurgeCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	var codes []string
-	for _, p := range [][2]float64{ingesttest.Lucknow, ingesttest.Agra} {
+	for _, p := range [][2]float64{testkit.Lucknow, testkit.Agra} {
 		rec, err := svc.SubmitReport(ctx, ingest.NewReport{Category: "groping",
 			Photos: [][]byte{ingesttest.JPEG(t, ingesttest.PhotoOpts{GPS: &p})}})
 		if err != nil {
@@ -57,7 +58,7 @@ func TestPurgeCommand(t *testing.T) {
 		}
 		codes = append(codes, rec.Code)
 	}
-	mod := ingesttest.User(ctx, t, pool, auth.RoleModerator, auth.StateScope)
+	mod := testkit.User(ctx, t, pool, auth.RoleModerator, auth.StateScope)
 	var rejected int64
 	if err := pool.QueryRow(ctx, `SELECT id FROM reports WHERE code = $1`, codes[0]).Scan(&rejected); err != nil {
 		t.Fatal(err)

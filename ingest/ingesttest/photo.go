@@ -1,7 +1,9 @@
 // Package ingesttest builds test inputs for package ingest and its callers:
 // photos with hand-made EXIF blocks (GPS, time, orientation), hostile files
-// (decompression-bomb headers, PDFs, truncated JPEGs), report CSVs and
-// databases seeded with jurisdictions. It is imported only by tests.
+// (decompression-bomb headers, PDFs, truncated JPEGs), report CSVs and an
+// in-memory media bucket. It is imported only by tests; the factories every
+// package shares (jurisdictions, points, users, keyrings, River) are in
+// package testkit.
 package ingesttest
 
 import (
