@@ -44,19 +44,20 @@ func (h *Handler) registerDistrictRoutes(v1 *gin.RouterGroup) {
 }
 
 // publicStationResponse is a police station as anyone may see it: its
-// name, code and district, not its area.
+// name, code, district and building, not its area.
 type publicStationResponse struct {
 	ID         int64         `json:"id"`
 	Code       string        `json:"code"`
 	DistrictID int           `json:"district_id"`
 	Name       bilingualName `json:"name"`
+	Location   latLon        `json:"location"`
 }
 
 func newPublicStationsResponse(list []jurisdiction.Station) []publicStationResponse {
 	out := make([]publicStationResponse, 0, len(list))
 	for _, s := range list {
 		out = append(out, publicStationResponse{ID: s.ID, Code: s.Code, DistrictID: s.DistrictID,
-			Name: bilingualName{EN: s.NameEN, HI: s.NameHI}})
+			Name: bilingualName{EN: s.NameEN, HI: s.NameHI}, Location: latLon{Lat: s.Location.Lat(), Lon: s.Location.Lon()}})
 	}
 	return out
 }
@@ -65,12 +66,20 @@ type districtResponse struct {
 	ID   int           `json:"id"`
 	Name bilingualName `json:"name"`
 	Slug string        `json:"slug"`
+	HQ   latLon        `json:"hq"` // the headquarters: forms may put a pin there
+}
+
+// latLon is a public place's point.
+type latLon struct {
+	Lat float64 `json:"lat"`
+	Lon float64 `json:"lon"`
 }
 
 func newDistrictsResponse(ds []jurisdiction.DistrictSummary) []districtResponse {
 	out := make([]districtResponse, 0, len(ds))
 	for _, d := range ds {
-		out = append(out, districtResponse{ID: d.ID, Name: bilingualName{EN: d.NameEN, HI: d.NameHI}, Slug: d.Slug})
+		out = append(out, districtResponse{ID: d.ID, Name: bilingualName{EN: d.NameEN, HI: d.NameHI}, Slug: d.Slug,
+			HQ: latLon{Lat: d.HQLat, Lon: d.HQLon}})
 	}
 	return out
 }

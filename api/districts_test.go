@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+
+	"github.com/vikalp/vikalp/geo"
 )
 
 // TestDistrictList checks the public district list behind the complaint
@@ -19,6 +21,10 @@ func TestDistrictList(t *testing.T) {
 				HI string `json:"hi"`
 			} `json:"name"`
 			Slug string `json:"slug"`
+			HQ   struct {
+				Lat float64 `json:"lat"`
+				Lon float64 `json:"lon"`
+			} `json:"hq"`
 		} `json:"districts"`
 	}
 	b.anonymous().do(http.MethodGet, "/api/v1/districts", nil, http.StatusOK, &out)
@@ -30,9 +36,38 @@ func TestDistrictList(t *testing.T) {
 		if d.ID == 162 {
 			lucknow = d.Name.EN == "Lucknow" && d.Name.HI != "" && d.Slug != ""
 		}
+		if !geo.InUP(d.HQ.Lat, d.HQ.Lon) {
+			t.Errorf("district %d: headquarters %v outside Uttar Pradesh", d.ID, d.HQ)
+		}
 	}
 	if !lucknow {
 		raw, _ := json.Marshal(out.Districts[:3])
 		t.Fatalf("Lucknow (162) missing or without a Hindi name; first rows %s", raw)
+	}
+}
+
+// TestStationListGivesPlaces: a district's police stations come with their
+// buildings' points, which the report and tip forms offer as places to put
+// a pin without the map (issue #17).
+func TestStationListGivesPlaces(t *testing.T) {
+	t.Parallel()
+	b := setupComplaints(t)
+	var out struct {
+		Stations []struct {
+			DistrictID int `json:"district_id"`
+			Location   struct {
+				Lat float64 `json:"lat"`
+				Lon float64 `json:"lon"`
+			} `json:"location"`
+		} `json:"stations"`
+	}
+	b.anonymous().do(http.MethodGet, "/api/v1/stations?district_id=162", nil, http.StatusOK, &out)
+	if len(out.Stations) == 0 {
+		t.Fatal("no stations in Lucknow")
+	}
+	for _, s := range out.Stations {
+		if s.DistrictID != 162 || !geo.InUP(s.Location.Lat, s.Location.Lon) {
+			t.Errorf("station %+v: want district 162 and a point in Uttar Pradesh", s)
+		}
 	}
 }

@@ -13,6 +13,10 @@ type DistrictSummary struct {
 	NameEN string `db:"name_en"` // English name
 	NameHI string `db:"name_hi"` // Devanagari name, "" when unknown
 	Slug   string `db:"slug"`    // URL slug
+	// HQLat, HQLon locate the district headquarters (an interior point
+	// when unknown): a public place a form may put a pin at.
+	HQLat float64 `db:"hq_lat"`
+	HQLon float64 `db:"hq_lon"`
 }
 
 // District is one of the 75 districts of Uttar Pradesh, without its boundary

@@ -52,7 +52,8 @@ func scanDistrict(row pgx.CollectableRow) (District, error) {
 	return d, err
 }
 
-const districtsSQL = `SELECT id, name_en, name_hi, slug FROM districts ORDER BY name_en`
+const districtsSQL = `SELECT id, name_en, name_hi, slug, ST_Y(hq) AS hq_lat, ST_X(hq) AS hq_lon
+FROM districts ORDER BY name_en`
 
 // Districts lists every district by English name.
 func (s *DistrictStore) Districts(ctx context.Context) ([]DistrictSummary, error) {
