@@ -41,3 +41,31 @@ func TestWebAppMount(t *testing.T) {
 		}
 	}
 }
+
+// TestWebAppPWAFiles: the built app's service worker and manifest come at
+// their stable URLs with their types, revalidated on every load, under a
+// CSP that lets a same-origin worker and manifest load.
+func TestWebAppPWAFiles(t *testing.T) {
+	t.Parallel()
+	router := api.New(api.Deps{Pool: pgtest.New(t)})
+	csp := serve(router, http.MethodGet, "/", nil).Header().Get("Content-Security-Policy")
+	if !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "worker-src 'self'") {
+		t.Fatalf("CSP %q does not allow a same-origin service worker and manifest", csp)
+	}
+	if !web.Built() {
+		return // the "not built" page has neither; the browser tests require the build
+	}
+	for _, tc := range []struct{ path, ctype string }{
+		{"/sw.js", "text/javascript"},
+		{"/manifest.webmanifest", "application/manifest+json"},
+		{"/icons/icon-192.png", "image/png"},
+		{"/icons/icon-512.png", "image/png"},
+	} {
+		rec := serve(router, http.MethodGet, tc.path, nil)
+		if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), tc.ctype) ||
+			rec.Header().Get("Cache-Control") != "no-cache" {
+			t.Errorf("GET %s: status %d, Content-Type %q, Cache-Control %q", tc.path, rec.Code,
+				rec.Header().Get("Content-Type"), rec.Header().Get("Cache-Control"))
+		}
+	}
+}

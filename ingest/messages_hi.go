@@ -3,9 +3,9 @@ package ingest
 // hindiMessages word the refusals of public intake (hotspot reports and
 // trafficking tips) in Hindi, by "field:code" or, failing that, by code.
 // Package ingest makes its errors in English; package api answers with these
-// when the request asks for Hindi (?lang=hi, Accept-Language: hi), so a
-// client other than Vikalp's own web app (which words them the same way,
-// web/src/i18n/hi.ts intake.err.*) also gets Hindi.
+// when the request asks for Hindi (?lang=hi, Accept-Language: hi). They are
+// the one wording of these refusals: Vikalp's web app shows the server's
+// message as it comes (web/src/intake.ts).
 var hindiMessages = map[string]string{
 	"location_required":     "बताएँ कि जगह कहाँ है: नक्शे पर पिन लगाएँ, अपनी जगह का उपयोग करें, या ऐसी फ़ोटो जोड़ें जिसमें उसकी जगह दर्ज हो।",
 	"partial_location":      "बताएँ कि जगह कहाँ है: अक्षांश और देशांतर दोनों दें, या कोई नहीं।",

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../web"
 
 inputs=()
-for f in src index.html package.json package-lock.json vite.config.ts tsconfig.json; do
+for f in src public index.html package.json package-lock.json vite.config.ts tsconfig.json; do
 	[ -e "$f" ] && inputs+=("$f")
 done
 if [ "${VIKALP_WEB_FORCE:-}" != 1 ] && [ -f dist/index.html ] &&

@@ -301,7 +301,9 @@ func (b *bundle) do(t *testing.T, what string, steps ...chromedp.Action[chromedp
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		b.shot(t, "failed")
-		page, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`location.pathname + '\n' + document.body.innerText.slice(0, 1500)`))
+		pctx, pcancel := context.WithTimeout(b.ctx, 10*time.Second)
+		defer pcancel()
+		page, _ := chromedp.Run(pctx, chromedp.Evaluate[string](`location.pathname + '\n' + document.body.innerText.slice(0, 1500)`))
 		t.Fatalf("%s: %v\n%s\npage now: %s", what, err, b.serverState(), page)
 	}
 }

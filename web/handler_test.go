@@ -129,3 +129,27 @@ func TestEmbeddedFallbackHasIndex(t *testing.T) {
 		t.Fatalf("the committed fallback page is missing: %v", err)
 	}
 }
+
+// TestPWAFilesServed: the service worker and the manifest are served at
+// their stable URLs with their types, and revalidated on every load, so a
+// deploy reaches installed apps at once.
+func TestPWAFilesServed(t *testing.T) {
+	t.Parallel()
+	fsys := testFS()
+	fsys["sw.js"] = &fstest.MapFile{Data: []byte("self.addEventListener('fetch', () => {});")}
+	fsys["manifest.webmanifest"] = &fstest.MapFile{Data: []byte(`{"name":"Vikalp"}`)}
+	h, err := newHandler(fsys, http.StatusOK)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ path, ctype string }{
+		{"/sw.js", "text/javascript; charset=utf-8"},
+		{"/manifest.webmanifest", "application/manifest+json"},
+	} {
+		rec := get(t, h, http.MethodGet, tc.path)
+		if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != tc.ctype || rec.Header().Get("Cache-Control") != revalidate {
+			t.Errorf("%s: status %d Content-Type %q Cache-Control %q", tc.path, rec.Code,
+				rec.Header().Get("Content-Type"), rec.Header().Get("Cache-Control"))
+		}
+	}
+}

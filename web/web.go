@@ -32,8 +32,8 @@ const (
 	indexFile   = "index.html"
 	// immutable is for Vite's content-hashed files under assets/.
 	immutable = "public, max-age=31536000, immutable"
-	// revalidate is for index.html and other unhashed files, so a deploy
-	// is seen at once.
+	// revalidate is for index.html and other unhashed files (the service
+	// worker /sw.js, the manifest, the icons), so a deploy is seen at once.
 	revalidate = "no-cache"
 )
 
@@ -118,7 +118,10 @@ func newHandler(fsys fs.FS, indexStatus int) (*handler, error) {
 
 func newAsset(name string, body []byte) (*asset, error) {
 	sum := sha256.Sum256(body)
-	a := &asset{body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, ctype: mime.TypeByExtension(path.Ext(name))}
+	a := &asset{body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, ctype: contentTypes[path.Ext(name)]}
+	if a.ctype == "" {
+		a.ctype = mime.TypeByExtension(path.Ext(name))
+	}
 	if a.ctype == "" {
 		a.ctype = http.DetectContentType(body)
 	}
@@ -142,8 +145,12 @@ func newAsset(name string, body []byte) (*asset, error) {
 	return a, nil
 }
 
+// contentTypes are the types of the app's files that Go's table (and a
+// server's /etc/mime.types) may lack: the web app manifest.
+var contentTypes = map[string]string{".webmanifest": "application/manifest+json"}
+
 func compressible(ctype string) bool {
-	for _, p := range []string{"text/", "application/javascript", "application/json", "image/svg+xml"} {
+	for _, p := range []string{"text/", "application/javascript", "application/json", "application/manifest+json", "image/svg+xml"} {
 		if strings.HasPrefix(ctype, p) {
 			return true
 		}

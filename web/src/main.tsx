@@ -8,6 +8,7 @@ import { applyLang, lang, t } from './i18n';
 import { ComingSoon } from './pages/staff/Home';
 import { match, navigate, path } from './router';
 import { notFound as NotFound, routes } from './routes';
+import { startOutbox } from './outbox';
 import { loadSession, session } from './session';
 import { useStore } from './store';
 import './styles.css';
@@ -67,8 +68,22 @@ setUnauthorizedHandler(() => {
 });
 
 applyLang();
+startOutbox();
+registerServiceWorker();
 const root = document.getElementById('app');
 if (root) {
   root.replaceChildren();
   render(<App />, root);
+}
+
+/**
+ * registerServiceWorker installs /sw.js (src/sw.ts), which lets the public
+ * app open with no network. Not in `npm run dev`, where there is no sw.js.
+ */
+function registerServiceWorker(): void {
+  if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
+  // After the page has loaded, so the worker's downloads never slow the first form.
+  const register = () => void navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => undefined);
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register, { once: true });
 }

@@ -1,6 +1,6 @@
 import { api } from './api';
 import { lang } from './i18n';
-import type { Bilingual, Category, District } from './types';
+import type { Bilingual, Category, District, Station } from './types';
 
 // Reference lists change only with a deploy: each is fetched once per page load.
 let categories: Promise<Category[]> | null = null;
@@ -38,4 +38,17 @@ export function districtName(list: District[] | undefined, id: number): string {
   if (!list) return '';
   const d = list.find((x) => x.id === id);
   return d ? name(d.name) : String(id);
+}
+
+const stations = new Map<number, Promise<Station[]>>();
+
+/** loadStations returns a district's police stations (public places with their buildings' points). */
+export function loadStations(districtId: number): Promise<Station[]> {
+  let p = stations.get(districtId);
+  if (!p) {
+    p = api<{ stations: Station[] }>('GET', `/stations?district_id=${districtId}`).then((r) => r.stations);
+    p.catch(() => stations.delete(districtId));
+    stations.set(districtId, p);
+  }
+  return p;
 }

@@ -1,5 +1,7 @@
 import type { ComponentType, JSX } from 'preact';
 import { h } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { t } from './i18n';
 import { createStore } from './store';
 import type { Role } from './types';
 
@@ -68,4 +70,50 @@ export function Link(props: JSX.HTMLAttributes<HTMLAnchorElement> & { href: stri
     navigate(props.href);
   };
   return h('a', { ...props, onClick });
+}
+
+/**
+ * lazy is a page whose code is fetched when it is first shown: the staff
+ * consoles are split out of what a public page downloads (issue #17: every
+ * public page ≤ 100 KB before the map). Once loaded, its heading takes the
+ * focus, as after any navigation.
+ */
+export function lazy(load: () => Promise<ComponentType<PageProps>>): ComponentType<PageProps> {
+  let view: ComponentType<PageProps> | undefined;
+  let pending: Promise<boolean> | undefined;
+  const start = () =>
+    (pending ??= load().then(
+      (v) => {
+        view = v;
+        return true;
+      },
+      () => {
+        pending = undefined; // offline: try again on the next visit
+        return false;
+      },
+    ));
+  return function Lazy(props: PageProps) {
+    const [failed, setFailed] = useState(false);
+    const [, loaded] = useState(0);
+    useEffect(() => {
+      if (view) return;
+      let live = true;
+      void start().then((ok) => {
+        if (!live) return;
+        if (!ok) {
+          setFailed(true);
+          return;
+        }
+        loaded((n) => n + 1);
+        setTimeout(() => {
+          if (!document.activeElement?.closest('main')) document.querySelector<HTMLElement>('main h1')?.focus();
+        }, 0);
+      });
+      return () => {
+        live = false;
+      };
+    }, []);
+    if (view) return h(view, props);
+    return h('p', { role: failed ? 'alert' : undefined }, failed ? t('err.generic') : t('common.loading'));
+  };
 }

@@ -11,23 +11,32 @@ import { TrackReport } from './pages/public/report/TrackReport';
 import { TipDone } from './pages/public/tip/TipDone';
 import { SendTip } from './pages/public/tip/SendTip';
 import { Track } from './pages/public/Track';
-import { AlertsPage, DispatchConsole } from './pages/staff/Alerts';
-import { CallTasks } from './pages/staff/CallTasks';
-import { ComplaintDetail } from './pages/staff/ComplaintDetail';
-import { Dashboard } from './pages/staff/Dashboard';
-import { HeatMap } from './pages/staff/HeatMap';
 import { StaffHome, Today } from './pages/staff/Home';
-import { LeadDetailPage, LeadsPage } from './pages/staff/Leads';
 import { Login } from './pages/staff/Login';
-import { ModerationDetail, ModerationQueue } from './pages/staff/Moderation';
-import { alertRoles, complaintRoles, leadRoles, moderatorRoles, mspRoles, supervisorRoles } from './pages/staff/nav';
-import { Quality, QualityList } from './pages/staff/Quality';
-import { ComplaintQueue, LegalQueue, VettingQueue } from './pages/staff/Queue';
-import type { RouteDef } from './router';
+import { alertRoles, complaintRoles, leadRoles, moderatorRoles, mspRoles, supervisorRoles } from './nav';
+import { lazy, type RouteDef } from './router';
+
+// The consoles are fetched when first opened (router.ts, lazy), so a public
+// page does not download them.
+const AlertsPage = lazy(() => import('./pages/staff/Alerts').then((m) => m.AlertsPage));
+const DispatchConsole = lazy(() => import('./pages/staff/Alerts').then((m) => m.DispatchConsole));
+const CallTasks = lazy(() => import('./pages/staff/CallTasks').then((m) => m.CallTasks));
+const ComplaintDetail = lazy(() => import('./pages/staff/ComplaintDetail').then((m) => m.ComplaintDetail));
+const Dashboard = lazy(() => import('./pages/staff/Dashboard').then((m) => m.Dashboard));
+const HeatMap = lazy(() => import('./pages/staff/HeatMap').then((m) => m.HeatMap));
+const LeadsPage = lazy(() => import('./pages/staff/Leads').then((m) => m.LeadsPage));
+const LeadDetailPage = lazy(() => import('./pages/staff/Leads').then((m) => m.LeadDetailPage));
+const ModerationQueue = lazy(() => import('./pages/staff/Moderation').then((m) => m.ModerationQueue));
+const ModerationDetail = lazy(() => import('./pages/staff/Moderation').then((m) => m.ModerationDetail));
+const Quality = lazy(() => import('./pages/staff/Quality').then((m) => m.Quality));
+const QualityList = lazy(() => import('./pages/staff/Quality').then((m) => m.QualityList));
+const ComplaintQueue = lazy(() => import('./pages/staff/Queue').then((m) => m.ComplaintQueue));
+const LegalQueue = lazy(() => import('./pages/staff/Queue').then((m) => m.LegalQueue));
+const VettingQueue = lazy(() => import('./pages/staff/Queue').then((m) => m.VettingQueue));
 
 /**
  * routes lists every page. A new slice adds its pages here (and, for staff,
- * a tab in pages/staff/nav.ts); the Go server sends index.html for any path
+ * a tab in nav.ts); the Go server sends index.html for any path
  * outside /api/, so every path here works on reload.
  */
 export const routes: readonly RouteDef[] = [

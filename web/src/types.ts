@@ -31,6 +31,17 @@ export interface District {
   id: number;
   name: Bilingual;
   slug: string;
+  /** hq is the district headquarters: a public place a form may put a pin at. */
+  hq: { lat: number; lon: number };
+}
+
+/** Station is a police station as anyone may see it. */
+export interface Station {
+  id: number;
+  code: string;
+  district_id: number;
+  name: Bilingual;
+  location: { lat: number; lon: number };
 }
 
 export interface Filed {

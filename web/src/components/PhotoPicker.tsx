@@ -60,7 +60,7 @@ export function PhotoPicker({ id, label, hint, files, max, onFiles, error }: Pro
           </label>
         </div>
       )}
-      {error && <p class="field-error" id={id + '-error'} data-field-error={id}>{messageText(error)}</p>}
+      {error && <p class="field-error" id={id + '-error'} data-field-error={id} role="alert">{messageText(error)}</p>}
     </fieldset>
   );
 }

@@ -2,12 +2,13 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { type LatLon, roundCoord } from '../photo';
 import { Input } from './form';
+import { PlaceChooser } from './PlaceChooser';
 import type { MapHandle } from './map/maplibre';
 import { type MapState, MapView } from './map/MapView';
 import { type Message, messageText } from '../hooks';
 
-/** PinSource says where a pin came from: the photo's EXIF, the phone, or the person. */
-export type PinSource = 'exif' | 'device' | 'pin';
+/** PinSource says where a pin came from: the photo's EXIF, the phone, the person, or a named place she chose. */
+export type PinSource = 'exif' | 'device' | 'pin' | 'place';
 
 interface Props {
   id: string;
@@ -24,8 +25,9 @@ type Locating = '' | 'locating' | 'denied';
 
 /**
  * PinPicker chooses a place: tap the map or drag the pin, use the phone's
- * location, put the pin at the map's centre (for keyboards), or type the
- * coordinates. It works without the map (no WebGL, no tiles).
+ * location, put the pin at the map's centre (for keyboards), choose a
+ * district and a police station or its headquarters (PlaceChooser), or type
+ * the coordinates. It works without the map (no WebGL, no tiles).
  */
 export function PinPicker({ id, label, value, source, onChange, error, flyKey }: Props) {
   const [locating, setLocating] = useState<Locating>('');
@@ -34,6 +36,7 @@ export function PinPicker({ id, label, value, source, onChange, error, flyKey }:
   const [lon, setLon] = useState(value ? String(value.lon) : '');
   const map = useRef<MapHandle | null>(null);
   const [mapState, setMapState] = useState<MapState>('loading');
+  const [placeLabel, setPlaceLabel] = useState('');
 
   useEffect(() => setFly((n) => Math.max(n, flyKey ?? 0)), [flyKey]);
   useEffect(() => {
@@ -70,7 +73,15 @@ export function PinPicker({ id, label, value, source, onChange, error, flyKey }:
     }
   };
 
-  const status = !value ? t('pin.none') : source === 'exif' ? t('pin.fromPhoto') : source === 'device' ? t('pin.fromDevice') : t('pin.fromMap');
+  const status = !value
+    ? t('pin.none')
+    : source === 'exif'
+      ? t('pin.fromPhoto')
+      : source === 'device'
+        ? t('pin.fromDevice')
+        : source === 'place'
+          ? t('pin.fromPlace', { place: placeLabel })
+          : t('pin.fromMap');
   return (
     <fieldset class={'field pin-picker' + (error ? ' has-error' : '')} id={id} aria-describedby={id + '-status' + (error ? ` ${id}-error` : '')}>
       <legend>{label}</legend>
@@ -101,6 +112,14 @@ export function PinPicker({ id, label, value, source, onChange, error, flyKey }:
       </div>
       {locating === 'denied' && <p class="hint warn">{t('pin.denied')}</p>}
       <details class="coords" open={mapState === 'failed'}>
+        <summary data-testid={id + '-choose-place'}>{t('pin.choosePlace')}</summary>
+        <PlaceChooser id={id} onPlace={(p, placeName) => {
+          setPlaceLabel(placeName);
+          set(p, 'place');
+          setFly((n) => n + 1);
+        }} />
+      </details>
+      <details class="coords" open={mapState === 'failed'}>
         <summary>{t('pin.typeCoords')}</summary>
         <div class="row">
           <Input id={id + '-lat'} label={t('pin.lat')} value={lat} inputMode="decimal" autoComplete="off"
@@ -109,7 +128,7 @@ export function PinPicker({ id, label, value, source, onChange, error, flyKey }:
             onValue={(v) => typed(lat, v)} />
         </div>
       </details>
-      {error && <p class="field-error" id={id + '-error'} data-field-error={id}>{messageText(error)}</p>}
+      {error && <p class="field-error" id={id + '-error'} data-field-error={id} role="alert">{messageText(error)}</p>}
     </fieldset>
   );
 }

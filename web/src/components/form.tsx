@@ -23,7 +23,7 @@ function Help(p: FieldProps) {
         </p>
       )}
       {p.error && (
-        <p class="field-error" id={p.id + '-error'} data-field-error={p.id}>
+        <p class="field-error" id={p.id + '-error'} data-field-error={p.id} role="alert">
           {messageText(p.error)}
         </p>
       )}

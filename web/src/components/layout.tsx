@@ -1,11 +1,12 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { quickExit } from '../exit';
+import { Outbox } from './Outbox';
 import { type Key, lang, setLang, t } from '../i18n';
 import { Link, navigate, path } from '../router';
 import { logout, session } from '../session';
 import { useStore } from '../store';
-import { staffNav } from '../pages/staff/nav';
+import { staffNav } from '../nav';
 
 /** LangSwitch toggles English and Hindi; the button is labelled in the other language. */
 export function LangSwitch() {
@@ -48,6 +49,7 @@ export function Emergency() {
   ];
   return (
     <aside class="emergency" aria-labelledby="emergency-title">
+      <ExitHint />
       <p id="emergency-title" class="emergency-title">{t('emergency.title')}</p>
       <ul>
         {lines.map(([n, key]) => (
@@ -82,18 +84,18 @@ export function PublicShell({ children }: { children: ComponentChildren }) {
   ];
   return (
     <div class="shell public">
-      <a class="skip" href="#main">{t('skip')}</a>
+      {/* The quick exit is the first tab stop (it is drawn at the end of the bar). */}
       <header class="topbar">
+        <QuickExit />
+        <a class="skip" href="#main">{t('skip')}</a>
         <Link href="/" class="brand">
           <span class="brand-name">{t('app.name')}</span>
           <span class="brand-tag">{t('app.tagline')}</span>
         </Link>
         <div class="topbar-actions">
           <LangSwitch />
-          <QuickExit />
         </div>
       </header>
-      <ExitHint />
       <Emergency />
       <nav class="tabs" aria-label={t('nav.main')}>
         {nav.map(([href, key]) => (
@@ -102,7 +104,10 @@ export function PublicShell({ children }: { children: ComponentChildren }) {
           </Link>
         ))}
       </nav>
-      <main id="main" class="content">{children}</main>
+      <main id="main" class="content">
+        <Outbox />
+        {children}
+      </main>
       <footer class="footer">
         <Link href="/staff/login">{t('nav.staff')}</Link>
       </footer>

@@ -8,7 +8,7 @@ import { Link, navigate } from '../../router';
 import { session } from '../../session';
 import { useStore } from '../../store';
 import type { Role } from '../../types';
-import { staffNav } from './nav';
+import { staffNav } from '../../nav';
 
 /** StaffHome sends each role to its first console page, or says its console is coming. */
 export function StaffHome() {

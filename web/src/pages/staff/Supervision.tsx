@@ -5,7 +5,7 @@ import { Deadline } from '../../components/timeline';
 import { dateTime } from '../../format';
 import { type FieldErrors, fieldErrors, type Message, messageText, useAsync } from '../../hooks';
 import { label, t } from '../../i18n';
-import { loadDistricts, name } from '../../reference';
+import { loadDistricts, loadStations, name } from '../../reference';
 import { Link } from '../../router';
 import { useNow } from '../../store';
 import type { Bilingual, Detail } from '../../types';
@@ -41,12 +41,6 @@ export interface Transfer {
   reason: string;
   created_at: string;
   can_decide: boolean;
-}
-
-interface Station {
-  id: number;
-  district_id: number;
-  name: Bilingual;
 }
 
 const issuers = ['msp_analyst', 'msp_legal', 'sp'];
@@ -244,7 +238,7 @@ export function TransferPanel({ complaint: c, role, onDone }: PanelProps) {
 
 /** useStations loads a district's stations when districtID is set. */
 function useStations(districtID: string) {
-  return useAsync(async () => (districtID ? (await api<{ stations: Station[] }>('GET', `/stations?district_id=${districtID}`)).stations : []), [districtID]);
+  return useAsync(async () => (districtID ? loadStations(Number(districtID)) : []), [districtID]);
 }
 
 function MoveForm({ complaint: c, anyDistrict, onDone }: { complaint: Detail; anyDistrict: boolean; onDone: (m: Message) => void }) {

@@ -8,7 +8,9 @@ import { loadCategories, loadDistricts, name } from '../../../reference';
 import { entry } from '../../../entry';
 import { navigate } from '../../../router';
 import type { Filed } from '../../../types';
-import { type Draft, draft, requestBody, saveDraft, setFiled } from './draft';
+import { OfflineChoice } from '../../../components/Outbox';
+import { dropDraft, loadDraft, queue, saveDraft as keepOnDevice } from '../../../outbox';
+import { type Draft, blankDraft, draft, requestBody, saveDraft, setFiled } from './draft';
 import { firstStep, maxDescription, nowIST, stepKeys, validateStep } from './validate';
 
 type Locating = 'idle' | 'locating' | 'located' | 'denied' | 'unsupported';
@@ -25,6 +27,7 @@ export function FileComplaint() {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState('');
   const [sending, setSending] = useState(false);
+  const [offline, setOffline] = useState(false);
   const [locating, setLocating] = useState<Locating>(d.lat !== undefined ? 'located' : 'idle');
   const categories = useAsync(loadCategories, []);
   const districts = useAsync(loadDistricts, []);
@@ -46,12 +49,43 @@ export function FileComplaint() {
     if (linked && !d.districtId && d.lat === undefined) set({ districtId: String(linked.id) });
   }, [districts.data]);
 
+  // A draft she chose to keep on this phone comes back when she opens the
+  // form with nothing written in this page load.
+  useEffect(() => {
+    const mem = draft();
+    if (mem.keepDraft || mem.description || mem.category) return;
+    loadDraft<Draft>('complaint').then((kept) => {
+      if (!kept || draft() !== mem) return;
+      saveDraft(kept);
+      setD(kept);
+      if (kept.lat !== undefined) setLocating('located');
+    }, () => undefined);
+  }, []);
+
   const set = (patch: Partial<Draft>) =>
     setD((prev) => {
       const next = { ...prev, ...patch };
       saveDraft(next);
+      if (next.keepDraft) void keepOnDevice('complaint', next).catch(() => undefined);
+      else if (prev.keepDraft) void dropDraft('complaint').catch(() => undefined);
       return next;
     });
+
+  // keep queues the complaint on this phone (she chose it) and starts a new one.
+  const keep = async () => {
+    setSending(true);
+    try {
+      await queue({ key: d.idempotencyKey, kind: 'complaint', path: '/complaints', json: requestBody(d, lang.get()) });
+    } catch {
+      setSending(false);
+      setOffline(false);
+      setGeneral(t('offline.keepFailed'));
+      return;
+    }
+    await dropDraft('complaint').catch(() => undefined);
+    saveDraft(blankDraft());
+    navigate('/', { replace: true });
+  };
 
   const goTo = (s: number) => {
     setGeneral('');
@@ -94,17 +128,24 @@ export function FileComplaint() {
       focusFirstError();
       return;
     }
-    setSending(true);
     setGeneral('');
+    if (!navigator.onLine) {
+      setOffline(true);
+      return;
+    }
+    setSending(true);
     try {
       const filed = await api<Filed>('POST', '/complaints', requestBody(d, lang.get()), {
         headers: { 'Idempotency-Key': d.idempotencyKey },
       });
+      void dropDraft('complaint').catch(() => undefined);
       setFiled(filed);
       navigate('/file/done', { replace: true });
     } catch (err) {
       setSending(false);
-      if (err instanceof ApiError && err.field && err.field !== 'idempotency_key') {
+      if (err instanceof ApiError && err.status === 0) {
+        setOffline(true);
+      } else if (err instanceof ApiError && err.field && err.field !== 'idempotency_key') {
         const fe = { [err.field]: err.message };
         setErrors(fe);
         goTo(firstStep(fe));
@@ -168,7 +209,7 @@ export function FileComplaint() {
             <div class={'field' + (errors.location ? ' has-error' : '')} id="location">
               {d.lat === undefined ? (
                 <button type="button" class="btn btn-block" onClick={locate} disabled={locating === 'locating'}
-                  data-testid="use-location">
+                  aria-describedby={errors.location ? 'location-error' : undefined} data-testid="use-location">
                   {locating === 'locating' ? t('file.locating') : t('file.useLocation')}
                 </button>
               ) : (
@@ -184,7 +225,7 @@ export function FileComplaint() {
               )}
               {locating === 'denied' && <Notice kind="info">{t('file.locationDenied')}</Notice>}
               {locating === 'unsupported' && <Notice kind="info">{t('file.locationUnsupported')}</Notice>}
-              {errors.location && <p class="field-error" data-field-error="location" role="alert">{messageText(errors.location)}</p>}
+              {errors.location && <p class="field-error" id="location-error" data-field-error="location" role="alert">{messageText(errors.location)}</p>}
             </div>
             {d.lat === undefined && (
               <>
@@ -207,8 +248,10 @@ export function FileComplaint() {
               onValue={(v) => set({ address: v })} />
             <Check id="confidential" label={t('file.confidential')} hint={t('file.confidentialHint')}
               checked={d.confidential} onChecked={(v) => set({ confidential: v })} />
+            <Check id="no_sms" label={t('file.noSMS')} hint={t('file.noSMSHint')}
+              checked={d.noSMS} onChecked={(v) => set({ noSMS: v })} />
             <fieldset class={'field' + (errors.callback_window ? ' has-error' : '')} id="callback_window"
-              aria-describedby="callback_window-hint">
+              aria-describedby={'callback_window-hint' + (errors.callback_window ? ' callback_window-error' : '')}>
               <legend>{t('file.callback')}</legend>
               <p class="hint" id="callback_window-hint">{t('file.callbackHint')}</p>
               <div class="row">
@@ -218,7 +261,7 @@ export function FileComplaint() {
                   onValue={(v) => set({ callbackTo: v })} />
               </div>
               {errors.callback_window && (
-                <p class="field-error" data-field-error="callback_window" role="alert">{messageText(errors.callback_window)}</p>
+                <p class="field-error" id="callback_window-error" data-field-error="callback_window" role="alert">{messageText(errors.callback_window)}</p>
               )}
             </fieldset>
           </>
@@ -236,10 +279,13 @@ export function FileComplaint() {
               <Row label={t('file.phone')} value={d.phone || t('file.notGiven')} edit={() => goTo(2)} />
               <Row label={t('file.address')} value={d.address || t('file.notGiven')} edit={() => goTo(2)} />
               <Row label={t('file.confidential')} value={d.confidential ? t('common.yes') : t('common.no')} edit={() => goTo(2)} />
+              <Row label={t('file.noSMS')} value={d.noSMS ? t('common.yes') : t('common.no')} edit={() => goTo(2)} />
               <Row label={t('file.callback')} value={d.callbackFrom ? `${d.callbackFrom}–${d.callbackTo}` : t('file.notGiven')} edit={() => goTo(2)} />
             </dl>
           </>
         )}
+        <Check id="keep_draft" label={t('draft.keep')} hint={t('draft.keepHint')} checked={d.keepDraft}
+          onChecked={(v) => set({ keepDraft: v })} />
         <div class="actions wizard-actions">
           {step > 0 && (
             <button type="button" class="btn" onClick={() => goTo(step - 1)} data-testid="back">
@@ -255,6 +301,12 @@ export function FileComplaint() {
           )}
         </div>
       </form>
+      {offline && (
+        <OfflineChoice busy={sending} onKeep={() => void keep()} onDiscard={() => {
+          setOffline(false);
+          setGeneral(t('offline.discarded'));
+        }} />
+      )}
     </>
   );
 }

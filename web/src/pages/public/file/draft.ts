@@ -2,7 +2,10 @@ import { randomKey } from '../../../api';
 import { entry } from '../../../entry';
 import type { Filed } from '../../../types';
 
-/** Draft is the complaint being written, kept in memory only (never in storage). */
+/**
+ * Draft is the complaint being written, kept in memory only, unless she
+ * ticks "keep a draft on this phone" (keepDraft; FileComplaint stores it).
+ */
 export interface Draft {
   filedBy: 'self' | 'on_behalf';
   relation: string;
@@ -16,17 +19,19 @@ export interface Draft {
   phone: string;
   address: string;
   confidential: boolean;
+  noSMS: boolean; // "no SMS" (a shared phone): nothing is ever sent to her number
   callbackFrom: string; // "HH:MM"
   callbackTo: string;
   idempotencyKey: string; // one per complaint, so a retried send files it once
+  keepDraft: boolean; // she chose to keep the draft on this phone (outbox.saveDraft)
 }
 
 /** blankDraft starts a new complaint. */
 export function blankDraft(): Draft {
   return {
     filedBy: 'self', relation: '', category: '', description: '', incidentAt: '', districtId: '',
-    name: '', phone: '', address: '', confidential: false, callbackFrom: '', callbackTo: '',
-    idempotencyKey: 'web-' + randomKey(),
+    name: '', phone: '', address: '', confidential: false, noSMS: false, callbackFrom: '', callbackTo: '',
+    idempotencyKey: 'web-' + randomKey(), keepDraft: false,
   };
 }
 
@@ -64,6 +69,7 @@ export function requestBody(d: Draft, language: string): Record<string, unknown>
     incident_at: d.incidentAt,
     contact: { name: d.name.trim(), phone: d.phone.trim(), address: d.address.trim() },
     confidential: d.confidential,
+    no_sms: d.noSMS,
     callback_window: d.callbackFrom && d.callbackTo ? `${d.callbackFrom}-${d.callbackTo}` : '',
     filed_by: d.filedBy,
     relation: d.filedBy === 'on_behalf' ? d.relation.trim() : '',

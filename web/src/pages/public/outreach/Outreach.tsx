@@ -3,10 +3,9 @@ import { Notice, Select } from '../../../components/form';
 import { CHANNELS, filingLink } from '../../../entry';
 import { useAsync } from '../../../hooks';
 import { lang, t } from '../../../i18n';
-import { loadDistricts, name } from '../../../reference';
+import { loadDistricts, loadStations, name } from '../../../reference';
 import { Link } from '../../../router';
 import { FORMATS } from './formats';
-import { loadStations } from './stations';
 
 /**
  * Outreach lets officers, SAATHI cadets and NGOs print VIKALP material for

@@ -2,10 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { filingLink } from '../../../entry';
 import { useAsync } from '../../../hooks';
 import { type Key, t, tIn } from '../../../i18n';
-import { loadDistricts } from '../../../reference';
+import { loadDistricts, loadStations, name } from '../../../reference';
 import { Link } from '../../../router';
 import { formatOf } from './formats';
-import { loadStations } from './stations';
 import './print.css';
 
 /** Both is a line in Hindi with its English beside it: posters speak both. */
@@ -74,6 +73,7 @@ export function OutreachPrint() {
   if (!district) {
     return (
       <main class="print-page">
+        <h1>{t('outreach.title')}</h1>
         <p role="alert">{t('outreach.unknownDistrict')}</p>
         <Link href="/outreach">{t('outreach.back')}</Link>
       </main>
@@ -83,12 +83,14 @@ export function OutreachPrint() {
   return (
     <main class="print-page">
       <div class="print-controls">
+        <h1 class="print-title">{t(format.label)}: {name(district.name)}</h1>
         <button type="button" class="btn btn-primary" onClick={() => window.print()} data-testid="outreach-print">
           {t('outreach.print')}
         </button>{' '}
         <Link href="/outreach">{t('outreach.back')}</Link>
       </div>
-      <div class="sheet-frame">
+      {/* On a phone the sheet scrolls sideways: the frame takes the focus so keys can scroll it. */}
+      <div class="sheet-frame" tabIndex={0} role="region" aria-label={t('outreach.sheet')}>
       <article class={`poster fmt-${format.id}${format.compact ? ' compact' : ''}`} data-testid="poster"
         data-ready={ready ? 'true' : 'false'} data-link={link}>
         <header class="poster-brand">

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
-import { api, postForm, randomKey } from '../../../api';
+import { api, ApiError, postForm, randomKey } from '../../../api';
 import { Check, Input, Notice, Select, TextArea, focusFirstError } from '../../../components/form';
+import { OfflineChoice } from '../../../components/Outbox';
 import { PhotoPicker } from '../../../components/PhotoPicker';
 import { type PinSource, PinPicker } from '../../../components/PinPicker';
 import { runes } from '../../../format';
@@ -8,6 +9,7 @@ import { type FieldErrors, useAsync } from '../../../hooks';
 import { lang, t } from '../../../i18n';
 import { intakeError, istToRFC3339 } from '../../../intake';
 import { type LatLon, firstGPS } from '../../../photo';
+import { partsOf, queue } from '../../../outbox';
 import { navigate } from '../../../router';
 import { nowIST } from '../file/validate';
 import { type ReportCategory, type ReportReceipt, setReportReceipt } from './receipt';
@@ -51,6 +53,8 @@ export function ReportHotspot() {
   const [general, setGeneral] = useState('');
   const [sending, setSending] = useState(false);
   const [reading, setReading] = useState(false);
+  // The form that could not be sent, with its key, while she chooses whether to keep it.
+  const [offline, setOffline] = useState<{ form: FormData; key: string } | null>(null);
   const cats = useAsync(loadReportCategories, []);
   // One key per distinct submission: a retry of the same form reuses it;
   // any change to the form makes the next attempt a new submission.
@@ -109,6 +113,10 @@ export function ReportHotspot() {
       form.set('lon', String(pin.lon));
     }
     key.current ||= randomKey();
+    if (!navigator.onLine) {
+      setOffline({ form, key: key.current });
+      return;
+    }
     setSending(true);
     try {
       const r = await postForm<ReportReceipt>('/reports', form, { headers: { 'Idempotency-Key': key.current } });
@@ -116,6 +124,10 @@ export function ReportHotspot() {
       navigate('/report/done', { replace: true });
     } catch (err) {
       setSending(false);
+      if (err instanceof ApiError && err.status === 0) {
+        setOffline({ form, key: key.current });
+        return;
+      }
       const fe = intakeError(err);
       if (fe.field && ['photos', 'location', 'category', 'text', 'occurred_at'].includes(fe.field)) {
         setErrors({ [fe.field]: fe.message });
@@ -123,6 +135,19 @@ export function ReportHotspot() {
       } else {
         setGeneral(fe.message);
       }
+    }
+  };
+
+  // keep queues the report on this phone (she chose it).
+  const keep = async (o: { form: FormData; key: string }) => {
+    setSending(true);
+    try {
+      await queue({ key: o.key, kind: 'report', path: '/reports', parts: partsOf(o.form) });
+      navigate('/', { replace: true });
+    } catch {
+      setSending(false);
+      setOffline(null);
+      setGeneral(t('offline.keepFailed'));
     }
   };
 
@@ -181,6 +206,12 @@ export function ReportHotspot() {
           {sending ? t('file.submitting') : t('report.submit')}
         </button>
       </form>
+      {offline && (
+        <OfflineChoice busy={sending} onKeep={() => void keep(offline)} onDiscard={() => {
+          setOffline(null);
+          setGeneral(t('offline.discarded'));
+        }} />
+      )}
     </>
   );
 }

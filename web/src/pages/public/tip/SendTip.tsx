@@ -1,12 +1,14 @@
 import { useRef, useState } from 'preact/hooks';
-import { postForm, randomKey } from '../../../api';
+import { ApiError, postForm, randomKey } from '../../../api';
 import { Check, Input, Notice, TextArea, focusFirstError } from '../../../components/form';
+import { OfflineChoice } from '../../../components/Outbox';
 import { PhotoPicker } from '../../../components/PhotoPicker';
 import { type PinSource, PinPicker } from '../../../components/PinPicker';
 import { runes } from '../../../format';
 import { t } from '../../../i18n';
 import { intakeError, istToRFC3339 } from '../../../intake';
 import type { LatLon } from '../../../photo';
+import { partsOf, queue } from '../../../outbox';
 import { navigate } from '../../../router';
 import { nowIST } from '../file/validate';
 import { setTipReceipt, type TipReceipt } from '../report/receipt';
@@ -53,6 +55,8 @@ export function SendTip() {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState('');
   const [sending, setSending] = useState(false);
+  // The form that could not be sent, with its key, while she chooses whether to keep it.
+  const [offline, setOffline] = useState<{ form: FormData; key: string } | null>(null);
   const key = useRef('');
   const edit = <T,>(set: (v: T) => void) => (v: T) => {
     key.current = '';
@@ -105,6 +109,10 @@ export function SendTip() {
     form.set('consent_share', String(consentShare));
     photos.forEach((f) => form.append('photos', f, f.name || 'photo.jpg'));
     key.current ||= randomKey();
+    if (!navigator.onLine) {
+      setOffline({ form, key: key.current });
+      return;
+    }
     setSending(true);
     try {
       const r = await postForm<TipReceipt>('/tips', form, { headers: { 'Idempotency-Key': key.current } });
@@ -112,6 +120,10 @@ export function SendTip() {
       navigate('/tip/done', { replace: true });
     } catch (err) {
       setSending(false);
+      if (err instanceof ApiError && err.status === 0) {
+        setOffline({ form, key: key.current });
+        return;
+      }
       const fe = intakeError(err);
       const field = fe.field === 'places' || fe.field === 'location' ? 'place-0' : fe.field;
       if (field && ['text', 'place-0', 'vehicles', 'phones', 'people', 'contact', 'photos'].includes(field)) {
@@ -120,6 +132,19 @@ export function SendTip() {
       } else {
         setGeneral(fe.message);
       }
+    }
+  };
+
+  // keep queues the tip on this phone (she chose it).
+  const keep = async (o: { form: FormData; key: string }) => {
+    setSending(true);
+    try {
+      await queue({ key: o.key, kind: 'tip', path: '/tips', parts: partsOf(o.form) });
+      navigate('/', { replace: true });
+    } catch {
+      setSending(false);
+      setOffline(null);
+      setGeneral(t('offline.keepFailed'));
     }
   };
 
@@ -200,6 +225,12 @@ export function SendTip() {
           {sending ? t('file.submitting') : t('tip.submit')}
         </button>
       </form>
+      {offline && (
+        <OfflineChoice busy={sending} onKeep={() => void keep(offline)} onDiscard={() => {
+          setOffline(null);
+          setGeneral(t('offline.discarded'));
+        }} />
+      )}
     </>
   );
 }

@@ -1,5 +1,5 @@
-import type { Key } from '../../i18n';
-import type { Role } from '../../types';
+import type { Key } from './i18n';
+import type { Role } from './types';
 
 /** NavItem is one tab of a staff console. */
 export interface NavItem {
