@@ -2,13 +2,14 @@
 // one (ARCHITECTURE §8): routing rules, the alert lifecycle (open →
 // acknowledged → resolved, with escalation when nobody acknowledges in
 // time), live fan-out to Server-Sent-Event consoles on every replica through
-// Postgres LISTEN/NOTIFY, signed webhooks retried by River, and SMS
-// gateways.
+// Postgres LISTEN/NOTIFY, signed webhooks retried by River, and SMS pages
+// (sent by package notify).
 //
 // Tables owned: alerts, alert_events (append-only), webhook_subscriptions,
-// deliveries, webhook_policy; sms_outbox is listed here for admins (package cases still
-// queues complaint messages into it and drains it; alerts queues escalation
-// pages through cases.QueueOutbox). No geometry is stored: an alert keeps
+// deliveries, webhook_policy. sms_outbox is package notify's: alerts queues
+// escalation pages through notify.Store in its own transactions and lists the
+// outbox for admins (SMSOutbox). alerts imports cases and notify, never the
+// reverse. No geometry is stored: an alert keeps
 // at most the H3 r8 cell of its subject (for staff consoles only) and never a
 // point, a name, a phone number or report text.
 //
@@ -32,7 +33,7 @@
 //     hub (Visibility.Allows) apply the same rule.
 //   - An open alert with an escalation policy always has an alerts.escalate
 //     job at its acknowledgement deadline; each escalation (level, event,
-//     SMS page in sms_outbox through cases.QueueOutbox, next job) is one
+//     SMS page queued through notify, next job) is one
 //     transaction under the alert's row lock, and a job whose level the
 //     alert has left does nothing. No phone number is stored or logged:
 //     the SMS gateway resolves a level to its duty number.

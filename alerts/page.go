@@ -7,12 +7,11 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/vikalp/vikalp/cases"
-	"github.com/vikalp/vikalp/internal/pg"
+	"github.com/vikalp/vikalp/notify"
 )
 
 // Escalation pages go by SMS through the platform's one outbox
-// (sms_outbox, drained by cases.DrainSMS to the configured SMSProvider).
+// (package notify's sms_outbox, drained to the configured notify.Provider).
 // Like the officers' complaint messages they are addressed by unit and
 // district (Recipient "district_control_room:162", "district_officers:162:sp",
 // "msp:162", "ahtu_incharge"), which the gateway resolves to the level's
@@ -35,15 +34,13 @@ func (s *Service) page(ctx context.Context, tx pgx.Tx, a Alert, to Unit, repeat 
 	if !pagedKinds[to.Kind] {
 		return nil
 	}
-	m := cases.OutboxSMS{ToKind: string(to.Kind), ToRole: to.Role, DistrictID: a.DistrictID,
+	m := notify.OutboxSMS{ToKind: string(to.Kind), ToRole: to.Role, DistrictID: a.DistrictID,
 		Template: TemplateEscalated, Body: pageBody(a, repeat, now), CreatedAt: now}
 	if repeat {
 		m.Template = TemplateEscalationRepeat
 	}
-	var b pgx.Batch
-	cases.QueueOutbox(&b, []cases.OutboxSMS{m})
-	if err := tx.SendBatch(ctx, &b).Close(); err != nil {
-		return fmt.Errorf("queue escalation sms: %w", pg.Interpret(err))
+	if err := notify.NewStore(tx).Queue(ctx, m); err != nil {
+		return fmt.Errorf("queue escalation sms: %w", err)
 	}
 	return nil
 }

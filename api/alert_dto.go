@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/vikalp/vikalp/alerts"
+	"github.com/vikalp/vikalp/notify"
 )
 
 // alertResponse is an alert on a staff console. h3_r8 is the r8 cell as
@@ -177,7 +178,7 @@ type smsResponse struct {
 	SentAt      *time.Time `json:"sent_at"`
 }
 
-func newSMSResponse(m alerts.OutboxSMS) smsResponse {
+func newSMSResponse(m notify.OutboxSMS) smsResponse {
 	return smsResponse{ID: m.ID, ToKind: m.ToKind, ToRole: m.ToRole, DistrictID: m.DistrictID,
 		ComplaintID: m.ComplaintID, Template: m.Template, Body: m.Body, Status: m.Status, Provider: m.Provider,
 		Attempts: m.Attempts, LastError: m.LastError, CreatedAt: m.CreatedAt, SentAt: m.SentAt}

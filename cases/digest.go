@@ -11,6 +11,7 @@ import (
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/notify"
 )
 
 // The daily digest for supervisors (issue 22): every morning at a set IST
@@ -201,9 +202,9 @@ func digestSMSBody(template string, d Digest) string {
 // queueDigestSMS queues a digest's message: to the district's supervisory
 // officers (every role: the SP and the nodal officer), or to the MSP.
 func (s *Service) queueDigestSMS(ctx context.Context, t *txn, d Digest) error {
-	m := OutboxSMS{ToKind: SMSToMSP, Template: TemplateDigestState, CreatedAt: t.now}
+	m := notify.OutboxSMS{ToKind: notify.ToMSP, Template: TemplateDigestState, CreatedAt: t.now}
 	if d.ScopeKind == DigestDistrict {
-		m.ToKind, m.Template, m.DistrictID = SMSToDistrictOfficers, TemplateDigestDistrict, d.DistrictID
+		m.ToKind, m.Template, m.DistrictID = notify.ToDistrictOfficers, TemplateDigestDistrict, d.DistrictID
 	}
 	m.Body = digestSMSBody(m.Template, d)
 	return s.queueSMS(ctx, t, m)

@@ -13,6 +13,7 @@ import (
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/cases/casestest"
+	"github.com/vikalp/vikalp/notify"
 )
 
 func TestDigestSchedule(t *testing.T) {
@@ -145,11 +146,11 @@ func TestDigest(t *testing.T) {
 			t.Errorf("digest SMS %+v", m)
 		}
 	}
-	if m := sms[0]; m.ToKind != cases.SMSToDistrictOfficers || m.ToRole != "" || m.DistrictID == nil || *m.DistrictID != b.fx.DistrictA ||
+	if m := sms[0]; m.ToKind != notify.ToDistrictOfficers || m.ToRole != "" || m.DistrictID == nil || *m.DistrictID != b.fx.DistrictA ||
 		!strings.Contains(m.Body, "new 3, ATRs overdue 0, awaiting vetting 1, directions open 0, dissatisfied 1") {
 		t.Errorf("district A SMS %+v", m)
 	}
-	if m := sms[2]; m.ToKind != cases.SMSToMSP || m.DistrictID != nil || !strings.Contains(m.Body, "Uttar Pradesh: new 4, ATRs overdue 1") {
+	if m := sms[2]; m.ToKind != notify.ToMSP || m.DistrictID != nil || !strings.Contains(m.Body, "Uttar Pradesh: new 4, ATRs overdue 1") {
 		t.Errorf("MSP SMS %+v", m)
 	}
 
@@ -235,12 +236,12 @@ func TestDigestWorker(t *testing.T) {
 
 // digestSMS returns the digest rows of the SMS outbox: districts by id,
 // then the MSP's.
-func digestSMS(t *testing.T, b *bundle) []cases.OutboxSMS {
+func digestSMS(t *testing.T, b *bundle) []notify.OutboxSMS {
 	t.Helper()
 	rows, _ := b.db.Query(b.ctx, `SELECT id, to_kind, to_role, district_id, complaint_id, report_id, phone_sealed, template, body,
 		status, provider, attempts, last_error, created_at, sent_at
 		FROM sms_outbox WHERE template LIKE 'digest.%' ORDER BY district_id NULLS LAST`)
-	ms, err := pgx.CollectRows(rows, pgx.RowToStructByName[cases.OutboxSMS])
+	ms, err := pgx.CollectRows(rows, pgx.RowToStructByName[notify.OutboxSMS])
 	if err != nil {
 		t.Fatal(err)
 	}

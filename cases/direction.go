@@ -10,6 +10,7 @@ import (
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/notify"
 )
 
 // Addressee is who a direction is addressed to: the complaint's station,
@@ -207,7 +208,7 @@ func (s *Service) recordDirection(ctx context.Context, t *txn, p auth.Principal,
 	if d.To == AddresseeStation {
 		return nil // stations have no SMS channel; the queue shows it first
 	}
-	return s.queueOfficerSMS(ctx, t, c, SMSToDistrictOfficers, string(d.To), TemplateDirectionIssued, d.ReplyBy)
+	return s.queueOfficerSMS(ctx, t, c, notify.ToDistrictOfficers, string(d.To), TemplateDirectionIssued, d.ReplyBy)
 }
 
 // AnswerDirection records the addressee's short report on direction id of
@@ -288,9 +289,9 @@ func (s *Service) recordAnswer(ctx context.Context, t *txn, p auth.Principal, c 
 		return nil
 	}
 	if d.IssuerRole == ActorSP {
-		return s.queueOfficerSMS(ctx, t, c, SMSToDistrictOfficers, string(auth.RoleSP), TemplateDirectionAnswered, t.now)
+		return s.queueOfficerSMS(ctx, t, c, notify.ToDistrictOfficers, string(auth.RoleSP), TemplateDirectionAnswered, t.now)
 	}
-	return s.queueOfficerSMS(ctx, t, c, SMSToMSP, "", TemplateDirectionAnswered, t.now)
+	return s.queueOfficerSMS(ctx, t, c, notify.ToMSP, "", TemplateDirectionAnswered, t.now)
 }
 
 // Directions returns complaint id's directions as p sees it (outside
@@ -318,8 +319,8 @@ func (s *Service) Directions(ctx context.Context, p auth.Principal, id int64) ([
 var directionRungEffects = map[int]struct {
 	event, toKind, toRole, template string
 }{
-	DirectionRungSP:  {EventDirectionOverdueSP, SMSToDistrictOfficers, string(auth.RoleSP), TemplateDirectionOverdueSP},
-	DirectionRungMSP: {EventDirectionOverdueMSP, SMSToMSP, "", TemplateDirectionOverdueMSP},
+	DirectionRungSP:  {EventDirectionOverdueSP, notify.ToDistrictOfficers, string(auth.RoleSP), TemplateDirectionOverdueSP},
+	DirectionRungMSP: {EventDirectionOverdueMSP, notify.ToMSP, "", TemplateDirectionOverdueMSP},
 }
 
 // directionRungAt is when an overdue rung fires for a reply-by time.

@@ -9,6 +9,7 @@ import (
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/cases"
+	"github.com/vikalp/vikalp/notify"
 	"github.com/vikalp/vikalp/testkit"
 )
 
@@ -163,7 +164,7 @@ func TestDirectionAnswered(t *testing.T) {
 	// The issuer hears back by SMS, without personal data.
 	var kind, sms string
 	if err := b.db.QueryRow(b.ctx, `SELECT to_kind, body FROM sms_outbox WHERE complaint_id = $1 AND template = $2`,
-		f.ID, cases.TemplateDirectionAnswered).Scan(&kind, &sms); err != nil || kind != cases.SMSToMSP {
+		f.ID, cases.TemplateDirectionAnswered).Scan(&kind, &sms); err != nil || kind != notify.ToMSP {
 		t.Fatalf("report-back SMS to %q, %v", kind, err)
 	}
 	wantNoPersonalData(t, sms)

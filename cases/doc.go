@@ -5,8 +5,10 @@
 //
 // Tables owned (written only here): complaints, complaint_events, atrs,
 // ratings, legal_reviews, call_tasks, complaint_media, complaint_directions,
-// complaint_transfers, and for now sms_outbox (owned by
-// package alerts per ARCHITECTURE §4; it moves there with SMSProvider).
+// complaint_transfers. Its SMS (templates and wording here) are queued
+// through package notify, which owns sms_outbox, in the complaint's own
+// transaction; notify's drain has OpenPhone open her sealed number. cases
+// sits above notify and below alerts (which implements AlertRaiser).
 // It reads districts and police_stations for names, and a transfer's target
 // station for its district. It also owns
 // supervisor_digests (the daily digest, digest.go) and reads users'
@@ -30,7 +32,7 @@
 //   - Staff queries are scoped by auth.Principal: a station sees its own
 //     complaints, nodal and SP their district, MSP the state. Anything
 //     outside scope is vikalp.ErrNotFound.
-//   - River jobs (SLA rungs, SMS delivery, the no-rating check) are inserted
+//   - River jobs (SLA rungs, the no-rating check) are inserted
 //     with InsertTx in the transaction that makes the data they serve.
 //   - SMS bodies carry only the code, times and place names: never her
 //     name, number, or the kind of crime. SMS to her wait for her safe

@@ -14,6 +14,7 @@ import (
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/geo"
+	"github.com/vikalp/vikalp/notify"
 )
 
 // Filed is the answer to a filing: the code and the secret (shown once) and
@@ -194,10 +195,10 @@ func (s *Service) assign(ctx context.Context, t *txn, c *Complaint, f filing) er
 	t.moved(c, step{to: StatusAssigned, by: systemActor, kind: EventAssigned, public: true,
 		detail: map[string]any{"district_id": c.DistrictID, "station_id": c.StationID,
 			"atr_due_at": c.ATRDueAt}})
-	if err := s.queueOfficerSMS(ctx, t, c, SMSToDistrictOfficers, "", TemplateAssignedOfficers, *c.ATRDueAt); err != nil {
+	if err := s.queueOfficerSMS(ctx, t, c, notify.ToDistrictOfficers, "", TemplateAssignedOfficers, *c.ATRDueAt); err != nil {
 		return err
 	}
-	if err := s.queueOfficerSMS(ctx, t, c, SMSToMSP, "", TemplateAssignedMSP, *c.ATRDueAt); err != nil {
+	if err := s.queueOfficerSMS(ctx, t, c, notify.ToMSP, "", TemplateAssignedMSP, *c.ATRDueAt); err != nil {
 		return err
 	}
 	if f.contact.Phone == "" {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/notify"
 )
 
 // Decision is MSP legal's answer to a dissatisfaction.
@@ -91,7 +92,7 @@ func (s *Service) pursue(ctx context.Context, t *txn, c *Complaint, by actor, re
 		return err
 	}
 	c.ATRDueAt, c.SLAStage = &due, 0
-	if err := s.queueOfficerSMS(ctx, t, c, SMSToDistrictOfficers, "", TemplateEscalatedOfficers, due); err != nil {
+	if err := s.queueOfficerSMS(ctx, t, c, notify.ToDistrictOfficers, "", TemplateEscalatedOfficers, due); err != nil {
 		return err
 	}
 	if !c.HasPhone {

@@ -41,7 +41,7 @@ func mediaSetup(t *testing.T) *mediaBundle {
 		t.Fatal(err)
 	}
 	b.svc = cases.NewService(b.db, cases.Deps{Jobs: jobs, Router: jurisdiction.New(b.db), Keyring: testkit.Keyring(t),
-		Provider: b.sms, Clock: b.clock, Photos: m.ingest})
+		Clock: b.clock, Photos: m.ingest})
 	return m
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/vikalp/vikalp/internal/clock"
 	"github.com/vikalp/vikalp/internal/pg"
 	"github.com/vikalp/vikalp/jurisdiction"
+	"github.com/vikalp/vikalp/notify"
 )
 
 // Clock tells the time; tests pass a controllable one.
@@ -65,15 +66,14 @@ func (c Config) withDefaults() Config {
 
 // Deps are the Service's collaborators.
 type Deps struct {
-	Jobs     JobInserter   // required: River client used with InsertTx
-	Router   Router        // required: jurisdiction routing
-	Keyring  *auth.Keyring // required: seals contact details
-	Provider SMSProvider   // SMS delivery; RecordingProvider when nil
-	Alerts   AlertRaiser   // console alerts for officers and MSP; none when nil
-	Photos   PhotoPipeline // complaint photos (ingest's media pipeline); refused when nil
-	Clock    Clock         // SystemClock when nil
-	Logger   *slog.Logger  // slog.Default() when nil
-	Config   Config        // timings; defaults when zero
+	Jobs    JobInserter   // required: River client used with InsertTx
+	Router  Router        // required: jurisdiction routing
+	Keyring *auth.Keyring // required: seals contact details
+	Alerts  AlertRaiser   // console alerts for officers and MSP; none when nil
+	Photos  PhotoPipeline // complaint photos (ingest's media pipeline); refused when nil
+	Clock   Clock         // SystemClock when nil
+	Logger  *slog.Logger  // slog.Default() when nil
+	Config  Config        // timings; defaults when zero
 	// FingerprintKey keys the contact's hash in a filing's idempotency
 	// fingerprint (vikalp.ContactFingerprint). Every replica needs the same
 	// one: cmd/vikalp derives it from the data key. When nil, a random key
@@ -95,7 +95,6 @@ type Service struct {
 	jobs      JobInserter
 	router    Router
 	keyring   *auth.Keyring
-	provider  SMSProvider
 	alerts    AlertRaiser
 	photos    PhotoPipeline
 	clock     Clock
@@ -107,7 +106,7 @@ type Service struct {
 
 // NewService returns a Service on db (normally the pool).
 func NewService(db pg.DBTX, d Deps) *Service {
-	s := &Service{db: db, jobs: d.Jobs, router: d.Router, keyring: d.Keyring, provider: d.Provider,
+	s := &Service{db: db, jobs: d.Jobs, router: d.Router, keyring: d.Keyring,
 		alerts: d.Alerts, photos: d.Photos, clock: d.Clock, logger: d.Logger, cfg: d.Config.withDefaults(),
 		fpKey: d.FingerprintKey, phoneKeys: d.PhoneKeys}
 	if s.fpKey == nil {
@@ -118,9 +117,6 @@ func NewService(db pg.DBTX, d Deps) *Service {
 		key := make([]byte, 32)
 		_, _ = rand.Read(key) // never fails (crypto/rand)
 		s.phoneKeys = [][]byte{key}
-	}
-	if s.provider == nil {
-		s.provider = &RecordingProvider{}
 	}
 	if s.clock == nil {
 		s.clock = SystemClock{}
@@ -141,14 +137,14 @@ type txn struct {
 	now        time.Time
 	jobs       []river.InsertManyParams // inserted together just before commit
 	events     []Event                  // timeline entries, likewise
-	outbox     []OutboxSMS              // SMS rows, likewise (DrainSMS sends them)
+	outbox     []notify.OutboxSMS       // SMS rows, likewise (notify's drain sends them)
 	notices    []AlertNotice            // console alerts, likewise
 	places     map[[2]int64]Place       // station and district names read in this transaction
 	complaints *ComplaintStore
 	atrs       *ATRStore
 	ratings    *RatingStore
 	calls      *CallStore
-	sms        *SMSStore
+	sms        *notify.Store
 }
 
 // inTx runs fn in a transaction with every store bound to it, then inserts
@@ -158,7 +154,7 @@ type txn struct {
 func (s *Service) inTx(ctx context.Context, fn func(t *txn) error) error {
 	return pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
 		t := &txn{tx: tx, now: s.now(), complaints: NewComplaintStore(tx), atrs: NewATRStore(tx),
-			ratings: NewRatingStore(tx), calls: NewCallStore(tx), sms: NewSMSStore(tx)}
+			ratings: NewRatingStore(tx), calls: NewCallStore(tx), sms: notify.NewStore(tx)}
 		if err := fn(t); err != nil {
 			return err
 		}
@@ -169,7 +165,7 @@ func (s *Service) inTx(ctx context.Context, fn func(t *txn) error) error {
 			}
 		}
 		if len(t.outbox) > 0 {
-			QueueOutbox(&b, t.outbox)
+			notify.QueueBatch(&b, t.outbox)
 		}
 		if b.Len() > 0 {
 			if err := tx.SendBatch(ctx, &b).Close(); err != nil {

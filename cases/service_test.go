@@ -18,6 +18,7 @@ import (
 	"github.com/vikalp/vikalp/internal/clock"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
 	"github.com/vikalp/vikalp/jurisdiction"
+	"github.com/vikalp/vikalp/notify"
 	"github.com/vikalp/vikalp/testkit"
 )
 
@@ -30,7 +31,8 @@ type bundle struct {
 	svc   *cases.Service
 	clock *clock.Fake
 	fx    casestest.Fixture
-	sms   *cases.RecordingProvider
+	sms   *notify.RecordingProvider
+	drain *notify.Service // drains the outbox to sms
 
 	stationA1, stationA2, stationB, nodalA, nodalB, spA, analyst, legal, ecell auth.Principal
 }
@@ -45,9 +47,10 @@ func setup(t *testing.T) *bundle {
 		t.Fatal(err)
 	}
 	b := &bundle{ctx: ctx, db: db, clock: clock.NewFake(start), fx: casestest.Jurisdictions(ctx, t, db),
-		sms: &cases.RecordingProvider{}}
+		sms: &notify.RecordingProvider{}}
 	b.svc = cases.NewService(db, cases.Deps{Jobs: jobs, Router: jurisdiction.New(db),
-		Keyring: testkit.Keyring(t), Provider: b.sms, Clock: b.clock})
+		Keyring: testkit.Keyring(t), Clock: b.clock})
+	b.drain = b.drainer(b.sms)
 	user := func(role auth.Role, kind auth.ScopeKind, id int64) auth.Principal {
 		return testkit.User(ctx, t, db, role, auth.Scope{Kind: kind, ID: id})
 	}
@@ -61,6 +64,13 @@ func setup(t *testing.T) *bundle {
 	b.legal = user(auth.RoleMSPLegal, auth.ScopeState, 0)
 	b.ecell = user(auth.RoleECell, auth.ScopeState, 0)
 	return b
+}
+
+// drainer is notify's SMS drain to p on the test clock, opening her number
+// through b.svc as cmd/vikalp wires it.
+func (b *bundle) drainer(p notify.Provider) *notify.Service {
+	return notify.NewService(b.db, notify.Deps{Provider: p, Clock: b.clock,
+		Openers: map[string]notify.PhoneOpener{notify.ToComplainant: b.svc}})
 }
 
 func ptr[T any](v T) *T { return &v }

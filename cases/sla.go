@@ -10,6 +10,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/vikalp/vikalp"
+	"github.com/vikalp/vikalp/notify"
 )
 
 // SLA ladder rungs: who is alerted when an ATR is overdue.
@@ -139,9 +140,9 @@ func (s *Service) rungAt(due time.Time, rung int) time.Time {
 var rungEffects = map[int]struct {
 	event, toKind, toRole, template string
 }{
-	RungNodal: {EventSLANodal, SMSToDistrictOfficers, "nodal", TemplateSLANodal},
-	RungSP:    {EventSLASP, SMSToDistrictOfficers, "sp", TemplateSLASP},
-	RungMSP:   {EventSLAMSP, SMSToMSP, "", TemplateSLAMSP},
+	RungNodal: {EventSLANodal, notify.ToDistrictOfficers, "nodal", TemplateSLANodal},
+	RungSP:    {EventSLASP, notify.ToDistrictOfficers, "sp", TemplateSLASP},
+	RungMSP:   {EventSLAMSP, notify.ToMSP, "", TemplateSLAMSP},
 }
 
 // CheckSLA runs one rung of the ladder: when the ATR for args.DueAt is still
@@ -240,7 +241,5 @@ func (s *Service) CheckNoRating(ctx context.Context, args NoRatingArgs) error {
 func AddWorkers(workers *river.Workers, s *Service) {
 	river.AddWorker(workers, &SLACheckWorker{Service: s})
 	river.AddWorker(workers, &NoRatingWorker{Service: s})
-	river.AddWorker(workers, &SMSDeliverWorker{Service: s})
-	river.AddWorker(workers, &SMSDrainWorker{Service: s})
 	river.AddWorker(workers, &SLASweepWorker{Service: s})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/vikalp/vikalp/cases"
+	"github.com/vikalp/vikalp/notify"
 )
 
 // rung runs one SLA rung through its worker, as River would.
@@ -89,7 +90,7 @@ func TestSLALadder(t *testing.T) {
 	if err := b.db.QueryRow(b.ctx, `SELECT to_role FROM sms_outbox WHERE complaint_id = $1 AND template = $2`, f.ID, cases.TemplateSLASP).Scan(&spRole); err != nil || spRole != "sp" {
 		t.Fatalf("SP rung SMS role %q, %v", spRole, err)
 	}
-	if err := b.db.QueryRow(b.ctx, `SELECT to_kind FROM sms_outbox WHERE complaint_id = $1 AND template = $2`, f.ID, cases.TemplateSLAMSP).Scan(&mspKind); err != nil || mspKind != cases.SMSToMSP {
+	if err := b.db.QueryRow(b.ctx, `SELECT to_kind FROM sms_outbox WHERE complaint_id = $1 AND template = $2`, f.ID, cases.TemplateSLAMSP).Scan(&mspKind); err != nil || mspKind != notify.ToMSP {
 		t.Fatalf("MSP rung SMS to %q, %v", mspKind, err)
 	}
 	// Dashboards see the overdue case.

@@ -3,119 +3,15 @@ package cases
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
-	"github.com/vikalp/vikalp/internal/pg"
+	"github.com/vikalp/vikalp/notify"
 )
-
-// SMS recipients. Officers are addressed by district and role, never by a
-// stored number; only the complainant's own number is stored, sealed.
-const (
-	SMSToDistrictOfficers = "district_officers"
-	SMSToMSP              = "msp"
-	SMSToComplainant      = "complainant"
-	// SMSToReporter rows tell a hotspot reporter of her report's new state;
-	// package ingest queues them (ReportID and her sealed number).
-	SMSToReporter = "reporter"
-)
-
-// OutboxSMS is one row of the SMS outbox. Body never names the complainant
-// or the crime: it carries only the complaint code, deadlines and places.
-type OutboxSMS struct {
-	ID          int64      `db:"id"`
-	ToKind      string     `db:"to_kind"`
-	ToRole      string     `db:"to_role"` // "" for every supervisory officer, or nodal/sp
-	DistrictID  *int       `db:"district_id"`
-	ComplaintID *int64     `db:"complaint_id"`
-	ReportID    *int64     `db:"report_id"` // a reporter's notification
-	PhoneSealed []byte     `db:"phone_sealed"`
-	Template    string     `db:"template"`
-	Body        string     `db:"body"`
-	Status      string     `db:"status"` // queued, sent or failed
-	Provider    string     `db:"provider"`
-	Attempts    int        `db:"attempts"`
-	LastError   string     `db:"last_error"`
-	CreatedAt   time.Time  `db:"created_at"`
-	SentAt      *time.Time `db:"sent_at"`
-	// NotBefore defers the first attempt (her safe callback window); zero
-	// is due at once. Written only (next_attempt_at), never read back.
-	NotBefore time.Time `db:"-"`
-}
-
-// SMS is one message handed to a provider. Phone is set only for messages to
-// the complainant (opened from the outbox just before sending); officers'
-// numbers are the provider's to resolve from ToKind, ToRole and DistrictID.
-type SMS struct {
-	OutboxID   int64
-	ToKind     string
-	ToRole     string
-	DistrictID *int
-	Phone      string
-	Template   string
-	Body       string
-}
-
-// SMSProvider delivers SMS. Package alerts will add real gateways; until then
-// RecordingProvider stands in. Send must be safe for concurrent use and must
-// not log Phone or Body.
-type SMSProvider interface {
-	Name() string
-	Send(ctx context.Context, m SMS) error
-}
-
-// HoldingProvider is an SMSProvider that stands for "no gateway": the drain
-// marks its messages held (never sent) without opening any number. The
-// deployment's provider without VIKALP_SMS_URL is one.
-type HoldingProvider interface {
-	SMSProvider
-	Holds() bool
-}
-
-// holds reports whether the provider keeps messages instead of sending.
-func (s *Service) holds() bool {
-	h, ok := s.provider.(HoldingProvider)
-	return ok && h.Holds()
-}
-
-// RecordingProvider is the default SMSProvider: it delivers nothing and
-// records each message as sent, keeping the most recent ones in memory for
-// tests and the demo.
-type RecordingProvider struct {
-	mu   sync.Mutex
-	sent []SMS
-}
-
-// recordingKeep bounds the messages a RecordingProvider keeps in memory.
-const recordingKeep = 1000
-
-// Name implements SMSProvider.
-func (p *RecordingProvider) Name() string { return "recording" }
-
-// Send implements SMSProvider.
-func (p *RecordingProvider) Send(_ context.Context, m SMS) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if len(p.sent) >= recordingKeep {
-		p.sent = p.sent[1:]
-	}
-	p.sent = append(p.sent, m)
-	return nil
-}
-
-// Sent returns a copy of the recorded messages, oldest first.
-func (p *RecordingProvider) Sent() []SMS {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]SMS(nil), p.sent...)
-}
 
 // SMS templates. Each takes only the code, a time and a place name, so no
 // template can leak who complained or about what.
@@ -222,187 +118,10 @@ func smsBody(template string, lang Language, code Code, at time.Time, district s
 	return strings.TrimSpace(fmt.Sprintf(text, code, at.In(vikalp.IST).Format(smsTimeLayout), district))
 }
 
-// SMS delivery. A transaction queues its rows in sms_outbox and nothing
-// else; DrainSMS, run by the periodic SMSDrainArgs job on any worker, sends
-// every row that is due. One River job per filing cost more than the
-// messages (a job row is written three times, each time into seven
-// indexes), and a drain sends a burst of filings' messages with one read
-// and one update.
-const (
-	// SMSDrainInterval is how often the drain runs: the longest a new
-	// message waits for its first attempt.
-	SMSDrainInterval = 2 * time.Second
-	// smsBatch rows are locked and sent per transaction.
-	smsBatch = 100
-	// smsBatchTime bounds how long a drain transaction keeps sending (a
-	// slow gateway): the rest stay queued for the next one.
-	smsBatchTime = 20 * time.Second
-	// smsMaxAttempts bounds delivery attempts; the row is then failed.
-	smsMaxAttempts = 5
-	// smsFirstRetry is the wait after a first failure, doubled after each.
-	smsFirstRetry = 30 * time.Second
-)
-
-// SMSDrainArgs sends the due SMS rows (DrainSMS).
-type SMSDrainArgs struct{}
-
-// Kind implements river.JobArgs.
-func (SMSDrainArgs) Kind() string { return "cases.sms_drain" }
-
-// InsertOpts implements river.JobArgsWithInsertOpts: a drain that fails
-// (the database is down) is not retried; the next one follows in
-// SMSDrainInterval.
-func (SMSDrainArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 1} }
-
-// SMSDrainPeriodicJob runs the drain every SMSDrainInterval, and at start.
-func SMSDrainPeriodicJob() *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(SMSDrainInterval),
-		func() (river.JobArgs, *river.InsertOpts) { return SMSDrainArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
-}
-
-// SMSDrainWorker runs SMSDrainArgs jobs.
-type SMSDrainWorker struct {
-	river.WorkerDefaults[SMSDrainArgs]
-	Service *Service
-}
-
-// Work implements river.Worker.
-func (w *SMSDrainWorker) Work(ctx context.Context, _ *river.Job[SMSDrainArgs]) error {
-	_, err := w.Service.DrainSMS(ctx)
-	return err
-}
-
-// SMSDeliverArgs is the per-transaction delivery job of earlier versions;
-// such jobs still queued after an upgrade run a drain.
-type SMSDeliverArgs struct {
-	OutboxIDs []int64 `json:"outbox_ids,omitempty"`
-	OutboxID  int64   `json:"outbox_id,omitempty"`
-}
-
-// Kind implements river.JobArgs.
-func (SMSDeliverArgs) Kind() string { return "cases.sms_deliver" }
-
-// SMSDeliverWorker runs SMSDeliverArgs jobs.
-type SMSDeliverWorker struct {
-	river.WorkerDefaults[SMSDeliverArgs]
-	Service *Service
-}
-
-// Work implements river.Worker.
-func (w *SMSDeliverWorker) Work(ctx context.Context, _ *river.Job[SMSDeliverArgs]) error {
-	_, err := w.Service.DrainSMS(ctx)
-	return err
-}
-
-// holdAll marks due rows held: without a gateway nothing is sent and no
-// number is opened.
-func (s *Service) holdAll(ctx context.Context, store *SMSStore, due []OutboxSMS) error {
-	if len(due) == 0 {
-		return nil
-	}
-	ids := make([]int64, len(due))
-	for i, m := range due {
-		ids[i] = m.ID
-	}
-	return store.MarkHeld(ctx, ids, s.provider.Name())
-}
-
-// DrainSMS sends every queued row that is due, a batch per transaction, and
-// returns how many were sent. A row that fails is tried again after
-// smsFirstRetry, doubling, and marked failed after smsMaxAttempts. Opening
-// the complainant's number is audited. Rows another drain holds are left
-// to it, so workers share the outbox; a drain that dies before commit
-// leaves its rows queued (a message may then go twice, never not at all).
-func (s *Service) DrainSMS(ctx context.Context) (int, error) {
-	total := 0
-	for {
-		sent, more, err := s.drainBatch(ctx)
-		total += sent
-		if err != nil || !more {
-			return total, err
-		}
-	}
-}
-
-// drainBatch locks up to smsBatch due rows, sends them for at most
-// smsBatchTime and records the results; more reports that due rows may
-// remain.
-func (s *Service) drainBatch(ctx context.Context) (sent int, more bool, _ error) {
-	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
-		store := NewSMSStore(tx)
-		now := s.now()
-		due, err := store.LockDue(ctx, now, smsBatch)
-		if err != nil {
-			return err
-		}
-		more = len(due) == smsBatch
-		if s.holds() {
-			return s.holdAll(ctx, store, due)
-		}
-		stop := time.Now().Add(smsBatchTime)
-		var ok []int64
-		for _, m := range due {
-			if time.Now().After(stop) {
-				more = true
-				break
-			}
-			if err := s.sendSMS(ctx, m); err != nil {
-				if err := s.recordSMSFailure(ctx, store, m, err, now); err != nil {
-					return err
-				}
-				continue
-			}
-			ok = append(ok, m.ID)
-		}
-		if len(ok) > 0 {
-			if err := store.MarkSent(ctx, ok, s.provider.Name(), now); err != nil {
-				return err
-			}
-		}
-		sent = len(ok)
-		return nil
-	})
-	if err != nil {
-		return 0, false, fmt.Errorf("drain sms: %w", err)
-	}
-	return sent, more, nil
-}
-
-// recordSMSFailure counts a failed attempt of m: tried again after the
-// backoff, or failed for good after smsMaxAttempts.
-func (s *Service) recordSMSFailure(ctx context.Context, store *SMSStore, m OutboxSMS, sendErr error, now time.Time) error {
-	text := sendErr.Error()
-	if len(text) > 200 {
-		text = text[:200]
-	}
-	attempt := m.Attempts + 1
-	s.logger.WarnContext(ctx, "SMS not delivered", slog.Int64("sms_outbox_id", m.ID),
-		slog.Int("attempt", attempt), slog.String("provider", s.provider.Name()))
-	retryAt := now.Add(smsFirstRetry << min(attempt-1, 10))
-	return store.MarkAttemptFailed(ctx, m.ID, s.provider.Name(), text, attempt >= smsMaxAttempts, retryAt)
-}
-
-// sendSMS hands one outbox row to the provider, opening her number first
-// when the row carries one.
-func (s *Service) sendSMS(ctx context.Context, m OutboxSMS) error {
-	msg := SMS{OutboxID: m.ID, ToKind: m.ToKind, ToRole: m.ToRole, DistrictID: m.DistrictID,
-		Template: m.Template, Body: m.Body}
-	if m.PhoneSealed != nil {
-		var err error
-		if msg.Phone, err = s.openPhone(ctx, m); err != nil {
-			return err
-		}
-	}
-	return s.provider.Send(ctx, msg)
-}
-
-// openPhone decrypts the complainant's (or a hotspot reporter's) number of
-// an outbox row, writing the decryption to the audit log first.
-func (s *Service) openPhone(ctx context.Context, m OutboxSMS) (string, error) {
-	if m.ReportID != nil {
-		return s.openReporterPhone(ctx, m)
-	}
+// OpenPhone implements notify.PhoneOpener for notify.ToComplainant rows:
+// it decrypts the complainant's number of an outbox row, writing the
+// decryption to the audit log first.
+func (s *Service) OpenPhone(ctx context.Context, m notify.OutboxSMS) (string, error) {
 	if m.ComplaintID == nil {
 		return "", fmt.Errorf("sms %d has a phone but no complaint", m.ID)
 	}
@@ -421,26 +140,8 @@ func (s *Service) openPhone(ctx context.Context, m OutboxSMS) (string, error) {
 	return string(plain), nil
 }
 
-// openReporterPhone decrypts a hotspot reporter's number, sealed to her
-// report's code, after an audit entry.
-func (s *Service) openReporterPhone(ctx context.Context, m OutboxSMS) (string, error) {
-	code, err := NewSMSStore(s.db).ReportCode(ctx, *m.ReportID)
-	if err != nil {
-		return "", err
-	}
-	if _, err := auth.Append(ctx, s.db, auth.Entry{Action: "sms.phone_decrypted", ObjectKind: "report",
-		ObjectID: *m.ReportID, Detail: map[string]any{"sms_outbox_id": m.ID, "purpose": "sms_delivery"}}); err != nil {
-		return "", fmt.Errorf("audit phone decryption: %w", err)
-	}
-	plain, err := s.keyring.Open(m.PhoneSealed, vikalp.OutboxPhoneAAD(code))
-	if err != nil {
-		return "", fmt.Errorf("open reporter phone: %w", err)
-	}
-	return string(plain), nil
-}
-
 // queueOfficerSMS queues an SMS to c's district officers (toRole "" for all
-// supervisory officers) or to MSP, with its delivery job, in t.
+// supervisory officers) or to MSP, in t (notify's drain sends it).
 func (s *Service) queueOfficerSMS(ctx context.Context, t *txn, c *Complaint, toKind, toRole, template string,
 	at time.Time) error {
 	place, err := t.place(ctx, c.StationID, c.DistrictID)
@@ -448,7 +149,7 @@ func (s *Service) queueOfficerSMS(ctx context.Context, t *txn, c *Complaint, toK
 		return err
 	}
 	district := c.DistrictID
-	err = s.queueSMS(ctx, t, OutboxSMS{ToKind: toKind, ToRole: toRole, DistrictID: &district,
+	err = s.queueSMS(ctx, t, notify.OutboxSMS{ToKind: toKind, ToRole: toRole, DistrictID: &district,
 		ComplaintID: &c.ID, Template: template, Body: smsBody(template, English, c.Code, at, place.DistrictNameEN),
 		CreatedAt: t.now})
 	// Templates without a console alert event (package alerts knows only
@@ -457,7 +158,7 @@ func (s *Service) queueOfficerSMS(ctx context.Context, t *txn, c *Complaint, toK
 		return err
 	}
 	t.notices = append(t.notices, AlertNotice{Event: alertEvents[template], ComplaintID: c.ID, Code: string(c.Code),
-		DistrictID: c.DistrictID, ToMSP: toKind == SMSToMSP, ToRole: toRole, DueAt: at})
+		DistrictID: c.DistrictID, ToMSP: toKind == notify.ToMSP, ToRole: toRole, DueAt: at})
 	return nil
 }
 
@@ -523,7 +224,7 @@ func (s *Service) queueComplainantSMS(ctx context.Context, t *txn, c *Complaint,
 			return nil
 		}
 	}
-	return s.queueSMS(ctx, t, OutboxSMS{ToKind: SMSToComplainant, ComplaintID: &c.ID, PhoneSealed: sealed,
+	return s.queueSMS(ctx, t, notify.OutboxSMS{ToKind: notify.ToComplainant, ComplaintID: &c.ID, PhoneSealed: sealed,
 		Template: template, Body: smsBody(template, c.Language, c.Code, at, ""), CreatedAt: t.now,
 		NotBefore: nextInWindow(t.now, c.CallbackWindow)})
 }
@@ -554,9 +255,10 @@ func nextInWindow(now time.Time, window string) time.Time {
 	return start.AddDate(0, 0, 1).UTC()
 }
 
-// queueSMS adds an outbox row to t; the transaction's rows are inserted
-// together before commit, with one delivery job for all of them.
-func (s *Service) queueSMS(_ context.Context, t *txn, m OutboxSMS) error {
+// queueSMS adds an outbox row to t; the transaction's rows are queued
+// together before commit (notify.QueueBatch) and no job is inserted: the
+// periodic drain finds them.
+func (s *Service) queueSMS(_ context.Context, t *txn, m notify.OutboxSMS) error {
 	t.outbox = append(t.outbox, m)
 	return nil
 }

@@ -178,19 +178,19 @@ func TestComplainantSMSWaitsForHerWindow(t *testing.T) {
 			t.Errorf("window %s: her SMS due %v; want %v", tc.window, due.UTC(), tc.due)
 		}
 	}
-	if n, err := b.svc.DrainSMS(b.ctx); err != nil || n != 7 {
+	if n, err := b.drain.DrainSMS(b.ctx); err != nil || n != 7 {
 		t.Fatalf("first drain sent %d, %v; want the 6 officer SMS and hers inside her window", n, err)
 	}
 	b.clock.Set(time.Date(2025, 11, 26, 16, 30, 0, 0, time.UTC))
-	if n, err := b.svc.DrainSMS(b.ctx); err != nil || n != 1 {
+	if n, err := b.drain.DrainSMS(b.ctx); err != nil || n != 1 {
 		t.Fatalf("drain at 22:00 IST sent %d, %v; want the one waiting for 22:00", n, err)
 	}
 	b.clock.Set(time.Date(2025, 11, 27, 4, 29, 0, 0, time.UTC))
-	if n, err := b.svc.DrainSMS(b.ctx); err != nil || n != 0 {
+	if n, err := b.drain.DrainSMS(b.ctx); err != nil || n != 0 {
 		t.Fatalf("drain before 10:00 IST sent %d, %v; want none", n, err)
 	}
 	b.clock.Advance(time.Minute)
-	if n, err := b.svc.DrainSMS(b.ctx); err != nil || n != 1 {
+	if n, err := b.drain.DrainSMS(b.ctx); err != nil || n != 1 {
 		t.Fatalf("drain at 10:00 IST sent %d, %v; want hers", n, err)
 	}
 }

@@ -10,12 +10,10 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/vikalp/vikalp/cases"
-	"github.com/vikalp/vikalp/jurisdiction"
-	"github.com/vikalp/vikalp/testkit"
+	"github.com/vikalp/vikalp/notify"
 )
 
 // TestSMSNeverNamesHerOrTheCrime runs the whole lifecycle plus the SLA
@@ -82,26 +80,26 @@ func TestDeliverSMS(t *testing.T) {
 	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind LIKE 'cases.sms%'`); n != 0 {
 		t.Fatalf("%d SMS jobs queued by a filing; want none", n)
 	}
-	w := &cases.SMSDrainWorker{Service: b.svc}
-	if err := w.Work(b.ctx, &river.Job[cases.SMSDrainArgs]{JobRow: &rivertype.JobRow{Attempt: 1}}); err != nil {
+	w := &notify.SMSDrainWorker[notify.SMSDrainArgs]{Service: b.drain}
+	if err := w.Work(b.ctx, &river.Job[notify.SMSDrainArgs]{JobRow: &rivertype.JobRow{Attempt: 1}}); err != nil {
 		t.Fatal(err)
 	}
 	// A drain with nothing due, or a job queued by an earlier version, sends nothing twice.
-	if n, err := b.svc.DrainSMS(b.ctx); err != nil || n != 0 {
+	if n, err := b.drain.DrainSMS(b.ctx); err != nil || n != 0 {
 		t.Fatalf("second drain sent %d, %v; want 0", n, err)
 	}
-	legacy := &cases.SMSDeliverWorker{Service: b.svc}
-	if err := legacy.Work(b.ctx, &river.Job[cases.SMSDeliverArgs]{JobRow: &rivertype.JobRow{Attempt: 1},
-		Args: cases.SMSDeliverArgs{OutboxID: ids[0]}}); err != nil {
+	legacy := &notify.SMSDrainWorker[notify.SMSDeliverArgs]{Service: b.drain}
+	if err := legacy.Work(b.ctx, &river.Job[notify.SMSDeliverArgs]{JobRow: &rivertype.JobRow{Attempt: 1},
+		Args: notify.SMSDeliverArgs{OutboxID: ids[0]}}); err != nil {
 		t.Fatal(err)
 	}
 	sent := b.sms.Sent()
 	if len(sent) != 3 {
 		t.Fatalf("provider got %d messages; want 3", len(sent))
 	}
-	var toHer *cases.SMS
+	var toHer *notify.SMS
 	for i := range sent {
-		if sent[i].ToKind == cases.SMSToComplainant {
+		if sent[i].ToKind == notify.ToComplainant {
 			toHer = &sent[i]
 		}
 	}
@@ -128,7 +126,7 @@ func TestDrainSMSSharesRows(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := b.svc.DrainSMS(b.ctx)
+			_, err := b.drain.DrainSMS(b.ctx)
 			errs <- err
 		}()
 	}
@@ -145,10 +143,10 @@ func TestDrainSMSSharesRows(t *testing.T) {
 }
 
 // mspDownProvider fails every SMS to the MSP and records the others.
-type mspDownProvider struct{ cases.RecordingProvider }
+type mspDownProvider struct{ notify.RecordingProvider }
 
-func (p *mspDownProvider) Send(ctx context.Context, m cases.SMS) error {
-	if m.ToKind == cases.SMSToMSP {
+func (p *mspDownProvider) Send(ctx context.Context, m notify.SMS) error {
+	if m.ToKind == notify.ToMSP {
 		return errors.New("gateway refused")
 	}
 	return p.RecordingProvider.Send(ctx, m)
@@ -160,18 +158,18 @@ func TestDeliverSMSPartialFailure(t *testing.T) {
 	b := setup(t)
 	b.file(t, input())
 	down := &mspDownProvider{}
-	svc := cases.NewService(b.db, cases.Deps{Keyring: testkit.Keyring(t), Provider: down, Clock: b.clock})
+	svc := b.drainer(down)
 	if n, err := svc.DrainSMS(b.ctx); err != nil || n != 2 {
 		t.Fatalf("drain past a failing row sent %d, %v; want officers and her", n, err)
 	}
-	if n, err := b.svc.DrainSMS(b.ctx); err != nil || n != 0 {
+	if n, err := b.drain.DrainSMS(b.ctx); err != nil || n != 0 {
 		t.Fatalf("drain within the backoff sent %d, %v; want 0", n, err)
 	}
 	b.clock.Advance(31 * time.Second)
-	if n, err := b.svc.DrainSMS(b.ctx); err != nil || n != 1 {
+	if n, err := b.drain.DrainSMS(b.ctx); err != nil || n != 1 {
 		t.Fatalf("drain after the backoff sent %d, %v; want the MSP's message", n, err)
 	}
-	if got := b.sms.Sent(); len(got) != 1 || got[0].ToKind != cases.SMSToMSP {
+	if got := b.sms.Sent(); len(got) != 1 || got[0].ToKind != notify.ToMSP {
 		t.Fatalf("the retry sent %+v; want only the MSP's message", got)
 	}
 	if n := b.count(t, `SELECT count(*) FROM sms_outbox WHERE status = 'sent'`); n != 3 {
@@ -181,8 +179,8 @@ func TestDeliverSMSPartialFailure(t *testing.T) {
 
 type failingProvider struct{}
 
-func (failingProvider) Name() string                          { return "failing" }
-func (failingProvider) Send(context.Context, cases.SMS) error { return errors.New("gateway down") }
+func (failingProvider) Name() string                           { return "failing" }
+func (failingProvider) Send(context.Context, notify.SMS) error { return errors.New("gateway down") }
 
 // TestDeliverSMSFailure: a row that keeps failing is tried with growing
 // waits and marked failed after five attempts.
@@ -193,7 +191,7 @@ func TestDeliverSMSFailure(t *testing.T) {
 	if err := b.db.QueryRow(b.ctx, `SELECT id FROM sms_outbox WHERE complaint_id = $1 AND to_kind = 'msp'`, f.ID).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	svc := cases.NewService(b.db, cases.Deps{Keyring: testkit.Keyring(t), Provider: failingProvider{}, Clock: b.clock})
+	svc := b.drainer(failingProvider{})
 	attempts := func() int {
 		var n int
 		if err := b.db.QueryRow(b.ctx, `SELECT attempts FROM sms_outbox WHERE id = $1`, id).Scan(&n); err != nil {
@@ -240,7 +238,7 @@ type noGateway struct{ t *testing.T }
 
 func (noGateway) Name() string { return "outbox" }
 func (noGateway) Holds() bool  { return true }
-func (g noGateway) Send(context.Context, cases.SMS) error {
+func (g noGateway) Send(context.Context, notify.SMS) error {
 	g.t.Error("a message was handed to a provider that holds")
 	return nil
 }
@@ -249,12 +247,7 @@ func (g noGateway) Send(context.Context, cases.SMS) error {
 // every due row held, never sent, and opens no number.
 func TestDrainHoldsWithoutGateway(t *testing.T) {
 	b := setup(t)
-	jobs, err := river.NewClient(riverpgxv5.New(b.db), &river.Config{}) // insert-only
-	if err != nil {
-		t.Fatal(err)
-	}
-	held := cases.NewService(b.db, cases.Deps{Jobs: jobs, Router: jurisdiction.New(b.db),
-		Keyring: testkit.Keyring(t), Provider: noGateway{t}, Clock: b.clock})
+	held := b.drainer(noGateway{t})
 	f := b.file(t, input()) // officers, MSP and her: three rows
 	n, err := held.DrainSMS(b.ctx)
 	if err != nil || n != 0 {

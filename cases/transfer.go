@@ -8,6 +8,7 @@ import (
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/notify"
 )
 
 // TransferState is where a transfer stands.
@@ -239,7 +240,7 @@ func (s *Service) recordMove(ctx context.Context, t *txn, p auth.Principal, c *C
 	}
 	t.knowPlace(c.StationID, c.DistrictID, Place{StationNameEN: x.ToStationEN, StationNameHI: x.ToStationHI,
 		DistrictNameEN: x.ToDistrictEN, DistrictNameHI: x.ToDistrictHI})
-	if err := s.queueOfficerSMS(ctx, t, c, SMSToDistrictOfficers, "", TemplateTransferredOfficers, t.now); err != nil {
+	if err := s.queueOfficerSMS(ctx, t, c, notify.ToDistrictOfficers, "", TemplateTransferredOfficers, t.now); err != nil {
 		return err
 	}
 	if s.alerts != nil && c.Status.AwaitingATR() && c.ATRDueAt != nil {
@@ -327,7 +328,7 @@ func (s *Service) recordRequest(ctx context.Context, t *txn, p auth.Principal, c
 		return fmt.Errorf("audit transfer request: %w", err)
 	}
 	to := x.ToDistrictID
-	return s.queueSMS(ctx, t, OutboxSMS{ToKind: SMSToDistrictOfficers, DistrictID: &to, ComplaintID: &c.ID,
+	return s.queueSMS(ctx, t, notify.OutboxSMS{ToKind: notify.ToDistrictOfficers, DistrictID: &to, ComplaintID: &c.ID,
 		Template: TemplateTransferRequested, Body: smsBody(TemplateTransferRequested, English, c.Code, t.now, x.ToDistrictEN),
 		CreatedAt: t.now})
 }

@@ -7,8 +7,9 @@
 //
 // Tables owned (written only here): media, reports, report_media,
 // report_reporters, report_events, report_updates, tips, tip_places,
-// tip_media; and the reporter rows of sms_outbox (to_kind 'reporter'),
-// whose table package cases drains. It reads districts, police_stations, pcr_units,
+// tip_media. A reporter's updates are queued through package notify (which
+// owns sms_outbox) in the report's transaction, worded here; notify's drain
+// has OpenPhone open her sealed number. It reads districts, police_stations, pcr_units,
 // ahtu_units and ahtu_districts (routing, through package jurisdiction and
 // the set-wise routing of the importer).
 //

@@ -251,16 +251,14 @@ func (s *ReportStore) ReporterPhone(ctx context.Context, id int64) (string, []by
 	return code, sealed, nil
 }
 
-// The SMS outbox belongs to package cases for now (its drain delivers);
-// a reporter row carries the report and her sealed number, nothing else.
-const queueReporterSMSSQL = `INSERT INTO sms_outbox (to_kind, report_id, phone_sealed, template, body, created_at)
-	VALUES ('reporter', $1, $2, $3, $4, $5)`
+const reportCodeSQL = `SELECT code FROM reports WHERE id = $1`
 
-// QueueReporterSMS queues an SMS to the reporter of report id.
-func (s *ReportStore) QueueReporterSMS(ctx context.Context, id int64, phoneSealed []byte, template, body string,
-	at time.Time) error {
-	if _, err := s.db.Exec(ctx, queueReporterSMSSQL, id, phoneSealed, template, body, at); err != nil {
-		return fmt.Errorf("queue sms to the reporter of report %d: %w", id, pg.Interpret(err))
+// Code returns the code of report id (a reporter's number in the SMS
+// outbox is sealed to it).
+func (s *ReportStore) Code(ctx context.Context, id int64) (string, error) {
+	var code string
+	if err := s.db.QueryRow(ctx, reportCodeSQL, id).Scan(&code); err != nil {
+		return "", fmt.Errorf("get code of report %d: %w", id, pg.Interpret(err))
 	}
-	return nil
+	return code, nil
 }

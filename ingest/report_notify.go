@@ -4,6 +4,10 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/vikalp/vikalp"
+	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/notify"
 )
 
 // TemplateReporterUpdate is the SMS template of a reporter's notification.
@@ -32,8 +36,9 @@ func reporterSMSBody(code, state string) string {
 
 // notifyReporter queues, in tx, an SMS telling the reporter of report id
 // that it reached state, when she left a number and state is one she is
-// told about. The number stays sealed: package cases opens it only to
-// deliver, after an audit entry.
+// told about. The row is queued through package notify on the store's
+// transaction. The number stays sealed: OpenPhone opens it only for
+// notify's drain to deliver, after an audit entry.
 func notifyReporter(ctx context.Context, store *ReportStore, id int64, state string, at time.Time) error {
 	if _, ok := reporterStates[state]; !ok {
 		return nil
@@ -42,5 +47,28 @@ func notifyReporter(ctx context.Context, store *ReportStore, id int64, state str
 	if err != nil || sealed == nil {
 		return err
 	}
-	return store.QueueReporterSMS(ctx, id, sealed, TemplateReporterUpdate, reporterSMSBody(code, state), at)
+	return notify.NewStore(store.db).Queue(ctx, notify.OutboxSMS{ToKind: notify.ToReporter, ReportID: &id,
+		PhoneSealed: sealed, Template: TemplateReporterUpdate, Body: reporterSMSBody(code, state), CreatedAt: at})
+}
+
+// OpenPhone implements notify.PhoneOpener for notify.ToReporter rows: it
+// decrypts a hotspot reporter's number, sealed to her report's code, after
+// an audit entry.
+func (s *Service) OpenPhone(ctx context.Context, m notify.OutboxSMS) (string, error) {
+	if m.ReportID == nil {
+		return "", fmt.Errorf("sms %d has a phone but no report", m.ID)
+	}
+	code, err := NewReportStore(s.db).Code(ctx, *m.ReportID)
+	if err != nil {
+		return "", err
+	}
+	if _, err := auth.Append(ctx, s.db, auth.Entry{Action: "sms.phone_decrypted", ObjectKind: "report",
+		ObjectID: *m.ReportID, Detail: map[string]any{"sms_outbox_id": m.ID, "purpose": "sms_delivery"}}); err != nil {
+		return "", fmt.Errorf("audit phone decryption: %w", err)
+	}
+	plain, err := s.keyring.Open(m.PhoneSealed, vikalp.OutboxPhoneAAD(code))
+	if err != nil {
+		return "", fmt.Errorf("open reporter phone: %w", err)
+	}
+	return string(plain), nil
 }

@@ -7,9 +7,8 @@ import (
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
-	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/ingest"
-	"github.com/vikalp/vikalp/jurisdiction"
+	"github.com/vikalp/vikalp/notify"
 	"github.com/vikalp/vikalp/testkit"
 )
 
@@ -96,16 +95,16 @@ func TestReporterSMSNotifications(t *testing.T) {
 		t.Errorf("%d outbox rows hold her number in clear (%v)", plain, err)
 	}
 
-	// Package cases delivers them: her number is opened for the gateway
-	// only, each time after an audit entry naming the report.
-	sent := &cases.RecordingProvider{}
-	drain := cases.NewService(b.db, cases.Deps{Jobs: testkit.Jobs(t, b.db), Router: jurisdiction.New(b.db),
-		Keyring: testkit.Keyring(t), Provider: sent})
+	// Package notify delivers them: her number is opened (by ingest) for
+	// the gateway only, each time after an audit entry naming the report.
+	sent := &notify.RecordingProvider{}
+	drain := notify.NewService(b.db, notify.Deps{Provider: sent,
+		Openers: map[string]notify.PhoneOpener{notify.ToReporter: b.svc}})
 	if n, err := drain.DrainSMS(b.ctx); err != nil || n != 3 {
 		t.Fatalf("DrainSMS = %d, %v; want 3 sent", n, err)
 	}
 	for _, m := range sent.Sent() {
-		if m.ToKind != cases.SMSToReporter || m.Phone != "+919876543210" || !strings.Contains(m.Body, rec.Code) {
+		if m.ToKind != notify.ToReporter || m.Phone != "+919876543210" || !strings.Contains(m.Body, rec.Code) {
 			t.Errorf("delivered %+v; want her number and code", m)
 		}
 	}

@@ -29,6 +29,7 @@ import (
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
 	"github.com/vikalp/vikalp/jurisdiction"
 	"github.com/vikalp/vikalp/leads"
+	"github.com/vikalp/vikalp/notify"
 )
 
 // SMSSecret is the inbound SMS webhook's shared secret on test servers.
@@ -157,7 +158,11 @@ func StartWith(t testing.TB, password string, users func(*jurisdiction.Service) 
 		deps.Alerts, deps.Leads, deps.Hotspots = alertsSvc, leadsSvc, out.Hotspots
 		deps.Priority = analytics.NewPriorityService(pool)
 		deps.AlertHub = StartHub(t, pool, quiet)
-		startWorkers(t, pool, quiet, casesSvc, alertsSvc, leadsSvc)
+		// As in cmd/vikalp: the drain opens a sealed number through the
+		// package that sealed it (no gateway: RecordingProvider).
+		drain := notify.NewService(pool, notify.Deps{Logger: quiet,
+			Openers: map[string]notify.PhoneOpener{notify.ToComplainant: casesSvc, notify.ToReporter: ingestSvc}})
+		startWorkers(t, pool, quiet, drain, casesSvc, alertsSvc, leadsSvc)
 	}
 	// Every request under /api/v1 (and the tiles and health checks) and its
 	// answer are checked against the OpenAPI document (contract.go);
@@ -194,9 +199,11 @@ func StartHub(t testing.TB, pool *pgxpool.Pool, logger *slog.Logger) *alerts.Hub
 
 // startWorkers works jobs as cmd/vikalp's registerWorkers does, without
 // the hotspot analysis (see Options.Workers).
-func startWorkers(t testing.TB, pool *pgxpool.Pool, logger *slog.Logger, c *cases.Service, a *alerts.Service, l *leads.Service) {
+func startWorkers(t testing.TB, pool *pgxpool.Pool, logger *slog.Logger, n *notify.Service, c *cases.Service,
+	a *alerts.Service, l *leads.Service) {
 	t.Helper()
 	workers := river.NewWorkers()
+	notify.AddWorkers(workers, n)
 	cases.AddWorkers(workers, c)
 	alerts.AddWorkers(workers, a)
 	river.AddWorker(workers, &leads.TipWorker{Leads: l})

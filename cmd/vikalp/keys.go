@@ -13,6 +13,7 @@ import (
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/internal/pg"
+	"github.com/vikalp/vikalp/notify"
 )
 
 func newKeysCmd(a *app) *cobra.Command {
@@ -36,6 +37,7 @@ rerun at any time, prints progress and a summary, and is audited.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withServices(cmd.Context(), func(pool *pgxpool.Pool, svc *services) error {
 				tables := append(auth.ResealTables(pool), cases.ResealTables(pool)...)
+				tables = append(tables, notify.ResealTables(pool)...)
 				tables = append(tables, svc.ingest.ResealTables()...)
 				tables = append(tables, alerts.ResealTables(pool)...)
 				_, err := rotateKeys(cmd.Context(), pool, svc.keyring, tables, batch, cmd.OutOrStdout())

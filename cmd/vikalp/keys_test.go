@@ -18,6 +18,7 @@ import (
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/jurisdiction"
+	"github.com/vikalp/vikalp/notify"
 	"github.com/vikalp/vikalp/testkit"
 )
 
@@ -94,6 +95,7 @@ func TestKeysRotate(t *testing.T) {
 	}
 	tables := func() []auth.ResealTable {
 		ts := append(auth.ResealTables(srv.Pool), cases.ResealTables(srv.Pool)...)
+		ts = append(ts, notify.ResealTables(srv.Pool)...)
 		ts = append(ts, ingestBA.ResealTables()...)
 		return append(ts, alerts.ResealTables(srv.Pool)...)
 	}

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
@@ -23,6 +22,7 @@ import (
 	"github.com/vikalp/vikalp/internal/pg"
 	"github.com/vikalp/vikalp/jurisdiction"
 	"github.com/vikalp/vikalp/leads"
+	"github.com/vikalp/vikalp/notify"
 	"github.com/vikalp/vikalp/tiles"
 )
 
@@ -33,6 +33,8 @@ type services struct {
 	auth    *auth.Service
 	cases   *cases.Service
 	ingest  *ingest.Service
+	// notify drains the SMS outbox that cases, ingest and alerts queue into.
+	notify *notify.Service
 	// inserter is an insert-only River client: services insert jobs in
 	// their own transactions; a separate client works them.
 	inserter *river.Client[pgx.Tx]
@@ -52,6 +54,12 @@ type services struct {
 
 // newServices wires every domain service on pool. Tile, hotspot and
 // lead-list reads go to read: a streaming replica (see readPool) or pool.
+//
+// The import direction (README Layout, layers_test.go) decides what is
+// injected here: notify sits below cases, ingest and alerts, which all
+// queue SMS through it, so its drain gets cases' and ingest's phone
+// openers from here; alerts sits above cases and imports it, so cases
+// gets alerts as its AlertRaiser.
 func (a *app) newServices(pool *pgxpool.Pool, read pg.DBTX) (*services, error) {
 	keyring, err := auth.ParseKeyring(a.cfg.DataKeys)
 	if err != nil {
@@ -93,19 +101,21 @@ func (a *app) newServices(pool *pgxpool.Pool, read pg.DBTX) (*services, error) {
 		return nil, fmt.Errorf("start ingest service: %w", err)
 	}
 	casesSvc := cases.NewService(pool, cases.Deps{
-		Jobs:     inserter,
-		Router:   jurisdiction.New(pool),
-		Keyring:  keyring,
-		Provider: sms,
-		Alerts:   alertsSvc,
-		Photos:   ingestSvc, // complaint photos go through ingest's media pipeline
-		Logger:   a.logger,
+		Jobs:    inserter,
+		Router:  jurisdiction.New(pool),
+		Keyring: keyring,
+		Alerts:  alertsSvc,
+		Photos:  ingestSvc, // complaint photos go through ingest's media pipeline
+		Logger:  a.logger,
 		// Idempotency fingerprints of her contact details (keyed hashes).
 		FingerprintKey: fpKey,
 		// The keyed hash of her number that inbound STATUS SMS match.
 		PhoneKeys: phoneKeys,
 	})
-	svc := &services{keyring: keyring, auth: authSvc, cases: casesSvc, ingest: ingestSvc, inserter: inserter,
+	// The drain opens a sealed number through the package that sealed it.
+	notifySvc := notify.NewService(pool, notify.Deps{Provider: sms, Logger: a.logger,
+		Openers: map[string]notify.PhoneOpener{notify.ToComplainant: casesSvc, notify.ToReporter: ingestSvc}})
+	svc := &services{keyring: keyring, auth: authSvc, cases: casesSvc, ingest: ingestSvc, notify: notifySvc, inserter: inserter,
 		alerts: alertsSvc, hub: alerts.NewHub(pool, a.logger.With(slog.String("component", "alert_hub")))}
 	svc.pipeline = analytics.NewPipeline(pool, analytics.Config{}, analytics.Deps{Jobs: inserter, Logger: a.logger})
 	svc.hotspots = analytics.NewHotspotService(pool, a.cfg.HotspotMinReports)
@@ -172,40 +182,15 @@ func (a *app) readPool(ctx context.Context, primary *pgxpool.Pool) (*pgxpool.Poo
 }
 
 // smsProvider is the HTTP gateway when VIKALP_SMS_URL is set, else the
-// outbox-only provider, adapted to cases' SMSProvider.
-func (a *app) smsProvider() (cases.SMSProvider, error) {
+// outbox-only provider that holds every message.
+func (a *app) smsProvider() (notify.Provider, error) {
 	if a.cfg.SMSURL == "" {
-		return smsGateway{alerts.OutboxProvider{}}, nil
+		return notify.OutboxProvider{}, nil
 	}
-	p, err := alerts.NewHTTPSMSProvider(alerts.HTTPSMSConfig{URL: a.cfg.SMSURL, AuthHeader: a.cfg.SMSAuthHeader,
+	p, err := notify.NewHTTPProvider(notify.HTTPConfig{URL: a.cfg.SMSURL, AuthHeader: a.cfg.SMSAuthHeader,
 		BodyTemplate: a.cfg.SMSBodyTemplate, ContentType: a.cfg.SMSContentType})
 	if err != nil {
 		return nil, fmt.Errorf("VIKALP_SMS_*: %w", err)
 	}
-	return smsGateway{p}, nil
-}
-
-// smsGateway adapts an alerts.SMSProvider to cases.SMSProvider (cases and
-// alerts do not import each other).
-type smsGateway struct{ p alerts.SMSProvider }
-
-func (g smsGateway) Name() string { return g.p.Name() }
-
-// Holds passes on whether the gateway only keeps messages (no
-// VIKALP_SMS_URL): cases then marks them held, not sent.
-func (g smsGateway) Holds() bool {
-	h, ok := g.p.(interface{ Holds() bool })
-	return ok && h.Holds()
-}
-
-func (g smsGateway) Send(ctx context.Context, m cases.SMS) error {
-	recipient := m.ToKind
-	if m.DistrictID != nil {
-		recipient += ":" + strconv.Itoa(*m.DistrictID)
-	}
-	if m.ToRole != "" {
-		recipient += ":" + m.ToRole
-	}
-	return g.p.Send(ctx, alerts.SMS{Ref: strconv.FormatInt(m.OutboxID, 10), To: m.Phone, Recipient: recipient,
-		Template: m.Template, Body: m.Body})
+	return p, nil
 }

@@ -16,11 +16,13 @@ import (
 	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/leads"
+	"github.com/vikalp/vikalp/notify"
 )
 
 // registerWorkers adds every background worker. Each package owns its
 // XArgs/XWorker pairs; this is the only place they meet.
 func registerWorkers(workers *river.Workers, svc *services) {
+	notify.AddWorkers(workers, svc.notify)
 	cases.AddWorkers(workers, svc.cases)
 	river.AddWorker(workers, &cases.DigestWorker{Service: svc.cases})
 	// alerts works ingest.HappeningNowArgs, analytics' hotspot alert jobs and leads'
@@ -37,7 +39,7 @@ func registerWorkers(workers *river.Workers, svc *services) {
 func (a *app) periodicJobs() []*river.PeriodicJob {
 	return []*river.PeriodicJob{
 		analytics.AnalyzePeriodicJob(a.cfg.AnalyticsInterval),
-		cases.SMSDrainPeriodicJob(),
+		notify.SMSDrainPeriodicJob(),
 		cases.SLASweepPeriodicJob(),
 		// The supervisors' daily digest at VIKALP_DIGEST_AT (IST).
 		cases.DigestPeriodicJob(a.cfg.DigestAt),

@@ -1,0 +1,32 @@
+// Package notify delivers outbound messages: the SMS outbox, its drain and
+// the gateways it sends through. It owns delivery, not wording: the
+// packages above it (cases for complaint messages, ingest for hotspot
+// reporters' notifications, alerts for escalation pages) render their own
+// bodies and queue rows here, each inside its own transaction.
+//
+// Tables owned (written only here): sms_outbox. It reads complaints and
+// reports for the codes a sealed number is bound to (key rotation).
+//
+// Invariants:
+//   - A row is queued in the caller's transaction (Queue, QueueBatch): a
+//     committed filing, report decision or escalation always has its
+//     messages, and a rolled-back one never does. No River job is inserted
+//     per message; the periodic drain (SMSDrainArgs) finds due rows.
+//   - Bodies never name a complainant, a reporter or a crime; officers are
+//     addressed by recipient kind, role and district, never by a stored
+//     number. Only a complainant's or a reporter's own number is stored,
+//     sealed to her complaint's or report's code (vikalp.OutboxPhoneAAD).
+//   - A sealed number is opened only by the PhoneOpener registered for the
+//     row's recipient kind (cases for "complainant", ingest for "reporter"),
+//     each time after an audit_log entry, just before it is handed to the
+//     gateway; it is never logged. The admin list never selects it.
+//   - Drains share the outbox (FOR UPDATE SKIP LOCKED); a drain that dies
+//     before commit leaves its rows queued, so a message may go twice,
+//     never not at all. A failed attempt is retried with a doubling backoff
+//     and the row is failed after smsMaxAttempts.
+//   - Without a gateway (a Holder provider) due rows are marked held, never
+//     sent, and no number is opened.
+//
+// Direction: notify sits above auth and below cases, ingest and alerts; it
+// imports none of them (phone opening is injected as PhoneOpener).
+package notify
