@@ -1,7 +1,6 @@
 package analytics
 
 import (
-	"encoding/binary"
 	"math"
 	"slices"
 	"strings"
@@ -64,8 +63,8 @@ type densityPoint struct {
 // Points are processed district by district, emitting and clearing only the
 // cells each district touched. Rows come out sorted by (x, y) and surfaces
 // by key, the order of the tile index, so its build sorts presorted input.
-func densitySurfaces(l *gridLevel, geom [][2][]byte, windows []Window, cell, h float64) []densitySurface {
-	pts := densityPoints(l, geom)
+func densitySurfaces(l *gridLevel, hex *hexBoundaries, windows []Window, cell, h float64) []densitySurface {
+	pts := densityPoints(l, hex)
 	if len(pts) == 0 {
 		return nil
 	}
@@ -136,15 +135,15 @@ func densitySurfaces(l *gridLevel, geom [][2][]byte, windows []Window, cell, h f
 }
 
 // densityPoints returns the centres of l's cells in EPSG:3857, sorted by
-// district (stable, so cell order within a district is kept). geom, when
-// set, holds each cell's hexagon as hexEWKB wrote it: the mean of its
-// vertices is the centre to well under a metre at r9, without cgo.
-func densityPoints(l *gridLevel, geom [][2][]byte) []densityPoint {
+// district (stable, so cell order within a district is kept). hex, when
+// set, holds the cells' hexagons: the mean of a hexagon's vertices is the
+// centre to well under a metre at r9, without cgo.
+func densityPoints(l *gridLevel, hex *hexBoundaries) []densityPoint {
 	pts := make([]densityPoint, len(l.cells))
 	for i, c := range l.cells {
 		var x, y float64
-		if geom != nil {
-			x, y = ringMean(geom[i][0])
+		if hex != nil {
+			x, y = hex.centre3857(i)
 		} else {
 			ll := h3.Cell(c).LatLng()
 			p := project.WGS84.ToMercator(orb.Point{ll.Lng, ll.Lat})
@@ -154,19 +153,6 @@ func densityPoints(l *gridLevel, geom [][2][]byte) []densityPoint {
 	}
 	slices.SortStableFunc(pts, func(a, b densityPoint) int { return int(a.district) - int(b.district) })
 	return pts
-}
-
-// ringMean returns the mean of the distinct vertices of a one-ring EWKB
-// polygon from appendEWKBPolygon (little endian, SRID, closed ring).
-func ringMean(b []byte) (x, y float64) {
-	const head = 1 + 4 + 4 + 4 // byte order, type, SRID, rings
-	n := int(binary.LittleEndian.Uint32(b[head:])) - 1
-	pts := b[head+4:]
-	for k := range n {
-		x += math.Float64frombits(binary.LittleEndian.Uint64(pts[16*k:]))
-		y += math.Float64frombits(binary.LittleEndian.Uint64(pts[16*k+8:]))
-	}
-	return x / float64(n), y / float64(n)
 }
 
 // densityGrid returns the grid, aligned to multiples of the cell size, that

@@ -36,7 +36,14 @@ func newR9Level(nw int, reports []windowCount) *gridLevel {
 		}
 		return int(a.DistrictID) - int(b.DistrictID)
 	})
-	l := &gridLevel{res: 9, nw: nw}
+	n := 0 // distinct cells: the level's slices are allocated once
+	for i, r := range rows {
+		if i == 0 || r.Cell != rows[i-1].Cell {
+			n++
+		}
+	}
+	l := &gridLevel{res: 9, nw: nw, cells: make([]int64, 0, n), acc: make([]cellAcc, 0, n*nw),
+		district: make([]int32, 0, n), distN: make([]int32, 0, n)}
 	acc := make([]cellAcc, nw)
 	for lo := 0; lo < len(rows); {
 		hi := lo
@@ -99,7 +106,14 @@ func rollUp(r9 *gridLevel, res int) *gridLevel {
 		return r9
 	}
 	nw := r9.nw
-	l := &gridLevel{res: res, nw: nw}
+	n := 0 // parents: the level's slices are allocated once
+	for i, c := range r9.cells {
+		if i == 0 || cellParent(c, res) != cellParent(r9.cells[i-1], res) {
+			n++
+		}
+	}
+	l := &gridLevel{res: res, nw: nw, cells: make([]int64, 0, n), acc: make([]cellAcc, 0, n*nw),
+		district: make([]int32, 0, n), distN: make([]int32, 0, n)}
 	var dn []struct{ d, n int32 }
 	for lo := 0; lo < len(r9.cells); {
 		p := cellParent(r9.cells[lo], res)

@@ -12,8 +12,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/project"
-	"github.com/uber/h3-go/v4"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/vikalp/vikalp/internal/pg"
@@ -30,8 +28,8 @@ type hexRow struct {
 	bin                 int16
 	emerging            EmergingClass
 	cold                bool
-	district            int32 // 0: NULL
-	g3857, g4326        []byte
+	district            int32     // 0: NULL
+	hexagon             []float64 // the cell's vertices (hexBoundaries.vertices)
 }
 
 // hexRowBatch is a run of rows COPYed as one statement.
@@ -84,6 +82,7 @@ var pgEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 // hexRowsOf returns copyStream's appendRows for batch b.
 func hexRowsOf(b hexRowBatch) func(buf []byte, limit int) ([]byte, bool) {
 	i := 0
+	var ring []orb.Point
 	return func(buf []byte, limit int) ([]byte, bool) {
 		for ; i < b.Len() && len(buf) < limit; i++ {
 			h := b.Row(i)
@@ -111,8 +110,7 @@ func hexRowsOf(b hexRowBatch) func(buf []byte, limit int) ([]byte, bool) {
 			} else {
 				buf = appendInt(buf, 4, uint64(h.district))
 			}
-			buf = appendBytes(buf, h.g3857)
-			buf = appendBytes(buf, h.g4326)
+			buf, ring = appendHexagonValues(buf, h.hexagon, ring)
 		}
 		return buf, i < b.Len()
 	}
@@ -139,48 +137,6 @@ func boolByte(b bool) byte {
 		return 1
 	}
 	return 0
-}
-
-// hexEWKB returns cell's hexagon as EWKB polygons in EPSG:3857 (tiles clip
-// in Web Mercator: project once here, not per tile request) and EPSG:4326.
-// Written by hand: a run encodes hundreds of thousands of hexagons.
-func hexEWKB(cell int64) (g3857, g4326 []byte, err error) {
-	c := h3.Cell(cell)
-	if !c.IsValid() {
-		return nil, nil, fmt.Errorf("cell %d is not a valid H3 cell", cell)
-	}
-	b := c.Boundary()
-	ring := make([]orb.Point, 0, len(b)+1)
-	for _, ll := range b {
-		ring = append(ring, orb.Point{ll.Lng, ll.Lat})
-	}
-	ring = append(ring, ring[0])
-	size := ewkbPolygonSize(len(ring))
-	buf := make([]byte, 0, 2*size) // one allocation for both
-	buf = appendEWKBPolygon(buf, 4326, ring)
-	for i, p := range ring {
-		ring[i] = project.WGS84.ToMercator(p)
-	}
-	buf = appendEWKBPolygon(buf, 3857, ring)
-	return buf[size:], buf[:size:size], nil
-}
-
-// ewkbPolygonSize is the length of a one-ring EWKB polygon of n points.
-func ewkbPolygonSize(n int) int { return 1 + 4 + 4 + 4 + 4 + 16*n }
-
-// appendEWKBPolygon appends a one-ring little-endian EWKB polygon with SRID.
-func appendEWKBPolygon(buf []byte, srid uint32, ring []orb.Point) []byte {
-	const polygonWithSRID = 3 | 0x20000000
-	buf = append(buf, 1)
-	buf = binary.LittleEndian.AppendUint32(buf, polygonWithSRID)
-	buf = binary.LittleEndian.AppendUint32(buf, srid)
-	buf = binary.LittleEndian.AppendUint32(buf, 1)
-	buf = binary.LittleEndian.AppendUint32(buf, uint32(len(ring)))
-	for _, p := range ring {
-		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(p[0]))
-		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(p[1]))
-	}
-	return buf
 }
 
 // withConn runs fn on a connection of db: one acquired from a pool, or the
@@ -220,6 +176,9 @@ func copyBatches(ctx context.Context, db pg.DBTX, table string, batches <-chan h
 	return runParallel(ctx, db, batches, func(c *pgx.Conn, b hexRowBatch) error {
 		if _, err := c.PgConn().CopyFrom(ctx, newCopyStream(hexRowsOf(b)), sql); err != nil {
 			return fmt.Errorf("copy hex stats: %w", pg.Interpret(err))
+		}
+		if r, ok := b.(interface{ copied() }); ok {
+			r.copied()
 		}
 		return nil
 	})

@@ -62,14 +62,15 @@ var stageIndexSQL = []string{
 
 // Replace rewrites hex_stats with rows as run runID (see replace).
 func (s *HexStatStore) Replace(ctx context.Context, runID int64, rows []HexStat, inTx func(pgx.Tx) error) error {
-	b := hexStatRows{rows: rows, geom: make([][2][]byte, len(rows))}
+	cells := make([]int64, len(rows))
 	for i, r := range rows {
-		g3857, g4326, err := hexEWKB(r.Cell)
-		if err != nil {
-			return err
-		}
-		b.geom[i] = [2][]byte{g3857, g4326}
+		cells[i] = r.Cell
 	}
+	hex, err := newHexBoundaries(cells)
+	if err != nil {
+		return err
+	}
+	b := hexStatRows{rows: rows, hex: hex}
 	return s.replace(ctx, runID, []hexRowBatch{b}, inTx, func(string) {})
 }
 
@@ -168,7 +169,7 @@ func (st *hexStatStage) discard(ctx context.Context) {
 // hexStatRows feeds HexStat values with their hexagons to COPY.
 type hexStatRows struct {
 	rows []HexStat
-	geom [][2][]byte
+	hex  *hexBoundaries
 }
 
 func (b hexStatRows) Len() int { return len(b.rows) }
@@ -178,7 +179,7 @@ func (b hexStatRows) Row(i int) hexRow {
 	return hexRow{windowKey: r.WindowKey, res: int16(r.Resolution), cell: r.Cell, runID: r.RunID,
 		start: r.WindowStart, end: r.WindowEnd, nReports: int32(r.NReports),
 		nDistinct: int32(r.NDistinct), score: r.Score, z: r.GiZ, p: r.GiP, pFDR: r.GiPFDR, bin: int16(r.Bin),
-		emerging: r.Emerging, cold: r.EmergingCold, district: int32(r.DistrictID), g3857: b.geom[i][0], g4326: b.geom[i][1]}
+		emerging: r.Emerging, cold: r.EmergingCold, district: int32(r.DistrictID), hexagon: b.hex.vertices(i)}
 }
 
 const significantCellsSQL = `

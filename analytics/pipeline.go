@@ -229,12 +229,12 @@ func (p *Pipeline) compute(in runInput, asOf time.Time, runID int64, sum *RunSum
 		em = newEmergingSet(p.cfg, in.periods)
 		return nil
 	})
-	geoms := make([][][2][]byte, len(levels))
+	hexes := make([]*hexBoundaries, len(levels))
 	// The density surfaces take the r9 cell centres from the r9 hexagons
 	// (nil: compute them) rather than asking H3 (cgo) a second time.
-	r9geom := make(chan [][2][]byte, 1)
+	r9hex := make(chan *hexBoundaries, 1)
 	if !slices.Contains(p.cfg.Resolutions, 9) {
-		r9geom <- nil
+		r9hex <- nil
 	}
 	stats := make([][]*windowBatch, len(levels))
 	failed := make([]bool, len(levels))
@@ -253,21 +253,17 @@ func (p *Pipeline) compute(in runInput, asOf time.Time, runID int64, sum *RunSum
 			if l == r9 {
 				defer func() { // nil when it failed; the first of duplicate levels wins
 					select {
-					case r9geom <- geoms[li]:
+					case r9hex <- hexes[li]:
 					default:
 					}
 				}()
 			}
-			geom := make([][2][]byte, len(l.cells))
-			for i, c := range l.cells {
-				g3857, g4326, err := hexEWKB(c)
-				if err != nil {
-					failed[li] = true
-					return err
-				}
-				geom[i] = [2][]byte{g3857, g4326}
+			hex, err := newHexBoundaries(l.cells)
+			if err != nil {
+				failed[li] = true
+				return err
 			}
-			geoms[li] = geom
+			hexes[li] = hex
 			return nil
 		})
 		g.Go(func() error {
@@ -285,8 +281,10 @@ func (p *Pipeline) compute(in runInput, asOf time.Time, runID int64, sum *RunSum
 			if failed[li] {
 				return
 			}
+			hex := hexes[li]
+			hexes[li] = nil // the batches hold it until they are copied
 			for _, b := range stats[li] {
-				b.geom = geoms[li]
+				b.hex = hex
 				if l.res == p.cfg.EmergingResolution {
 					b.emerging = &em
 				}
@@ -301,7 +299,7 @@ func (p *Pipeline) compute(in runInput, asOf time.Time, runID int64, sum *RunSum
 	var densTime time.Duration
 	g.Go(func() error {
 		start := time.Now()
-		dens = densitySurfaces(r9, <-r9geom, p.cfg.Windows, p.cfg.DensityCell, p.cfg.DensityBandwidth)
+		dens = densitySurfaces(r9, <-r9hex, p.cfg.Windows, p.cfg.DensityCell, p.cfg.DensityBandwidth)
 		densTime = time.Since(start)
 		return nil
 	})
@@ -318,11 +316,7 @@ func (p *Pipeline) compute(in runInput, asOf time.Time, runID int64, sum *RunSum
 	for _, bs := range stats {
 		for _, b := range bs {
 			out = append(out, b)
-			for _, r := range b.results {
-				if r.Bin != 0 {
-					sum.Significant[fmt.Sprintf("%s/r%d", b.key, b.level.res)]++
-				}
-			}
+			sum.Significant[fmt.Sprintf("%s/r%d", b.key, b.level.res)] += b.significant
 		}
 	}
 	return out, dens, nil
@@ -343,9 +337,16 @@ func (p *Pipeline) windows(l *gridLevel, ix neighbourIndex, asOf time.Time, runI
 		if len(members) < 2 {
 			continue
 		}
-		out = append(out, &windowBatch{level: l, wi: wi, key: w.Key, runID: runID,
+		b := &windowBatch{level: l, wi: wi, key: w.Key, runID: runID,
 			start: asOf.Add(-time.Duration(w.Days) * 24 * time.Hour), end: asOf, members: members, x: x,
-			results: classify(giStarSubset(members, x, ix, len(l.cells)), !p.cfg.RawBins)})
+			results: classify(giStarSubset(members, x, ix, len(l.cells)), !p.cfg.RawBins),
+			alerts:  w.Key == p.cfg.AlertWindow && l.res == p.cfg.AlertResolution}
+		for _, r := range b.results {
+			if r.Bin != 0 {
+				b.significant++
+			}
+		}
+		out = append(out, b)
 	}
 	return out
 }
@@ -360,7 +361,7 @@ func (p *Pipeline) emitAlerts(ctx context.Context, tx pgx.Tx, batches []*windowB
 	}
 	n := 0
 	for _, b := range batches {
-		if b.key != p.cfg.AlertWindow || b.level.res != p.cfg.AlertResolution {
+		if !b.alerts {
 			continue
 		}
 		for i, r := range b.results {

@@ -6,7 +6,7 @@ import "time"
 // one statement.
 type windowBatch struct {
 	level      *gridLevel
-	geom       [][2][]byte // per level cell: EPSG:3857 and 4326 EWKB
+	hex        *hexBoundaries // the level's hexagons
 	wi         int
 	key        string
 	runID      int64
@@ -15,6 +15,22 @@ type windowBatch struct {
 	x          []float64
 	results    []GiResult
 	emerging   *emergingSet // on the emerging resolution only
+	// significant counts the results with a bin; alerts marks the batch
+	// of the alert window and resolution, which emitAlerts reads after
+	// the copy.
+	significant int
+	alerts      bool
+}
+
+// copied drops what only the copy needed, once the batch is in the
+// staging table: the level's hexagons go when its last batch is copied,
+// so a run does not hold every row it computed until the swap. The alert
+// batch keeps its results for emitAlerts; members stay (Len).
+func (b *windowBatch) copied() {
+	b.hex, b.x, b.emerging = nil, nil, nil
+	if !b.alerts {
+		b.results = nil
+	}
 }
 
 func (b *windowBatch) Len() int { return len(b.members) }
@@ -25,7 +41,7 @@ func (b *windowBatch) Row(i int) hexRow {
 	h := hexRow{windowKey: b.key, res: int16(l.res), cell: l.cells[m], runID: b.runID, start: b.start, end: b.end,
 		nReports: a.nReports, nDistinct: a.nDistinct, score: b.x[i],
 		z: r.Z, p: r.P, pFDR: r.PFDR, bin: int16(r.Bin), district: l.district[m],
-		g3857: b.geom[m][0], g4326: b.geom[m][1]}
+		hexagon: b.hex.vertices(int(m))}
 	if b.emerging != nil {
 		e := b.emerging.of(h.cell)
 		h.emerging, h.cold = e.Class, e.Cold

@@ -117,16 +117,20 @@ func (a *app) analyzeWith(cmd *cobra.Command, f analyzeFlags, pool *pgxpool.Pool
 			return err
 		}
 	}
+	resetPeakRSS()
 	sum, err := p.Run(ctx, asOf)
 	if err != nil {
 		return err
 	}
 	printRunSummary(out, sum)
+	printPeakRSS(out, "hotspot run")
+	resetPeakRSS()
 	fs, err := p.Forecast(ctx, asOf)
 	if err != nil {
 		return err
 	}
 	printForecastSummary(out, fs)
+	printPeakRSS(out, "forecast")
 	// Then relink trafficking tips into leads, as the periodic job does.
 	if deps.Progress != nil {
 		deps.Progress("relinking leads")
@@ -172,6 +176,14 @@ func printRunSummary(w io.Writer, s analytics.RunSummary) {
 	fmt.Fprintf(w, "  new hot spots alerted: %d\n", s.NewHotspots)
 	for _, stage := range []string{"read", "compute", "write", "write_copy", "write_index", "write_analyze", "write_swap"} {
 		fmt.Fprintf(w, "  %-8s %s\n", stage, s.Timings[stage].Round(time.Millisecond))
+	}
+}
+
+// printPeakRSS prints the process's resident set high-water mark since the
+// last resetPeakRSS: what the step before it needed, start-up included.
+func printPeakRSS(w io.Writer, step string) {
+	if b := peakRSS(); b > 0 {
+		fmt.Fprintf(w, "  peak RSS of the %s: %d MB\n", step, b>>20)
 	}
 }
 

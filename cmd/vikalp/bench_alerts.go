@@ -11,8 +11,14 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/vikalp/vikalp/alerts"
 
 	"github.com/spf13/cobra"
 
@@ -23,6 +29,7 @@ func newBenchAlertsCmd() *cobra.Command {
 	var f benchFlags
 	var probes int
 	var gap time.Duration
+	var database string
 	cmd := &cobra.Command{
 		Use:   "alerts --header 'Authorization: Bearer …'",
 		Short: "Measure report → console alert latency under report load",
@@ -36,22 +43,32 @@ clients, and meanwhile sends --probes happening-now reports one at a time
 latency percentiles. Run the server with VIKALP_PUBLIC_RATE=off and with
 workers (alerts are raised by a background job).
 
+With --database (the server's database URL) it also LISTENs on the alert
+events' channel, whose notification PostgreSQL delivers when the event's
+transaction commits, and splits each probe's latency there: report → commit
+(the POST, the job that raises the alert, its commit) and commit → console
+(the notification, the server's read of the event, the SSE write). Both
+parts are timed on this machine's clock; the split point is when this
+process received the notification, within a millisecond of the commit on
+the same host.
+
 Example:
   vikalp bench alerts --header "Authorization: Bearer $(vikalp user token create --username admin --name bench)" \
       --probes 200 --concurrency 16`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return f.runAlerts(cmd, probes, gap)
+			return f.runAlerts(cmd, probes, gap, database)
 		},
 	}
 	f.register(cmd)
 	cmd.Flags().IntVar(&probes, "probes", 200, "happening-now reports to time")
 	cmd.Flags().DurationVar(&gap, "gap", 50*time.Millisecond, "pause between probes")
+	cmd.Flags().StringVar(&database, "database", "", "database URL: also time commit → console (LISTEN on the alert channel)")
 	return cmd
 }
 
 // runAlerts runs the background load and the probes.
-func (f *benchFlags) runAlerts(cmd *cobra.Command, probes int, gap time.Duration) error {
+func (f *benchFlags) runAlerts(cmd *cobra.Command, probes int, gap time.Duration, database string) error {
 	header, err := parseHeaders(f.headers)
 	if err != nil {
 		return err
@@ -63,6 +80,12 @@ func (f *benchFlags) runAlerts(cmd *cobra.Command, probes int, gap time.Duration
 	base := strings.TrimSuffix(f.base, "/")
 	ctx, cancel := context.WithCancel(cmd.Context())
 	defer cancel()
+	var commits *commitTimes
+	if database != "" {
+		if commits, err = listenCommits(ctx, database); err != nil {
+			return err
+		}
+	}
 	raised, err := openAlertStream(ctx, base, header)
 	if err != nil {
 		return err
@@ -78,7 +101,7 @@ func (f *benchFlags) runAlerts(cmd *cobra.Command, probes int, gap time.Duration
 
 	rng := rand.New(rand.NewPCG(99, 1))
 	client := &http.Client{Timeout: 10 * time.Second}
-	var latencies []time.Duration
+	var latencies, toConsole []time.Duration
 	missed := 0
 	for i := range probes {
 		pLat, pLon := jitterKM(rng, lat, lon, f.radiusKM)
@@ -100,8 +123,11 @@ func (f *benchFlags) runAlerts(cmd *cobra.Command, probes int, gap time.Duration
 			return fmt.Errorf("probe %d: status %d", i, resp.StatusCode)
 		}
 		select {
-		case <-raised:
-			latencies = append(latencies, time.Since(start))
+		case e := <-raised:
+			latencies = append(latencies, e.at.Sub(start))
+			if at, ok := commits.of(e.pos); ok {
+				toConsole = append(toConsole, e.at.Sub(at))
+			}
 		case <-time.After(5 * time.Second):
 			missed++
 		}
@@ -115,12 +141,80 @@ func (f *benchFlags) runAlerts(cmd *cobra.Command, probes int, gap time.Duration
 	if len(latencies) == 0 {
 		return errors.New("no probe alert arrived")
 	}
-	slices.Sort(latencies)
-	q := func(p float64) time.Duration { return latencies[min(len(latencies)-1, int(p*float64(len(latencies))))] }
-	msec := func(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }
-	fmt.Fprintf(out, "report → console alert latency over %d probes (%d missed): p50 %s  p90 %s  p99 %s  max %s\n",
-		len(latencies), missed, msec(q(0.50)), msec(q(0.90)), msec(q(0.99)), msec(latencies[len(latencies)-1]))
+	fmt.Fprintf(out, "report → console alert latency over %d probes (%d missed): %s\n",
+		len(latencies), missed, percentiles(latencies))
+	if commits != nil {
+		fmt.Fprintf(out, "commit → console alert latency over %d probes: %s\n", len(toConsole), percentiles(toConsole))
+	}
 	return nil
+}
+
+// percentiles formats p50, p90, p99 and max of ds (sorted in place).
+func percentiles(ds []time.Duration) string {
+	if len(ds) == 0 {
+		return "none"
+	}
+	slices.Sort(ds)
+	q := func(p float64) time.Duration { return ds[min(len(ds)-1, int(p*float64(len(ds))))] }
+	msec := func(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000) }
+	return fmt.Sprintf("p50 %s  p90 %s  p99 %s  max %s", msec(q(0.50)), msec(q(0.90)), msec(q(0.99)), msec(ds[len(ds)-1]))
+}
+
+// commitTimes are the arrival times of the alert channel's notifications
+// by event position: when each event's transaction committed, as seen from
+// this process.
+type commitTimes struct {
+	mu sync.Mutex
+	at map[int64]time.Time
+}
+
+// listenCommits LISTENs on alerts.NotifyChannel on a connection of its own
+// until ctx ends, recording when each position's notification arrives.
+func listenCommits(ctx context.Context, url string) (*commitTimes, error) {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("connect to listen for alert commits: %w", err)
+	}
+	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{alerts.NotifyChannel}.Sanitize()); err != nil {
+		_ = conn.Close(ctx)
+		return nil, fmt.Errorf("listen for alert commits: %w", err)
+	}
+	c := &commitTimes{at: map[int64]time.Time{}}
+	go func() {
+		defer conn.Close(context.WithoutCancel(ctx))
+		for {
+			n, err := conn.WaitForNotification(ctx)
+			if err != nil {
+				return
+			}
+			now := time.Now()
+			if pos, err := strconv.ParseInt(n.Payload, 10, 64); err == nil {
+				c.mu.Lock()
+				c.at[pos] = now
+				c.mu.Unlock()
+			}
+		}
+	}()
+	return c, nil
+}
+
+// of returns when position pos committed. The notification reaches this
+// process no later than the server, which sends the event only after its
+// own copy of it; a short wait covers the scheduling of the two.
+func (c *commitTimes) of(pos int64) (time.Time, bool) {
+	if c == nil {
+		return time.Time{}, false
+	}
+	for range 100 {
+		c.mu.Lock()
+		t, ok := c.at[pos]
+		c.mu.Unlock()
+		if ok {
+			return t, true
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return time.Time{}, false
 }
 
 // jsonReportTarget posts ordinary (not happening-now) JSON reports.
@@ -133,9 +227,16 @@ func jsonReportTarget(base string, lat, lon, radiusKM float64) loadgen.Target {
 		})
 }
 
-// openAlertStream connects to the SSE stream and signals each "raised"
-// event of a happening-now alert on the returned channel.
-func openAlertStream(ctx context.Context, base string, header http.Header) (<-chan struct{}, error) {
+// sseEvent is a "raised" event as it arrived: its position (the SSE id)
+// and when.
+type sseEvent struct {
+	pos int64
+	at  time.Time
+}
+
+// openAlertStream connects to the SSE stream and sends each "raised" event
+// of a happening-now alert on the returned channel.
+func openAlertStream(ctx context.Context, base string, header http.Header) (<-chan sseEvent, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/alerts/stream", nil)
 	if err != nil {
 		return nil, err
@@ -151,22 +252,25 @@ func openAlertStream(ctx context.Context, base string, header http.Header) (<-ch
 		_ = resp.Body.Close()
 		return nil, fmt.Errorf("open alert stream: status %d (pass a staff token with --header)", resp.StatusCode)
 	}
-	raised := make(chan struct{}, 1024)
+	raised := make(chan sseEvent, 1024)
 	go func() {
 		defer resp.Body.Close()
 		sc := bufio.NewScanner(resp.Body)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		event := ""
+		event, id := "", ""
 		for sc.Scan() {
 			line := sc.Text()
 			switch {
 			case strings.HasPrefix(line, "event: "):
 				event = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "id: "):
+				id = strings.TrimPrefix(line, "id: ")
 			case line == "":
 				if event == "raised" {
-					raised <- struct{}{}
+					pos, _ := strconv.ParseInt(id, 10, 64)
+					raised <- sseEvent{pos: pos, at: time.Now()}
 				}
-				event = ""
+				event, id = "", ""
 			}
 		}
 	}()
