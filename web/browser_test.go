@@ -297,7 +297,7 @@ func (b *bundle) do(t *testing.T, what string, steps ...chromedp.Action[chromedp
 	t.Helper()
 	// Generous: a step on a loaded CI machine (software WebGL, the server
 	// and PostGIS on the same cores) can take many times its usual second.
-	ctx, cancel := context.WithTimeout(b.ctx, 45*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, 2*time.Minute)
 	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		b.shot(t, "failed")
