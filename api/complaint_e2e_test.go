@@ -339,3 +339,24 @@ func TestComplaintFilingErrors(t *testing.T) {
 		t.Fatalf("%d complaints stored from bad input", n)
 	}
 }
+
+// TestStaffSeeNoSMSChoice: her "no SMS" choice at filing is on the staff
+// view of the complaint, so an officer does not text a shared phone.
+func TestStaffSeeNoSMSChoice(t *testing.T) {
+	t.Parallel()
+	b := setupComplaints(t)
+	for _, noSMS := range []bool{true, false} {
+		var filed struct{ Code string }
+		b.anonymous().do(http.MethodPost, "/api/v1/complaints", map[string]any{"category": "stalking",
+			"description": "a man follows me", "language": "en", "lat": 26.8505, "lon": 80.9466, "no_sms": noSMS,
+			"contact": map[string]string{"phone": "9876543210"}}, http.StatusCreated, &filed)
+		id := b.count(`SELECT id FROM complaints WHERE code = $1`, filed.Code)
+		var detail struct {
+			NoSMS bool `json:"no_sms"`
+		}
+		b.login("station.hzg").do(http.MethodGet, "/api/v1/complaints/"+strconv.Itoa(id), nil, http.StatusOK, &detail)
+		if detail.NoSMS != noSMS {
+			t.Errorf("filed with no_sms %v, the station sees %v", noSMS, detail.NoSMS)
+		}
+	}
+}

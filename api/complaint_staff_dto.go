@@ -129,6 +129,7 @@ type detailResponse struct {
 	District       bilingualName         `json:"district"`
 	Confidential   bool                  `json:"confidential"`
 	CallbackWindow string                `json:"callback_window,omitempty"`
+	NoSMS          bool                  `json:"no_sms"` // she chose no SMS at filing: a shared phone
 	FiledBy        string                `json:"filed_by"`
 	Relation       string                `json:"relation,omitempty"`
 	ATRDueAt       *time.Time            `json:"atr_due_at,omitempty"`
@@ -152,7 +153,7 @@ func newDetailResponse(d cases.Detail) detailResponse {
 		DistrictID: c.DistrictID, StationID: c.StationID,
 		Station:      bilingualName{EN: d.Place.StationNameEN, HI: d.Place.StationNameHI},
 		District:     bilingualName{EN: d.Place.DistrictNameEN, HI: d.Place.DistrictNameHI},
-		Confidential: c.Confidential, CallbackWindow: c.CallbackWindow, FiledBy: string(c.FiledBy), Relation: c.Relation,
+		Confidential: c.Confidential, CallbackWindow: c.CallbackWindow, NoSMS: c.SMSOptOut, FiledBy: string(c.FiledBy), Relation: c.Relation,
 		ATRDueAt: c.ATRDueAt, SLAStage: c.SLAStage, CreatedAt: c.CreatedAt, ClosedAt: c.ClosedAt, Holder: string(d.Holder),
 		Events: make([]eventResponse, 0, len(d.Events)), ATRs: make([]atrResponse, 0, len(d.ATRs)),
 		Ratings: make([]feedbackResponse, 0, len(d.Ratings)), LegalReviews: make([]legalReviewResponse, 0, len(d.LegalReviews)),

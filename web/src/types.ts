@@ -159,6 +159,8 @@ export interface Detail {
   district: Bilingual;
   confidential: boolean;
   callback_window?: string;
+  /** no_sms: she chose no SMS at filing (a shared phone). */
+  no_sms: boolean;
   filed_by: string;
   relation?: string;
   atr_due_at?: string;

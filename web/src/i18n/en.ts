@@ -301,6 +301,8 @@ export const en = {
   'detail.place': 'Place',
   'detail.callbackWindow': 'Safe time to call',
   'detail.confidential': 'Identity confidential',
+  'detail.noSMS': 'No SMS to her',
+  'detail.noSMSWhy': 'She chose no SMS: someone else may read her phone. Do not text her.',
   'detail.contact': 'Contact',
   'detail.contactWithheld': 'Hidden: she asked for confidentiality, or your role may not see it.',
   'detail.contactNone': 'She gave no contact details.',

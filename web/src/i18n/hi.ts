@@ -302,6 +302,8 @@ export const hi: Dict = {
   'detail.place': 'जगह',
   'detail.callbackWindow': 'फ़ोन करने का सुरक्षित समय',
   'detail.confidential': 'पहचान गोपनीय',
+  'detail.noSMS': 'उन्हें कोई SMS नहीं',
+  'detail.noSMSWhy': 'उन्होंने SMS न भेजने को चुना है: उनका फ़ोन कोई और भी देख सकता है। उन्हें SMS न करें।',
   'detail.contact': 'संपर्क',
   'detail.contactWithheld': 'छिपा हुआ: उन्होंने गोपनीयता माँगी है, या आपकी भूमिका इसे नहीं देख सकती।',
   'detail.contactNone': 'उन्होंने कोई संपर्क विवरण नहीं दिया।',

@@ -78,6 +78,12 @@ export function ComplaintDetail({ params }: PageProps) {
               <dd>{c.callback_window}</dd>
             </>
           )}
+          {c.no_sms && (
+            <>
+              <dt>{t('detail.noSMS')}</dt>
+              <dd><span class="tag" data-testid="no-sms">{t('detail.noSMSWhy')}</span></dd>
+            </>
+          )}
           {c.confidential && (
             <>
               <dt>{t('detail.confidential')}</dt>
