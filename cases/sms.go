@@ -118,6 +118,19 @@ func smsBody(template string, lang Language, code Code, at time.Time, district s
 	return strings.TrimSpace(fmt.Sprintf(text, code, at.In(vikalp.IST).Format(smsTimeLayout), district))
 }
 
+// NextSendTime implements notify.Scheduler: a retry of an SMS to her waits
+// for her safe callback window, like its first attempt (nextInWindow).
+func (s *Service) NextSendTime(ctx context.Context, m notify.OutboxSMS, at time.Time) (time.Time, error) {
+	if m.ComplaintID == nil {
+		return at, nil
+	}
+	c, err := NewComplaintStore(s.db).ByID(ctx, *m.ComplaintID, Visibility{})
+	if err != nil {
+		return time.Time{}, err
+	}
+	return nextInWindow(at, c.CallbackWindow), nil
+}
+
 // OpenPhone implements notify.PhoneOpener for notify.ToComplainant rows:
 // it decrypts the complainant's number of an outbox row, writing the
 // decryption to the audit log first.

@@ -222,3 +222,29 @@ func TestEscalationSMSToHer(t *testing.T) {
 		t.Fatalf("%d SMS to her; want the receipt, the ATR and the escalation", n)
 	}
 }
+
+// TestComplainantSMSRetryWaitsForHerWindow: a failed SMS to her is tried
+// again inside her window, never after it closes; the officers' rows keep
+// the plain backoff.
+func TestComplainantSMSRetryWaitsForHerWindow(t *testing.T) {
+	b := setup(t) // 15:30 IST
+	in := input()
+	in.CallbackWindow = "15:00-15:31"
+	f := b.file(t, in)
+	b.clock.Advance(45 * time.Second) // 15:30:45 IST: the 30 s backoff ends after 15:31
+	if _, err := b.drainer(failingProvider{}).DrainSMS(b.ctx); err != nil {
+		t.Fatal(err)
+	}
+	var herRetry, officerRetry time.Time
+	if err := b.db.QueryRow(b.ctx, `SELECT max(next_attempt_at) FILTER (WHERE to_kind = 'complainant'),
+		max(next_attempt_at) FILTER (WHERE to_kind <> 'complainant') FROM sms_outbox WHERE complaint_id = $1 AND attempts = 1`,
+		f.ID).Scan(&herRetry, &officerRetry); err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2025, 11, 27, 9, 30, 0, 0, time.UTC); !herRetry.Equal(want) { // tomorrow 15:00 IST
+		t.Errorf("her retry at %v; want %v, the next opening of her window", herRetry.UTC(), want)
+	}
+	if want := b.clock.Now().Add(30 * time.Second); !officerRetry.Equal(want) {
+		t.Errorf("officers' retry at %v; want %v", officerRetry.UTC(), want)
+	}
+}

@@ -22,8 +22,9 @@
 //     gateway; it is never logged. The admin list never selects it.
 //   - Drains share the outbox (FOR UPDATE SKIP LOCKED); a drain that dies
 //     before commit leaves its rows queued, so a message may go twice,
-//     never not at all. A failed attempt is retried with a doubling backoff
-//     and the row is failed after smsMaxAttempts.
+//     never not at all. A failed attempt is retried with a doubling backoff,
+//     moved to an allowed time when the opener is a Scheduler (her safe
+//     callback window), and the row is failed after smsMaxAttempts.
 //   - Without a gateway (a Holder provider) due rows are marked held, never
 //     sent, and no number is opened.
 //

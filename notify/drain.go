@@ -38,6 +38,14 @@ type PhoneOpener interface {
 	OpenPhone(ctx context.Context, m OutboxSMS) (string, error)
 }
 
+// Scheduler is implemented by a PhoneOpener whose recipients may be
+// messaged only at some times (a complainant's safe callback window): a
+// failed attempt's retry moves to the first allowed instant at or after
+// the backoff, as the first attempt did when the row was queued.
+type Scheduler interface {
+	NextSendTime(ctx context.Context, m OutboxSMS, at time.Time) (time.Time, error)
+}
+
 // Deps are the Service's collaborators.
 type Deps struct {
 	Provider Provider // SMS delivery; RecordingProvider when nil
@@ -160,6 +168,12 @@ func (s *Service) recordFailure(ctx context.Context, store *Store, m OutboxSMS, 
 	s.logger.WarnContext(ctx, "SMS not delivered", slog.Int64("sms_outbox_id", m.ID),
 		slog.Int("attempt", attempt), slog.String("provider", s.provider.Name()))
 	retryAt := now.Add(smsFirstRetry << min(attempt-1, 10))
+	if sch, ok := s.openers[m.ToKind].(Scheduler); ok && m.PhoneSealed != nil {
+		var err error
+		if retryAt, err = sch.NextSendTime(ctx, m, retryAt); err != nil {
+			return err
+		}
+	}
 	return store.MarkAttemptFailed(ctx, m.ID, s.provider.Name(), text, attempt >= smsMaxAttempts, retryAt)
 }
 
