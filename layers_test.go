@@ -30,6 +30,7 @@ var layers = [][]string{
 	{"leads"},
 	{"alerts"},
 	{"api", "bench"},
+	{"app"},
 	{"cmd"},
 }
 
@@ -62,7 +63,7 @@ func upwardImports(graph map[string][]string) []string {
 			case !ok:
 				bad = append(bad, fmt.Sprintf("%s imports %s: %q is not placed in the layer order", pkg, imp, toTop))
 			case toTop == fromTop:
-				// its own tree: api/apitest → api, internal/pgtest → internal/pg
+				// its own tree: app/apitest → app, internal/pgtest → internal/pg
 			case to > from || (to == from && from != 0):
 				bad = append(bad, fmt.Sprintf("%s (layer %d) imports %s (layer %d)", pkg, from, imp, to))
 			}
@@ -129,7 +130,8 @@ func TestUpwardImportIsCaught(t *testing.T) {
 		bad   int
 	}{
 		{"downward", map[string][]string{"cases": {"auth", "geo", "", "internal/pg"}, "api": {"cases", "web"}}, 0},
-		{"own test support", map[string][]string{"api/apitest": {"api", "alerts"}, "cases/casestest": {"auth"}}, 0},
+		{"own test support", map[string][]string{"app/apitest": {"app", "api", "alerts"}, "cases/casestest": {"auth"}}, 0},
+		{"api below app", map[string][]string{"api": {"app"}}, 1},
 		{"upward", map[string][]string{"cases": {"alerts"}}, 1},
 		{"same layer", map[string][]string{"cases": {"ingest"}}, 1},
 		{"leads below analytics", map[string][]string{"analytics": {"leads"}}, 1},

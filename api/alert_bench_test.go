@@ -20,7 +20,7 @@ import (
 
 	"github.com/vikalp/vikalp/alerts"
 	"github.com/vikalp/vikalp/api"
-	"github.com/vikalp/vikalp/api/apitest"
+	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vikalp/vikalp/api/apitest"
+	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/jurisdiction"
 )

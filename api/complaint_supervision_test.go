@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vikalp/vikalp/api/apitest"
+	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/jurisdiction"
 )

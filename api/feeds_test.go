@@ -10,7 +10,7 @@ import (
 
 	"github.com/uber/h3-go/v4"
 
-	"github.com/vikalp/vikalp/api/apitest"
+	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/ingest"

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/vikalp/vikalp/api"
-	"github.com/vikalp/vikalp/api/apitest"
+	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/leads"
 	"github.com/vikalp/vikalp/testkit"

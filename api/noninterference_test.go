@@ -15,7 +15,7 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"github.com/vikalp/vikalp/analytics"
-	"github.com/vikalp/vikalp/api/apitest"
+	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/testkit"

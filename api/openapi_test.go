@@ -17,12 +17,13 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
+
 	// The generated client's one dependency: required here so go.mod keeps
 	// it and the client builds inside the module without the network.
 	_ "github.com/oapi-codegen/runtime"
 
 	"github.com/vikalp/vikalp/api"
-	"github.com/vikalp/vikalp/api/apitest"
+	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/jurisdiction"
 )

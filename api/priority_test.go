@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/vikalp/vikalp/analytics"
-	"github.com/vikalp/vikalp/api/apitest"
+	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/testkit"
 )
 

@@ -14,7 +14,7 @@ import (
 	"gocloud.dev/blob"
 
 	"github.com/vikalp/vikalp/api"
-	"github.com/vikalp/vikalp/api/apitest"
+	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"

@@ -42,6 +42,9 @@ type Deps struct {
 	// X-Forwarded-For is believed; with none, the peer address is the client.
 	// Per-client throttles depend on this being right.
 	TrustedProxies []string
+	// Jurisdiction lists the districts and police stations; one on Pool is
+	// made when nil.
+	Jurisdiction *jurisdiction.Service
 	// Cases runs the complaint lifecycle.
 	Cases *cases.Service
 	// Ingest takes in hotspot reports and trafficking tips.

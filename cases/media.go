@@ -52,7 +52,7 @@ func mediaError(kind error, lang Language, code string) error {
 }
 
 // PhotoPipeline stores and renders complaint photos with package ingest's
-// media pipeline; *ingest.Service satisfies it (wired in cmd/vikalp), so
+// media pipeline; *ingest.Service satisfies it (wired in app), so
 // cases neither imports ingest nor duplicates the pipeline.
 type PhotoPipeline interface {
 	// StorePhotos validates and processes uploads (a refused photo stores

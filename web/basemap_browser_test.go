@@ -17,7 +17,7 @@ import (
 
 	"github.com/vikalp/vikalp/analytics"
 	"github.com/vikalp/vikalp/api"
-	"github.com/vikalp/vikalp/api/apitest"
+	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/analytics"
+	"github.com/vikalp/vikalp/app"
 	"github.com/vikalp/vikalp/forecast"
 )
 
@@ -27,7 +28,7 @@ type analyzeFlags struct {
 	btDate         time.Time // --backtest, parsed
 }
 
-func newAnalyzeCmd(a *app) *cobra.Command {
+func newAnalyzeCmd(a *cli) *cobra.Command {
 	var f analyzeFlags
 	cmd := &cobra.Command{
 		Use:   "analyze [--as-of TIME] [--backtest DATE]",
@@ -81,20 +82,20 @@ Examples:
 }
 
 // analyze runs the pipeline or a backtest and prints the summary.
-func (a *app) analyze(cmd *cobra.Command, f analyzeFlags) error {
+func (a *cli) analyze(cmd *cobra.Command, f analyzeFlags) error {
 	if err := checkAnalyzeFlags(cmd, &f); err != nil {
 		return err
 	}
-	return a.withServices(cmd.Context(), func(pool *pgxpool.Pool, svc *services) error {
+	return a.withServices(cmd.Context(), func(pool *pgxpool.Pool, svc *app.Services) error {
 		return a.analyzeWith(cmd, f, pool, svc)
 	})
 }
 
 // analyzeWith is analyze on an open pool and services.
-func (a *app) analyzeWith(cmd *cobra.Command, f analyzeFlags, pool *pgxpool.Pool, svc *services) error {
+func (a *cli) analyzeWith(cmd *cobra.Command, f analyzeFlags, pool *pgxpool.Pool, svc *app.Services) error {
 	ctx := cmd.Context()
 	out := cmd.OutOrStdout()
-	deps := analytics.Deps{Jobs: svc.inserter, Logger: a.logger}
+	deps := analytics.Deps{Jobs: svc.Jobs, Logger: a.logger}
 	if file, ok := out.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
 		started := time.Now()
 		deps.Progress = func(stage string) {
@@ -136,7 +137,7 @@ func (a *app) analyzeWith(cmd *cobra.Command, f analyzeFlags, pool *pgxpool.Pool
 		deps.Progress("relinking leads")
 	}
 	started := time.Now()
-	leads, err := svc.leads.Run(ctx)
+	leads, err := svc.Leads.Run(ctx)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/vikalp/vikalp/auth"
 )
 
-func newAuditCmd(a *app) *cobra.Command {
+func newAuditCmd(a *cli) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "audit",
 		Short: "Check the tamper-evident audit log",
@@ -20,7 +20,7 @@ func newAuditCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-func newAuditVerifyCmd(a *app) *cobra.Command {
+func newAuditVerifyCmd(a *cli) *cobra.Command {
 	var checkpoints string
 	var publicKeys []string
 	cmd := &cobra.Command{
@@ -79,7 +79,7 @@ Examples:
 	return cmd
 }
 
-func newAuditCheckpointCmd(a *app) *cobra.Command {
+func newAuditCheckpointCmd(a *cli) *cobra.Command {
 	return &cobra.Command{
 		Use:   "checkpoint",
 		Short: "Sign the audit chain's head now and publish it",
@@ -117,7 +117,7 @@ VIKALP_AUDIT_CHECKPOINT_INTERVAL (default hourly).`,
 	}
 }
 
-func newAuditPublicKeyCmd(a *app) *cobra.Command {
+func newAuditPublicKeyCmd(a *cli) *cobra.Command {
 	return &cobra.Command{
 		Use:   "public-key",
 		Short: "Print the public key that verifies the audit checkpoints",

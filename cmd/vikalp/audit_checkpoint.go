@@ -17,8 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager"
 	tmtypes "github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager/types"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/riverqueue/river"
 
+	"github.com/vikalp/vikalp/app"
 	"github.com/vikalp/vikalp/auth"
 )
 
@@ -48,7 +48,7 @@ const demoAuditSigningKey = "64656d6f2d6f6e6c792d61756469742d7369676e696e672d6b6
 
 // auditSigningKey returns the configured signing key, or nil when none is
 // set.
-func (a *app) auditSigningKey() (ed25519.PrivateKey, error) {
+func (a *cli) auditSigningKey() (ed25519.PrivateKey, error) {
 	v, err := secret(envAuditSigningKey)
 	if err != nil || v == "" {
 		return nil, err
@@ -68,7 +68,7 @@ func (a *app) auditSigningKey() (ed25519.PrivateKey, error) {
 
 // auditCheckpointer builds the checkpointer on pool and the media bucket,
 // or returns nil when no signing key is configured.
-func (a *app) auditCheckpointer(pool *pgxpool.Pool) (*auth.AuditCheckpointer, error) {
+func (a *cli) auditCheckpointer(pool *pgxpool.Pool) (*auth.AuditCheckpointer, error) {
 	key, err := a.auditSigningKey()
 	if err != nil || key == nil {
 		return nil, err
@@ -85,31 +85,30 @@ func (a *app) auditCheckpointer(pool *pgxpool.Pool) (*auth.AuditCheckpointer, er
 		Logger: a.logger.With(slog.String("component", "audit_checkpoint")), BeforeWrite: objectLock(retain)})
 }
 
-// addAuditCheckpoints registers the checkpoint worker and returns its
-// periodic job. Without a signing key it adds nothing in development and
-// refuses to start in production.
-func (a *app) addAuditCheckpoints(workers *river.Workers, pool *pgxpool.Pool) ([]*river.PeriodicJob, error) {
+// auditCheckpoints are the workers' audit checkpoints
+// (VIKALP_AUDIT_CHECKPOINT_INTERVAL, VIKALP_AUDIT_SIGNING_KEY). Without a
+// signing key they are off in development and refuse to start in production.
+func (a *cli) auditCheckpoints(pool *pgxpool.Pool) (app.AuditCheckpoints, error) {
 	interval, err := envDuration(envAuditCheckpointInterval, time.Hour)
 	if err != nil {
-		return nil, err
+		return app.AuditCheckpoints{}, err
 	}
 	if interval > time.Hour {
-		return nil, fmt.Errorf("%s must be at most 1h, not %v", envAuditCheckpointInterval, interval)
+		return app.AuditCheckpoints{}, fmt.Errorf("%s must be at most 1h, not %v", envAuditCheckpointInterval, interval)
 	}
 	cpr, err := a.auditCheckpointer(pool)
 	if err != nil {
-		return nil, err
+		return app.AuditCheckpoints{}, err
 	}
 	if cpr == nil {
 		if a.cfg.Production() {
-			return nil, fmt.Errorf("%s (or %s_FILE) is required in production: the workers sign audit checkpoints with it",
+			return app.AuditCheckpoints{}, fmt.Errorf("%s (or %s_FILE) is required in production: the workers sign audit checkpoints with it",
 				envAuditSigningKey, envAuditSigningKey)
 		}
 		a.logger.Info("Audit checkpoints off", slog.String("reason", envAuditSigningKey+" is not set"))
-		return nil, nil
+		return app.AuditCheckpoints{}, nil
 	}
-	river.AddWorker(workers, &auth.AuditCheckpointWorker{Checkpointer: cpr})
-	return []*river.PeriodicJob{auth.AuditCheckpointPeriodicJob(interval)}, nil
+	return app.AuditCheckpoints{Checkpointer: cpr, Interval: interval}, nil
 }
 
 // auditCheckpointRetention reads VIKALP_AUDIT_CHECKPOINT_RETENTION; 0 when
@@ -180,7 +179,7 @@ func loadCheckpoints(ctx context.Context, src string) ([]auth.AuditCheckpoint, e
 
 // auditPublicKeys are the --public-key values when given (several after a
 // key rotation), else the configured signing key's public half.
-func (a *app) auditPublicKeys(flags []string) ([]ed25519.PublicKey, error) {
+func (a *cli) auditPublicKeys(flags []string) ([]ed25519.PublicKey, error) {
 	var keys []ed25519.PublicKey
 	for _, f := range flags {
 		k, err := auth.ParseAuditPublicKey(f)
@@ -204,7 +203,7 @@ func (a *app) auditPublicKeys(flags []string) ([]ed25519.PublicKey, error) {
 
 // verifyCheckpoints checks the chain against the checkpoints at src and
 // prints the outcome; an error when anything fails.
-func (a *app) verifyCheckpoints(ctx context.Context, pool *pgxpool.Pool, src string, publicKeys []string, out io.Writer) error {
+func (a *cli) verifyCheckpoints(ctx context.Context, pool *pgxpool.Pool, src string, publicKeys []string, out io.Writer) error {
 	keys, err := a.auditPublicKeys(publicKeys)
 	if err != nil {
 		return err

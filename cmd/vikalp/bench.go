@@ -15,7 +15,7 @@ import (
 // newBenchCmd is the parent of the HTTP load generators, each a subcommand
 // built on package loadgen, and of their database ceilings (bench ceiling,
 // bench_ceiling.go), which need the app's configuration and database.
-func newBenchCmd(a *app) *cobra.Command {
+func newBenchCmd(a *cli) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "bench",
 		Short: "HTTP load generators against a running server (any server), and their database ceilings",

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vikalp/vikalp/analytics"
+	"github.com/vikalp/vikalp/app"
 	"github.com/vikalp/vikalp/bench"
 	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/geo"
@@ -23,7 +24,7 @@ import (
 // newBenchCeilingCmd groups the database ceilings make bench prints beside
 // each HTTP path (issue 20): the same statements, rows and concurrency
 // without HTTP, on DATABASE_URL.
-func newBenchCeilingCmd(a *app) *cobra.Command {
+func newBenchCeilingCmd(a *cli) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ceiling",
 		Short: "Measure a hot path's database ceiling (the same work without HTTP) on DATABASE_URL",
@@ -47,7 +48,7 @@ The filing loops write real rows, as the HTTP scenarios do.`,
 	return cmd
 }
 
-func newCeilingImportCmd(a *app) *cobra.Command {
+func newCeilingImportCmd(a *cli) *cobra.Command {
 	opts := bench.ImportOptions{Workers: runtime.NumCPU(), BatchRows: 20_000}
 	cmd := &cobra.Command{
 		Use:   "import",
@@ -77,7 +78,7 @@ func newCeilingImportCmd(a *app) *cobra.Command {
 // newCeilingFilingCmd loops the domain call behind POST /api/v1/reports or
 // /api/v1/complaints with the inputs bench reports or bench complaints
 // send, so the two runs differ only by HTTP.
-func newCeilingFilingCmd(a *app, kind string) *cobra.Command {
+func newCeilingFilingCmd(a *cli, kind string) *cobra.Command {
 	var f benchFlags
 	cmd := &cobra.Command{
 		Use:   kind,
@@ -88,16 +89,16 @@ func newCeilingFilingCmd(a *app, kind string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.withServices(cmd.Context(), func(_ *pgxpool.Pool, svc *services) error {
+			return a.withServices(cmd.Context(), func(_ *pgxpool.Pool, svc *app.Services) error {
 				runID := time.Now().UnixNano()
 				call := func(ctx context.Context, n int64) (int64, error) {
 					pLat, pLon := benchPoint(n, lat, lon, f.radiusKM)
 					key := fmt.Sprintf("ceiling-%s-%d-%d", kind, runID, n)
 					if kind == "complaints" {
-						_, err := svc.cases.File(ctx, nil, benchComplaint(pLat, pLon, key), cases.English)
+						_, err := svc.Cases.File(ctx, nil, benchComplaint(pLat, pLon, key), cases.English)
 						return 0, err
 					}
-					_, err := svc.ingest.SubmitReport(ctx, ingest.NewReport{Source: ingest.SourceWeb,
+					_, err := svc.Ingest.SubmitReport(ctx, ingest.NewReport{Source: ingest.SourceWeb,
 						Category: benchCategories[n%int64(len(benchCategories))], Text: "bench", Lat: &pLat, Lon: &pLon,
 						WithoutPhotos: true, IdempotencyKey: key})
 					return 0, err
@@ -136,7 +137,7 @@ func runCalls(cmd *cobra.Command, targets []loadgen.Target, duration time.Durati
 	return nil
 }
 
-func newCeilingTilesCmd(a *app) *cobra.Command {
+func newCeilingTilesCmd(a *cli) *cobra.Command {
 	var (
 		layer, window, center, zooms string
 		radius, concurrency          int
@@ -219,14 +220,14 @@ func tileCalls(pool *pgxpool.Pool, layer, window string, lat, lon float64, zooms
 	return out, nil
 }
 
-func newCeilingAnalysisCmd(a *app) *cobra.Command {
+func newCeilingAnalysisCmd(a *cli) *cobra.Command {
 	return &cobra.Command{
 		Use:   "analysis",
 		Short: "A hotspot run's input read alone and output written alone",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withServices(cmd.Context(), func(pool *pgxpool.Pool, svc *services) error {
-				p := analytics.NewPipeline(pool, analytics.Config{}, analytics.Deps{Jobs: svc.inserter, Logger: a.logger})
+			return a.withServices(cmd.Context(), func(pool *pgxpool.Pool, svc *app.Services) error {
+				p := analytics.NewPipeline(pool, analytics.Config{}, analytics.Deps{Jobs: svc.Jobs, Logger: a.logger})
 				t, err := p.MeasureIO(cmd.Context(), time.Now())
 				if err != nil {
 					return err

@@ -8,10 +8,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
+	"github.com/vikalp/vikalp/app"
 	"github.com/vikalp/vikalp/cases"
 )
 
-func newDigestCmd(a *app) *cobra.Command {
+func newDigestCmd(a *cli) *cobra.Command {
 	var date string
 	cmd := &cobra.Command{
 		Use:   "digest [--date YYYY-MM-DD]",
@@ -32,8 +33,8 @@ Example: vikalp digest --date 2026-12-07`,
 					return fmt.Errorf("--date must look like 2026-12-07, not %q", date)
 				}
 			}
-			return a.withServices(cmd.Context(), func(_ *pgxpool.Pool, svc *services) error {
-				made, err := svc.cases.MakeDigests(cmd.Context(), day)
+			return a.withServices(cmd.Context(), func(_ *pgxpool.Pool, svc *app.Services) error {
+				made, err := svc.Cases.MakeDigests(cmd.Context(), day)
 				if err != nil {
 					return err
 				}

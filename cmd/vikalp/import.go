@@ -15,7 +15,7 @@ import (
 // importFunc is the shape of the jurisdiction importers.
 type importFunc func(context.Context, pg.DBTX, io.Reader, jurisdiction.ImportOptions) (jurisdiction.ImportReport, error)
 
-func newImportCmd(a *app) *cobra.Command {
+func newImportCmd(a *cli) *cobra.Command {
 	var strict bool
 	cmd := &cobra.Command{
 		Use:   "import",
@@ -64,7 +64,7 @@ previous unit. Districts that no unit covers afterwards are reported.`,
 }
 
 // newImportFileCmd builds one `import KIND FILE` subcommand.
-func newImportFileCmd(a *app, strict *bool, kind, short, long string, run importFunc) *cobra.Command {
+func newImportFileCmd(a *cli, strict *bool, kind, short, long string, run importFunc) *cobra.Command {
 	return &cobra.Command{
 		Use:   kind + " FILE.geojson",
 		Short: short,

@@ -22,7 +22,7 @@ import (
 )
 
 // newImportReportsCmd builds `vikalp import reports FILE`.
-func newImportReportsCmd(a *app) *cobra.Command {
+func newImportReportsCmd(a *cli) *cobra.Command {
 	var opts ingest.ImportOptions
 	cmd := &cobra.Command{
 		Use:   "reports FILE.csv|FILE.geojson",
@@ -54,7 +54,7 @@ Example: vikalp import reports incidents-2023.csv`,
 }
 
 // importReports runs the import with a progress bar on a terminal.
-func (a *app) importReports(cmd *cobra.Command, path string, opts ingest.ImportOptions) error {
+func (a *cli) importReports(cmd *cobra.Command, path string, opts ingest.ImportOptions) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err

@@ -19,7 +19,7 @@ import (
 // transitImporter is the shape of the transit and border importers.
 type transitImporter func(context.Context, pg.DBTX, io.Reader) (leads.TransitImportReport, error)
 
-func newImportTransitCmd(a *app) *cobra.Command {
+func newImportTransitCmd(a *cli) *cobra.Command {
 	return newTransitFileCmd(a, "transit", "Import railway stations and bus stands (Point features) for trafficking leads",
 		`Each feature is a Point with "code" and "name" (or "name_en"); optional
 "name_hi", "kind" (railway_station, the default, or bus_stand) and "lgd_code"
@@ -30,7 +30,7 @@ station ("Gonda Jn", "Lucknow railway station") then count it as a transit hub.
 Example: vikalp import transit ../shared/data/up-railway-stations.geojson`, leads.ImportTransit)
 }
 
-func newImportBorderCmd(a *app) *cobra.Command {
+func newImportBorderCmd(a *cli) *cobra.Command {
 	return newTransitFileCmd(a, "border", "Import the India–Nepal border line for the lead border indicator",
 		`Each feature is a LineString or MultiLineString keyed by its "variant"
 property. Leads with places near the line, or moving toward it, score higher.
@@ -39,7 +39,7 @@ Example: vikalp import border ../shared/data/up-nepal-border.geojson`, leads.Imp
 }
 
 // newTransitFileCmd builds one `import KIND FILE` subcommand.
-func newTransitFileCmd(a *app, kind, short, long string, run transitImporter) *cobra.Command {
+func newTransitFileCmd(a *cli, kind, short, long string, run transitImporter) *cobra.Command {
 	return &cobra.Command{
 		Use:   kind + " FILE.geojson",
 		Short: short,
@@ -83,7 +83,7 @@ func importTransitFile(ctx context.Context, pool *pgxpool.Pool, path string, run
 
 // seedTransit loads the configured stations and border line when their
 // files exist; without them leads still work, with fewer indicators.
-func seedTransit(ctx context.Context, a *app, pool *pgxpool.Pool, out io.Writer) error {
+func seedTransit(ctx context.Context, a *cli, pool *pgxpool.Pool, out io.Writer) error {
 	for _, f := range []struct {
 		path string
 		run  transitImporter

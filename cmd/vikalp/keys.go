@@ -10,13 +10,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vikalp/vikalp/alerts"
+	"github.com/vikalp/vikalp/app"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/internal/pg"
 	"github.com/vikalp/vikalp/notify"
 )
 
-func newKeysCmd(a *app) *cobra.Command {
+func newKeysCmd(a *cli) *cobra.Command {
 	cmd := &cobra.Command{Use: "keys", Short: "Manage the data encryption keys"}
 	var batch int
 	rotate := &cobra.Command{
@@ -35,12 +36,12 @@ key), skips values already under the current key, so it can be stopped and
 rerun at any time, prints progress and a summary, and is audited.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withServices(cmd.Context(), func(pool *pgxpool.Pool, svc *services) error {
+			return a.withServices(cmd.Context(), func(pool *pgxpool.Pool, svc *app.Services) error {
 				tables := append(auth.ResealTables(pool), cases.ResealTables(pool)...)
 				tables = append(tables, notify.ResealTables(pool)...)
-				tables = append(tables, svc.ingest.ResealTables()...)
+				tables = append(tables, svc.Ingest.ResealTables()...)
 				tables = append(tables, alerts.ResealTables(pool)...)
-				_, err := rotateKeys(cmd.Context(), pool, svc.keyring, tables, batch, cmd.OutOrStdout())
+				_, err := rotateKeys(cmd.Context(), pool, svc.Keyring, tables, batch, cmd.OutOrStdout())
 				return err
 			})
 		},

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
+	"github.com/vikalp/vikalp/app"
 	"github.com/vikalp/vikalp/internal/pg"
 )
 
@@ -26,15 +27,15 @@ func main() {
 	}
 }
 
-// app is what every subcommand shares: validated config and a logger. The
+// cli is what every subcommand shares: validated config and a logger. The
 // pool is opened on demand so `--help` and config errors need no database.
-type app struct {
+type cli struct {
 	cfg    Config
 	logger *slog.Logger
 }
 
 func newRootCmd() *cobra.Command {
-	a := &app{}
+	a := &cli{}
 	root := &cobra.Command{
 		Use:   "vikalp",
 		Short: "Vikalp: women's safety reporting and anti-trafficking platform",
@@ -77,7 +78,7 @@ Configuration comes from the environment (DATABASE_URL, VIKALP_*); see README.md
 }
 
 // pool opens the database pool for a subcommand.
-func (a *app) pool(ctx context.Context) (*pgxpool.Pool, error) {
+func (a *cli) pool(ctx context.Context) (*pgxpool.Pool, error) {
 	if err := a.cfg.requireDB(); err != nil {
 		return nil, err
 	}
@@ -86,7 +87,7 @@ func (a *app) pool(ctx context.Context) (*pgxpool.Pool, error) {
 
 // withServices opens the pool, wires the services on it (reads too: a
 // command talks to the primary) and runs fn, closing the pool afterwards.
-func (a *app) withServices(ctx context.Context, fn func(pool *pgxpool.Pool, svc *services) error) error {
+func (a *cli) withServices(ctx context.Context, fn func(pool *pgxpool.Pool, svc *app.Services) error) error {
 	pool, err := a.pool(ctx)
 	if err != nil {
 		return err

@@ -8,7 +8,7 @@ import (
 	"github.com/vikalp/vikalp/migrations"
 )
 
-func newMigrateCmd(a *app) *cobra.Command {
+func newMigrateCmd(a *cli) *cobra.Command {
 	return &cobra.Command{
 		Use:   "migrate",
 		Short: "Migrate the database to the latest schema (Vikalp's and River's)",

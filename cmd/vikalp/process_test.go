@@ -216,7 +216,7 @@ func (l lockedWriter) Write(b []byte) (int, error) {
 // openPool opens a small pool on url for the test's own checks.
 func openPool(t *testing.T, url string) *pgxpool.Pool {
 	t.Helper()
-	db, err := (&app{cfg: Config{DatabaseURL: url, MaxDBConns: 4}}).pool(context.Background())
+	db, err := (&cli{cfg: Config{DatabaseURL: url, MaxDBConns: 4}}).pool(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

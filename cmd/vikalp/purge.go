@@ -7,10 +7,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
+	"github.com/vikalp/vikalp/app"
 	"github.com/vikalp/vikalp/ingest"
 )
 
-func newPurgeCmd(a *app) *cobra.Command {
+func newPurgeCmd(a *cli) *cobra.Command {
 	var dryRun bool
 	cmd := &cobra.Command{
 		Use:   "purge",
@@ -34,9 +35,9 @@ be purged and changes nothing.
 Example: vikalp purge --dry-run`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withServices(cmd.Context(), func(_ *pgxpool.Pool, svc *services) error {
+			return a.withServices(cmd.Context(), func(_ *pgxpool.Pool, svc *app.Services) error {
 				cfg := ingest.RetentionConfig{Rejected: a.cfg.RetentionRejected, Originals: a.cfg.RetentionOriginals}
-				sum, err := svc.ingest.Purge(cmd.Context(), cfg, dryRun)
+				sum, err := svc.Ingest.Purge(cmd.Context(), cfg, dryRun)
 				printPurge(cmd.OutOrStdout(), sum, dryRun)
 				return err
 			})

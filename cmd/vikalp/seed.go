@@ -17,7 +17,7 @@ import (
 	"github.com/vikalp/vikalp/jurisdiction"
 )
 
-func newSeedCmd(a *app) *cobra.Command {
+func newSeedCmd(a *cli) *cobra.Command {
 	var demo bool
 	var synthetic ingest.SyntheticOptions
 	cmd := &cobra.Command{
@@ -91,7 +91,7 @@ func seedSynthetic(ctx context.Context, pool *pgxpool.Pool, opts ingest.Syntheti
 }
 
 // seedDemo runs each demo seeding step in order.
-func seedDemo(ctx context.Context, a *app, pool *pgxpool.Pool, out io.Writer) error {
+func seedDemo(ctx context.Context, a *cli, pool *pgxpool.Pool, out io.Writer) error {
 	res, err := jurisdiction.SeedDemo(ctx, pool, a.cfg.DistrictsFile, a.logger)
 	if err != nil {
 		return err

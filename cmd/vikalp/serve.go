@@ -9,14 +9,13 @@ import (
 	"net/http/pprof"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
 	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/internal/opsmetrics"
 )
 
-func newServeCmd(a *app) *cobra.Command {
+func newServeCmd(a *cli) *cobra.Command {
 	var workers bool
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -36,7 +35,7 @@ requests and drains in-flight ones for up to 20 seconds.`,
 	return cmd
 }
 
-func (a *app) serve(ctx context.Context, workers bool) error {
+func (a *cli) serve(ctx context.Context, workers bool) error {
 	pool, err := a.pool(ctx)
 	if err != nil {
 		return err
@@ -55,10 +54,10 @@ func (a *app) serve(ctx context.Context, workers bool) error {
 	if err != nil {
 		return err
 	}
-	go svc.tiles.RefreshLoop(ctx, a.logger) // low-zoom report clusters; one replica at a time
+	go svc.Tiles.RefreshLoop(ctx, a.logger) // low-zoom report clusters; one replica at a time
 	hubCtx, stopHub := context.WithCancel(ctx)
 	defer stopHub()
-	go svc.hub.Run(hubCtx)
+	go svc.Hub.Run(hubCtx)
 	if workers {
 		stopWorkers, err := a.startWorkers(ctx, pool, svc)
 		if err != nil {
@@ -67,7 +66,7 @@ func (a *app) serve(ctx context.Context, workers bool) error {
 		defer stopWorkers()
 	}
 
-	deps := a.apiDeps(pool, svc)
+	deps := svc.APIDeps()
 	srv := newHTTPServer(a.cfg.Addr, api.New(deps))
 	if a.cfg.PprofAddr != "" {
 		go a.servePprof(ctx)
@@ -129,33 +128,10 @@ func newHTTPServer(addr string, h http.Handler) *http.Server {
 	}
 }
 
-// apiDeps builds what the HTTP handlers need.
-func (a *app) apiDeps(pool *pgxpool.Pool, svc *services) api.Deps {
-	return api.Deps{
-		Pool:           pool,
-		Logger:         a.logger,
-		Registry:       api.NewRegistry(),
-		CookieSecure:   a.cfg.CookieSecure,
-		TrustedProxies: a.cfg.TrustedProxies,
-		Auth:           svc.auth,
-		Cases:          svc.cases,
-		Ingest:         svc.ingest,
-		PublicRate:     api.RateLimit{PerMinute: a.cfg.PublicRatePerMinute, Burst: a.cfg.PublicBurst},
-		SMSInbound:     api.SMSInbound{Secret: a.cfg.SMSInboundSecret},
-		Hotspots:       svc.hotspots,
-		Priority:       svc.priority,
-		Leads:          svc.leads,
-		Tiles:          svc.tiles,
-		Alerts:         svc.alerts,
-		AlertHub:       svc.hub,
-		BasemapPMTiles: a.cfg.BasemapPMTiles,
-	}
-}
-
 // servePprof serves net/http/pprof on VIKALP_PPROF_ADDR, a separate
 // listener that should stay on loopback: profiles show code paths and
 // timing, never request data, but they are for operators only.
-func (a *app) servePprof(ctx context.Context) {
+func (a *cli) servePprof(ctx context.Context) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
@@ -167,7 +143,7 @@ func (a *app) servePprof(ctx context.Context) {
 // (profiling, metrics), until ctx ends. It never stops the process: a busy
 // address (two replicas on one host with the default metrics address) is
 // logged and the replica serves on without it.
-func (a *app) serveSide(ctx context.Context, what, addr string, h http.Handler) {
+func (a *cli) serveSide(ctx context.Context, what, addr string, h http.Handler) {
 	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		<-ctx.Done()

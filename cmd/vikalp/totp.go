@@ -12,7 +12,7 @@ import (
 
 // newTOTPCmd is `vikalp totp`: the admin reset of a user's second factor,
 // and, in development only, the current code of the demo secret.
-func newTOTPCmd(a *app) *cobra.Command {
+func newTOTPCmd(a *cli) *cobra.Command {
 	cmd := &cobra.Command{Use: "totp", Short: "Staff second factor (TOTP): reset, demo codes"}
 	var demo bool
 	code := &cobra.Command{

@@ -16,7 +16,7 @@ import (
 	"github.com/vikalp/vikalp/auth"
 )
 
-func newUserCmd(a *app) *cobra.Command {
+func newUserCmd(a *cli) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "user",
 		Short: "Manage staff accounts and API tokens",
@@ -27,7 +27,7 @@ integrations. Every change is written to the audit log as done by the system.`,
 	return cmd
 }
 
-func newUserCreateCmd(a *app) *cobra.Command {
+func newUserCreateCmd(a *cli) *cobra.Command {
 	var username, role, scope, displayName, passwordFile string
 	cmd := &cobra.Command{
 		Use:   "create --username U --role R --scope KIND:ID [--password-file F]",
@@ -83,7 +83,7 @@ from the first line of standard input, which must not be a terminal:
 	return cmd
 }
 
-func newUserDisableCmd(a *app) *cobra.Command {
+func newUserDisableCmd(a *cli) *cobra.Command {
 	var username string
 	cmd := &cobra.Command{
 		Use:   "disable --username U",
@@ -108,7 +108,7 @@ keeps pointing at them. Disabling twice is harmless.`,
 	return cmd
 }
 
-func newUserListCmd(a *app) *cobra.Command {
+func newUserListCmd(a *cli) *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
 		Short: "List staff accounts",
@@ -135,7 +135,7 @@ func newUserListCmd(a *app) *cobra.Command {
 	}
 }
 
-func newUserTokenCmd(a *app) *cobra.Command {
+func newUserTokenCmd(a *cli) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "token",
 		Short: "Issue and revoke API tokens for integrations",
@@ -147,7 +147,7 @@ it belongs to, with that account's role and scope.`,
 	return cmd
 }
 
-func newUserTokenCreateCmd(a *app) *cobra.Command {
+func newUserTokenCreateCmd(a *cli) *cobra.Command {
 	var username, name string
 	var ttl time.Duration
 	cmd := &cobra.Command{
@@ -181,7 +181,7 @@ the integration's secret store; revoke it with "vikalp user token revoke".`,
 	return cmd
 }
 
-func newUserTokenRevokeCmd(a *app) *cobra.Command {
+func newUserTokenRevokeCmd(a *cli) *cobra.Command {
 	var id int64
 	cmd := &cobra.Command{
 		Use:   "revoke --id N",
@@ -205,7 +205,7 @@ func newUserTokenRevokeCmd(a *app) *cobra.Command {
 }
 
 // withAuth opens the database and runs fn with an auth service on it.
-func (a *app) withAuth(ctx context.Context, fn func(*auth.Service) error) error {
+func (a *cli) withAuth(ctx context.Context, fn func(*auth.Service) error) error {
 	pool, err := a.pool(ctx)
 	if err != nil {
 		return err

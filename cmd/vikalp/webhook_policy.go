@@ -9,14 +9,15 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vikalp/vikalp/alerts"
+	"github.com/vikalp/vikalp/app"
 )
 
 // checkWebhookPolicy refuses to start workers whose VIKALP_WEBHOOK_ALLOW_NETS
 // is not the allow-list recorded in the database (the first worker records
 // its own): a replica with a wider list would deliver webhooks to internal
 // addresses the others refuse.
-func checkWebhookPolicy(ctx context.Context, svc *services) error {
-	err := svc.alerts.CheckWebhookPolicy(ctx)
+func checkWebhookPolicy(ctx context.Context, svc *app.Services) error {
+	err := svc.Alerts.CheckWebhookPolicy(ctx)
 	if errors.Is(err, alerts.ErrPolicyMismatch) {
 		return fmt.Errorf("VIKALP_WEBHOOK_ALLOW_NETS: %w; give every worker the same setting, "+
 			"or, after changing it on all of them, record the new one with `vikalp webhook-policy record`", err)
@@ -27,7 +28,7 @@ func checkWebhookPolicy(ctx context.Context, svc *services) error {
 	return nil
 }
 
-func newWebhookPolicyCmd(a *app) *cobra.Command {
+func newWebhookPolicyCmd(a *cli) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "webhook-policy",
 		Short: "Record the webhook allow-list every worker must share",
@@ -46,8 +47,8 @@ workers still running with the old list stop delivering until restarted with
 the new one.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.withServices(cmd.Context(), func(_ *pgxpool.Pool, svc *services) error {
-				p, err := svc.alerts.RecordWebhookPolicy(cmd.Context())
+			return a.withServices(cmd.Context(), func(_ *pgxpool.Pool, svc *app.Services) error {
+				p, err := svc.Alerts.RecordWebhookPolicy(cmd.Context())
 				if err != nil {
 					return err
 				}
