@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -85,6 +86,38 @@ func (h *Handler) describe(ctx context.Context, points []orb.Point) []*placeResp
 	}
 	return out
 }
+
+// maxDescribedAhead caps the descriptions describeAhead runs at once; more
+// happening-now reports than that are described by the stream itself.
+const maxDescribedAhead = 4
+
+// describeAhead describes the centre of cell, the H3 r8 cell of a
+// happening-now report's alert (0: none), in the background while the
+// worker raises the alert, so the description is in the describer's cache
+// when the alert's event reaches this process's consoles. placeAlerts
+// would otherwise look it up between the event's commit and the console,
+// on a database the submissions keep busy (bench/NOTES.md). What a
+// console sees is the same description either way; a failure only leaves
+// the lookup to placeAlerts.
+func (h *Handler) describeAhead(cell int64) {
+	if h.places == nil || cell == 0 {
+		return
+	}
+	select {
+	case h.describing <- struct{}{}:
+	default:
+		return
+	}
+	go func() {
+		defer func() { <-h.describing }()
+		ctx, cancel := context.WithTimeout(context.Background(), describeAheadTimeout)
+		defer cancel()
+		_, _ = h.places.Describe(ctx, []orb.Point{geo.Center(cell)})
+	}()
+}
+
+// describeAheadTimeout bounds a describeAhead lookup.
+const describeAheadTimeout = 5 * time.Second
 
 // placeAlerts describes where each alert with an H3 cell is (its cell's
 // centre); alerts without one (complaints, leads) get no "where".

@@ -108,6 +108,7 @@ func (h *Handler) submitReport(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	h.describeAhead(rec.AlertCell)
 	c.JSON(createdOrReplayed(rec.Replayed), newReportReceiptResponse(rec))
 	return nil
 }
@@ -145,6 +146,7 @@ func (h *Handler) submitJSONReport(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	h.describeAhead(rec.AlertCell)
 	c.JSON(createdOrReplayed(rec.Replayed), newReportReceiptResponse(rec))
 	return nil
 }

@@ -87,6 +87,8 @@ type Handler struct {
 	basemap *basemap
 	// places describes where alerts, leads and hotspots are (place_dto.go).
 	places *jurisdiction.Describer
+	// describing holds a token for each describeAhead lookup in flight.
+	describing chan struct{}
 }
 
 // New builds the router with middleware and every route.
@@ -103,6 +105,7 @@ func New(deps Deps) *gin.Engine {
 		trackByCode: auth.NewThrottle(trackFailures, trackWindow), smsLimiter: newSMSLimiter(deps.SMSInbound)}
 	if deps.Pool != nil {
 		h.places = jurisdiction.NewDescriber(deps.Pool)
+		h.describing = make(chan struct{}, maxDescribedAhead)
 	}
 
 	r := gin.New()

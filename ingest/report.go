@@ -77,6 +77,11 @@ type ReportReceipt struct {
 	// Open311Token is the GeoReport token of an Open311 submission, "" for
 	// other sources.
 	Open311Token string
+	// AlertCell is the H3 r8 cell of the happening-now alert this
+	// submission queued (0: none), so the server can describe its place
+	// before the alert reaches a console. For the server, never shown to
+	// the reporter.
+	AlertCell int64
 }
 
 // reportDraft is a validated NewReport ready to store.
@@ -286,12 +291,14 @@ func (s *Service) insertReport(ctx context.Context, tx pgx.Tx, batch *blobBatch,
 	if err := s.recordKey(ctx, tx, d.key, id); err != nil {
 		return 0, ReportReceipt{}, err
 	}
+	rec := ReportReceipt{Code: code, Status: StatusPending, LinkedTo: link.EarlierID != nil,
+		AlsoReported: link.AlsoReported, Secret: secret, Open311Token: token}
 	if d.happeningNow {
 		args := HappeningNowArgs{ReportID: id, PCRUnitID: routing.PCRUnitID, DistrictID: routing.DistrictID, H3R8: d.cells.R8}
 		if _, err := s.jobs.InsertTx(ctx, tx, args, nil); err != nil {
 			return 0, ReportReceipt{}, fmt.Errorf("insert happening-now job: %w", err)
 		}
+		rec.AlertCell = d.cells.R8
 	}
-	return id, ReportReceipt{Code: code, Status: StatusPending, LinkedTo: link.EarlierID != nil,
-		AlsoReported: link.AlsoReported, Secret: secret, Open311Token: token}, nil
+	return id, rec, nil
 }

@@ -136,10 +136,20 @@ func TestSubmitReportLateFailureRemovesBlobs(t *testing.T) {
 func TestSubmitReportHappeningNowJob(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	_, err := b.svc.SubmitReport(b.ctx, ingest.NewReport{Category: "stalking", HappeningNow: true,
+	rec, err := b.svc.SubmitReport(b.ctx, ingest.NewReport{Category: "stalking", HappeningNow: true,
 		Photos: [][]byte{photoAt(t, testkit.Gorakhpur)}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if n := b.count(t, `SELECT count(*) FROM reports WHERE h3_r8 = $1`, rec.AlertCell); n != 1 {
+		t.Errorf("receipt's alert cell %x is not the report's r8 cell", rec.AlertCell)
+	}
+	later, err := b.svc.SubmitReport(b.ctx, ingest.NewReport{Category: "stalking", Photos: [][]byte{photoAt(t, testkit.Agra)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if later.AlertCell != 0 {
+		t.Errorf("a report not happening now has alert cell %x, want none", later.AlertCell)
 	}
 	n := b.count(t, `SELECT count(*) FROM river_job j JOIN reports r ON r.id = (j.args->>'report_id')::bigint
 		WHERE j.kind = 'ingest.happening_now' AND (j.args->>'pcr_unit_id')::bigint = r.pcr_unit_id
