@@ -61,3 +61,35 @@ func TestPipelineOutputUnchanged(t *testing.T) {
 		}
 	}
 }
+
+// forecastDigestSQL digests the priority places a forecast wrote (all but
+// run_id).
+const forecastDigestSQL = `SELECT count(*) || ':' || md5(string_agg(
+	concat_ws(',', cell, resolution, rank, score, district_id), ';' ORDER BY rank)) FROM priority_places`
+
+// TestForecastOutputUnchanged pins the priority places the forecast writes
+// for the synthetic city of TestPipelineOutputUnchanged, so that a change
+// made for memory or speed (bench/NOTES.md) cannot change them unnoticed.
+func TestForecastOutputUnchanged(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setupPipeline(t)
+	city := newSyntheticCity(3, 12)
+	reports := city.noise(1.5, 12)
+	reports = append(reports, city.plant(city.cells[40], 12, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)...)
+	for _, r := range city.plant(city.cells[300], 8, 0, 2, 4) {
+		r.District = testOtherDistrict
+		reports = append(reports, r)
+	}
+	copyReports(t, b.db, reports)
+	if _, err := NewPipeline(b.db, Config{}, Deps{Jobs: b.jobs}).Forecast(ctx, testAsOf); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	if err := b.db.QueryRow(ctx, forecastDigestSQL).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if want := "547:1e966bccf13a483dad1bbdbfa9c0eb6e"; got != want {
+		t.Errorf("priority places digest %s, want %s", got, want)
+	}
+}

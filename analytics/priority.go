@@ -131,6 +131,11 @@ func (p *Pipeline) forecast(ctx context.Context, runID int64, asOf time.Time, cf
 	if err != nil {
 		return sum, fmt.Errorf("index forecast events: %w", err)
 	}
+	// The districts are all the places need of the groups: index them now
+	// and let the groups (~27 MB for a million reports) go before the
+	// backtests, the forecast's high-water mark (bench/NOTES.md).
+	district := placeDistricts(groups, cfg.Resolution)
+	groups = nil
 	mark("read")
 	p.prog("choosing the forecast model by rolling backtests")
 	choice, err := h.Choose(asOf, cfg)
@@ -147,7 +152,7 @@ func (p *Pipeline) forecast(ctx context.Context, runID int64, asOf time.Time, cf
 	if err != nil {
 		return sum, fmt.Errorf("forecast with %s: %w", sum.Model, err)
 	}
-	places := rankPlaces(scores, placeDistricts(groups, cfg.Resolution))
+	places := rankPlaces(scores, district)
 	sum.Cells = len(places)
 	mark("forecast")
 	err = pg.WithTx(ctx, p.stats.db, func(tx pgx.Tx) error {
