@@ -297,6 +297,8 @@ func (a *axeRunner) staffPages(t *testing.T, srv *apitest.Server) {
 	roles := []staffTab{
 		{user: "station.hzg", detail: map[string]string{"/staff/queue": `[data-testid="queue"] a`}},
 		{user: "nodal.lko", detail: map[string]string{"/staff/quality": `main a[href^="/staff/quality/"]`}},
+		{user: "sp.lko"},
+		{user: "admin.up"},
 		{user: "msp.legal"},
 		{user: "msp.analyst"},
 		{user: "moderator.up", detail: map[string]string{"/staff/moderation": `[data-testid="mod-queue"] a`}},

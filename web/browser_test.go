@@ -231,6 +231,8 @@ func startServer(t *testing.T) *apitest.Server {
 			{Username: "pcr.lko", DisplayName: "PCR Lucknow", Role: auth.RolePCR,
 				Scope: auth.Scope{Kind: auth.ScopePCR, ID: pcr.ID}},
 			{Username: "moderator.up", DisplayName: "Moderator UP", Role: auth.RoleModerator, Scope: auth.StateScope},
+			{Username: "sp.lko", DisplayName: "SP Lucknow", Role: auth.RoleSP, Scope: auth.Scope{Kind: auth.ScopeDistrict, ID: 162}},
+			{Username: "admin.up", DisplayName: "Administrator", Role: auth.RoleAdmin, Scope: auth.StateScope},
 		}
 	}, apitest.Options{Workers: true})
 }
