@@ -140,18 +140,32 @@ func (p *Pipeline) run(ctx context.Context, runID int64, asOf time.Time) (RunSum
 	mark("compute")
 	p.prog("writing hex_stats and density_cells")
 	step := lap
-	dw, err := p.writeDensity(ctx, runID, dens)
-	if err != nil {
-		<-copied
-		return sum, err
-	}
-	defer dw.close(ctx)
-	if err := <-copied; err != nil {
-		return sum, err
-	}
 	note := func(s string) {
 		sum.Timings["write_"+s] = time.Since(step)
 		step = time.Now()
+	}
+	densityWrite, err := p.write(ctx, st, runID, dens, batches, copied, &sum, note)
+	if err == nil {
+		sum.Timings["density_write"] = densityWrite // swap waited for the fill
+	}
+	mark("write")
+	return sum, err
+}
+
+// write finishes a run's output: the density grids are written while the
+// hex_stats COPY (copied) completes, then one transaction emits the run's
+// alerts and swaps both in. note marks each step ("copy", then finish's);
+// densityWrite is how long the density fill took.
+func (p *Pipeline) write(ctx context.Context, st *hexStatStage, runID int64, dens []densitySurface,
+	batches []*windowBatch, copied <-chan error, sum *RunSummary, note func(string)) (densityWrite time.Duration, _ error) {
+	dw, err := p.writeDensity(ctx, runID, dens)
+	if err != nil {
+		<-copied
+		return 0, err
+	}
+	defer dw.close(ctx)
+	if err := <-copied; err != nil {
+		return 0, err
 	}
 	note("copy")
 	err = st.finish(ctx, func(tx pgx.Tx) error {
@@ -162,11 +176,7 @@ func (p *Pipeline) run(ctx context.Context, runID int64, asOf time.Time) (RunSum
 		}
 		return dw.swap(ctx, tx)
 	}, note)
-	if err == nil {
-		sum.Timings["density_write"] = dw.elapsed // swap waited for the fill
-	}
-	mark("write")
-	return sum, err
+	return dw.elapsed, err
 }
 
 // lookback is how far back the input reaches: the longest window or the

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // IOTimes are the times a hotspot run spends on its input and its output
@@ -67,23 +65,7 @@ func (p *Pipeline) measureIO(ctx context.Context, runID int64, asOf time.Time, s
 	defer st.discard(ctx)
 	copied := make(chan error, 1)
 	go func() { copied <- st.copy(ctx, ready) }()
-	dw, err := p.writeDensity(ctx, runID, dens)
-	if err != nil {
-		<-copied
-		return times, err
-	}
-	defer dw.close(ctx)
-	if err := <-copied; err != nil {
-		return times, err
-	}
-	err = st.finish(ctx, func(tx pgx.Tx) error {
-		n, err := p.emitAlerts(ctx, tx, batches)
-		sum.NewHotspots = n
-		if err != nil {
-			return err
-		}
-		return dw.swap(ctx, tx)
-	}, func(string) {})
+	_, err = p.write(ctx, st, runID, dens, batches, copied, sum, func(string) {})
 	times.Write = time.Since(lap)
 	return times, err
 }
