@@ -38,12 +38,11 @@ func deriveKeys(dataKeys string) (derivedKeys, error) {
 // made before it (within the 24 h replay window) with contact details is
 // refused as a conflict instead of replayed.
 func fingerprintKey(dataKeys string) ([]byte, error) {
-	for _, entry := range strings.Split(dataKeys, ",") {
-		if entry = strings.TrimSpace(entry); entry != "" {
-			return hkdf.Key(sha256.New, []byte(entry), nil, "vikalp/idempotency/contact-fingerprint/v1", 32)
-		}
+	keys, err := hkdfKeys(dataKeys, "vikalp/idempotency/contact-fingerprint/v1")
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("data keys: none given")
+	return keys[0], nil
 }
 
 // phoneHashKeys derives, from each entry of VIKALP_DATA_KEY in order, the
@@ -52,12 +51,18 @@ func fingerprintKey(dataKeys string) ([]byte, error) {
 // messages are matched under all of them, so a rotation keeps older
 // complaints answerable while their data key is listed.
 func phoneHashKeys(dataKeys string) ([][]byte, error) {
+	return hkdfKeys(dataKeys, "vikalp/sms/phone-hash/v1")
+}
+
+// hkdfKeys derives a 32-byte key for purpose info (HKDF-SHA-256) from
+// each entry of VIKALP_DATA_KEY, current first.
+func hkdfKeys(dataKeys, info string) ([][]byte, error) {
 	var keys [][]byte
 	for _, entry := range strings.Split(dataKeys, ",") {
 		if entry = strings.TrimSpace(entry); entry == "" {
 			continue
 		}
-		k, err := hkdf.Key(sha256.New, []byte(entry), nil, "vikalp/sms/phone-hash/v1", 32)
+		k, err := hkdf.Key(sha256.New, []byte(entry), nil, info, 32)
 		if err != nil {
 			return nil, err
 		}
