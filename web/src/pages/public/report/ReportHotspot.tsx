@@ -1,5 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
-import { api, ApiError, postForm, randomKey } from '../../../api';
+import { api } from '../../../api';
 import { Check, Input, Notice, Select, TextArea, focusFirstError } from '../../../components/form';
 import { OfflineChoice } from '../../../components/Outbox';
 import { PhotoPicker } from '../../../components/PhotoPicker';
@@ -7,10 +7,9 @@ import { type PinSource, PinPicker } from '../../../components/PinPicker';
 import { runes } from '../../../format';
 import { type FieldErrors, useAsync } from '../../../hooks';
 import { lang, t } from '../../../i18n';
-import { intakeError, istToRFC3339 } from '../../../intake';
+import { istToRFC3339 } from '../../../intake';
+import { useIntakeSend } from '../../../intakeSend';
 import { type LatLon, firstGPS } from '../../../photo';
-import { partsOf, queue } from '../../../outbox';
-import { navigate } from '../../../router';
 import { nowIST } from '../file/validate';
 import { type ReportCategory, type ReportReceipt, setReportReceipt } from './receipt';
 
@@ -50,21 +49,15 @@ export function ReportHotspot() {
   const [occurredAt, setOccurredAt] = useState('');
   const [phone, setPhone] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [general, setGeneral] = useState('');
-  const [sending, setSending] = useState(false);
   const [reading, setReading] = useState(false);
-  // The form that could not be sent, with its key, while she chooses whether to keep it.
-  const [offline, setOffline] = useState<{ form: FormData; key: string } | null>(null);
   const cats = useAsync(loadReportCategories, []);
-  // One key per distinct submission: a retry of the same form reuses it;
-  // any change to the form makes the next attempt a new submission.
-  const key = useRef('');
+  const sender = useIntakeSend<ReportReceipt>({
+    kind: 'report', onReceipt: setReportReceipt, setErrors,
+    fieldOf: (f) => (['photos', 'location', 'category', 'text', 'occurred_at'].includes(f) ? f : null),
+  });
+  const changed = sender.changed;
   const sourceRef = useRef(source);
   sourceRef.current = source;
-
-  const changed = () => {
-    key.current = '';
-  };
 
   const onPhotos = async (files: File[]) => {
     changed();
@@ -96,7 +89,7 @@ export function ReportHotspot() {
   const submit = async () => {
     const e = validate();
     setErrors(e);
-    setGeneral('');
+    sender.setGeneral('');
     if (Object.keys(e).length) {
       focusFirstError();
       return;
@@ -112,43 +105,7 @@ export function ReportHotspot() {
       form.set('lat', String(pin.lat));
       form.set('lon', String(pin.lon));
     }
-    key.current ||= randomKey();
-    if (!navigator.onLine) {
-      setOffline({ form, key: key.current });
-      return;
-    }
-    setSending(true);
-    try {
-      const r = await postForm<ReportReceipt>('/reports', form, { headers: { 'Idempotency-Key': key.current } });
-      setReportReceipt(r);
-      navigate('/report/done', { replace: true });
-    } catch (err) {
-      setSending(false);
-      if (err instanceof ApiError && err.status === 0) {
-        setOffline({ form, key: key.current });
-        return;
-      }
-      const fe = intakeError(err);
-      if (fe.field && ['photos', 'location', 'category', 'text', 'occurred_at'].includes(fe.field)) {
-        setErrors({ [fe.field]: fe.message });
-        focusFirstError();
-      } else {
-        setGeneral(fe.message);
-      }
-    }
-  };
-
-  // keep queues the report on this phone (she chose it).
-  const keep = async (o: { form: FormData; key: string }) => {
-    setSending(true);
-    try {
-      await queue({ key: o.key, kind: 'report', path: '/reports', parts: partsOf(o.form) });
-      navigate('/', { replace: true });
-    } catch {
-      setSending(false);
-      setOffline(null);
-      setGeneral(t('offline.keepFailed'));
-    }
+    await sender.send(form);
   };
 
   const options = (cats.data ?? []).map((c) => ({ value: c.key, label: categoryLabel(c) }));
@@ -160,7 +117,7 @@ export function ReportHotspot() {
         <li>{t('report.privacy1')}</li>
         <li>{t('report.privacy2')}</li>
       </ul>
-      <Notice kind="error">{general || cats.error}</Notice>
+      <Notice kind="error">{sender.general || cats.error}</Notice>
       <form noValidate onSubmit={(e) => {
         e.preventDefault();
         void submit();
@@ -202,15 +159,12 @@ export function ReportHotspot() {
             changed();
             setPhone(v);
           }} />
-        <button type="submit" class="btn btn-primary btn-block" disabled={sending || reading} data-testid="report-submit">
-          {sending ? t('file.submitting') : t('report.submit')}
+        <button type="submit" class="btn btn-primary btn-block" disabled={sender.sending || reading} data-testid="report-submit">
+          {sender.sending ? t('file.submitting') : t('report.submit')}
         </button>
       </form>
-      {offline && (
-        <OfflineChoice busy={sending} onKeep={() => void keep(offline)} onDiscard={() => {
-          setOffline(null);
-          setGeneral(t('offline.discarded'));
-        }} />
+      {sender.offline && (
+        <OfflineChoice busy={sender.sending} onKeep={() => void sender.keep()} onDiscard={sender.discard} />
       )}
     </>
   );

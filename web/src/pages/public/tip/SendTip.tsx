@@ -1,15 +1,13 @@
-import { useRef, useState } from 'preact/hooks';
-import { ApiError, postForm, randomKey } from '../../../api';
+import { useState } from 'preact/hooks';
 import { Check, Input, Notice, TextArea, focusFirstError } from '../../../components/form';
 import { OfflineChoice } from '../../../components/Outbox';
 import { PhotoPicker } from '../../../components/PhotoPicker';
 import { type PinSource, PinPicker } from '../../../components/PinPicker';
 import { runes } from '../../../format';
 import { t } from '../../../i18n';
-import { intakeError, istToRFC3339 } from '../../../intake';
+import { istToRFC3339 } from '../../../intake';
+import { useIntakeSend } from '../../../intakeSend';
 import type { LatLon } from '../../../photo';
-import { partsOf, queue } from '../../../outbox';
-import { navigate } from '../../../router';
 import { nowIST } from '../file/validate';
 import { setTipReceipt, type TipReceipt } from '../report/receipt';
 import type { FieldErrors } from '../../../hooks';
@@ -53,17 +51,19 @@ export function SendTip() {
   const [consentShare, setConsentShare] = useState(false);
   const [photos, setPhotos] = useState<File[]>([]);
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [general, setGeneral] = useState('');
-  const [sending, setSending] = useState(false);
-  // The form that could not be sent, with its key, while she chooses whether to keep it.
-  const [offline, setOffline] = useState<{ form: FormData; key: string } | null>(null);
-  const key = useRef('');
+  const sender = useIntakeSend<TipReceipt>({
+    kind: 'tip', onReceipt: setTipReceipt, setErrors,
+    fieldOf: (f) => {
+      const field = f === 'places' || f === 'location' ? 'place-0' : f;
+      return ['text', 'place-0', 'vehicles', 'phones', 'people', 'contact', 'photos'].includes(field) ? field : null;
+    },
+  });
   const edit = <T,>(set: (v: T) => void) => (v: T) => {
-    key.current = '';
+    sender.changed();
     set(v);
   };
   const setPlace = (id: number, patch: Partial<Place>) => {
-    key.current = '';
+    sender.changed();
     setPlaces((ps) => ps.map((p) => (p.id === id ? { ...p, ...patch } : p)));
   };
   const hasContact = Object.values(contact).some((v) => v.trim());
@@ -87,7 +87,7 @@ export function SendTip() {
   const submit = async () => {
     const e = validate();
     setErrors(e);
-    setGeneral('');
+    sender.setGeneral('');
     if (Object.keys(e).length) {
       focusFirstError();
       return;
@@ -108,44 +108,7 @@ export function SendTip() {
     form.set('consent_contact', String(consentContact));
     form.set('consent_share', String(consentShare));
     photos.forEach((f) => form.append('photos', f, f.name || 'photo.jpg'));
-    key.current ||= randomKey();
-    if (!navigator.onLine) {
-      setOffline({ form, key: key.current });
-      return;
-    }
-    setSending(true);
-    try {
-      const r = await postForm<TipReceipt>('/tips', form, { headers: { 'Idempotency-Key': key.current } });
-      setTipReceipt(r);
-      navigate('/tip/done', { replace: true });
-    } catch (err) {
-      setSending(false);
-      if (err instanceof ApiError && err.status === 0) {
-        setOffline({ form, key: key.current });
-        return;
-      }
-      const fe = intakeError(err);
-      const field = fe.field === 'places' || fe.field === 'location' ? 'place-0' : fe.field;
-      if (field && ['text', 'place-0', 'vehicles', 'phones', 'people', 'contact', 'photos'].includes(field)) {
-        setErrors({ [field]: fe.message });
-        focusFirstError();
-      } else {
-        setGeneral(fe.message);
-      }
-    }
-  };
-
-  // keep queues the tip on this phone (she chose it).
-  const keep = async (o: { form: FormData; key: string }) => {
-    setSending(true);
-    try {
-      await queue({ key: o.key, kind: 'tip', path: '/tips', parts: partsOf(o.form) });
-      navigate('/', { replace: true });
-    } catch {
-      setSending(false);
-      setOffline(null);
-      setGeneral(t('offline.keepFailed'));
-    }
+    await sender.send(form);
   };
 
   return (
@@ -153,7 +116,7 @@ export function SendTip() {
       <h1 tabIndex={-1}>{t('tip.title')}</h1>
       <p class="lead">{t('tip.intro')}</p>
       <Notice kind="info">{t('tip.danger')}</Notice>
-      <Notice kind="error">{general}</Notice>
+      <Notice kind="error">{sender.general}</Notice>
       <form noValidate onSubmit={(e) => {
         e.preventDefault();
         void submit();
@@ -175,7 +138,7 @@ export function SendTip() {
               value={p.seenAt} error={errors[`place-${i}-seen`]} onValue={(v) => setPlace(p.id, { seenAt: v })} />
             {places.length > 1 && (
               <button type="button" class="btn btn-small btn-danger" onClick={() => {
-                key.current = '';
+                sender.changed();
                 setPlaces((ps) => ps.filter((x) => x.id !== p.id));
               }}>
                 {t('tip.removePlace')}
@@ -185,7 +148,7 @@ export function SendTip() {
         ))}
         {places.length < maxPlaces && (
           <button type="button" class="btn btn-block" data-testid="add-place" onClick={() => {
-            key.current = '';
+            sender.changed();
             setPlaces((ps) => [...ps, newPlace()]);
           }}>
             {t('tip.addPlace')}
@@ -221,15 +184,12 @@ export function SendTip() {
           <Check id="consent_share" label={t('tip.consentShare')} hint={t('tip.consentShareHint')} checked={consentShare}
             onChecked={edit(setConsentShare)} />
         </section>
-        <button type="submit" class="btn btn-primary btn-block" disabled={sending} data-testid="tip-submit">
-          {sending ? t('file.submitting') : t('tip.submit')}
+        <button type="submit" class="btn btn-primary btn-block" disabled={sender.sending} data-testid="tip-submit">
+          {sender.sending ? t('file.submitting') : t('tip.submit')}
         </button>
       </form>
-      {offline && (
-        <OfflineChoice busy={sending} onKeep={() => void keep(offline)} onDiscard={() => {
-          setOffline(null);
-          setGeneral(t('offline.discarded'));
-        }} />
+      {sender.offline && (
+        <OfflineChoice busy={sender.sending} onKeep={() => void sender.keep()} onDiscard={sender.discard} />
       )}
     </>
   );
