@@ -92,12 +92,12 @@ func (h *Handler) inboundSMS(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	key := hex.EncodeToString(h.deps.Cases.SenderHash(m.From))
-	if ok, _ := h.smsLimiter.reserve(key, time.Now()); !ok {
+	sender := h.deps.Cases.SMSSender(m.From)
+	if ok, _ := h.smsLimiter.reserve(hex.EncodeToString(sender.Key()), time.Now()); !ok {
 		writeSMSReply(c, format, "") // over the limit: no SMS goes back
 		return nil
 	}
-	reply, err := h.deps.Cases.AnswerSMS(c.Request.Context(), m)
+	reply, err := h.deps.Cases.AnswerSMSFrom(c.Request.Context(), sender, m.Text)
 	if err != nil {
 		return err
 	}

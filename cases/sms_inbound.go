@@ -87,7 +87,13 @@ var smsStatusPhrases = map[Status][2]string{
 // AnswerSMS answers one inbound message (see the package note above). The
 // error is only a database failure; every message gets a reply.
 func (s *Service) AnswerSMS(ctx context.Context, m InboundSMS) (SMSReply, error) {
-	rest, ok := cutStatusKeyword(m.Text)
+	return s.AnswerSMSFrom(ctx, s.SMSSender(m.From), m.Text)
+}
+
+// AnswerSMSFrom is AnswerSMS for a sender already hashed (SMSSender), so a
+// caller that rate-limits by SMSSender.Key hashes the number once.
+func (s *Service) AnswerSMSFrom(ctx context.Context, from SMSSender, text string) (SMSReply, error) {
+	rest, ok := cutStatusKeyword(text)
 	if !ok {
 		return SMSReply{Kind: SMSReplyHelp, Text: smsHelpReply}, nil
 	}
@@ -97,7 +103,7 @@ func (s *Service) AnswerSMS(ctx context.Context, m InboundSMS) (SMSReply, error)
 	}
 	// The query names only the sender: what it finds, and how long it
 	// takes, do not depend on whether code exists.
-	found, err := NewComplaintStore(s.db).ByPhoneHash(ctx, s.senderHashes(m.From), smsStatusLimit)
+	found, err := NewComplaintStore(s.db).ByPhoneHash(ctx, from.hashes, smsStatusLimit)
 	if err != nil {
 		return SMSReply{}, fmt.Errorf("answer sms: %w", err)
 	}
@@ -143,16 +149,18 @@ func statusReply(c SMSStatus) string {
 	return text
 }
 
-// SenderHash is the keyed hash of an inbound sender under the current key:
-// the key of per-sender rate limits, so no number is kept in memory either.
-func (s *Service) SenderHash(from string) []byte {
-	return s.senderHashes(from)[0]
-}
+// SMSSender is an inbound sender as the service knows it: the keyed hashes
+// of the number under every phone key, current first, never the number.
+type SMSSender struct{ hashes [][]byte }
 
-// senderHashes are the keyed hashes of an inbound sender under every phone
-// key, current first. A number that does not normalize (a short code, a
-// foreign number) hashes as given, marked, so it can match no complaint.
-func (s *Service) senderHashes(from string) [][]byte {
+// Key is the sender's hash under the current key: the key of per-sender
+// rate limits, so no number is kept in memory either.
+func (x SMSSender) Key() []byte { return x.hashes[0] }
+
+// SMSSender hashes an inbound sender's number. A number that does not
+// normalize (a short code, a foreign number) hashes as given, marked, so it
+// can match no complaint.
+func (s *Service) SMSSender(from string) SMSSender {
 	msg := "raw:" + from
 	if p, ok := vikalp.NormalizePhone(from); ok {
 		msg = p
@@ -161,7 +169,7 @@ func (s *Service) senderHashes(from string) [][]byte {
 	for i, key := range s.phoneKeys {
 		out[i] = keyedHash(key, msg)
 	}
-	return out
+	return SMSSender{hashes: out}
 }
 
 // phoneHash is the stored keyed hash of her normalized number (current
