@@ -71,12 +71,12 @@ const visibleSQL = `($1::bool
 const liveByDedupSQL = `SELECT ` + alertColumns + ` FROM alerts a
 WHERE a.dedup_key = $1 AND a.state IN ('open', 'acknowledged')`
 
-// insertRaisedSQL stores new open alerts (one per array element, in order),
-// each alert's "raised" event by the system ($20–$22) and a pending webhook
-// delivery of that event to each active subscription of the alert's unit,
-// in one statement: raising is on the path of every complaint filing (two
-// alerts) and happening-now report, and one round trip instead of three a
-// alert is most of its cost. An element whose dedup key has a live alert
+// insertRaisedSQL stores new open alerts (one per array element, in order)
+// and each alert's "raised" event by the system ($20–$22) in one statement:
+// raising is on the path of every complaint filing (two alerts) and
+// happening-now report, and one round trip instead of two an alert is most
+// of its cost. The events' webhook deliveries are queued through
+// notify.Webhooks.QueueTx, one more statement for the whole batch. An element whose dedup key has a live alert
 // (or repeats an earlier element's) stores nothing and returns no row.
 const insertRaisedSQL = `
 WITH r AS (
@@ -97,25 +97,19 @@ a AS (
 e AS (
 	INSERT INTO alert_events (alert_id, kind, actor_role, at, detail)
 	SELECT a.id, $21, $22, $20, '{}' FROM a ORDER BY a.id
-	RETURNING id, alert_id),
-d AS (
-	INSERT INTO deliveries (event_id, subscription_id, next_attempt_at, created_at, updated_at)
-	SELECT e.id, w.id, $20, $20, $20 FROM e JOIN a ON a.id = e.alert_id
-		JOIN webhook_subscriptions w ON w.active AND w.unit_kind = a.unit_kind AND w.unit_id = a.unit_id
-	RETURNING id, event_id)
-SELECT ` + alertColumns + `, ARRAY(SELECT d.id FROM d JOIN e ON e.id = d.event_id WHERE e.alert_id = a.id)
+	RETURNING id, alert_id)
+SELECT ` + alertColumns + `, (SELECT e.id FROM e WHERE e.alert_id = a.id)
 FROM a ORDER BY a.id`
 
-// Raised is a newly stored alert with the ids of the webhook deliveries
-// its "raised" event queued.
+// Raised is a newly stored alert with the row id of its "raised" event
+// (what webhook deliveries reference).
 type Raised struct {
-	Alert       Alert
-	DeliveryIDs []int64
+	Alert   Alert
+	EventID int64
 }
 
 // InsertRaised stores new open alerts raised at at, each with its "raised"
-// event and that event's webhook deliveries, and returns those it stored
-// in order. An alert whose dedup key has a live alert is not stored.
+// event, and returns those it stored in order. An alert whose dedup key has a live alert is not stored.
 func (s *AlertStore) InsertRaised(ctx context.Context, as []Alert, at time.Time) ([]Raised, error) {
 	n := len(as)
 	kinds, unitKinds, unitIDs, roles := make([]string, n), make([]string, n), make([]int64, n), make([]string, n)
@@ -134,7 +128,7 @@ func (s *AlertStore) InsertRaised(ctx context.Context, as []Alert, at time.Time)
 	}
 	raised, err := pg.QueryAll(ctx, s.db, func(row pgx.CollectableRow) (Raised, error) {
 		var r Raised
-		err := row.Scan(append(alertDest(&r.Alert), &r.DeliveryIDs)...)
+		err := row.Scan(append(alertDest(&r.Alert), &r.EventID)...)
 		return r, err
 	}, insertRaisedSQL, kinds, unitKinds, unitIDs, roles, districts, severities, keys,
 		summaries, summariesHI, links, subjectKinds, subjectIDs, cells, ackDue, categories, places, placesHI,
@@ -380,4 +374,17 @@ func (s *AlertStore) LastEventID(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("get last alert event id: %w", pg.Interpret(err))
 	}
 	return id, nil
+}
+
+const eventViewSQL = `SELECT ` + eventColumns + `, ` + alertColumns + `
+FROM ` + eventsFrom + ` WHERE e.id = $1`
+
+// EventView returns the event with row id (a webhook delivery's event_id)
+// and its alert, or vikalp.ErrNotFound; its ID is the public position.
+func (s *AlertStore) EventView(ctx context.Context, id int64) (EventView, error) {
+	v, err := pg.QueryOne(ctx, s.db, scanEventView, eventViewSQL, id)
+	if err != nil {
+		return EventView{}, fmt.Errorf("get alert event %d: %w", id, err)
+	}
+	return v, nil
 }

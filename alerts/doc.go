@@ -2,21 +2,26 @@
 // one (ARCHITECTURE §8): routing rules, the alert lifecycle (open →
 // acknowledged → resolved, with escalation when nobody acknowledges in
 // time), live fan-out to Server-Sent-Event consoles on every replica through
-// Postgres LISTEN/NOTIFY, signed webhooks retried by River, and SMS pages
-// (sent by package notify).
+// Postgres LISTEN/NOTIFY, and SMS pages and signed webhooks (both delivered
+// by package notify).
 //
-// Tables owned: alerts, alert_events (append-only), webhook_subscriptions,
-// deliveries, webhook_policy. sms_outbox is package notify's: alerts queues
-// escalation pages through notify.Store in its own transactions and lists the
-// outbox for admins (SMSOutbox). alerts imports cases and notify, never the
-// reverse. No geometry is stored: an alert keeps
+// Tables owned: alerts, alert_events (append-only). Outbound messages are
+// package notify's: alerts queues escalation pages into sms_outbox and lists
+// the outbox for admins (SMSOutbox); it decides which units an event's
+// webhooks go to (the alert's unit and the unit it is escalated to) and
+// queues them through notify.Webhooks.QueueTx, checks a new subscription's
+// unit (CreateSubscription) and renders each delivery's body
+// (WebhookRenderer). notify stores subscriptions and deliveries, signs,
+// sends, retries and enforces the webhook allow-list. alerts imports cases
+// and notify, never the reverse. No geometry is stored: an alert keeps
 // at most the H3 r8 cell of its subject (for staff consoles only) and never a
 // point, a name, a phone number or report text.
 //
 // Invariants:
 //   - An alert is written, with its "raised" event, its webhook deliveries
-//     and their River jobs, in the caller's transaction (transactional
-//     outbox): a committed report always gets its alert.
+//     and their River jobs (queued through notify), in the caller's
+//     transaction (transactional outbox): a committed report always gets
+//     its alert.
 //   - Event ids (positions) are visible in increasing order: a deferred
 //     trigger numbers each event while its transaction commits, under one
 //     advisory lock held only for the commit, so commit order equals
@@ -39,9 +44,4 @@
 //     the SMS gateway resolves a level to its duty number.
 //   - A live lead alert follows its lead: a higher score updates it (an
 //     "updated" event), never a second alert and never a lower score.
-//   - Webhooks are sent only under the allow-list recorded in
-//     webhook_policy: a worker whose VIKALP_WEBHOOK_ALLOW_NETS differs
-//     refuses to start and to deliver (CheckWebhookPolicy). Admins see a
-//     delivery failure as a short reason; the detail is logged.
-//   - Every webhook subscription change and re-send is audited.
 package alerts

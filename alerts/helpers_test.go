@@ -18,6 +18,7 @@ import (
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/internal/clock"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
+	"github.com/vikalp/vikalp/notify"
 	"github.com/vikalp/vikalp/testkit"
 )
 
@@ -28,6 +29,7 @@ type bundle struct {
 	db      *pgxpool.Pool
 	clock   *clock.Fake
 	svc     *alerts.Service
+	hooks   *notify.Webhooks
 	ingest  *ingest.Service
 	jobs    *river.Client[pgx.Tx]
 	keyring *auth.Keyring
@@ -44,10 +46,11 @@ func setup(t *testing.T) *bundle {
 	jobs := testkit.Jobs(t, db)
 	quiet := slog.New(slog.DiscardHandler)
 	b.jobs, b.keyring, b.quiet = jobs, testkit.Keyring(t), quiet
-	b.svc = alerts.NewService(db, alerts.Deps{Jobs: jobs, Keyring: b.keyring, Clock: b.clock,
-		Logger: quiet, Config: alerts.Config{WebhookBackoff: 10 * time.Millisecond, WebhookMaxAttempts: 4,
+	b.hooks = b.webhooks(t, notify.WebhookDeps{Clock: b.clock, Logger: quiet,
+		Config: notify.WebhookConfig{Backoff: 10 * time.Millisecond, MaxAttempts: 4,
 			// The test receivers listen on loopback, which production refuses.
-			WebhookAllowNets: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}})
+			AllowNets: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}})
+	b.svc = alerts.NewService(db, alerts.Deps{Jobs: jobs, Webhooks: b.hooks, Clock: b.clock, Logger: quiet})
 	var err error
 	b.ingest, err = ingest.NewService(db, ingest.Deps{Bucket: ingesttest.Bucket(t), Keyring: testkit.Keyring(t),
 		Jobs: jobs, Logger: quiet})
@@ -55,6 +58,20 @@ func setup(t *testing.T) *bundle {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// webhooks returns notify.Webhooks on the bundle's database with d, whose
+// Jobs, Keyring and Renderer default to the bundle's and alerts'.
+func (b *bundle) webhooks(t *testing.T, d notify.WebhookDeps) *notify.Webhooks {
+	t.Helper()
+	if d.Jobs == nil {
+		d.Jobs = b.jobs
+	}
+	if d.Keyring == nil {
+		d.Keyring = b.keyring
+	}
+	d.Renderer = alerts.NewWebhookRenderer(b.db)
+	return notify.NewWebhooks(b.db, d)
 }
 
 // user creates a staff principal.

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/netip"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -13,12 +11,12 @@ import (
 
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/internal/clock"
-	"github.com/vikalp/vikalp/internal/netguard"
 	"github.com/vikalp/vikalp/internal/pg"
+	"github.com/vikalp/vikalp/notify"
 )
 
-// Config holds the alert timings and delivery limits. Zero fields take the
-// defaults.
+// Config holds the alert timings. Zero fields take the defaults. Webhook
+// delivery limits are notify.WebhookConfig.
 type Config struct {
 	// PCRAckTimeout is how long each level of the PCR policy has to
 	// acknowledge before the next is paged (VIKALP_ALERT_PCR_ACK_TIMEOUT,
@@ -30,17 +28,8 @@ type Config struct {
 	// PCR units (and district control rooms) and to AHTUs (and the AHTU
 	// in-charge); nil takes DefaultPCRPolicy and DefaultAHTUPolicy. A
 	// level's zero AckWithin takes the policy's timeout above.
-	PCRPolicy          EscalationPolicy
-	AHTUPolicy         EscalationPolicy
-	WebhookMaxAttempts int           // attempts before a delivery is dead (8)
-	WebhookTimeout     time.Duration // one webhook request (10 s)
-	// WebhookBackoff is the first retry delay; each further one doubles, up
-	// to an hour (5 s).
-	WebhookBackoff time.Duration
-	// WebhookAllowNets are internal networks webhook receivers may be on
-	// (VIKALP_WEBHOOK_ALLOW_NETS); every other loopback, private,
-	// link-local or special-purpose address is refused (internal/netguard).
-	WebhookAllowNets []netip.Prefix
+	PCRPolicy  EscalationPolicy
+	AHTUPolicy EscalationPolicy
 }
 
 func (c Config) withDefaults() Config {
@@ -52,52 +41,45 @@ func (c Config) withDefaults() Config {
 	}
 	c.PCRPolicy = c.PCRPolicy.withDefaults(DefaultPCRPolicy, c.PCRAckTimeout)
 	c.AHTUPolicy = c.AHTUPolicy.withDefaults(DefaultAHTUPolicy, c.AHTUAckTimeout)
-	if c.WebhookMaxAttempts <= 0 {
-		c.WebhookMaxAttempts = 8
-	}
-	if c.WebhookTimeout <= 0 {
-		c.WebhookTimeout = 10 * time.Second
-	}
-	if c.WebhookBackoff <= 0 {
-		c.WebhookBackoff = 5 * time.Second
-	}
 	return c
 }
 
 // Deps are the Service's collaborators.
 type Deps struct {
-	Jobs    pg.JobInserter // required: River client used with InsertTx
-	Keyring *auth.Keyring  // required: seals webhook secrets
-	Clock   clock.Clock    // clock.System when nil
-	Logger  *slog.Logger   // slog.Default() when nil
-	HTTP    *http.Client   // webhook client; a netguard client with Config.WebhookTimeout when nil
-	Config  Config
+	Jobs pg.JobInserter // required: River client used with InsertTx
+	// Webhooks queues and delivers the alerts' webhooks. When nil, one on db
+	// with notify's default settings (no internal network allowed), Keyring
+	// sealing its secrets and a WebhookRenderer on db.
+	Webhooks *notify.Webhooks
+	Keyring  *auth.Keyring // seals webhook secrets when Webhooks is nil
+	Clock    clock.Clock   // clock.System when nil
+	Logger   *slog.Logger  // slog.Default() when nil
+	Config   Config
 }
 
-// Service raises alerts, runs their lifecycle and delivers them.
+// Service raises alerts, runs their lifecycle and queues their webhooks.
 type Service struct {
-	db      pg.DBTX
-	jobs    pg.JobInserter
-	keyring *auth.Keyring
-	clock   clock.Clock
-	logger  *slog.Logger
-	http    *http.Client
-	guard   netguard.Policy
-	cfg     Config
+	db       pg.DBTX
+	jobs     pg.JobInserter
+	webhooks *notify.Webhooks
+	clock    clock.Clock
+	logger   *slog.Logger
+	cfg      Config
 }
 
 // NewService returns a Service on db (normally the pool).
 func NewService(db pg.DBTX, d Deps) *Service {
-	s := &Service{db: db, jobs: d.Jobs, keyring: d.Keyring, clock: d.Clock, logger: d.Logger, http: d.HTTP,
-		cfg: d.Config.withDefaults(), guard: netguard.Policy{Allow: d.Config.WebhookAllowNets}}
+	s := &Service{db: db, jobs: d.Jobs, webhooks: d.Webhooks, clock: d.Clock, logger: d.Logger,
+		cfg: d.Config.withDefaults()}
 	if s.clock == nil {
 		s.clock = clock.System{}
 	}
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
-	if s.http == nil {
-		s.http = s.guard.Client(s.cfg.WebhookTimeout)
+	if s.webhooks == nil {
+		s.webhooks = notify.NewWebhooks(db, notify.WebhookDeps{Jobs: d.Jobs, Keyring: d.Keyring,
+			Renderer: NewWebhookRenderer(db), Clock: s.clock, Logger: s.logger})
 	}
 	return s
 }
@@ -174,7 +156,7 @@ func (s *Service) refresh(ctx context.Context, tx pgx.Tx, a Alert, r Raise) (Ale
 }
 
 // RaiseManyTx raises each of rs in tx as RaiseTx does, with one statement
-// for all of them, and returns the alerts it created (a dedup hit creates
+// for all of them (and one for all their webhook deliveries), and returns the alerts it created (a dedup hit creates
 // none).
 func (s *Service) RaiseManyTx(ctx context.Context, tx pgx.Tx, rs []Raise) ([]Alert, error) {
 	now := s.now()
@@ -190,13 +172,10 @@ func (s *Service) RaiseManyTx(ctx context.Context, tx pgx.Tx, rs []Raise) ([]Ale
 		return nil, err
 	}
 	out := make([]Alert, len(raised))
+	var targets []notify.WebhookTarget
 	for i, r := range raised {
 		a := r.Alert
-		for _, id := range r.DeliveryIDs {
-			if err := s.insertDeliveryJob(ctx, tx, id); err != nil {
-				return nil, err
-			}
-		}
+		targets = append(targets, webhookTargets(a, r.EventID)...)
 		if a.AckDueAt != nil {
 			if err := s.scheduleEscalation(ctx, tx, a); err != nil {
 				return nil, err
@@ -205,6 +184,9 @@ func (s *Service) RaiseManyTx(ctx context.Context, tx pgx.Tx, rs []Raise) ([]Ale
 		s.logger.InfoContext(ctx, "Alert raised", slog.Int64("alert_id", a.ID), slog.String("kind", string(a.Kind)),
 			slog.String("unit_kind", string(a.UnitKind)), slog.Int64("unit_id", a.UnitID))
 		out[i] = a
+	}
+	if err := s.webhooks.QueueTx(ctx, tx, targets); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -251,7 +233,7 @@ func (s *Service) record(ctx context.Context, tx pgx.Tx, a Alert, e Event) error
 	if err != nil {
 		return err
 	}
-	return s.queueDeliveries(ctx, tx, a, id)
+	return s.webhooks.QueueTx(ctx, tx, webhookTargets(a, id))
 }
 
 // actorOf returns the user id and role recorded for p.
@@ -260,13 +242,13 @@ func actorOf(p auth.Principal) (*int64, string) {
 	return &id, string(p.Role)
 }
 
-// AddWorkers registers every River worker of package alerts on workers,
-// including those that turn ingest's "happening now" jobs and analytics'
+// AddWorkers registers every River worker of package alerts on workers
+// (webhook deliveries are notify's: notify.AddWebhookWorkers), including
+// those that turn ingest's "happening now" jobs and analytics'
 // hotspot and lead jobs into alerts.
 func AddWorkers(workers *river.Workers, s *Service) {
 	river.AddWorker(workers, &HappeningNowWorker{Service: s})
 	river.AddWorker(workers, &HotspotDetectedWorker{Service: s})
 	river.AddWorker(workers, &LeadAlertWorker{Service: s})
 	river.AddWorker(workers, &EscalateWorker{Service: s})
-	river.AddWorker(workers, &WebhookDeliverWorker{Service: s})
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vikalp/vikalp/alerts"
 	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/notify"
 	"github.com/vikalp/vikalp/testkit"
 )
 
@@ -36,24 +37,24 @@ func TestWebhookChangesAreAudited(t *testing.T) {
 		t.Errorf("description stored as %q", sub.Description)
 	}
 	desc := "night\u0000 desk"
-	if sub, err = b.svc.SetSubscription(b.ctx, admin, sub.ID, false, &desc); err != nil || sub.Description != "night desk" || sub.Active {
+	if sub, err = b.hooks.SetSubscription(b.ctx, admin, sub.ID, false, &desc); err != nil || sub.Description != "night desk" || sub.Active {
 		t.Fatalf("update: %+v, %v", sub, err)
 	}
-	if _, err := b.svc.SetSubscription(b.ctx, admin, sub.ID, true, nil); err != nil {
+	if _, err := b.hooks.SetSubscription(b.ctx, admin, sub.ID, true, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := b.svc.RaiseLead(b.ctx, alerts.Lead{LeadID: 7, AHTUID: 7, Score: 60, Reason: "new"}); err != nil {
 		t.Fatal(err)
 	}
 	deliveryID, _ := b.deliveryJob(t)
-	if _, err := b.svc.Resend(b.ctx, admin, deliveryID); err != nil {
+	if _, err := b.hooks.Resend(b.ctx, admin, deliveryID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.svc.DeleteSubscription(b.ctx, admin, sub.ID); err != nil {
+	if _, err := b.hooks.DeleteSubscription(b.ctx, admin, sub.ID); err != nil {
 		t.Fatal(err)
 	}
 	pcr := b.user(t, auth.RolePCR, auth.ScopePCR, 1)
-	if _, err := b.svc.DeleteSubscription(b.ctx, pcr, sub.ID); err == nil {
+	if _, err := b.hooks.DeleteSubscription(b.ctx, pcr, sub.ID); err == nil {
 		t.Errorf("a PCR user deleted a webhook")
 	}
 	for action, want := range map[string]int{"webhook.created": 1, "webhook.updated": 2, "webhook.deleted": 1, "webhook.resend": 1} {
@@ -95,9 +96,11 @@ func TestWebhookDeliveryErrorsShowAShortReason(t *testing.T) {
 			if tc.dial != nil {
 				client.Transport = &http.Transport{DialContext: tc.dial}
 			}
-			svc := alerts.NewService(b.db, alerts.Deps{Jobs: testkit.Jobs(t, b.db), Keyring: testkit.Keyring(t),
-				Logger: slog.New(slog.NewTextHandler(&logs, nil)), HTTP: client,
-				Config: alerts.Config{WebhookAllowNets: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}})
+			logger := slog.New(slog.NewTextHandler(&logs, nil))
+			svcHooks := b.webhooks(t, notify.WebhookDeps{Jobs: testkit.Jobs(t, b.db), Keyring: testkit.Keyring(t),
+				Logger: logger, HTTP: client,
+				Config: notify.WebhookConfig{AllowNets: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}})
+			svc := alerts.NewService(b.db, alerts.Deps{Jobs: testkit.Jobs(t, b.db), Webhooks: svcHooks, Logger: logger})
 			url := tc.url
 			if url == "" {
 				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -116,14 +119,14 @@ func TestWebhookDeliveryErrorsShowAShortReason(t *testing.T) {
 			}
 			id, job := b.deliveryJob(t)
 			job.Attempt = 1
-			err := (&alerts.WebhookDeliverWorker{Service: svc}).Work(b.ctx, job)
+			err := (&notify.WebhookDeliverWorker{Webhooks: svcHooks}).Work(b.ctx, job)
 			if err == nil || strings.Contains(err.Error(), "10.0.0.2") {
 				t.Errorf("worker error %v, want a failure without the resolver", err)
 			}
 			if got := b.lastError(t, id); got != tc.want {
 				t.Errorf("last_error %q, want %q", got, tc.want)
 			}
-			deliveries, err := svc.Deliveries(b.ctx, admin, "", 0, 10)
+			deliveries, err := svcHooks.Deliveries(b.ctx, admin, "", 0, 10)
 			if err != nil || len(deliveries) != 1 {
 				t.Fatalf("deliveries: %v, %v", deliveries, err)
 			}

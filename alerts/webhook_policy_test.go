@@ -8,34 +8,35 @@ import (
 	"testing"
 
 	"github.com/vikalp/vikalp/alerts"
+	"github.com/vikalp/vikalp/notify"
 	"github.com/vikalp/vikalp/testkit"
 )
 
 // Finding "Replicas with different webhook allow-lists defeat the SSRF
 // guard": the first worker records its allow-list; a worker with another
-// list is refused at start-up (CheckWebhookPolicy) and never delivers,
+// list is refused at start-up (notify.Webhooks.CheckPolicy) and never delivers,
 // until an operator records the new list, after which the old one stops.
 func TestReplicasWithDifferentWebhookAllowListsAreRefused(t *testing.T) {
 	b := setup(t)
-	replica := func(nets ...string) *alerts.Service {
+	replica := func(nets ...string) *notify.Webhooks {
 		var allow []netip.Prefix
 		for _, n := range nets {
 			allow = append(allow, netip.MustParsePrefix(n))
 		}
-		return alerts.NewService(b.db, alerts.Deps{Jobs: testkit.Jobs(t, b.db), Keyring: testkit.Keyring(t),
-			Logger: slog.New(slog.DiscardHandler), Config: alerts.Config{WebhookAllowNets: allow}})
+		return b.webhooks(t, notify.WebhookDeps{Jobs: testkit.Jobs(t, b.db), Keyring: testkit.Keyring(t),
+			Logger: slog.New(slog.DiscardHandler), Config: notify.WebhookConfig{AllowNets: allow}})
 	}
 	strict := replica("10.20.0.0/16")
-	if err := strict.CheckWebhookPolicy(b.ctx); err != nil {
+	if err := strict.CheckPolicy(b.ctx); err != nil {
 		t.Fatalf("first worker: %v", err)
 	}
 	// The same list spelled differently is the same policy.
-	if err := replica("10.20.5.0/16", "10.20.0.0/16").CheckWebhookPolicy(b.ctx); err != nil {
+	if err := replica("10.20.5.0/16", "10.20.0.0/16").CheckPolicy(b.ctx); err != nil {
 		t.Errorf("same list, other spelling: %v", err)
 	}
 	wide := replica("10.20.0.0/16", "127.0.0.0/8")
-	err := wide.CheckWebhookPolicy(b.ctx)
-	if !errors.Is(err, alerts.ErrPolicyMismatch) || !strings.Contains(err.Error(), `"10.20.0.0/16"`) ||
+	err := wide.CheckPolicy(b.ctx)
+	if !errors.Is(err, notify.ErrWebhookPolicyMismatch) || !strings.Contains(err.Error(), `"10.20.0.0/16"`) ||
 		!strings.Contains(err.Error(), `"10.20.0.0/16,127.0.0.0/8"`) {
 		t.Fatalf("wider worker: %v, want a mismatch naming both lists", err)
 	}
@@ -49,7 +50,7 @@ func TestReplicasWithDifferentWebhookAllowListsAreRefused(t *testing.T) {
 	}
 	id, job := b.deliveryJob(t)
 	job.Attempt = 1
-	if err := (&alerts.WebhookDeliverWorker{Service: wide}).Work(b.ctx, job); err == nil {
+	if err := (&notify.WebhookDeliverWorker{Webhooks: wide}).Work(b.ctx, job); err == nil {
 		t.Fatal("the wider worker delivered")
 	}
 	if rec.calls != 0 {
@@ -61,14 +62,14 @@ func TestReplicasWithDifferentWebhookAllowListsAreRefused(t *testing.T) {
 
 	// The operator records the new list: the wider worker delivers, the
 	// stale strict one is refused.
-	if _, err := wide.RecordWebhookPolicy(b.ctx); err != nil {
+	if _, err := wide.RecordPolicy(b.ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := strict.CheckWebhookPolicy(b.ctx); !errors.Is(err, alerts.ErrPolicyMismatch) {
+	if err := strict.CheckPolicy(b.ctx); !errors.Is(err, notify.ErrWebhookPolicyMismatch) {
 		t.Errorf("stale worker after the change: %v", err)
 	}
 	job.Attempt = 2
-	if err := (&alerts.WebhookDeliverWorker{Service: wide}).Work(b.ctx, job); err != nil {
+	if err := (&notify.WebhookDeliverWorker{Webhooks: wide}).Work(b.ctx, job); err != nil {
 		t.Fatalf("delivery under the recorded list: %v", err)
 	}
 	if n := b.count(t, `SELECT count(*) FROM audit_log WHERE action = 'webhook.policy_recorded'`); n != 2 {

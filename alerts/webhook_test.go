@@ -19,6 +19,7 @@ import (
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/alerts"
 	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/notify"
 	"github.com/vikalp/vikalp/testkit"
 )
 
@@ -42,7 +43,7 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "busy", http.StatusServiceUnavailable)
 		return
 	}
-	if err := alerts.Verify(r.secret, req.Header.Get(alerts.SignatureHeader), body, time.Now(), 5*time.Minute); err != nil {
+	if err := notify.Verify(r.secret, req.Header.Get(notify.SignatureHeader), body, time.Now(), 5*time.Minute); err != nil {
 		r.badSig++
 		http.Error(w, "bad signature", http.StatusUnauthorized)
 		return
@@ -54,7 +55,7 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "bad body", http.StatusBadRequest)
 		return
 	}
-	r.accepted = append(r.accepted, req.Header.Get(alerts.DeliveryHeader))
+	r.accepted = append(r.accepted, req.Header.Get(notify.DeliveryHeader))
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -74,7 +75,7 @@ func (b *bundle) subscribe(t *testing.T, unit alerts.Unit, rec *receiver) {
 }
 
 // deliveryJob returns the queued delivery job of the newest delivery.
-func (b *bundle) deliveryJob(t *testing.T) (int64, *river.Job[alerts.WebhookDeliverArgs]) {
+func (b *bundle) deliveryJob(t *testing.T) (int64, *river.Job[notify.WebhookDeliverArgs]) {
 	t.Helper()
 	var deliveryID int64
 	var maxAttempts int
@@ -83,8 +84,8 @@ func (b *bundle) deliveryJob(t *testing.T) (int64, *river.Job[alerts.WebhookDeli
 	if err != nil {
 		t.Fatalf("no delivery job: %v", err)
 	}
-	return deliveryID, &river.Job[alerts.WebhookDeliverArgs]{JobRow: &rivertype.JobRow{MaxAttempts: maxAttempts},
-		Args: alerts.WebhookDeliverArgs{DeliveryID: deliveryID}}
+	return deliveryID, &river.Job[notify.WebhookDeliverArgs]{JobRow: &rivertype.JobRow{MaxAttempts: maxAttempts},
+		Args: notify.WebhookDeliverArgs{DeliveryID: deliveryID}}
 }
 
 func (b *bundle) delivery(t *testing.T, id int64) (status string, attempts int) {
@@ -103,7 +104,7 @@ func TestWebhookRetriesUntilAccepted(t *testing.T) {
 		t.Fatal(err)
 	}
 	id, job := b.deliveryJob(t)
-	w := &alerts.WebhookDeliverWorker{Service: b.svc}
+	w := &notify.WebhookDeliverWorker{Webhooks: b.hooks}
 	for attempt := 1; attempt <= 3; attempt++ {
 		job.Attempt = attempt
 		err := w.Work(b.ctx, job)
@@ -111,7 +112,7 @@ func TestWebhookRetriesUntilAccepted(t *testing.T) {
 			t.Fatalf("attempt %d: %v", attempt, err)
 		}
 		if attempt < 3 {
-			if status, _ := b.delivery(t, id); status != alerts.DeliveryFailed {
+			if status, _ := b.delivery(t, id); status != notify.DeliveryFailed {
 				t.Errorf("after failed attempt %d: %s, want failed", attempt, status)
 			}
 			if next := w.NextRetry(job); next.Before(time.Now()) {
@@ -127,7 +128,7 @@ func TestWebhookRetriesUntilAccepted(t *testing.T) {
 	if rec.calls != 3 || len(rec.accepted) != 1 || rec.badSig != 0 || rec.accepted[0] == "" {
 		t.Errorf("receiver: %d calls, accepted %v, %d bad signatures", rec.calls, rec.accepted, rec.badSig)
 	}
-	if status, attempts := b.delivery(t, id); status != alerts.DeliveryDelivered || attempts != 3 {
+	if status, attempts := b.delivery(t, id); status != notify.DeliveryDelivered || attempts != 3 {
 		t.Errorf("delivery %s after %d attempts", status, attempts)
 	}
 	var logLen int
@@ -143,14 +144,16 @@ func TestWebhookRefusesInternalReceiverAtDelivery(t *testing.T) {
 	b := setup(t)
 	rec := &receiver{}
 	b.subscribe(t, alerts.Unit{Kind: alerts.UnitAHTU, ID: 6}, rec)
-	strict := alerts.NewService(b.db, alerts.Deps{Jobs: testkit.Jobs(t, b.db), Keyring: testkit.Keyring(t),
+	strictHooks := b.webhooks(t, notify.WebhookDeps{Jobs: testkit.Jobs(t, b.db), Keyring: testkit.Keyring(t),
+		Logger: slog.New(slog.DiscardHandler)})
+	strict := alerts.NewService(b.db, alerts.Deps{Jobs: testkit.Jobs(t, b.db), Webhooks: strictHooks,
 		Logger: slog.New(slog.DiscardHandler)})
 	if _, err := strict.RaiseLead(b.ctx, alerts.Lead{LeadID: 3, AHTUID: 6, Score: 60, Reason: "new"}); err != nil {
 		t.Fatal(err)
 	}
 	id, job := b.deliveryJob(t)
 	job.Attempt = 1
-	err := (&alerts.WebhookDeliverWorker{Service: strict}).Work(b.ctx, job)
+	err := (&notify.WebhookDeliverWorker{Webhooks: strictHooks}).Work(b.ctx, job)
 	if err == nil || !strings.Contains(err.Error(), "address not allowed") {
 		t.Fatalf("delivery to loopback: %v, want refused", err)
 	}
@@ -176,24 +179,24 @@ func TestWebhookDeadLetterAndResend(t *testing.T) {
 		t.Fatal(err)
 	}
 	id, job := b.deliveryJob(t)
-	w := &alerts.WebhookDeliverWorker{Service: b.svc}
+	w := &notify.WebhookDeliverWorker{Webhooks: b.hooks}
 	for attempt := 1; attempt <= job.MaxAttempts; attempt++ {
 		job.Attempt = attempt
 		_ = w.Work(b.ctx, job)
 	}
-	if status, attempts := b.delivery(t, id); status != alerts.DeliveryDead || attempts != 4 {
+	if status, attempts := b.delivery(t, id); status != notify.DeliveryDead || attempts != 4 {
 		t.Fatalf("delivery %s after %d attempts, want dead after 4", status, attempts)
 	}
 	admin := b.user(t, auth.RoleAdmin, auth.ScopeState, 0)
-	dead, err := b.svc.Deliveries(b.ctx, admin, alerts.DeliveryDead, 0, 10)
+	dead, err := b.hooks.Deliveries(b.ctx, admin, notify.DeliveryDead, 0, 10)
 	if err != nil || len(dead) != 1 || dead[0].ID != id {
 		t.Fatalf("dead letters: %+v, %v", dead, err)
 	}
 	pcr := b.user(t, auth.RolePCR, auth.ScopePCR, 1)
-	if _, err := b.svc.Resend(b.ctx, pcr, id); err == nil {
+	if _, err := b.hooks.Resend(b.ctx, pcr, id); err == nil {
 		t.Errorf("a PCR user re-sent a delivery")
 	}
-	if _, err := b.svc.Resend(b.ctx, admin, id); err != nil {
+	if _, err := b.hooks.Resend(b.ctx, admin, id); err != nil {
 		t.Fatal(err)
 	}
 	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'alerts.webhook_deliver' AND state = 'available'`); n != 2 {
@@ -203,7 +206,7 @@ func TestWebhookDeadLetterAndResend(t *testing.T) {
 	if err := w.Work(b.ctx, job); err != nil {
 		t.Fatal(err)
 	}
-	if status, _ := b.delivery(t, id); status != alerts.DeliveryDelivered || len(rec.accepted) != 1 {
+	if status, _ := b.delivery(t, id); status != notify.DeliveryDelivered || len(rec.accepted) != 1 {
 		t.Errorf("after re-send: %s, accepted %v", status, rec.accepted)
 	}
 }
@@ -225,11 +228,12 @@ func TestWebhookSurvivesWorkerCrash(t *testing.T) {
 		WHERE kind = 'alerts.webhook_deliver'`); err != nil {
 		t.Fatal(err)
 	}
-	if status, _ := b.delivery(t, id); status != alerts.DeliveryPending {
+	if status, _ := b.delivery(t, id); status != notify.DeliveryPending {
 		t.Fatalf("delivery %s before rescue, want pending", status)
 	}
 	workers := river.NewWorkers()
 	alerts.AddWorkers(workers, b.svc)
+	notify.AddWebhookWorkers(workers, b.hooks)
 	client, err := river.NewClient(riverpgxv5.New(b.db), &river.Config{
 		Workers: workers, Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}},
 		JobTimeout: 20 * time.Second, RescueStuckJobsAfter: 30 * time.Second, FetchCooldown: 20 * time.Millisecond, FetchPollInterval: 50 * time.Millisecond,
@@ -243,7 +247,7 @@ func TestWebhookSurvivesWorkerCrash(t *testing.T) {
 	defer func() { _ = client.Stop(b.ctx) }()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		if status, _ := b.delivery(t, id); status == alerts.DeliveryDelivered {
+		if status, _ := b.delivery(t, id); status == notify.DeliveryDelivered {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -253,28 +257,5 @@ func TestWebhookSurvivesWorkerCrash(t *testing.T) {
 	}
 	if len(rec.accepted) != 1 {
 		t.Errorf("accepted %v, want one delivery", rec.accepted)
-	}
-}
-
-func TestSignatureVerify(t *testing.T) {
-	secret := []byte("whsec_test")
-	body := []byte(`{"a":1}`)
-	now := time.Unix(1_800_000_000, 0)
-	h := alerts.Sign(secret, now, body)
-	if !strings.HasPrefix(h, "t=1800000000,v1=") {
-		t.Fatalf("header %q", h)
-	}
-	if err := alerts.Verify(secret, h, body, now.Add(time.Minute), 5*time.Minute); err != nil {
-		t.Errorf("valid signature refused: %v", err)
-	}
-	for name, err := range map[string]error{
-		"Tampered": alerts.Verify(secret, h, []byte(`{"a":2}`), now, 5*time.Minute),
-		"Replayed": alerts.Verify(secret, h, body, now.Add(10*time.Minute), 5*time.Minute),
-		"WrongKey": alerts.Verify([]byte("other"), h, body, now, 5*time.Minute),
-		"Garbage":  alerts.Verify(secret, "v1=abc", body, now, 5*time.Minute),
-	} {
-		if err == nil {
-			t.Errorf("%s signature accepted", name)
-		}
 	}
 }

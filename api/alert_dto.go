@@ -135,8 +135,8 @@ type subscriptionResponse struct {
 	Secret      string    `json:"secret,omitempty"`
 }
 
-func newSubscriptionResponse(s alerts.Subscription, secret string) subscriptionResponse {
-	return subscriptionResponse{ID: s.ID, UnitKind: string(s.UnitKind), UnitID: s.UnitID, URL: s.URL,
+func newSubscriptionResponse(s notify.Subscription, secret string) subscriptionResponse {
+	return subscriptionResponse{ID: s.ID, UnitKind: s.UnitKind, UnitID: s.UnitID, URL: s.URL,
 		Description: s.Description, Active: s.Active, CreatedAt: s.CreatedAt, Secret: secret}
 }
 
@@ -155,7 +155,7 @@ type deliveryResponse struct {
 	CreatedAt      time.Time        `json:"created_at"`
 }
 
-func newDeliveryResponse(d alerts.Delivery) deliveryResponse {
+func newDeliveryResponse(d notify.Delivery) deliveryResponse {
 	return deliveryResponse{ID: d.ID, EventID: d.EventID, SubscriptionID: d.SubscriptionID, Status: d.Status,
 		Attempts: d.Attempts, LastStatusCode: d.LastStatusCode, LastError: d.LastError,
 		NextAttemptAt: d.NextAttemptAt, DeliveredAt: d.DeliveredAt, Log: d.Log, CreatedAt: d.CreatedAt}

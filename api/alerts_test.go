@@ -17,6 +17,7 @@ import (
 	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/notify"
 	"github.com/vikalp/vikalp/testkit"
 )
 
@@ -34,10 +35,13 @@ func setupAlerts(t *testing.T, configure func(*http.Server)) *alertBundle {
 	t.Parallel()
 	quiet := slog.New(slog.DiscardHandler)
 	b := &alertBundle{fixture: newFixture(t)}
-	b.alerts = alerts.NewService(b.db, alerts.Deps{Jobs: testkit.Jobs(t, b.db), Keyring: testkit.Keyring(t), Logger: quiet})
+	jobs := testkit.Jobs(t, b.db)
+	hooks := notify.NewWebhooks(b.db, notify.WebhookDeps{Jobs: jobs, Keyring: testkit.Keyring(t),
+		Renderer: alerts.NewWebhookRenderer(b.db), Logger: quiet})
+	b.alerts = alerts.NewService(b.db, alerts.Deps{Jobs: jobs, Webhooks: hooks, Logger: quiet})
 	hub := apitest.StartHub(t, b.db, quiet)
 	b.srv = httptest.NewUnstartedServer(apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Alerts: b.alerts,
-		AlertHub: hub, Logger: quiet})))
+		AlertHub: hub, Webhooks: hooks, Logger: quiet})))
 	if configure != nil {
 		configure(b.srv.Config)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/jurisdiction"
 	"github.com/vikalp/vikalp/leads"
+	"github.com/vikalp/vikalp/notify"
 	"github.com/vikalp/vikalp/tiles"
 )
 
@@ -58,10 +59,14 @@ type Deps struct {
 	Hotspots *analytics.HotspotService
 	// Priority answers the forecast's priority places.
 	Priority *analytics.PriorityService
-	// Alerts runs alert consoles, webhooks and the SMS outbox view; AlertHub
-	// feeds the live alert streams. Alert routes are off when nil.
+	// Alerts runs alert consoles, webhook subscriptions' units and the SMS
+	// outbox view; AlertHub feeds the live alert streams. Alert routes are
+	// off when nil.
 	Alerts   *alerts.Service
 	AlertHub *alerts.Hub
+	// Webhooks manages webhook subscriptions and deliveries for admins;
+	// the admin webhook routes are off when it (or Alerts) is nil.
+	Webhooks *notify.Webhooks
 	// Leads serves trafficking leads and their workflow.
 	Leads *leads.Service
 	// BasemapPMTiles is the street base map archive served under /basemap

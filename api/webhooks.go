@@ -11,20 +11,24 @@ import (
 
 // registerWebhookRoutes wires the admin views under /api/v1/admin: webhook
 // subscriptions, deliveries (dead letters included, with re-send) and the
-// SMS outbox.
+// SMS outbox. Subscriptions and deliveries are notify's; a new
+// subscription's unit is checked by alerts.
 func (h *Handler) registerWebhookRoutes(admin *gin.RouterGroup) {
+	admin.GET("/sms", handle(h.listSMS))
+	if h.deps.Webhooks == nil {
+		return
+	}
 	admin.GET("/webhooks", handle(h.listSubscriptions))
 	admin.POST("/webhooks", handle(h.createSubscription))
 	admin.PATCH("/webhooks/:id", handle(h.patchSubscription))
 	admin.DELETE("/webhooks/:id", handle(h.deleteSubscription))
 	admin.GET("/deliveries", handle(h.listDeliveries))
 	admin.POST("/deliveries/:id/resend", handle(h.resendDelivery))
-	admin.GET("/sms", handle(h.listSMS))
 }
 
 func (h *Handler) listSubscriptions(c *gin.Context) error {
 	p, _ := principalOf(c)
-	subs, err := h.deps.Alerts.Subscriptions(c.Request.Context(), p)
+	subs, err := h.deps.Webhooks.Subscriptions(c.Request.Context(), p)
 	if err != nil {
 		return err
 	}
@@ -62,7 +66,7 @@ func (h *Handler) patchSubscription(c *gin.Context) error {
 		return vikalp.Invalidf("the body must be JSON with active (and optionally description)")
 	}
 	p, _ := principalOf(c)
-	sub, err := h.deps.Alerts.SetSubscription(c.Request.Context(), p, id, *in.Active, in.Description)
+	sub, err := h.deps.Webhooks.SetSubscription(c.Request.Context(), p, id, *in.Active, in.Description)
 	if err != nil {
 		return err
 	}
@@ -77,7 +81,7 @@ func (h *Handler) deleteSubscription(c *gin.Context) error {
 		return err
 	}
 	p, _ := principalOf(c)
-	sub, err := h.deps.Alerts.DeleteSubscription(c.Request.Context(), p, id)
+	sub, err := h.deps.Webhooks.DeleteSubscription(c.Request.Context(), p, id)
 	if err != nil {
 		return err
 	}
@@ -93,7 +97,7 @@ func (h *Handler) listDeliveries(c *gin.Context) error {
 		return err
 	}
 	p, _ := principalOf(c)
-	list, err := h.deps.Alerts.Deliveries(c.Request.Context(), p, c.Query("status"), before, limit)
+	list, err := h.deps.Webhooks.Deliveries(c.Request.Context(), p, c.Query("status"), before, limit)
 	if err != nil {
 		return err
 	}
@@ -111,7 +115,7 @@ func (h *Handler) resendDelivery(c *gin.Context) error {
 		return err
 	}
 	p, _ := principalOf(c)
-	d, err := h.deps.Alerts.Resend(c.Request.Context(), p, id)
+	d, err := h.deps.Webhooks.Resend(c.Request.Context(), p, id)
 	if err != nil {
 		return err
 	}

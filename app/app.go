@@ -50,8 +50,9 @@ type Config struct {
 	// HotspotMinReports is k, the fewest distinct reports a public hotspot
 	// cell or listing needs (3 when 0).
 	HotspotMinReports int
-	// PCRAckTimeout, AHTUAckTimeout and WebhookAllowNets are alerts' settings
-	// (alerts.Config; its defaults when zero).
+	// PCRAckTimeout and AHTUAckTimeout are alerts' settings (alerts.Config;
+	// its defaults when zero); WebhookAllowNets is notify's
+	// (notify.WebhookConfig.AllowNets).
 	PCRAckTimeout    time.Duration
 	AHTUAckTimeout   time.Duration
 	WebhookAllowNets []netip.Prefix
@@ -89,8 +90,10 @@ type Services struct {
 	Jurisdiction *jurisdiction.Service
 	Cases        *cases.Service
 	Ingest       *ingest.Service
-	// Notify drains the SMS outbox that cases, ingest and alerts queue into.
-	Notify *notify.Service
+	// Notify drains the SMS outbox that cases, ingest and alerts queue into;
+	// Webhooks delivers the webhooks alerts queues.
+	Notify   *notify.Service
+	Webhooks *notify.Webhooks
 	// Jobs is an insert-only River client: services insert jobs in their
 	// own transactions; StartWorkers runs a separate client that works them.
 	Jobs *river.Client[pgx.Tx]
@@ -103,7 +106,7 @@ type Services struct {
 	Leads *leads.Service
 	// Tiles renders map tiles and caches the public ones.
 	Tiles *tiles.Service
-	// Alerts raises and delivers alerts; Hub fans their events out to this
+	// Alerts raises alerts and runs their lifecycle; Hub fans their events out to this
 	// process's live streams (the caller runs it).
 	Alerts *alerts.Service
 	Hub    *alerts.Hub
@@ -155,9 +158,13 @@ func Build(pool *pgxpool.Pool, read pg.DBTX, cfg Config) (*Services, error) {
 // or a report passes through.
 func (s *Services) buildDomain(keys derivedKeys) error {
 	cfg, pool := s.cfg, s.pool
-	s.Alerts = alerts.NewService(pool, alerts.Deps{Jobs: s.Jobs, Keyring: keys.keyring, Logger: cfg.Logger,
+	// A webhook's body is the alert event it delivers, rendered by alerts.
+	s.Webhooks = notify.NewWebhooks(pool, notify.WebhookDeps{Jobs: s.Jobs, Keyring: keys.keyring,
+		Renderer: alerts.NewWebhookRenderer(pool), Clock: cfg.Clock, Logger: cfg.Logger,
+		Config: notify.WebhookConfig{AllowNets: cfg.WebhookAllowNets}})
+	s.Alerts = alerts.NewService(pool, alerts.Deps{Jobs: s.Jobs, Webhooks: s.Webhooks, Logger: cfg.Logger,
 		Clock: cfg.Clock, Config: alerts.Config{PCRAckTimeout: cfg.PCRAckTimeout,
-			AHTUAckTimeout: cfg.AHTUAckTimeout, WebhookAllowNets: cfg.WebhookAllowNets}})
+			AHTUAckTimeout: cfg.AHTUAckTimeout}})
 	s.Hub = alerts.NewHub(pool, cfg.Logger.With(slog.String("component", "alert_hub")))
 	var err error
 	if s.Ingest, err = ingest.NewService(pool, ingest.Deps{Bucket: cfg.Bucket, Keyring: keys.keyring,
@@ -214,6 +221,7 @@ func (s *Services) APIDeps() api.Deps {
 		Tiles:          s.Tiles,
 		Alerts:         s.Alerts,
 		AlertHub:       s.Hub,
+		Webhooks:       s.Webhooks,
 		BasemapPMTiles: s.cfg.BasemapPMTiles,
 	}
 }

@@ -34,6 +34,7 @@ type AuditCheckpoints struct {
 // package owns its XArgs/XWorker pairs; this is the only place they meet.
 func (s *Services) Register(workers *river.Workers, audit AuditCheckpoints) []*river.PeriodicJob {
 	notify.AddWorkers(workers, s.Notify)
+	notify.AddWebhookWorkers(workers, s.Webhooks)
 	cases.AddWorkers(workers, s.Cases)
 	river.AddWorker(workers, &cases.DigestWorker{Service: s.Cases})
 	// alerts works ingest.HappeningNowArgs, analytics' hotspot alert jobs and

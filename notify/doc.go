@@ -1,11 +1,17 @@
 // Package notify delivers outbound messages: the SMS outbox, its drain and
-// the gateways it sends through. It owns delivery, not wording: the
-// packages above it (cases for complaint messages, ingest for hotspot
-// reporters' notifications, alerts for escalation pages) render their own
-// bodies and queue rows here, each inside its own transaction.
+// the gateways it sends through, and webhooks (subscriptions, signed
+// deliveries retried by River, dead letters, the allow-list every worker
+// shares). It owns delivery, not wording: the packages above it (cases for
+// complaint messages, ingest for hotspot reporters' notifications, alerts
+// for escalation pages and alert webhooks) render their own bodies and
+// queue rows here, each inside its own transaction.
 //
-// Tables owned (written only here): sms_outbox. It reads complaints and
-// reports for the codes a sealed number is bound to (key rotation).
+// Tables owned (written only here): sms_outbox, webhook_subscriptions,
+// deliveries, webhook_policy. It reads complaints and reports for the codes
+// a sealed number is bound to (key rotation). A delivery's event_id is an
+// alert_events row; its body is rendered by the WebhookRenderer (alerts)
+// and a subscription's unit (unit_kind, unit_id) is alerts' unit, kept
+// here as plain values.
 //
 // Invariants:
 //   - A row is queued in the caller's transaction (Queue, QueueBatch): a
@@ -27,7 +33,23 @@
 //     callback window), and the row is failed after smsMaxAttempts.
 //   - Without a gateway (a Holder provider) due rows are marked held, never
 //     sent, and no number is opened.
+//   - Webhook deliveries and their River jobs (WebhookDeliverArgs, kind
+//     "alerts.webhook_deliver", kept from when alerts delivered them) are
+//     inserted in the caller's transaction (Webhooks.QueueTx), one per event
+//     and active subscription of each unit the caller names. Every request
+//     is signed (Sign: HMAC-SHA256 of "<t>.<body>" under the subscription's
+//     secret, sealed to its URL); a failed attempt is retried with a
+//     doubling backoff and the last one marks the delivery dead. A delivered
+//     delivery is never sent again; a re-send is an admin's, audited.
+//   - Webhooks are sent only under the allow-list recorded in
+//     webhook_policy: a worker whose VIKALP_WEBHOOK_ALLOW_NETS differs
+//     refuses to start and to deliver (Webhooks.CheckPolicy), and every
+//     connection is checked on the address dialled (internal/netguard).
+//     Admins see a delivery failure as a short reason; the detail is logged
+//     without the receiver's URL.
+//   - Every webhook subscription change and re-send is audited.
 //
 // Direction: notify sits above auth and below cases, ingest and alerts; it
-// imports none of them (phone opening is injected as PhoneOpener).
+// imports none of them (phone opening is injected as PhoneOpener, a
+// webhook's body as WebhookRenderer).
 package notify

@@ -9,7 +9,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
-	"github.com/vikalp/vikalp/alerts"
 	"github.com/vikalp/vikalp/app"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/cases"
@@ -40,7 +39,6 @@ rerun at any time, prints progress and a summary, and is audited.`,
 				tables := append(auth.ResealTables(pool), cases.ResealTables(pool)...)
 				tables = append(tables, notify.ResealTables(pool)...)
 				tables = append(tables, svc.Ingest.ResealTables()...)
-				tables = append(tables, alerts.ResealTables(pool)...)
 				_, err := rotateKeys(cmd.Context(), pool, svc.Keyring, tables, batch, cmd.OutOrStdout())
 				return err
 			})

@@ -96,8 +96,7 @@ func TestKeysRotate(t *testing.T) {
 	tables := func() []auth.ResealTable {
 		ts := append(auth.ResealTables(srv.Pool), cases.ResealTables(srv.Pool)...)
 		ts = append(ts, notify.ResealTables(srv.Pool)...)
-		ts = append(ts, ingestBA.ResealTables()...)
-		return append(ts, alerts.ResealTables(srv.Pool)...)
+		return append(ts, ingestBA.ResealTables()...)
 	}
 	var out strings.Builder
 	stats, err := rotateKeys(ctx, srv.Pool, ringBA, tables(), 2, &out)

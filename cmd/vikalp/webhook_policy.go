@@ -8,8 +8,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
-	"github.com/vikalp/vikalp/alerts"
 	"github.com/vikalp/vikalp/app"
+	"github.com/vikalp/vikalp/notify"
 )
 
 // checkWebhookPolicy refuses to start workers whose VIKALP_WEBHOOK_ALLOW_NETS
@@ -17,8 +17,8 @@ import (
 // its own): a replica with a wider list would deliver webhooks to internal
 // addresses the others refuse.
 func checkWebhookPolicy(ctx context.Context, svc *app.Services) error {
-	err := svc.Alerts.CheckWebhookPolicy(ctx)
-	if errors.Is(err, alerts.ErrPolicyMismatch) {
+	err := svc.Webhooks.CheckPolicy(ctx)
+	if errors.Is(err, notify.ErrWebhookPolicyMismatch) {
 		return fmt.Errorf("VIKALP_WEBHOOK_ALLOW_NETS: %w; give every worker the same setting, "+
 			"or, after changing it on all of them, record the new one with `vikalp webhook-policy record`", err)
 	}
@@ -48,7 +48,7 @@ the new one.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withServices(cmd.Context(), func(_ *pgxpool.Pool, svc *app.Services) error {
-				p, err := svc.Alerts.RecordWebhookPolicy(cmd.Context())
+				p, err := svc.Webhooks.RecordPolicy(cmd.Context())
 				if err != nil {
 					return err
 				}

@@ -87,7 +87,7 @@ func (p Policy) String() string {
 }
 
 // Fingerprint is the hex SHA-256 of String: what replicas compare to know
-// they enforce the same policy (see alerts' webhook policy).
+// they enforce the same policy (see notify's webhook policy).
 func (p Policy) Fingerprint() string {
 	sum := sha256.Sum256([]byte(p.String()))
 	return hex.EncodeToString(sum[:])

@@ -1,4 +1,4 @@
-package alerts
+package notify
 
 import (
 	"context"
@@ -16,11 +16,12 @@ type WebhookStore struct{ db pg.DBTX }
 // NewWebhookStore returns a WebhookStore on db (a pool or a transaction).
 func NewWebhookStore(db pg.DBTX) *WebhookStore { return &WebhookStore{db: db} }
 
-// Subscription is a unit's webhook endpoint. SecretSealed never leaves the
-// package except sealed.
+// Subscription is a unit's webhook endpoint. The unit is the subscribing
+// package's (alerts' unit kinds); SecretSealed never leaves the package
+// except sealed.
 type Subscription struct {
 	ID           int64     `db:"id"`
-	UnitKind     UnitKind  `db:"unit_kind"`
+	UnitKind     string    `db:"unit_kind"`
 	UnitID       int64     `db:"unit_id"`
 	URL          string    `db:"url"`
 	SecretSealed []byte    `db:"secret_sealed"`
@@ -85,25 +86,26 @@ func (s *WebhookStore) SetSubscription(ctx context.Context, id int64, active boo
 	return out, nil
 }
 
-// queueDeliveriesSQL makes one pending delivery of event $1 per active
-// subscription of the alert's unit or its escalation unit.
+// queueDeliveriesSQL makes one pending delivery of each target's event
+// ($1) per active subscription of its unit ($2, $3), once per event and
+// subscription.
 const queueDeliveriesSQL = `
 INSERT INTO deliveries (event_id, subscription_id, next_attempt_at, created_at, updated_at)
-SELECT $1, w.id, $6, $6, $6 FROM webhook_subscriptions w
-WHERE w.active AND ((w.unit_kind = $2 AND w.unit_id = $3) OR (w.unit_kind = $4 AND w.unit_id = $5))
+SELECT t.event_id, w.id, $4, $4, $4
+FROM unnest($1::bigint[], $2::text[], $3::bigint[]) WITH ORDINALITY AS t(event_id, unit_kind, unit_id, n)
+JOIN webhook_subscriptions w ON w.active AND w.unit_kind = t.unit_kind AND w.unit_id = t.unit_id
+ORDER BY t.n, w.id
 ON CONFLICT (event_id, subscription_id) DO NOTHING
 RETURNING id`
 
-// QueueDeliveries creates the pending deliveries of event eventID of alert
-// a and returns their ids.
-func (s *WebhookStore) QueueDeliveries(ctx context.Context, a Alert, eventID int64, at time.Time) ([]int64, error) {
-	var escKind string
-	var escID int64
-	if a.EscalatedKind != nil {
-		escKind, escID = string(*a.EscalatedKind), *a.EscalatedID
+// QueueDeliveries creates the pending deliveries of targets at at and
+// returns their ids.
+func (s *WebhookStore) QueueDeliveries(ctx context.Context, targets []WebhookTarget, at time.Time) ([]int64, error) {
+	events, kinds, units := make([]int64, len(targets)), make([]string, len(targets)), make([]int64, len(targets))
+	for i, t := range targets {
+		events[i], kinds[i], units[i] = t.EventID, t.UnitKind, t.UnitID
 	}
-	ids, err := pg.QueryAll(ctx, s.db, pgx.RowTo[int64], queueDeliveriesSQL, eventID,
-		string(a.UnitKind), a.UnitID, escKind, escID, at)
+	ids, err := pg.QueryAll(ctx, s.db, pgx.RowTo[int64], queueDeliveriesSQL, events, kinds, units, at)
 	if err != nil {
 		return nil, fmt.Errorf("queue webhook deliveries: %w", err)
 	}
@@ -213,17 +215,4 @@ func (s *WebhookStore) Reset(ctx context.Context, id int64, at time.Time, by int
 		return Delivery{}, fmt.Errorf("reset delivery %d: %w", id, err)
 	}
 	return d, nil
-}
-
-const eventViewSQL = `SELECT ` + eventColumns + `, ` + alertColumns + `
-FROM ` + eventsFrom + ` WHERE e.id = $1`
-
-// EventView returns the event with row id (a delivery's event_id) and its
-// alert, or vikalp.ErrNotFound; its ID is the public position.
-func (s *WebhookStore) EventView(ctx context.Context, id int64) (EventView, error) {
-	v, err := pg.QueryOne(ctx, s.db, scanEventView, eventViewSQL, id)
-	if err != nil {
-		return EventView{}, fmt.Errorf("get alert event %d: %w", id, err)
-	}
-	return v, nil
 }

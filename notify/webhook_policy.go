@@ -1,4 +1,4 @@
-package alerts
+package notify
 
 import (
 	"context"
@@ -13,27 +13,27 @@ import (
 	"github.com/vikalp/vikalp/internal/pg"
 )
 
-// ErrPolicyMismatch means this process's webhook allow-list
-// (Config.WebhookAllowNets) is not the one recorded in the database. Such a
+// ErrWebhookPolicyMismatch means this process's webhook allow-list
+// (WebhookConfig.AllowNets) is not the one recorded in the database. Such a
 // process may not deliver webhooks: with a wider list it would reach
 // receivers every other replica refuses (SSRF).
-var ErrPolicyMismatch = errors.New("the webhook allow-list differs from the one recorded in the database")
+var ErrWebhookPolicyMismatch = errors.New("the webhook allow-list differs from the one recorded in the database")
 
-// policy is this service's allow-list as it is recorded.
-func (s *Service) policy() WebhookPolicy {
-	return WebhookPolicy{AllowNets: s.guard.String(), Fingerprint: s.guard.Fingerprint(), RecordedAt: s.now()}
+// policy is this process's allow-list as it is recorded.
+func (w *Webhooks) policy() WebhookPolicy {
+	return WebhookPolicy{AllowNets: w.guard.String(), Fingerprint: w.guard.Fingerprint(), RecordedAt: w.now()}
 }
 
-// CheckWebhookPolicy records this service's webhook allow-list when none
-// is recorded yet (the first worker to start) and otherwise compares it
-// with the recorded one: a difference is an error wrapping
-// ErrPolicyMismatch that names both lists. Workers call it at start-up, and
-// Deliver before every attempt.
-func (s *Service) CheckWebhookPolicy(ctx context.Context) error {
-	mine := s.policy()
-	recorded, err := NewWebhookPolicyStore(s.db).Get(ctx)
+// CheckPolicy records this process's webhook allow-list when none is
+// recorded yet (the first worker to start) and otherwise compares it with
+// the recorded one: a difference is an error wrapping
+// ErrWebhookPolicyMismatch that names both lists. Workers call it at
+// start-up, and Deliver before every attempt.
+func (w *Webhooks) CheckPolicy(ctx context.Context) error {
+	mine := w.policy()
+	recorded, err := NewWebhookPolicyStore(w.db).Get(ctx)
 	if errors.Is(err, vikalp.ErrNotFound) {
-		err = pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+		err = pg.WithTx(ctx, w.db, func(tx pgx.Tx) error {
 			inserted, err := NewWebhookPolicyStore(tx).InsertIfAbsent(ctx, mine)
 			if err != nil || !inserted {
 				return err
@@ -43,25 +43,25 @@ func (s *Service) CheckWebhookPolicy(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		recorded, err = NewWebhookPolicyStore(s.db).Get(ctx) // ours, or a concurrent first worker's
+		recorded, err = NewWebhookPolicyStore(w.db).Get(ctx) // ours, or a concurrent first worker's
 	}
 	if err != nil {
 		return err
 	}
 	if recorded.Fingerprint != mine.Fingerprint {
-		return fmt.Errorf("%w: this process allows %s, the database records %s (since %s)", ErrPolicyMismatch,
+		return fmt.Errorf("%w: this process allows %s, the database records %s (since %s)", ErrWebhookPolicyMismatch,
 			describeNets(mine.AllowNets), describeNets(recorded.AllowNets), recorded.RecordedAt.UTC().Format(time.RFC3339))
 	}
 	return nil
 }
 
-// RecordWebhookPolicy makes this service's allow-list the recorded one,
+// RecordPolicy makes this process's allow-list the recorded one,
 // replacing any other, and audits the change. An operator runs it (vikalp
 // webhook-policy record) after changing the setting on every replica;
 // workers still running with the old setting then stop delivering.
-func (s *Service) RecordWebhookPolicy(ctx context.Context) (WebhookPolicy, error) {
-	mine := s.policy()
-	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
+func (w *Webhooks) RecordPolicy(ctx context.Context) (WebhookPolicy, error) {
+	mine := w.policy()
+	err := pg.WithTx(ctx, w.db, func(tx pgx.Tx) error {
 		store := NewWebhookPolicyStore(tx)
 		var prev *WebhookPolicy
 		old, err := store.Get(ctx)

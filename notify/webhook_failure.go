@@ -1,4 +1,4 @@
-package alerts
+package notify
 
 import (
 	"context"
@@ -30,7 +30,7 @@ const (
 	reasonTLS          = "TLS error"
 	reasonFailed       = "request failed"
 	// reasonPolicy: this worker's allow-list is not the recorded one
-	// (ErrPolicyMismatch), so it did not send.
+	// (ErrWebhookPolicyMismatch), so it did not send.
 	reasonPolicy = "webhook policy differs between replicas"
 )
 
@@ -42,7 +42,7 @@ func failureReason(code int, err error) string {
 	switch {
 	case code != 0:
 		return fmt.Sprintf("HTTP %d", code)
-	case errors.Is(err, ErrPolicyMismatch):
+	case errors.Is(err, ErrWebhookPolicyMismatch):
 		return reasonPolicy
 	case errors.Is(err, netguard.ErrRefused):
 		return reasonNotAllowed
