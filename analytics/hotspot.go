@@ -1,7 +1,6 @@
 package analytics
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -32,20 +31,21 @@ type HotspotQuery struct {
 // read from the complaints themselves at request time.
 type HotspotService struct {
 	db pg.DBTX
+	// read is where Hotspots reads cells: db or a streaming replica of it.
+	// Exports stay on db: their audit entry is written in the same
+	// transaction as the read.
+	read pg.DBTX
 	// PublicMinDistinct is the k of the public k-anonymity rule (default 3).
 	PublicMinDistinct int
-	// Read, when set, is where Hotspots reads cells (a streaming replica of
-	// db). Exports stay on db: their audit entry is written in the same
-	// transaction as the read.
-	Read pg.DBTX
 }
 
-// NewHotspotService returns a service on db; minDistinct ≤ 0 means 3.
-func NewHotspotService(db pg.DBTX, minDistinct int) *HotspotService {
+// NewHotspotService returns a service writing to db and reading cells from
+// read (db again without a replica); minDistinct ≤ 0 means 3.
+func NewHotspotService(db, read pg.DBTX, minDistinct int) *HotspotService {
 	if minDistinct <= 0 {
 		minDistinct = 3
 	}
-	return &HotspotService{db: db, PublicMinDistinct: minDistinct}
+	return &HotspotService{db: db, read: read, PublicMinDistinct: minDistinct}
 }
 
 // StatsView is what one caller may learn from hotspot statistics.
@@ -85,7 +85,7 @@ const maxPublicResolution = 8
 // Hotspots returns the cells q selects that p may see (p is nil for an
 // anonymous caller), strongest |z| first, at most limit rows (0: no limit).
 func (s *HotspotService) Hotspots(ctx context.Context, p *auth.Principal, q HotspotQuery, limit int) ([]HotspotCell, error) {
-	read := cmp.Or[pg.DBTX](s.Read, s.db)
+	read := s.read
 	view := StatsViewOf(p)
 	f, err := s.filter(ctx, read, p, q)
 	if err != nil {

@@ -48,7 +48,7 @@ func setupHotspots(t *testing.T) (*ingestBundle, hotspotFixture) {
 		t.Fatal(err)
 	}
 	b.router = apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Logger: slog.New(slog.DiscardHandler),
-		Hotspots: analytics.NewHotspotService(b.db, 3), PublicRate: api.RateLimit{PerMinute: -1}}))
+		Hotspots: analytics.NewHotspotService(b.db, b.db, 3), PublicRate: api.RateLimit{PerMinute: -1}}))
 	return b, f
 }
 

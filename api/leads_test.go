@@ -20,7 +20,7 @@ func setupLeadAPI(t *testing.T) (*ingestBundle, *leads.Service) {
 	t.Helper()
 	b := setupIngest(t)
 	quiet := slog.New(slog.DiscardHandler)
-	svc, err := leads.NewService(b.db, leads.Deps{Jobs: testkit.Jobs(t, b.db), Logger: quiet})
+	svc, err := leads.NewService(b.db, b.db, leads.Deps{Jobs: testkit.Jobs(t, b.db), Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

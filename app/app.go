@@ -147,7 +147,7 @@ func Build(pool *pgxpool.Pool, read pg.DBTX, cfg Config) (*Services, error) {
 		return nil, err
 	}
 	s.buildReads(read)
-	if s.Leads, err = leads.NewService(pool, leads.Deps{Jobs: s.Jobs, Logger: cfg.Logger, Read: read,
+	if s.Leads, err = leads.NewService(pool, read, leads.Deps{Jobs: s.Jobs, Logger: cfg.Logger,
 		Clock: cfg.Clock}); err != nil {
 		return nil, fmt.Errorf("start lead service: %w", err)
 	}
@@ -195,8 +195,7 @@ func (s *Services) buildDomain(keys derivedKeys) error {
 func (s *Services) buildReads(read pg.DBTX) {
 	cfg, pool := s.cfg, s.pool
 	s.Pipeline = analytics.NewPipeline(pool, analytics.Config{}, analytics.Deps{Jobs: s.Jobs, Logger: cfg.Logger})
-	s.Hotspots = analytics.NewHotspotService(pool, cfg.HotspotMinReports)
-	s.Hotspots.Read = read
+	s.Hotspots = analytics.NewHotspotService(pool, read, cfg.HotspotMinReports)
 	s.Priority = analytics.NewPriorityService(read)
 	s.Tiles = tiles.NewReplicaService(pool, read, tiles.Config{MinDistinct: cfg.HotspotMinReports})
 }

@@ -44,10 +44,6 @@ type Deps struct {
 	Clock  clock.Clock    // the system clock when nil
 	Logger *slog.Logger   // slog.Default() when nil
 	Config Config         // defaults when zero
-	// Read is where lead lists are read (a streaming replica of db); db
-	// when nil. Everything that writes, audits or must see its own writes
-	// stays on db.
-	Read pg.DBTX
 }
 
 // Service links tips into leads, scores and routes them, raises lead
@@ -61,15 +57,14 @@ type Service struct {
 	cfg    Config
 }
 
-// NewService returns a Service on db (normally the pool).
-func NewService(db pg.DBTX, d Deps) (*Service, error) {
-	if db == nil || d.Jobs == nil {
-		return nil, errors.New("analytics: db and Jobs are required for leads")
+// NewService returns a Service on db (normally the pool) that reads lead
+// lists from read (a streaming replica of db, or db again). Everything that
+// writes, audits or must see its own writes stays on db.
+func NewService(db, read pg.DBTX, d Deps) (*Service, error) {
+	if db == nil || read == nil || d.Jobs == nil {
+		return nil, errors.New("leads: db, read and Jobs are required")
 	}
-	s := &Service{db: db, read: d.Read, jobs: d.Jobs, clock: d.Clock, logger: d.Logger, cfg: d.Config.withDefaults()}
-	if s.read == nil {
-		s.read = db
-	}
+	s := &Service{db: db, read: read, jobs: d.Jobs, clock: d.Clock, logger: d.Logger, cfg: d.Config.withDefaults()}
 	if s.clock == nil {
 		s.clock = clock.System{}
 	}

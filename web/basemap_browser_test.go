@@ -164,7 +164,7 @@ func basemapRouter(t *testing.T, pool *pgxpool.Pool, archive string, log *pathLo
 		t.Fatal(err)
 	}
 	router := api.New(api.Deps{Pool: pool, Logger: quiet, Auth: authSvc,
-		Hotspots: analytics.NewHotspotService(pool, 3), PublicRate: api.RateLimit{PerMinute: -1},
+		Hotspots: analytics.NewHotspotService(pool, pool, 3), PublicRate: api.RateLimit{PerMinute: -1},
 		BasemapPMTiles: archive})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if log != nil {
