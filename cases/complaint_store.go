@@ -56,8 +56,6 @@ type NewComplaint struct {
 	FiledBy        FiledBy
 	Relation       string
 	FiledByUserID  *int64
-	IdempotencyKey *string
-	RequestHash    []byte
 	ReplaySealed   []byte
 	ReplayUntil    *time.Time
 	ATRDueAt       *time.Time
@@ -68,10 +66,10 @@ type NewComplaint struct {
 const insertComplaintSQL = `
 	INSERT INTO complaints (code, secret_hash, status, category, description, language, incident_at,
 		geom, h3_r5, h3_r7, h3_r8, h3_r9, district_id, station_id, contact_sealed, has_phone,
-		confidential, callback_window, filed_by, relation, filed_by_user_id, idempotency_key,
-		request_hash, replay_sealed, replay_until, atr_due_at, created_at, updated_at, sms_opt_out, sms_phone_hash)
+		confidential, callback_window, filed_by, relation, filed_by_user_id,
+		replay_sealed, replay_until, atr_due_at, created_at, updated_at, sms_opt_out, sms_phone_hash)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, ST_GeomFromWKB($8, 4326), $9, $10, $11, $12, $13, $14, $15,
-		$16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $27, $28, $29)
+		$16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25, $26, $27)
 	RETURNING ` + complaintColumns
 
 // insertPlacedSQL is insertComplaintSQL returning the names of the
@@ -88,8 +86,7 @@ type placedComplaint struct {
 }
 
 // Insert stores a new complaint and returns it with the names of its
-// station and district. A duplicate code or idempotency key is an
-// ErrConflict.
+// station and district. A duplicate code is an ErrConflict.
 func (s *ComplaintStore) Insert(ctx context.Context, n NewComplaint) (Complaint, Place, error) {
 	var geom any
 	var h3 [4]*int64
@@ -102,7 +99,7 @@ func (s *ComplaintStore) Insert(ctx context.Context, n NewComplaint) (Complaint,
 	rows, _ := s.db.Query(ctx, insertPlacedSQL, n.Code, n.SecretHash, n.Status, n.Category,
 		n.Description, n.Language, n.IncidentAt, geom, h3[0], h3[1], h3[2], h3[3], n.DistrictID,
 		n.StationID, n.ContactSealed, n.HasPhone, n.Confidential, n.CallbackWindow, n.FiledBy,
-		n.Relation, n.FiledByUserID, n.IdempotencyKey, n.RequestHash, n.ReplaySealed, n.ReplayUntil,
+		n.Relation, n.FiledByUserID, n.ReplaySealed, n.ReplayUntil,
 		n.ATRDueAt, n.At, n.SMSOptOut, n.SMSPhoneHash)
 	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[placedComplaint])
 	if err != nil {
@@ -172,39 +169,39 @@ func (s *ComplaintStore) one(ctx context.Context, what, sql string, args ...any)
 	return c, nil
 }
 
-// Replay is what an idempotent retry needs: the complaint, the hash of the
-// original request and the sealed secret while it may still be replayed.
+// Replay is what an idempotent retry needs besides the complaint: the
+// sealed secret while it may still be replayed. (The key itself and the
+// request's fingerprint are package internal/idem's.)
 type Replay struct {
 	ID           int64      `db:"id"`
-	RequestHash  []byte     `db:"request_hash"`
 	ReplaySealed []byte     `db:"replay_sealed"`
 	ReplayUntil  *time.Time `db:"replay_until"`
 }
 
-const replayByKeySQL = `SELECT id, request_hash, replay_sealed, replay_until
-	FROM complaints WHERE idempotency_key = $1`
+const replayByIDSQL = `SELECT id, replay_sealed, replay_until FROM complaints WHERE id = $1`
 
-// ReplayByKey returns the replay data of the complaint filed with an
-// idempotency key, or ErrNotFound.
-func (s *ComplaintStore) ReplayByKey(ctx context.Context, key string) (Replay, error) {
-	rows, _ := s.db.Query(ctx, replayByKeySQL, key)
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Replay])
+// ReplayByID returns the replay data of complaint id, or ErrNotFound.
+func (s *ComplaintStore) ReplayByID(ctx context.Context, id int64) (Replay, error) {
+	r, err := pg.QueryOne(ctx, s.db, pgx.RowToStructByName[Replay], replayByIDSQL, id)
 	if err != nil {
-		return Replay{}, fmt.Errorf("get complaint by idempotency key: %w", pg.Interpret(err))
+		return Replay{}, fmt.Errorf("get replay of complaint %d: %w", id, err)
 	}
 	return r, nil
 }
 
-const clearExpiredReplaysSQL = `UPDATE complaints SET replay_sealed = NULL, request_hash = NULL
-	WHERE replay_sealed IS NOT NULL AND replay_until <= $1`
+const clearExpiredReplaysSQL = `UPDATE complaints SET replay_sealed = NULL
+	WHERE replay_sealed IS NOT NULL AND replay_until <= $1
+	RETURNING id`
 
-// ClearExpiredReplays wipes the sealed secrets (and request fingerprints)
-// kept for idempotent retries whose replay window has ended at now.
-func (s *ComplaintStore) ClearExpiredReplays(ctx context.Context, now time.Time) error {
-	if _, err := s.db.Exec(ctx, clearExpiredReplaysSQL, now); err != nil {
-		return fmt.Errorf("clear expired replay secrets: %w", pg.Interpret(err))
+// ClearExpiredReplays wipes the sealed secrets kept for idempotent retries
+// whose replay window has ended at now, and returns those complaints' ids
+// (whose keys' request fingerprints go with them, idem.Store.ForgetHashes).
+func (s *ComplaintStore) ClearExpiredReplays(ctx context.Context, now time.Time) ([]int64, error) {
+	ids, err := pg.QueryAll(ctx, s.db, pgx.RowTo[int64], clearExpiredReplaysSQL, now)
+	if err != nil {
+		return nil, fmt.Errorf("clear expired replay secrets: %w", err)
 	}
-	return nil
+	return ids, nil
 }
 
 // SLADueRung is a complaint whose next SLA rung may be due.

@@ -12,7 +12,12 @@
 // It reads districts and police_stations for names, and a transfer's target
 // station for its district. It also owns
 // supervisor_digests (the daily digest, digest.go) and reads users'
-// display names to name officers in the ATR quality figures.
+// display names to name officers in the ATR quality figures. The
+// Idempotency-Keys of filings and photo attaches are stored through
+// package internal/idem (submission_keys) in the transaction that stores
+// the complaint or the photos; a complaint's key lives as long as the
+// complaint, and its request fingerprint is wiped with the sealed replay
+// secret when the replay window ends.
 //
 // Invariants:
 //   - Every status change goes through the one table Transitions; an illegal

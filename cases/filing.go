@@ -14,6 +14,7 @@ import (
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/geo"
+	"github.com/vikalp/vikalp/internal/idem"
 	"github.com/vikalp/vikalp/notify"
 )
 
@@ -55,18 +56,32 @@ func (s *Service) File(ctx context.Context, by *auth.Principal, in FileInput, la
 	if by != nil {
 		nc.FiledByUserID = &by.UserID
 	}
+	// A retry (or a concurrent duplicate) meets the first filing's key and
+	// is answered with that filing (idem.Do).
+	claim := s.filingClaim(f, lang)
+	return idem.Do(ctx, s.db, claim,
+		func() (Filed, error) { return s.insertNew(ctx, f, nc, claim) },
+		func(id int64) (Filed, error) { return s.replay(ctx, id) })
+}
+
+// filingClaim is a filing's use of its Idempotency-Key (none: Key "").
+func (s *Service) filingClaim(f filing, lang Language) idem.Claim {
+	c := idem.Claim{Kind: idem.KindComplaint, Key: f.idempotencyKey,
+		Reused: conflictField(lang, "idempotency_key", CodeIdempotencyKeyReused)}
+	if c.Key != "" {
+		c.Hash = requestHash(f, s.fpKey)
+	}
+	return c
+}
+
+// insertNew stores the filing under a fresh random code, drawing another
+// on a (very unlikely) duplicate code. A key already taken by another
+// filing is idem.ErrTaken, which idem.Do answers with that filing.
+func (s *Service) insertNew(ctx context.Context, f filing, nc NewComplaint, claim idem.Claim) (Filed, error) {
 	for range codeAttempts {
-		filed, err := s.insertFiling(ctx, f, nc)
-		if !errors.Is(err, vikalp.ErrConflict) {
+		filed, err := s.insertFiling(ctx, f, nc, claim)
+		if !errors.Is(err, vikalp.ErrConflict) || errors.Is(err, idem.ErrTaken) {
 			return filed, err
-		}
-		// A retry (or a concurrent duplicate) meets the first filing's key:
-		// answer with that filing. Retries are rare, so the key is not
-		// looked up before the insert; otherwise it was a code collision.
-		if f.idempotencyKey != "" {
-			if r, err := s.replay(ctx, f, lang); !errors.Is(err, vikalp.ErrNotFound) {
-				return r, err
-			}
 		}
 	}
 	return Filed{}, fmt.Errorf("file complaint: no free code after %d attempts", codeAttempts)
@@ -139,8 +154,9 @@ func (s *Service) placeDistrict(ctx context.Context, districtID int, nc *NewComp
 }
 
 // insertFiling stores the complaint and everything that must commit with
-// it: events, SMS rows, the SLA ladder and the SMS delivery jobs.
-func (s *Service) insertFiling(ctx context.Context, f filing, nc NewComplaint) (Filed, error) {
+// it: its Idempotency-Key, events, SMS rows, the SLA ladder and the SMS
+// delivery jobs.
+func (s *Service) insertFiling(ctx context.Context, f filing, nc NewComplaint, claim idem.Claim) (Filed, error) {
 	code, err := NewCode()
 	if err != nil {
 		return Filed{}, err
@@ -162,6 +178,9 @@ func (s *Service) insertFiling(ctx context.Context, f filing, nc NewComplaint) (
 		}
 		c, place, err := t.complaints.Insert(ctx, nc)
 		if err != nil {
+			return err
+		}
+		if err := claim.Record(ctx, t.tx, c.ID, 1, t.now); err != nil {
 			return err
 		}
 		t.knowPlace(c.StationID, c.DistrictID, place)
@@ -220,12 +239,10 @@ func (s *Service) seal(f filing, nc NewComplaint, code Code, secret Secret) (New
 		}
 	}
 	if f.idempotencyKey != "" {
-		key := f.idempotencyKey
 		var err error
 		if nc.ReplaySealed, err = s.keyring.Seal([]byte(secret), replayAAD(code)); err != nil {
 			return nc, fmt.Errorf("seal replay secret: %w", err)
 		}
-		nc.IdempotencyKey, nc.RequestHash = &key, requestHash(f, s.fpKey)
 	}
 	return nc, nil
 }
@@ -256,17 +273,14 @@ func requestHash(f filing, key []byte) []byte {
 	return h.Sum(nil)
 }
 
-// replay answers a retry of a filing with the same idempotency key:
-// ErrNotFound when the key is new, ErrConflict when it was used for
-// different content.
-func (s *Service) replay(ctx context.Context, f filing, lang Language) (Filed, error) {
+// replay answers a retry of a filing with the same idempotency key (and
+// content, checked by idem) with complaint id: its code and status, and the
+// secret while the replay window lasts.
+func (s *Service) replay(ctx context.Context, id int64) (Filed, error) {
 	cs := NewComplaintStore(s.db)
-	r, err := cs.ReplayByKey(ctx, f.idempotencyKey)
+	r, err := cs.ReplayByID(ctx, id)
 	if err != nil {
 		return Filed{}, err
-	}
-	if r.RequestHash != nil && string(r.RequestHash) != string(requestHash(f, s.fpKey)) {
-		return Filed{}, conflictField(lang, "idempotency_key", CodeIdempotencyKeyReused)
 	}
 	c, err := cs.ByID(ctx, r.ID, Visibility{})
 	if err != nil {

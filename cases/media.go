@@ -12,6 +12,8 @@ import (
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/internal/idem"
+	"github.com/vikalp/vikalp/internal/pg"
 )
 
 // Limits of complaint photos.
@@ -118,7 +120,7 @@ func (s *Service) AttachPhotos(ctx context.Context, by *auth.Principal, in Attac
 	if err != nil {
 		return Attached{}, fmt.Errorf("attach photos: %w", err)
 	}
-	if done, _, err := pre.check(ctx, NewMediaStore(s.db), c); done != nil || err != nil {
+	if done, _, err := pre.check(ctx, s.db, c); done != nil || err != nil {
 		if err != nil {
 			return Attached{}, fmt.Errorf("attach photos: %w", err)
 		}
@@ -131,7 +133,7 @@ func (s *Service) AttachPhotos(ctx context.Context, by *auth.Principal, in Attac
 		return err
 	})
 	if errors.Is(err, errAttachReplayed) {
-		return pre.replay(ctx, NewComplaintStore(s.db), NewMediaStore(s.db))
+		return pre.replay(ctx, s.db)
 	}
 	if err != nil {
 		return Attached{}, fmt.Errorf("attach photos: %w", err)
@@ -206,24 +208,28 @@ func (a attachment) target(ctx context.Context, store *ComplaintStore, lock bool
 	return c, err
 }
 
+// claim is this request's use of its Idempotency-Key on complaint id
+// (keys are per complaint).
+func (a attachment) claim(complaintID int64) idem.Claim {
+	return idem.Claim{Kind: idem.KindComplaintMedia, ScopeID: complaintID, Key: a.key, Hash: a.hash,
+		Reused: conflictField(a.lang, "idempotency_key", CodeIdempotencyKeyReused)}
+}
+
 // check looks at complaint c for this request: done is the earlier answer
 // when the key was already used for these photos; otherwise it refuses a
 // key reused for other photos, a closed complaint and one the photos would
 // take past the limit, and returns how many photos c has.
-func (a attachment) check(ctx context.Context, ms *MediaStore, c Complaint) (done *Attached, have int, err error) {
-	if have, err = ms.Count(ctx, c.ID); err != nil {
+func (a attachment) check(ctx context.Context, db pg.DBTX, c Complaint) (done *Attached, have int, err error) {
+	if have, err = NewMediaStore(db).Count(ctx, c.ID); err != nil {
 		return nil, 0, err
 	}
 	if a.key != "" {
-		prev, err := ms.ByKey(ctx, c.ID, a.key)
-		if err != nil {
+		k, err := a.claim(c.ID).Lookup(ctx, db)
+		if err == nil {
+			return &Attached{Code: c.Code, Added: photoRun(k), Total: have, Replayed: true}, have, nil
+		}
+		if !errors.Is(err, vikalp.ErrNotFound) {
 			return nil, 0, err
-		}
-		if len(prev) > 0 && string(prev[0].RequestHash) != string(a.hash) {
-			return nil, 0, conflictField(a.lang, "idempotency_key", CodeIdempotencyKeyReused)
-		}
-		if len(prev) > 0 {
-			return &Attached{Code: c.Code, Added: photoNumbers(prev), Total: have, Replayed: true}, have, nil
 		}
 	}
 	if !withdrawable(c.Status) {
@@ -244,7 +250,7 @@ func (a attachment) commit(ctx context.Context, tx pgx.Tx, ids []int64) (Attache
 	if err != nil {
 		return Attached{}, err
 	}
-	done, have, err := a.check(ctx, ms, c)
+	done, have, err := a.check(ctx, tx, c)
 	if err != nil {
 		return Attached{}, err
 	}
@@ -252,20 +258,24 @@ func (a attachment) commit(ctx context.Context, tx pgx.Tx, ids []int64) (Attache
 		return Attached{}, errAttachReplayed
 	}
 	by, now := a.actor(), a.svc.now()
-	var keyPtr *string
-	var hash []byte
-	if a.key != "" {
-		keyPtr, hash = &a.key, a.hash
-	}
 	out := Attached{Code: c.Code, Total: have + len(ids)}
 	for i, id := range ids {
 		n := have + i + 1
 		p := ComplaintPhoto{ComplaintID: c.ID, N: n, MediaID: id, AddedAt: now, AddedByKind: by.kind,
-			AddedByUserID: by.userID, IdempotencyKey: keyPtr, RequestHash: hash}
+			AddedByUserID: by.userID}
 		if err := ms.Insert(ctx, p); err != nil {
 			return Attached{}, err
 		}
 		out.Added = append(out.Added, n)
+	}
+	// The photos are numbered consecutively under the complaint's row lock,
+	// so the key stands for the run from the first.
+	err = a.claim(c.ID).Record(ctx, tx, int64(have+1), len(ids), now)
+	if errors.Is(err, idem.ErrTaken) { // cannot happen under the lock; answered as a lost race
+		return Attached{}, errAttachReplayed
+	}
+	if err != nil {
+		return Attached{}, err
 	}
 	err = cs.AddEvent(ctx, Event{ComplaintID: c.ID, At: now, ActorUserID: by.userID, ActorRole: by.kind,
 		Kind: EventEvidenceAdded, Public: true, Detail: map[string]any{"photos": len(ids), "numbers": out.Added}})
@@ -273,12 +283,12 @@ func (a attachment) commit(ctx context.Context, tx pgx.Tx, ids []int64) (Attache
 }
 
 // replay answers a request whose key an earlier request committed first.
-func (a attachment) replay(ctx context.Context, cs *ComplaintStore, ms *MediaStore) (Attached, error) {
-	c, err := a.target(ctx, cs, false)
+func (a attachment) replay(ctx context.Context, db pg.DBTX) (Attached, error) {
+	c, err := a.target(ctx, NewComplaintStore(db), false)
 	if err != nil {
 		return Attached{}, fmt.Errorf("attach photos: %w", err)
 	}
-	done, _, err := a.check(ctx, ms, c)
+	done, _, err := a.check(ctx, db, c)
 	if err != nil {
 		return Attached{}, fmt.Errorf("attach photos: %w", err)
 	}
@@ -288,11 +298,11 @@ func (a attachment) replay(ctx context.Context, cs *ComplaintStore, ms *MediaSto
 	return *done, nil
 }
 
-// photoNumbers lists the numbers of photos.
-func photoNumbers(photos []ComplaintPhoto) []int {
-	out := make([]int, len(photos))
-	for i, p := range photos {
-		out[i] = p.N
+// photoRun lists the numbers of the photos an attach key stands for.
+func photoRun(k idem.Key) []int {
+	out := make([]int, k.EntityCount)
+	for i := range out {
+		out[i] = int(k.EntityID) + i
 	}
 	return out
 }

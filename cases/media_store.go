@@ -13,14 +13,12 @@ import (
 // ComplaintPhoto is one photo attached to a complaint: its number on the
 // complaint, the media row package ingest stored for it, and who added it.
 type ComplaintPhoto struct {
-	ComplaintID    int64     `db:"complaint_id"`
-	N              int       `db:"n"`
-	MediaID        int64     `db:"media_id"`
-	AddedAt        time.Time `db:"added_at"`
-	AddedByKind    Actor     `db:"added_by_kind"` // ActorComplainant or ActorEcell
-	AddedByUserID  *int64    `db:"added_by_user_id"`
-	IdempotencyKey *string   `db:"idempotency_key"`
-	RequestHash    []byte    `db:"request_hash"`
+	ComplaintID   int64     `db:"complaint_id"`
+	N             int       `db:"n"`
+	MediaID       int64     `db:"media_id"`
+	AddedAt       time.Time `db:"added_at"`
+	AddedByKind   Actor     `db:"added_by_kind"` // ActorComplainant or ActorEcell
+	AddedByUserID *int64    `db:"added_by_user_id"`
 }
 
 // MediaStore reads and writes complaint_media.
@@ -29,16 +27,15 @@ type MediaStore struct{ db pg.DBTX }
 // NewMediaStore returns a MediaStore on db (a pool or a transaction).
 func NewMediaStore(db pg.DBTX) *MediaStore { return &MediaStore{db: db} }
 
-const complaintPhotoColumns = `complaint_id, n, media_id, added_at, added_by_kind, added_by_user_id,
-	idempotency_key, request_hash`
+const complaintPhotoColumns = `complaint_id, n, media_id, added_at, added_by_kind, added_by_user_id`
 
 const insertComplaintPhotoSQL = `INSERT INTO complaint_media (` + complaintPhotoColumns + `)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+	VALUES ($1, $2, $3, $4, $5, $6)`
 
 // Insert attaches p to its complaint. A number already taken is ErrConflict.
 func (s *MediaStore) Insert(ctx context.Context, p ComplaintPhoto) error {
 	_, err := s.db.Exec(ctx, insertComplaintPhotoSQL, p.ComplaintID, p.N, p.MediaID, p.AddedAt,
-		p.AddedByKind, p.AddedByUserID, p.IdempotencyKey, p.RequestHash)
+		p.AddedByKind, p.AddedByUserID)
 	if err != nil {
 		return fmt.Errorf("insert complaint photo: %w", pg.Interpret(err))
 	}
@@ -62,15 +59,6 @@ const listComplaintPhotosSQL = `SELECT ` + complaintPhotoColumns + `
 // List returns complaint id's photos in order (none is an empty list).
 func (s *MediaStore) List(ctx context.Context, complaintID int64) ([]ComplaintPhoto, error) {
 	return s.many(ctx, "list complaint photos", listComplaintPhotosSQL, complaintID)
-}
-
-const complaintPhotosByKeySQL = `SELECT ` + complaintPhotoColumns + `
-	FROM complaint_media WHERE complaint_id = $1 AND idempotency_key = $2 ORDER BY n`
-
-// ByKey returns the photos one attach request with Idempotency-Key key
-// added to complaint id (none is an empty list).
-func (s *MediaStore) ByKey(ctx context.Context, complaintID int64, key string) ([]ComplaintPhoto, error) {
-	return s.many(ctx, "find complaint photos by key", complaintPhotosByKeySQL, complaintID, key)
 }
 
 const complaintPhotoSQL = `SELECT ` + complaintPhotoColumns + `

@@ -10,6 +10,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/vikalp/vikalp"
+	"github.com/vikalp/vikalp/internal/idem"
 	"github.com/vikalp/vikalp/notify"
 )
 
@@ -70,10 +71,10 @@ func (w *SLASweepWorker) Work(ctx context.Context, _ *river.Job[SLASweepArgs]) e
 // rungs it looked at.
 func (s *Service) SweepSLA(ctx context.Context) (int, error) {
 	now := s.now()
-	store := NewComplaintStore(s.db)
-	if err := store.ClearExpiredReplays(ctx, now); err != nil {
+	if err := s.clearExpiredReplays(ctx, now); err != nil {
 		return 0, err
 	}
+	store := NewComplaintStore(s.db)
 	ran := 0
 	for {
 		due, err := store.SLADue(ctx, now, s.cfg.SLAToSP, s.cfg.SLAToMSP, slaSweepBatch)
@@ -242,4 +243,18 @@ func AddWorkers(workers *river.Workers, s *Service) {
 	river.AddWorker(workers, &SLACheckWorker{Service: s})
 	river.AddWorker(workers, &NoRatingWorker{Service: s})
 	river.AddWorker(workers, &SLASweepWorker{Service: s})
+}
+
+// clearExpiredReplays wipes, in one transaction, the sealed secrets of
+// complaints whose replay window has ended at now and their keys' request
+// fingerprints: from then on a retry with her key gets the complaint's code
+// and status whatever it carries, never the secret.
+func (s *Service) clearExpiredReplays(ctx context.Context, now time.Time) error {
+	return s.inTx(ctx, func(t *txn) error {
+		ids, err := t.complaints.ClearExpiredReplays(ctx, now)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		return idem.NewStore(t.tx).ForgetHashes(ctx, idem.KindComplaint, ids)
+	})
 }

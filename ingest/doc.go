@@ -7,7 +7,9 @@
 //
 // Tables owned (written only here): media, reports, report_media,
 // report_reporters, report_events, report_updates, tips, tip_places,
-// tip_media. A reporter's updates are queued through package notify (which
+// tip_media. Reports' and tips' Idempotency-Keys are stored through package
+// internal/idem (submission_keys), and retention deletes a rejected report's
+// key with it. A reporter's updates are queued through package notify (which
 // owns sms_outbox) in the report's transaction, worded here; notify's drain
 // has OpenPhone open her sealed number. It reads districts, police_stations, pcr_units,
 // ahtu_units and ahtu_districts (routing, through package jurisdiction and

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/geo"
+	"github.com/vikalp/vikalp/internal/idem"
 	"github.com/vikalp/vikalp/internal/text"
 )
 
@@ -95,7 +96,7 @@ type reportDraft struct {
 	happeningNow   bool
 	source         string
 	photos         []ProcessedPhoto
-	key            SubmissionKey // Key "" when none was given
+	key            idem.Claim // Key "" when none was given
 	attributes     map[string]string
 	phone          string // +91…, or "" for no notification
 }
@@ -118,10 +119,11 @@ func (s *Service) SubmitReport(ctx context.Context, in NewReport) (ReportReceipt
 	if in.IdempotencyKey != "" {
 		hash = reportRequestHash(in)
 	}
-	return idempotent(ctx, s.db, submissionReport, in.IdempotencyKey, hash,
-		func() (ReportReceipt, error) { return s.storeReport(ctx, in, hash) },
+	claim := keyClaim(idem.KindReport, in.IdempotencyKey, hash)
+	return idem.Do(ctx, s.db, claim,
+		func() (ReportReceipt, error) { return s.storeReport(ctx, in, claim) },
 		func(id int64) (ReportReceipt, error) {
-			rec, err := NewSubmissionKeyStore(s.db).ReportReceipt(ctx, id)
+			rec, err := NewReportStore(s.db).Receipt(ctx, id)
 			if err != nil {
 				return rec, err
 			}
@@ -131,12 +133,12 @@ func (s *Service) SubmitReport(ctx context.Context, in NewReport) (ReportReceipt
 }
 
 // storeReport drafts and stores one report.
-func (s *Service) storeReport(ctx context.Context, in NewReport, requestHash []byte) (ReportReceipt, error) {
+func (s *Service) storeReport(ctx context.Context, in NewReport, claim idem.Claim) (ReportReceipt, error) {
 	d, err := s.draftReport(ctx, in)
 	if err != nil {
 		return ReportReceipt{}, err
 	}
-	d.key = SubmissionKey{Key: in.IdempotencyKey, Kind: submissionReport, RequestHash: requestHash}
+	d.key = claim
 	var rec ReportReceipt
 	var id int64
 	err = s.inTxWithBlobs(ctx, func(tx pgx.Tx, batch *blobBatch) error {

@@ -294,3 +294,25 @@ func (s *ReportStore) SetPoliceOutcome(ctx context.Context, id int64, outcome st
 	}
 	return nil
 }
+
+const reportReceiptSQL = `
+SELECT r.code, r.status, r.duplicate_of IS NOT NULL, COALESCE(e.also_reported, 0)
+FROM reports r LEFT JOIN reports e ON e.id = r.duplicate_of
+WHERE r.id = $1`
+
+// Receipt rebuilds the receipt of report id for a replayed submission.
+func (s *ReportStore) Receipt(ctx context.Context, id int64) (ReportReceipt, error) {
+	rec, err := pg.QueryOne(ctx, s.db, func(row pgx.CollectableRow) (ReportReceipt, error) {
+		var r ReportReceipt
+		var code *string
+		err := row.Scan(&code, &r.Status, &r.LinkedTo, &r.AlsoReported)
+		if code != nil {
+			r.Code = *code
+		}
+		return r, err
+	}, reportReceiptSQL, id)
+	if err != nil {
+		return ReportReceipt{}, fmt.Errorf("get report receipt: %w", err)
+	}
+	return rec, nil
+}

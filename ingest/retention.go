@@ -14,6 +14,7 @@ import (
 	"gocloud.dev/gcerrors"
 
 	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/internal/idem"
 	"github.com/vikalp/vikalp/internal/pg"
 )
 
@@ -125,6 +126,11 @@ func (s *Service) purgeRejectedBatch(ctx context.Context, before time.Time, sum 
 		if p, err = store.DeleteReports(ctx, ids); err != nil {
 			return err
 		}
+		keys, err := idem.NewStore(tx).DeleteEntities(ctx, idem.KindReport, ids)
+		if err != nil {
+			return err
+		}
+		p.SubmissionKeys = int(keys)
 		return s.auditPurge(ctx, tx, "rejected_reports", before, time.Time{}, map[string]any{
 			"reports": p.Reports, "photos": p.Photos, "relinked": p.Relinked, "submission_keys": p.SubmissionKeys})
 	})

@@ -11,8 +11,9 @@ import (
 )
 
 // RetentionStore runs the retention purge's queries on the reports,
-// report_media, media and submission_keys tables, and reads analytics'
-// leads and lead_members (never writing them) to hold tips' originals.
+// report_media and media tables, reads analytics' leads and lead_members
+// (never writing them) to hold tips' originals, and counts report keys in
+// submission_keys (written by package internal/idem) for a dry run.
 type RetentionStore struct{ db pg.DBTX }
 
 // NewRetentionStore returns a RetentionStore on db (a pool or a transaction).
@@ -80,7 +81,6 @@ WHERE rm.report_id = ANY($1) ORDER BY m.id`
 const (
 	deleteReportMediaSQL    = `DELETE FROM report_media WHERE report_id = ANY($1)`
 	deleteMediaSQL          = `DELETE FROM media WHERE id = ANY($1)`
-	deleteReportKeysSQL     = `DELETE FROM submission_keys WHERE kind = 'report' AND entity_id = ANY($1)`
 	deleteRejectedReportSQL = `DELETE FROM reports WHERE id = ANY($1) AND status = 'rejected'`
 )
 
@@ -89,12 +89,12 @@ type RejectedPurge struct {
 	Reports        int
 	Photos         int
 	Relinked       int // surviving reports whose duplicate link moved
-	SubmissionKeys int
+	SubmissionKeys int // their Idempotency-Keys (deleted by purgeRejectedBatch, package idem)
 	blobs          []purgedBlobs
 }
 
 // DeleteReports deletes the reports ids (locked by LockRejected in the same
-// transaction) with their photos' rows and Idempotency-Keys, re-linking the
+// transaction) with their photos' rows, re-linking the
 // reports that were duplicates of them. It returns the blob prefixes to
 // delete once the transaction commits.
 func (s *RetentionStore) DeleteReports(ctx context.Context, ids []int64) (RejectedPurge, error) {
@@ -120,7 +120,7 @@ func (s *RetentionStore) DeleteReports(ctx context.Context, ids []int64) (Reject
 		args []int64
 		n    *int
 	}{{deleteReportMediaSQL, ids, nil}, {deleteMediaSQL, mediaIDs, nil},
-		{deleteReportKeysSQL, ids, &p.SubmissionKeys}, {deleteRejectedReportSQL, ids, &p.Reports}}
+		{deleteRejectedReportSQL, ids, &p.Reports}}
 	for _, st := range steps {
 		tag, err := s.db.Exec(ctx, st.sql, st.args)
 		if err != nil {

@@ -4,20 +4,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash"
 	"io"
 	"strings"
 
 	"github.com/vikalp/vikalp"
+	"github.com/vikalp/vikalp/internal/idem"
 	"github.com/vikalp/vikalp/internal/pg"
-)
-
-// Kinds of submission an Idempotency-Key can stand for.
-const (
-	submissionReport = "report"
-	submissionTip    = "tip"
 )
 
 // errKeyReused refuses a key that already stands for other content.
@@ -70,7 +64,7 @@ func (r *requestHasher) sum() []byte { return r.h.Sum(nil) }
 
 // reportRequestHash fingerprints what a reporter submitted.
 func reportRequestHash(in NewReport) []byte {
-	r := newRequestHasher(submissionReport)
+	r := newRequestHasher(idem.KindReport)
 	r.add(in.Category, in.Text, in.Lat, in.Lon, in.OccurredAt, in.HappeningNow, in.Source, in.WithoutPhotos, len(in.Photos))
 	r.addPhotos(in.Photos)
 	return r.sum()
@@ -81,7 +75,7 @@ func reportRequestHash(in NewReport) []byte {
 // phone number could be brute-forced back to it), so a retry with another
 // contact is a conflict; a tip without one hashes as before they counted.
 func tipRequestHash(in NewTip, key []byte) []byte {
-	r := newRequestHasher(submissionTip)
+	r := newRequestHasher(idem.KindTip)
 	r.add(in.Text, len(in.Places))
 	for _, p := range in.Places {
 		r.add(p.Lat, p.Lon, p.Description, p.SeenAt)
@@ -97,57 +91,13 @@ func tipRequestHash(in NewTip, key []byte) []byte {
 	return r.sum()
 }
 
-// replaySubmission finds the submission stored under key: its id, or
-// ErrNotFound when the key is new, or a user-safe ErrConflict when the key
-// was used for another kind or other content.
-func replaySubmission(ctx context.Context, db pg.DBTX, kind, key string, requestHash []byte) (int64, error) {
-	k, err := NewSubmissionKeyStore(db).Get(ctx, key)
-	if err != nil {
-		return 0, err
-	}
-	if k.Kind != kind || string(k.RequestHash) != string(requestHash) {
-		return 0, errKeyReused
-	}
-	return k.EntityID, nil
+// keyClaim is a report's or tip's use of its Idempotency-Key (key "" when
+// none was given).
+func keyClaim(kind, key string, requestHash []byte) idem.Claim {
+	return idem.Claim{Kind: kind, Key: key, Hash: requestHash, Reused: errKeyReused}
 }
 
-// idempotent runs store for a submission with an Idempotency-Key at most
-// once: a key already stored answers with load of its submission; a key
-// that a concurrent request stores first (store then fails with a
-// conflict) answers the same way. Without a key it just runs store.
-func idempotent[T any](ctx context.Context, db pg.DBTX, kind, key string, requestHash []byte,
-	store func() (T, error), load func(id int64) (T, error)) (T, error) {
-	if key == "" {
-		return store()
-	}
-	replay := func() (v T, done bool, err error) {
-		id, err := replaySubmission(ctx, db, kind, key, requestHash)
-		if errors.Is(err, vikalp.ErrNotFound) {
-			return v, false, nil
-		}
-		if err != nil {
-			return v, true, err
-		}
-		v, err = load(id)
-		return v, true, err
-	}
-	if v, done, err := replay(); done {
-		return v, err
-	}
-	v, err := store()
-	if errors.Is(err, vikalp.ErrConflict) {
-		if v, done, err := replay(); done {
-			return v, err
-		}
-	}
-	return v, err
-}
-
-// recordKey stores k for the submission id in tx (nothing when k has no key).
-func (s *Service) recordKey(ctx context.Context, tx pg.DBTX, k SubmissionKey, id int64) error {
-	if k.Key == "" {
-		return nil
-	}
-	k.EntityID, k.CreatedAt = id, s.now()
-	return NewSubmissionKeyStore(tx).Insert(ctx, k)
+// recordKey stores c for the submission id in tx (nothing when c has no key).
+func (s *Service) recordKey(ctx context.Context, tx pg.DBTX, c idem.Claim, id int64) error {
+	return c.Record(ctx, tx, id, 1, s.now())
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
+	"github.com/vikalp/vikalp/internal/idem"
 	"github.com/vikalp/vikalp/testkit"
 )
 
@@ -127,14 +128,14 @@ func TestSubmissionKeyPrune(t *testing.T) {
 		Photos: [][]byte{photoAt(t, testkit.Lucknow)}, IdempotencyKey: "old-key-000000001"}); err != nil {
 		t.Fatal(err)
 	}
-	store := ingest.NewSubmissionKeyStore(b.db)
-	if n, err := store.Prune(b.ctx, time.Now().Add(-time.Hour)); err != nil || n != 0 {
+	store := idem.NewStore(b.db)
+	if n, err := store.Prune(b.ctx, time.Now().Add(-time.Hour), idem.KindReport, idem.KindTip); err != nil || n != 0 {
 		t.Fatalf("prune before the key = %d, %v; want 0", n, err)
 	}
-	if n, err := store.Prune(b.ctx, time.Now().Add(time.Hour)); err != nil || n != 1 {
+	if n, err := store.Prune(b.ctx, time.Now().Add(time.Hour), idem.KindReport, idem.KindTip); err != nil || n != 1 {
 		t.Fatalf("prune after the key = %d, %v; want 1", n, err)
 	}
-	if _, err := store.Get(b.ctx, "old-key-000000001"); !errors.Is(err, vikalp.ErrNotFound) {
+	if _, err := store.Get(b.ctx, idem.KindReport, 0, "old-key-000000001"); !errors.Is(err, vikalp.ErrNotFound) {
 		t.Errorf("get pruned key: %v, want ErrNotFound", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/geo"
+	"github.com/vikalp/vikalp/internal/idem"
 	"github.com/vikalp/vikalp/internal/text"
 )
 
@@ -69,7 +70,7 @@ type tipDraft struct {
 	cells   []geo.Cells
 	contact []byte // JSON, sealed in the transaction once the code exists
 	photos  []ProcessedPhoto
-	key     SubmissionKey // Key "" when none was given
+	key     idem.Claim // Key "" when none was given
 }
 
 // SubmitTip validates and stores a trafficking tip, routing each place to
@@ -85,22 +86,23 @@ func (s *Service) SubmitTip(ctx context.Context, in NewTip) (TipReceipt, error) 
 	if in.IdempotencyKey != "" {
 		hash = tipRequestHash(in, s.fpKey)
 	}
-	return idempotent(ctx, s.db, submissionTip, in.IdempotencyKey, hash,
-		func() (TipReceipt, error) { return s.storeTip(ctx, in, hash) },
+	claim := keyClaim(idem.KindTip, in.IdempotencyKey, hash)
+	return idem.Do(ctx, s.db, claim,
+		func() (TipReceipt, error) { return s.storeTip(ctx, in, claim) },
 		func(id int64) (TipReceipt, error) {
-			rec, err := NewSubmissionKeyStore(s.db).TipReceipt(ctx, id)
+			rec, err := NewTipStore(s.db).Receipt(ctx, id)
 			rec.Replayed = true
 			return rec, err
 		})
 }
 
 // storeTip drafts and stores one tip.
-func (s *Service) storeTip(ctx context.Context, in NewTip, requestHash []byte) (TipReceipt, error) {
+func (s *Service) storeTip(ctx context.Context, in NewTip, claim idem.Claim) (TipReceipt, error) {
 	d, err := s.draftTip(ctx, in)
 	if err != nil {
 		return TipReceipt{}, err
 	}
-	d.key = SubmissionKey{Key: in.IdempotencyKey, Kind: submissionTip, RequestHash: requestHash}
+	d.key = claim
 	var rec TipReceipt
 	var id int64
 	err = s.inTxWithBlobs(ctx, func(tx pgx.Tx, batch *blobBatch) error {

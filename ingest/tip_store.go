@@ -204,3 +204,14 @@ func nonNil[T any](s []T) []T {
 	}
 	return s
 }
+
+const tipCodeSQL = `SELECT code FROM tips WHERE id = $1`
+
+// Receipt rebuilds the receipt of tip id for a replayed submission.
+func (s *TipStore) Receipt(ctx context.Context, id int64) (TipReceipt, error) {
+	code, err := pg.QueryOne(ctx, s.db, pgx.RowTo[string], tipCodeSQL, id)
+	if err != nil {
+		return TipReceipt{}, fmt.Errorf("get tip receipt: %w", err)
+	}
+	return TipReceipt{Code: code}, nil
+}

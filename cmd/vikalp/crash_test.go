@@ -244,7 +244,8 @@ func checkSubmissionsStored(t *testing.T, db *pgxpool.Pool, subs []*submission, 
 		case "complaint":
 			q = `SELECT count(*) FILTER (WHERE c.code = $2)::int, count(*)::int,
 				(SELECT count(*) FROM sms_outbox o WHERE o.complaint_id = min(c.id))::int,
-				0 FROM complaints c WHERE c.idempotency_key = $1`
+				0 FROM submission_keys k JOIN complaints c ON c.id = k.entity_id
+				WHERE k.key = $1 AND k.kind = 'complaint'`
 		case "tip":
 			q = `SELECT count(*) FILTER (WHERE x.code = $2)::int, count(*)::int,
 				(SELECT count(*) FROM river_job j WHERE j.kind = 'ingest.tip_received' AND (j.args->>'tip_id')::bigint = min(x.id))::int,
