@@ -66,7 +66,9 @@ func (s *Service) File(ctx context.Context, by *auth.Principal, in FileInput, la
 
 // filingClaim is a filing's use of its Idempotency-Key (none: Key "").
 func (s *Service) filingClaim(f filing, lang Language) idem.Claim {
-	c := idem.Claim{Kind: idem.KindComplaint, Key: f.idempotencyKey,
+	// Filing is the hot path and retries are rare: the key is looked up only
+	// when the insert finds it taken.
+	c := idem.Claim{Kind: idem.KindComplaint, Key: f.idempotencyKey, CreateFirst: true,
 		Reused: conflictField(lang, "idempotency_key", CodeIdempotencyKeyReused)}
 	if c.Key != "" {
 		c.Hash = requestHash(f, s.fpKey)

@@ -213,3 +213,24 @@ func TestForgetHashesAndDelete(t *testing.T) {
 		t.Errorf("complaint key after prune and delete: %v", err)
 	}
 }
+
+// TestCreateFirst: with CreateFirst a retry is not looked up first; its
+// create finds the key taken and Do answers with the first request's
+// entity, or the refusal for other content.
+func TestCreateFirst(t *testing.T) {
+	b := setup(t)
+	c := claim(idem.KindComplaint, "create-first-0001", 1)
+	c.CreateFirst = true
+	var created int
+	if id, err := do(b, c, 7, &created); err != nil || id != 7 || created != 1 {
+		t.Fatalf("first = %d, %v (created %d); want 7", id, err, created)
+	}
+	if id, err := do(b, c, 8, &created); err != nil || id != 7 || created != 1 {
+		t.Errorf("retry = %d, %v (created %d); want the first answer, 7, and nothing created", id, err, created)
+	}
+	other := claim(idem.KindComplaint, c.Key, 2)
+	other.CreateFirst = true
+	if _, err := do(b, other, 9, &created); !errors.Is(err, errReused) || created != 1 {
+		t.Errorf("other content: %v (created %d); want the refusal and nothing created", err, created)
+	}
+}
