@@ -11,7 +11,9 @@
 // webhooks go to (the alert's unit and the unit it is escalated to) and
 // queues them through notify.Webhooks.QueueTx, checks a new subscription's
 // unit (CreateSubscription) and renders each delivery's body
-// (WebhookRenderer). notify stores subscriptions and deliveries, signs,
+// (WebhookRenderer). The notify.Webhooks it queues through is the caller's
+// (Deps.Webhooks, required; app.Build passes the graph's one), never one
+// of its own. notify stores subscriptions and deliveries, signs,
 // sends, retries and enforces the webhook allow-list. alerts imports cases
 // and notify, never the reverse. No geometry is stored: an alert keeps
 // at most the H3 r8 cell of its subject (for staff consoles only) and never a

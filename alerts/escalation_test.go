@@ -290,7 +290,7 @@ func TestEscalationAHTU(t *testing.T) {
 // TestEscalationConfig: the timings and the policy come from Config.
 func TestEscalationConfig(t *testing.T) {
 	b := setup(t)
-	b.svc = alerts.NewService(b.db, alerts.Deps{Jobs: b.jobs, Keyring: b.keyring, Clock: b.clock, Logger: b.quiet,
+	b.svc = newService(t, b.db, alerts.Deps{Jobs: b.jobs, Webhooks: b.hooks, Clock: b.clock, Logger: b.quiet,
 		Config: alerts.Config{PCRAckTimeout: 3 * time.Minute,
 			PCRPolicy: alerts.EscalationPolicy{{Kind: alerts.UnitPCR}, {Kind: alerts.UnitMSP, AckWithin: time.Minute}}}})
 	a, args := b.raiseReport(t, lucknow[0], lucknow[1])

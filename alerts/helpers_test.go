@@ -50,7 +50,7 @@ func setup(t *testing.T) *bundle {
 		Config: notify.WebhookConfig{Backoff: 10 * time.Millisecond, MaxAttempts: 4,
 			// The test receivers listen on loopback, which production refuses.
 			AllowNets: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}})
-	b.svc = alerts.NewService(db, alerts.Deps{Jobs: jobs, Webhooks: b.hooks, Clock: b.clock, Logger: quiet})
+	b.svc = newService(t, db, alerts.Deps{Jobs: jobs, Webhooks: b.hooks, Clock: b.clock, Logger: quiet})
 	var err error
 	b.ingest, err = ingest.NewService(db, ingest.Deps{Bucket: ingesttest.Bucket(t), Keyring: testkit.Keyring(t),
 		Jobs: jobs, Logger: quiet})
@@ -72,6 +72,16 @@ func (b *bundle) webhooks(t *testing.T, d notify.WebhookDeps) *notify.Webhooks {
 	}
 	d.Renderer = alerts.NewWebhookRenderer(b.db)
 	return notify.NewWebhooks(b.db, d)
+}
+
+// newService is alerts.NewService(db, d), failing the test on an error.
+func newService(t *testing.T, db *pgxpool.Pool, d alerts.Deps) *alerts.Service {
+	t.Helper()
+	svc, err := alerts.NewService(db, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
 }
 
 // user creates a staff principal.

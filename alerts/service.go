@@ -2,6 +2,7 @@ package alerts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -47,13 +48,11 @@ func (c Config) withDefaults() Config {
 // Deps are the Service's collaborators.
 type Deps struct {
 	Jobs pg.JobInserter // required: River client used with InsertTx
-	// Webhooks queues and delivers the alerts' webhooks. When nil, one on db
-	// with notify's default settings (no internal network allowed), Keyring
-	// sealing its secrets and a WebhookRenderer on db.
+	// Webhooks queues and delivers the alerts' webhooks; required. Its
+	// Renderer is normally a WebhookRenderer on the same db (app.Build).
 	Webhooks *notify.Webhooks
-	Keyring  *auth.Keyring // seals webhook secrets when Webhooks is nil
-	Clock    clock.Clock   // clock.System when nil
-	Logger   *slog.Logger  // slog.Default() when nil
+	Clock    clock.Clock  // clock.System when nil
+	Logger   *slog.Logger // slog.Default() when nil
 	Config   Config
 }
 
@@ -67,8 +66,13 @@ type Service struct {
 	cfg      Config
 }
 
-// NewService returns a Service on db (normally the pool).
-func NewService(db pg.DBTX, d Deps) *Service {
+// NewService returns a Service on db (normally the pool). It fails when a
+// required dependency is missing: the webhooks are never built here, so
+// every alert's webhooks go through the one notify.Webhooks of the graph.
+func NewService(db pg.DBTX, d Deps) (*Service, error) {
+	if db == nil || d.Jobs == nil || d.Webhooks == nil {
+		return nil, errors.New("alerts: db, Jobs and Webhooks are required")
+	}
 	s := &Service{db: db, jobs: d.Jobs, webhooks: d.Webhooks, clock: d.Clock, logger: d.Logger,
 		cfg: d.Config.withDefaults()}
 	if s.clock == nil {
@@ -77,11 +81,7 @@ func NewService(db pg.DBTX, d Deps) *Service {
 	if s.logger == nil {
 		s.logger = slog.Default()
 	}
-	if s.webhooks == nil {
-		s.webhooks = notify.NewWebhooks(db, notify.WebhookDeps{Jobs: d.Jobs, Keyring: d.Keyring,
-			Renderer: NewWebhookRenderer(db), Clock: s.clock, Logger: s.logger})
-	}
-	return s
+	return s, nil
 }
 
 // now is the clock's time at Postgres precision.

@@ -100,7 +100,7 @@ func TestWebhookDeliveryErrorsShowAShortReason(t *testing.T) {
 			svcHooks := b.webhooks(t, notify.WebhookDeps{Jobs: testkit.Jobs(t, b.db), Keyring: testkit.Keyring(t),
 				Logger: logger, HTTP: client,
 				Config: notify.WebhookConfig{AllowNets: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}})
-			svc := alerts.NewService(b.db, alerts.Deps{Jobs: testkit.Jobs(t, b.db), Webhooks: svcHooks, Logger: logger})
+			svc := newService(t, b.db, alerts.Deps{Jobs: testkit.Jobs(t, b.db), Webhooks: svcHooks, Logger: logger})
 			url := tc.url
 			if url == "" {
 				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {

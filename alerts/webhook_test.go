@@ -146,7 +146,7 @@ func TestWebhookRefusesInternalReceiverAtDelivery(t *testing.T) {
 	b.subscribe(t, alerts.Unit{Kind: alerts.UnitAHTU, ID: 6}, rec)
 	strictHooks := b.webhooks(t, notify.WebhookDeps{Jobs: testkit.Jobs(t, b.db), Keyring: testkit.Keyring(t),
 		Logger: slog.New(slog.DiscardHandler)})
-	strict := alerts.NewService(b.db, alerts.Deps{Jobs: testkit.Jobs(t, b.db), Webhooks: strictHooks,
+	strict := newService(t, b.db, alerts.Deps{Jobs: testkit.Jobs(t, b.db), Webhooks: strictHooks,
 		Logger: slog.New(slog.DiscardHandler)})
 	if _, err := strict.RaiseLead(b.ctx, alerts.Lead{LeadID: 3, AHTUID: 6, Score: 60, Reason: "new"}); err != nil {
 		t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -15,14 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
-
-	"github.com/vikalp/vikalp/alerts"
-	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/auth"
-	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/testkit"
 )
@@ -38,32 +31,10 @@ import (
 func BenchmarkReportToConsole(b *testing.B) {
 	f := newFixture(b)
 	ctx, db := f.ctx, f.db
-	quiet := slog.New(slog.DiscardHandler)
-	// As in cmd/vikalp: a short FetchCooldown on the inserter too, since
-	// River announces inserts at most once per cooldown.
-	jobs, err := river.NewClient(riverpgxv5.New(db), &river.Config{FetchCooldown: 20 * time.Millisecond})
-	if err != nil {
-		b.Fatal(err)
-	}
-	alertSvc := alerts.NewService(db, alerts.Deps{Jobs: jobs, Keyring: testkit.Keyring(b), Logger: quiet})
-	ingestSvc, err := ingest.NewService(db, ingest.Deps{Bucket: ingesttest.Bucket(b), Keyring: testkit.Keyring(b),
-		Jobs: jobs, Logger: quiet})
-	if err != nil {
-		b.Fatal(err)
-	}
-	workers := river.NewWorkers()
-	alerts.AddWorkers(workers, alertSvc)
-	worker, err := river.NewClient(riverpgxv5.New(db), &river.Config{Workers: workers, Logger: quiet,
-		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}}, FetchCooldown: 20 * time.Millisecond})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := worker.Start(ctx); err != nil {
-		b.Fatal(err)
-	}
-	defer func() { _ = worker.Stop(ctx) }()
-	srv := httptest.NewServer(api.New(api.Deps{Pool: db, Auth: f.auth, Ingest: ingestSvc, Alerts: alertSvc,
-		AlertHub: apitest.StartHub(b, db, quiet), Logger: quiet, PublicRate: api.RateLimit{PerMinute: -1}}))
+	// The workers of cmd/vikalp (with its short FetchCooldown) turn each
+	// report into an alert.
+	deps := apitest.Deps(b, db, apitest.Options{Workers: true})
+	srv := httptest.NewServer(apitest.Router(b, deps))
 	defer srv.Close()
 	admin := f.token(b, auth.RoleAdmin, auth.StateScope)
 

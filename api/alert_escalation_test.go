@@ -3,7 +3,6 @@ package api_test
 import (
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,11 +10,9 @@ import (
 	"time"
 
 	"github.com/vikalp/vikalp/alerts"
-	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
-	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/internal/clock"
 	"github.com/vikalp/vikalp/testkit"
 )
@@ -28,20 +25,14 @@ import (
 // the admin's SMS outbox shows one page per level reached.
 func TestAlertEscalationOverHTTP(t *testing.T) {
 	t.Parallel()
-	quiet := slog.New(slog.DiscardHandler)
 	b := &alertBundle{fixture: newFixture(t)}
 	clock := clock.NewFake(time.Now().UTC().Truncate(time.Second))
-	b.alerts = alerts.NewService(b.db, alerts.Deps{Jobs: testkit.Jobs(t, b.db), Keyring: testkit.Keyring(t),
-		Logger: quiet, Clock: clock})
-	b.srv = httptest.NewServer(apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Alerts: b.alerts,
-		AlertHub: apitest.StartHub(t, b.db, quiet), Logger: quiet})))
+	deps := apitest.Deps(t, b.db, apitest.Options{Clock: clock})
+	b.alerts = deps.Alerts
+	b.srv = httptest.NewServer(apitest.ValidateContract(t, apitest.Router(t, deps)))
 	t.Cleanup(func() { b.srv.CloseClientConnections(); b.srv.Close() })
 
-	ing, err := ingest.NewService(b.db, ingest.Deps{Bucket: ingesttest.Bucket(t), Keyring: testkit.Keyring(t),
-		Jobs: testkit.Jobs(t, b.db), Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ing := deps.Ingest
 	lat, lon := testkit.Lucknow[0], testkit.Lucknow[1]
 	rep, err := ing.SubmitReport(b.ctx, ingest.NewReport{Category: "groping", Lat: &lat, Lon: &lon, HappeningNow: true,
 		WithoutPhotos: true})

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -17,8 +16,6 @@ import (
 	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/auth"
-	"github.com/vikalp/vikalp/notify"
-	"github.com/vikalp/vikalp/testkit"
 )
 
 // alertBundle is a real HTTP server with the alerts service and its hub.
@@ -33,15 +30,10 @@ type alertBundle struct {
 func setupAlerts(t *testing.T, configure func(*http.Server)) *alertBundle {
 	t.Helper()
 	t.Parallel()
-	quiet := slog.New(slog.DiscardHandler)
 	b := &alertBundle{fixture: newFixture(t)}
-	jobs := testkit.Jobs(t, b.db)
-	hooks := notify.NewWebhooks(b.db, notify.WebhookDeps{Jobs: jobs, Keyring: testkit.Keyring(t),
-		Renderer: alerts.NewWebhookRenderer(b.db), Logger: quiet})
-	b.alerts = alerts.NewService(b.db, alerts.Deps{Jobs: jobs, Webhooks: hooks, Logger: quiet})
-	hub := apitest.StartHub(t, b.db, quiet)
-	b.srv = httptest.NewUnstartedServer(apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Alerts: b.alerts,
-		AlertHub: hub, Webhooks: hooks, Logger: quiet})))
+	deps := apitest.Deps(t, b.db, apitest.Options{})
+	b.alerts = deps.Alerts
+	b.srv = httptest.NewUnstartedServer(apitest.ValidateContract(t, apitest.Router(t, deps)))
 	if configure != nil {
 		configure(b.srv.Config)
 	}

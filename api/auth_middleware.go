@@ -93,9 +93,6 @@ func (h *Handler) identify(c *gin.Context) error {
 			return err
 		}
 	}
-	if h.deps.Auth == nil {
-		return nil
-	}
 	if header := c.GetHeader("Authorization"); header != "" {
 		return h.authenticateBearer(c, header)
 	}

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -17,11 +16,7 @@ import (
 
 	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/app/apitest"
-	"github.com/vikalp/vikalp/cases"
-	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
-	"github.com/vikalp/vikalp/jurisdiction"
-	"github.com/vikalp/vikalp/testkit"
 )
 
 // badInputBundle serves every public POST endpoint (complaints, tracking,
@@ -35,16 +30,8 @@ type badInputBundle struct {
 
 func setupBadInput(t *testing.T) *badInputBundle {
 	t.Helper()
-	quiet := slog.New(slog.DiscardHandler)
 	b := &badInputBundle{fixture: newFixture(t), bucket: ingesttest.Bucket(t)}
-	jobs, keyring := testkit.Jobs(t, b.db), testkit.Keyring(t)
-	ing, err := ingest.NewService(b.db, ingest.Deps{Bucket: b.bucket, Keyring: keyring, Jobs: jobs, Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs := cases.NewService(b.db, cases.Deps{Jobs: jobs, Router: jurisdiction.New(b.db), Keyring: keyring, Logger: quiet})
-	b.router = apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Cases: cs, Ingest: ing, Logger: quiet,
-		PublicRate: api.RateLimit{PerMinute: -1}}))
+	b.router = apitest.ValidateContract(t, apitest.Router(t, apitest.Deps(t, b.db, apitest.Options{Bucket: b.bucket})))
 	return b
 }
 

@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -15,7 +14,8 @@ import (
 
 	"github.com/paulmach/orb/encoding/mvt"
 
-	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/app/apitest"
+	"github.com/vikalp/vikalp/internal/pg/pgtest"
 	"github.com/vikalp/vikalp/internal/pmtilestest"
 	"github.com/vikalp/vikalp/tiles"
 )
@@ -31,7 +31,9 @@ func writeTestArchive(t *testing.T) pmtilestest.Archive {
 // basemapServer serves the router with VIKALP_BASEMAP_PMTILES = location.
 func basemapServer(t *testing.T, location string) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(api.New(api.Deps{Logger: slog.New(slog.DiscardHandler), BasemapPMTiles: location}))
+	deps := apitest.Deps(t, pgtest.New(t), apitest.Options{})
+	deps.BasemapPMTiles = location
+	srv := httptest.NewServer(apitest.Router(t, deps))
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -18,9 +18,6 @@ import (
 // it) under the upload body limit, her thumbnails through a tracking-style
 // call, and the staff views (scoped by package cases, watermarked, audited).
 func (h *Handler) registerComplaintMediaRoutes(r *gin.Engine) {
-	if h.deps.Cases == nil || h.deps.Ingest == nil {
-		return
-	}
 	up := r.Group("/api/v1", maxBody(uploadBodyLimit), uploadDeadline(), h.authenticate())
 	up.POST("/complaints/attachments", h.limitPublic(), handle(h.attachComplaintPhotos))
 	v1 := r.Group("/api/v1", maxBody(1<<20), h.authenticate(), requireJSON())

@@ -12,9 +12,6 @@ import (
 // the public GET /stations). Scope and role rules live in package cases; a complaint outside
 // the caller's scope is a 404.
 func (h *Handler) registerSupervisionRoutes(v1 *gin.RouterGroup) {
-	if h.deps.Cases == nil {
-		return
-	}
 	staff := v1.Group("", h.requireAuth())
 	staff.GET("/complaints/:id/directions", handle(h.listDirections))
 	staff.POST("/complaints/:id/directions", handle(h.issueDirection))

@@ -18,9 +18,6 @@ import (
 // Tracking-style calls prove ownership with code + secret in the body, never
 // in the URL, so they stay out of logs and browser history.
 func (h *Handler) registerComplaintRoutes(v1 *gin.RouterGroup) {
-	if h.deps.Cases == nil {
-		return
-	}
 	v1.GET("/complaint-categories", handle(h.listComplaintCategories))
 	v1.POST("/complaints", h.limitPublic(), handle(h.fileComplaint))
 	v1.POST("/complaints/track", handle(h.trackComplaint))

@@ -11,17 +11,9 @@ import (
 )
 
 // registerDistrictRoutes wires the public district list that the complaint
-// form's picker shows. Without a jurisdiction service or a pool (tests of
-// other areas) there is none; with only a pool (tests that build the router
-// by hand) one is made on it.
+// form's picker shows and the police stations of a district.
 func (h *Handler) registerDistrictRoutes(v1 *gin.RouterGroup) {
 	districts := h.deps.Jurisdiction
-	if districts == nil {
-		if h.deps.Pool == nil {
-			return
-		}
-		districts = jurisdiction.New(h.deps.Pool)
-	}
 	v1.GET("/districts", handle(func(c *gin.Context) error {
 		list, err := districts.Districts(c.Request.Context())
 		if err != nil {

@@ -20,9 +20,6 @@ import (
 // feed and a GeoJSON feed of moderated hotspot report changes, k-anonymous
 // as the public map (ingest.DistrictFeed).
 func (h *Handler) registerFeedRoutes(v1 *gin.RouterGroup) {
-	if h.deps.Ingest == nil {
-		return
-	}
 	v1.GET("/feeds/districts/:file", handle(h.districtFeed))
 }
 

@@ -17,7 +17,8 @@ import (
 )
 
 // fixture is a fresh database with the demo jurisdictions and an auth
-// service: the base of the bundles that wire a router to their own services.
+// service for tokens: the base of the bundles whose router runs app's graph
+// on it (apitest.Deps).
 type fixture struct {
 	ctx  context.Context
 	db   *pgxpool.Pool

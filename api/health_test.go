@@ -1,19 +1,22 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/vikalp/vikalp/api"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
 )
 
 func TestHealthAndReadiness(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.New(t)
-	router := api.New(api.Deps{Pool: pool})
+	router := apitest.Router(t, apitest.Deps(t, pool, apitest.Options{}))
 
 	t.Run("HealthzOK", func(t *testing.T) {
 		rec := serve(router, http.MethodGet, "/healthz", nil)
@@ -56,8 +59,17 @@ func TestHealthAndReadiness(t *testing.T) {
 func TestReadyzFailsWithoutDatabase(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.New(t)
-	router := api.New(api.Deps{Pool: pool})
-	pool.Close()
+	deps := apitest.Deps(t, pool, apitest.Options{})
+	// The graph's alert hub holds a connection of pool until the test ends
+	// (Close would wait for it), so /readyz pings a second pool on the same
+	// database, closed here.
+	ready, err := pgxpool.NewWithConfig(context.Background(), pool.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps.Pool = ready
+	router := apitest.Router(t, deps)
+	ready.Close()
 	rec := serve(router, http.MethodGet, "/readyz", nil)
 	if rec.Code != http.StatusServiceUnavailable {
 		t.Fatalf("status %d, want 503", rec.Code)

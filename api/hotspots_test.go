@@ -3,7 +3,6 @@ package api_test
 import (
 	"bytes"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"github.com/vikalp/vikalp/analytics"
-	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/auth"
 )
@@ -47,8 +45,7 @@ func setupHotspots(t *testing.T) (*ingestBundle, hotspotFixture) {
 	if err := analytics.NewHexStatStore(b.db).Replace(b.ctx, runID, rows, nil); err != nil {
 		t.Fatal(err)
 	}
-	b.router = apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Logger: slog.New(slog.DiscardHandler),
-		Hotspots: analytics.NewHotspotService(b.db, b.db, 3), PublicRate: api.RateLimit{PerMinute: -1}}))
+	b.router = apitest.ValidateContract(t, apitest.Router(t, apitest.Deps(t, b.db, apitest.Options{})))
 	return b, f
 }
 

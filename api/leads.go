@@ -16,9 +16,6 @@ import (
 // leads a caller sees is the analytics service's decision: another unit's
 // lead, and any lead for other roles, is a 404.
 func (h *Handler) registerLeadRoutes(v1 *gin.RouterGroup) {
-	if h.deps.Leads == nil {
-		return
-	}
 	g := v1.Group("/leads", h.requireAuth())
 	g.GET("", handle(h.listLeads))
 	g.GET("/export.csv", handle(h.exportLeadsCSV))

@@ -3,29 +3,20 @@ package api_test
 import (
 	"bytes"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/vikalp/vikalp/api"
-	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/leads"
 	"github.com/vikalp/vikalp/testkit"
 )
 
-// setupLeadAPI is setupIngest with the lead service wired in.
+// setupLeadAPI is setupIngest and the router's lead service.
 func setupLeadAPI(t *testing.T) (*ingestBundle, *leads.Service) {
 	t.Helper()
 	b := setupIngest(t)
-	quiet := slog.New(slog.DiscardHandler)
-	svc, err := leads.NewService(b.db, b.db, leads.Deps{Jobs: testkit.Jobs(t, b.db), Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.router = apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Ingest: b.ingest, Leads: svc, Logger: quiet}))
-	return b, svc
+	return b, b.deps.Leads
 }
 
 func TestLeadsOverHTTP(t *testing.T) {

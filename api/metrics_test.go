@@ -1,11 +1,12 @@
 package api_test
 
 import (
-	"log/slog"
 	"net/http"
 	"testing"
 
 	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/app/apitest"
+	"github.com/vikalp/vikalp/internal/pg/pgtest"
 )
 
 // TestMetricsIsNotPublic is the regression test of the "/metrics is
@@ -15,7 +16,9 @@ import (
 func TestMetricsIsNotPublic(t *testing.T) {
 	t.Parallel()
 	reg := api.NewRegistry()
-	router := api.New(api.Deps{Registry: reg, Logger: slog.New(slog.DiscardHandler)})
+	deps := apitest.Deps(t, pgtest.New(t), apitest.Options{})
+	deps.Registry = reg
+	router := apitest.Router(t, deps)
 	if rec := serve(router, http.MethodGet, "/healthz", nil); rec.Code != http.StatusOK {
 		t.Fatalf("healthz: %d", rec.Code)
 	}

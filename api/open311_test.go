@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,6 +16,7 @@ import (
 	"github.com/uber/h3-go/v4"
 
 	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
@@ -149,8 +149,10 @@ func TestOpen311ListingIsKAnonymous(t *testing.T) {
 func setupOpen311(t *testing.T) *ingestBundle {
 	t.Helper()
 	b := setupIngest(t)
-	b.router = api.New(api.Deps{Pool: b.db, Auth: b.auth, Ingest: b.ingest, Logger: slog.New(slog.DiscardHandler),
-		TrustedProxies: []string{"192.0.2.1"}})
+	deps := b.deps
+	deps.Registry = api.NewRegistry() // setupIngest's router registered its metrics in the first
+	deps.TrustedProxies = []string{"192.0.2.1"}
+	b.router = apitest.Router(t, deps)
 	return b
 }
 

@@ -25,6 +25,7 @@ import (
 	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/auth"
+	"github.com/vikalp/vikalp/internal/pg/pgtest"
 	"github.com/vikalp/vikalp/jurisdiction"
 )
 
@@ -100,7 +101,8 @@ func TestOpenAPIServed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := serve(api.New(api.Deps{}), http.MethodGet, "/api/v1/openapi.json", nil)
+	router := apitest.Router(t, apitest.Deps(t, pgtest.New(t), apitest.Options{}))
+	rec := serve(router, http.MethodGet, "/api/v1/openapi.json", nil)
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status %d, want 200: %s", rec.Code, rec.Body)
 	}

@@ -68,13 +68,13 @@ const maxDescribedHotspots = 100
 // a description helps a reader but is never worth failing an alert console
 // over, so the failure is logged, not returned.
 func (h *Handler) describe(ctx context.Context, points []orb.Point) []*placeResponse {
-	if h.places == nil || len(points) == 0 {
+	if len(points) == 0 {
 		return nil
 	}
 	if len(points) > jurisdiction.MaxDescribe {
 		points = points[:jurisdiction.MaxDescribe]
 	}
-	list, err := h.places.Describe(ctx, points)
+	list, err := h.deps.Places.Describe(ctx, points)
 	if err != nil {
 		h.deps.Logger.WarnContext(ctx, "Places not described", slog.Int("places", len(points)),
 			slog.String("error", err.Error()))
@@ -100,7 +100,7 @@ const maxDescribedAhead = 4
 // console sees is the same description either way; a failure only leaves
 // the lookup to placeAlerts.
 func (h *Handler) describeAhead(cell int64) {
-	if h.places == nil || cell == 0 {
+	if cell == 0 {
 		return
 	}
 	select {
@@ -112,7 +112,7 @@ func (h *Handler) describeAhead(cell int64) {
 		defer func() { <-h.describing }()
 		ctx, cancel := context.WithTimeout(context.Background(), describeAheadTimeout)
 		defer cancel()
-		_, _ = h.places.Describe(ctx, []orb.Point{geo.Center(cell)})
+		_, _ = h.deps.Places.Describe(ctx, []orb.Point{geo.Center(cell)})
 	}()
 }
 

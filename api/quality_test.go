@@ -2,15 +2,11 @@ package api_test
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/auth"
@@ -143,7 +139,7 @@ func TestDigestOverHTTP(t *testing.T) {
 	}
 	_, code := b.fileAndAnswer(station, nodal, "The accused was warned at the police station.")
 
-	svc := digestService(t, b)
+	svc := b.api.Services.Cases // standing in for the worker that makes the digests
 	now := time.Now()
 	made, err := svc.MakeDigests(context.Background(), cases.DigestDay(now, cases.DefaultDigestAt))
 	if err != nil || len(made) != 76 {
@@ -167,20 +163,4 @@ func TestDigestOverHTTP(t *testing.T) {
 	if n := b.count(`SELECT count(*) FROM sms_outbox WHERE template LIKE 'digest.%' AND (body LIKE '%VK-%' OR body LIKE '%Meena%' OR body LIKE '%98111%')`); n != 0 {
 		t.Errorf("%d digest SMS carry a code, name or number", n)
 	}
-}
-
-// digestService is a cases service on the test server's database, standing
-// in for the worker that makes the morning's digests.
-func digestService(t *testing.T, b *complaintBundle) *cases.Service {
-	t.Helper()
-	jobs, err := river.NewClient(riverpgxv5.New(b.api.Pool), &river.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyring, err := auth.ParseKeyring("test:" + strings.Repeat("ab", 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cases.NewService(b.api.Pool, cases.Deps{Jobs: jobs, Router: jurisdiction.New(b.api.Pool), Keyring: keyring,
-		Logger: slog.New(slog.DiscardHandler)})
 }

@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"log/slog"
 	"net/http"
 	"testing"
 
@@ -15,8 +14,10 @@ import (
 func TestPublicSubmissionsRateLimited(t *testing.T) {
 	t.Parallel()
 	b := setupIngest(t)
-	b.router = apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Ingest: b.ingest, Logger: slog.New(slog.DiscardHandler),
-		PublicRate: api.RateLimit{PerMinute: 1, Burst: 2}}))
+	deps := b.deps
+	deps.Registry = api.NewRegistry() // setupIngest's router registered its metrics in the first
+	deps.PublicRate = api.RateLimit{PerMinute: 1, Burst: 2}
+	b.router = apitest.ValidateContract(t, apitest.Router(t, deps))
 	tip := func(addr, authz string) int {
 		u := upload{fields: map[string]string{"text": "a van at the station", "places": `[{"lat":26.85,"lon":80.95}]`}}
 		req, rec := b.multipart(t, "/api/v1/tips", u, authz)

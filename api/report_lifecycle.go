@@ -15,9 +15,6 @@ import (
 // exports of hotspot reports. Her updates (JSON or multipart with a photo)
 // are mounted by registerReportUpdateRoutes on the upload group.
 func (h *Handler) registerReportLifecycleRoutes(v1 *gin.RouterGroup) {
-	if h.deps.Ingest == nil {
-		return
-	}
 	v1.GET("/report-outcome-reasons", handle(h.listOutcomeReasons))
 	v1.POST("/reports/:code/track", h.limitPublic(), handle(h.trackReport))
 	// The domain narrows each role to its area (ingest.LifecycleRoles).
@@ -32,9 +29,6 @@ func (h *Handler) registerReportLifecycleRoutes(v1 *gin.RouterGroup) {
 // registerReportUpdateRoutes mounts the reporter's updates on the upload
 // group (a photo needs the larger body limit).
 func (h *Handler) registerReportUpdateRoutes(up *gin.RouterGroup) {
-	if h.deps.Ingest == nil {
-		return
-	}
 	up.POST("/reports/:code/updates", h.limitPublic(), handle(h.addReportUpdate))
 }
 

@@ -3,13 +3,13 @@ package api_test
 import (
 	"bytes"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/testkit"
@@ -175,7 +175,9 @@ func TestReportLifecycleOverHTTP(t *testing.T) {
 		if len(hist.Updates) != 2 || hist.Updates[1].PhotoURL == "" {
 			t.Fatalf("updates in the history: %+v", hist.Updates)
 		}
-		bare := api.New(api.Deps{Pool: b.db, Auth: b.auth, Ingest: b.ingest, Logger: slog.New(slog.DiscardHandler)})
+		deps := b.deps
+		deps.Registry = api.NewRegistry() // b.router registered its metrics in the first
+		bare := apitest.Router(t, deps)
 		photo := serve(bare, http.MethodGet, hist.Updates[1].PhotoURL, nil, "Authorization", station)
 		if photo.Code != 200 || photo.Header().Get("Content-Type") != "image/jpeg" || ingesttest.HasEXIF(photo.Body.Bytes()) {
 			t.Errorf("update photo: %d %s, EXIF %v", photo.Code, photo.Header().Get("Content-Type"), ingesttest.HasEXIF(photo.Body.Bytes()))

@@ -25,9 +25,6 @@ const uploadBodyLimit = 52 << 20
 // The multipart submissions are mounted by registerIntakeRoutes, which
 // needs a larger body limit than the /api/v1 group's.
 func (h *Handler) registerIngestRoutes(v1 *gin.RouterGroup) {
-	if h.deps.Ingest == nil {
-		return
-	}
 	v1.GET("/report-categories", handle(h.listReportCategories))
 	v1.GET("/reports/:code", handle(h.getReportStatus))
 	v1.GET("/reports/:code/photos/:n", handle(h.getPublicReportPhoto))
@@ -39,9 +36,6 @@ func (h *Handler) registerIngestRoutes(v1 *gin.RouterGroup) {
 // tips) and Open311 on the engine, each group with the upload body limit
 // and the same authentication as /api/v1.
 func (h *Handler) registerIntakeRoutes(r *gin.Engine) {
-	if h.deps.Ingest == nil {
-		return
-	}
 	up := r.Group("/api/v1", maxBody(uploadBodyLimit), uploadDeadline(), h.authenticate())
 	up.POST("/reports", h.limitPublic(), handle(h.submitReport))
 	up.POST("/tips", h.limitPublic(), handle(h.submitTip))

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -21,25 +20,22 @@ import (
 	"github.com/vikalp/vikalp/testkit"
 )
 
-// ingestBundle is an API router with the ingest service on a seeded
-// database and an in-memory bucket.
+// ingestBundle is an API router on a seeded database, its photos in an
+// in-memory bucket; ingest is the router's ingest service.
 type ingestBundle struct {
 	fixture
 	bucket *blob.Bucket
 	router http.Handler // checked against the OpenAPI document (apitest.ValidateContract)
+	deps   api.Deps     // the router's services (apitest.Deps)
 	ingest *ingest.Service
 }
 
 func setupIngest(t *testing.T) *ingestBundle {
 	t.Helper()
 	b := &ingestBundle{fixture: newFixture(t), bucket: ingesttest.Bucket(t)}
-	svc, err := ingest.NewService(b.db, ingest.Deps{Bucket: b.bucket, Keyring: testkit.Keyring(t),
-		Jobs: testkit.Jobs(t, b.db), Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.ingest = svc
-	b.router = apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Ingest: svc, Logger: slog.New(slog.DiscardHandler)}))
+	b.deps = apitest.Deps(t, b.db, apitest.Options{Bucket: b.bucket})
+	b.ingest = b.deps.Ingest
+	b.router = apitest.ValidateContract(t, apitest.Router(t, b.deps))
 	return b
 }
 

@@ -1,12 +1,19 @@
 // Package api is Vikalp's HTTP surface: the Gin router, thin handlers, DTOs
 // and the one error→HTTP mapper. It holds no SQL; every handler binds a DTO,
 // makes one domain call with the request context, and writes JSON.
+//
+// api builds no service: New takes every one in Deps, from the one graph
+// that app.Build wires (app.Services.APIDeps; tests get the same graph from
+// apitest.Deps), and fails when a required one is missing. Only the alert
+// services are optional: without them the alert routes are off.
 package api
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -26,10 +33,15 @@ import (
 	"github.com/vikalp/vikalp/tiles"
 )
 
-// Deps are the services the handlers call.
+// Deps are the services the handlers call, all from one graph
+// (app.Services.APIDeps, in tests apitest.Deps). The services marked
+// required must be set: New refuses to build a router without them and
+// never builds one itself. Alerts, AlertHub and Webhooks may be nil, which
+// turns their routes off; the settings have defaults.
 type Deps struct {
+	// Pool answers /readyz; required.
 	Pool   *pgxpool.Pool
-	Logger *slog.Logger
+	Logger *slog.Logger // slog.Default() when nil
 	// Registry receives the HTTP metrics; a fresh one is made when nil.
 	// The router does not serve it: its per-route counters show when
 	// complaints are filed, so cmd/vikalp serves MetricsHandler on a
@@ -37,37 +49,39 @@ type Deps struct {
 	Registry *prometheus.Registry
 	// CookieSecure marks session cookies Secure (true behind HTTPS).
 	CookieSecure bool
-	// Auth logs staff in and authenticates sessions and API tokens.
+	// Auth logs staff in and authenticates sessions and API tokens;
+	// required.
 	Auth *auth.Service
 	// TrustedProxies are the addresses (or CIDRs) of reverse proxies whose
 	// X-Forwarded-For is believed; with none, the peer address is the client.
 	// Per-client throttles depend on this being right.
 	TrustedProxies []string
-	// Jurisdiction lists the districts and police stations; one on Pool is
-	// made when nil.
+	// Jurisdiction lists the districts and police stations; required.
 	Jurisdiction *jurisdiction.Service
-	// Cases runs the complaint lifecycle.
+	// Places describes where alerts, leads and hotspots are (place_dto.go);
+	// required.
+	Places *jurisdiction.Describer
+	// Cases runs the complaint lifecycle; required.
 	Cases *cases.Service
-	// Ingest takes in hotspot reports and trafficking tips.
+	// Ingest takes in hotspot reports and trafficking tips; required.
 	Ingest *ingest.Service
 	// PublicRate limits anonymous submissions per client address.
 	PublicRate RateLimit
-	// Tiles renders the vector map tiles (/tiles); one with default settings
-	// is made from Pool when nil.
+	// Tiles renders the vector map tiles (/tiles); required.
 	Tiles *tiles.Service
-	// Hotspots answers the hotspot map and its exports.
+	// Hotspots answers the hotspot map and its exports; required.
 	Hotspots *analytics.HotspotService
-	// Priority answers the forecast's priority places.
+	// Priority answers the forecast's priority places; required.
 	Priority *analytics.PriorityService
 	// Alerts runs alert consoles, webhook subscriptions' units and the SMS
 	// outbox view; AlertHub feeds the live alert streams. Alert routes are
-	// off when nil.
+	// off when Alerts is nil.
 	Alerts   *alerts.Service
 	AlertHub *alerts.Hub
 	// Webhooks manages webhook subscriptions and deliveries for admins;
 	// the admin webhook routes are off when it (or Alerts) is nil.
 	Webhooks *notify.Webhooks
-	// Leads serves trafficking leads and their workflow.
+	// Leads serves trafficking leads and their workflow; required.
 	Leads *leads.Service
 	// BasemapPMTiles is the street base map archive served under /basemap
 	// (VIKALP_BASEMAP_PMTILES: a file path, an http(s) URL or an s3:// URL);
@@ -76,6 +90,25 @@ type Deps struct {
 	// SMSInbound configures the inbound SMS webhook (/api/v1/sms/inbound);
 	// without a secret it is not served.
 	SMSInbound SMSInbound
+}
+
+// missing names the required services d lacks.
+func (d Deps) missing() []string {
+	var out []string
+	for _, dep := range []struct {
+		name string
+		set  bool
+	}{
+		{"Pool", d.Pool != nil}, {"Auth", d.Auth != nil}, {"Jurisdiction", d.Jurisdiction != nil},
+		{"Places", d.Places != nil}, {"Cases", d.Cases != nil}, {"Ingest", d.Ingest != nil},
+		{"Tiles", d.Tiles != nil}, {"Hotspots", d.Hotspots != nil}, {"Priority", d.Priority != nil},
+		{"Leads", d.Leads != nil},
+	} {
+		if !dep.set {
+			out = append(out, dep.name)
+		}
+	}
+	return out
 }
 
 // Handler carries the dependencies of every route.
@@ -90,14 +123,16 @@ type Handler struct {
 	smsLimiter *clientLimiter
 	// basemap serves the street base map archive; nil without one.
 	basemap *basemap
-	// places describes where alerts, leads and hotspots are (place_dto.go).
-	places *jurisdiction.Describer
 	// describing holds a token for each describeAhead lookup in flight.
 	describing chan struct{}
 }
 
-// New builds the router with middleware and every route.
-func New(deps Deps) *gin.Engine {
+// New builds the router with middleware and every route. It fails when
+// deps lacks a required service.
+func New(deps Deps) (*gin.Engine, error) {
+	if missing := deps.missing(); len(missing) > 0 {
+		return nil, fmt.Errorf("api: Deps without %s (build them with app.Build)", strings.Join(missing, ", "))
+	}
 	gin.SetMode(gin.ReleaseMode)
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
@@ -107,11 +142,8 @@ func New(deps Deps) *gin.Engine {
 	}
 	h := &Handler{deps: deps, publicLimiter: newClientLimiter(deps.PublicRate),
 		trackByAddr: auth.NewThrottle(trackFailures, trackWindow),
-		trackByCode: auth.NewThrottle(trackFailures, trackWindow), smsLimiter: newSMSLimiter(deps.SMSInbound)}
-	if deps.Pool != nil {
-		h.places = jurisdiction.NewDescriber(deps.Pool)
-		h.describing = make(chan struct{}, maxDescribedAhead)
-	}
+		trackByCode: auth.NewThrottle(trackFailures, trackWindow), smsLimiter: newSMSLimiter(deps.SMSInbound),
+		describing: make(chan struct{}, maxDescribedAhead)}
 
 	r := gin.New()
 	r.ContextWithFallback = true
@@ -139,7 +171,7 @@ func New(deps Deps) *gin.Engine {
 	h.registerSMSRoutes(r)
 	h.registerTileRoutes(r)
 	h.registerBasemapRoutes(r)
-	return r
+	return r, nil
 }
 
 // NewRegistry returns a Prometheus registry with the Go runtime and process

@@ -4,13 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
@@ -35,8 +33,9 @@ func newAuthBundle(t *testing.T, cookieSecure bool) *authBundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	router := apitest.ValidateContract(t, api.New(api.Deps{Pool: pool, Auth: svc, CookieSecure: cookieSecure,
-		Logger: slog.New(slog.DiscardHandler)}))
+	deps := apitest.Deps(t, pool, apitest.Options{})
+	deps.CookieSecure = cookieSecure
+	router := apitest.ValidateContract(t, apitest.Router(t, deps))
 	return &authBundle{router: router, svc: svc}
 }
 

@@ -58,7 +58,7 @@ var (
 // group (gateways post forms, and Gupshup calls with a query string), and
 // only when a secret is configured: never open.
 func (h *Handler) registerSMSRoutes(r *gin.Engine) {
-	if h.deps.Cases == nil || h.deps.SMSInbound.Secret == "" {
+	if h.deps.SMSInbound.Secret == "" {
 		return
 	}
 	g := r.Group("/api/v1", maxBody(smsInboundBodyLimit), h.authenticate())

@@ -212,7 +212,9 @@ func TestSMSInboundSecret(t *testing.T) {
 		})
 	}
 	// Not served without a secret: a 404 like any unknown path.
-	h := api.New(api.Deps{Cases: cases.NewService(nil, cases.Deps{}), Logger: slog.New(slog.DiscardHandler)})
+	deps := f.srv.Services.APIDeps()
+	deps.SMSInbound = api.SMSInbound{}
+	h := apitest.Router(t, deps)
 	if rec := serve(h, http.MethodPost, "/api/v1/sms/inbound?token=x", strings.NewReader(form), "Content-Type", formType); rec.Code != http.StatusNotFound {
 		t.Fatalf("without a configured secret: %d; want 404", rec.Code)
 	}

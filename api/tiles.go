@@ -16,15 +16,8 @@ const mvtContentType = "application/vnd.mapbox-vector-tile"
 
 // registerTileRoutes mounts the vector tiles at the root (/tiles/…, short
 // URLs for map clients) with the API's authentication, so staff layers see
-// the session or token principal. Without a tile service (tests that build
-// the router with a bare pool) one with default settings is made.
+// the session or token principal.
 func (h *Handler) registerTileRoutes(r *gin.Engine) {
-	if h.deps.Tiles == nil {
-		if h.deps.Pool == nil {
-			return
-		}
-		h.deps.Tiles = tiles.NewService(h.deps.Pool, tiles.Config{})
-	}
 	g := r.Group("/tiles", h.authenticate())
 	g.GET("/:layer", handleTile(h.getTileJSON))
 	g.GET("/:layer/:z/:x/:y", handleTile(h.getTile))

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -16,7 +15,6 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 
 	"github.com/vikalp/vikalp/analytics"
-	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/geo"
@@ -33,8 +31,7 @@ type tileBundle struct {
 func setupTiles(t *testing.T) *tileBundle {
 	t.Helper()
 	b := &tileBundle{fixture: newFixture(t)}
-	b.router = apitest.ValidateContract(t, api.New(api.Deps{Pool: b.db, Auth: b.auth, Tiles: tiles.NewService(b.db, tiles.Config{}),
-		Logger: slog.New(slog.DiscardHandler)}))
+	b.router = apitest.ValidateContract(t, apitest.Router(t, apitest.Deps(t, b.db, apitest.Options{})))
 	return b
 }
 

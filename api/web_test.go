@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vikalp/vikalp/api"
+	"github.com/vikalp/vikalp/app/apitest"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
 	"github.com/vikalp/vikalp/web"
 )
@@ -15,7 +15,7 @@ import (
 // anything under /api/, and any unmatched non-GET request, stays a JSON 404.
 func TestWebAppMount(t *testing.T) {
 	t.Parallel()
-	router := api.New(api.Deps{Pool: pgtest.New(t)})
+	router := apitest.Router(t, apitest.Deps(t, pgtest.New(t), apitest.Options{}))
 	wantStatus := http.StatusOK
 	if !web.Built() {
 		wantStatus = http.StatusServiceUnavailable // the "not built" page
@@ -47,7 +47,7 @@ func TestWebAppMount(t *testing.T) {
 // CSP that lets a same-origin worker and manifest load.
 func TestWebAppPWAFiles(t *testing.T) {
 	t.Parallel()
-	router := api.New(api.Deps{Pool: pgtest.New(t)})
+	router := apitest.Router(t, apitest.Deps(t, pgtest.New(t), apitest.Options{}))
 	csp := serve(router, http.MethodGet, "/", nil).Header().Get("Content-Security-Policy")
 	if !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "worker-src 'self'") {
 		t.Fatalf("CSP %q does not allow a same-origin service worker and manifest", csp)

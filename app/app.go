@@ -88,8 +88,11 @@ type Services struct {
 	Keyring      *auth.Keyring
 	Auth         *auth.Service
 	Jurisdiction *jurisdiction.Service
-	Cases        *cases.Service
-	Ingest       *ingest.Service
+	// Places describes where alerts, leads and hotspots are, with a cache
+	// shared by every request of this process.
+	Places *jurisdiction.Describer
+	Cases  *cases.Service
+	Ingest *ingest.Service
 	// Notify drains the SMS outbox that cases, ingest and alerts queue into;
 	// Webhooks delivers the webhooks alerts queues.
 	Notify   *notify.Service
@@ -132,7 +135,8 @@ func Build(pool *pgxpool.Pool, read pg.DBTX, cfg Config) (*Services, error) {
 	if err != nil {
 		return nil, fmt.Errorf("VIKALP_DATA_KEY: %w", err)
 	}
-	s := &Services{Keyring: keys.keyring, Jurisdiction: jurisdiction.New(pool), pool: pool, cfg: cfg}
+	s := &Services{Keyring: keys.keyring, Jurisdiction: jurisdiction.New(pool),
+		Places: jurisdiction.NewDescriber(pool), pool: pool, cfg: cfg}
 	if s.Auth, err = auth.NewService(pool, auth.Config{SessionTTL: cfg.SessionTTL, Keyring: keys.keyring,
 		Password: cfg.Password}, cfg.Logger); err != nil {
 		return nil, fmt.Errorf("start auth service: %w", err)
@@ -162,11 +166,13 @@ func (s *Services) buildDomain(keys derivedKeys) error {
 	s.Webhooks = notify.NewWebhooks(pool, notify.WebhookDeps{Jobs: s.Jobs, Keyring: keys.keyring,
 		Renderer: alerts.NewWebhookRenderer(pool), Clock: cfg.Clock, Logger: cfg.Logger,
 		Config: notify.WebhookConfig{AllowNets: cfg.WebhookAllowNets}})
-	s.Alerts = alerts.NewService(pool, alerts.Deps{Jobs: s.Jobs, Webhooks: s.Webhooks, Logger: cfg.Logger,
-		Clock: cfg.Clock, Config: alerts.Config{PCRAckTimeout: cfg.PCRAckTimeout,
-			AHTUAckTimeout: cfg.AHTUAckTimeout}})
-	s.Hub = alerts.NewHub(pool, cfg.Logger.With(slog.String("component", "alert_hub")))
 	var err error
+	if s.Alerts, err = alerts.NewService(pool, alerts.Deps{Jobs: s.Jobs, Webhooks: s.Webhooks, Logger: cfg.Logger,
+		Clock: cfg.Clock, Config: alerts.Config{PCRAckTimeout: cfg.PCRAckTimeout,
+			AHTUAckTimeout: cfg.AHTUAckTimeout}}); err != nil {
+		return fmt.Errorf("start alert service: %w", err)
+	}
+	s.Hub = alerts.NewHub(pool, cfg.Logger.With(slog.String("component", "alert_hub")))
 	if s.Ingest, err = ingest.NewService(pool, ingest.Deps{Bucket: cfg.Bucket, Keyring: keys.keyring,
 		Jobs: s.Jobs, Logger: cfg.Logger, Clock: cfg.Clock, FingerprintKey: keys.fingerprint,
 		Config: ingest.Config{PublicMinReports: cfg.HotspotMinReports}}); err != nil {
@@ -200,7 +206,8 @@ func (s *Services) buildReads(read pg.DBTX) {
 	s.Tiles = tiles.NewReplicaService(pool, read, tiles.Config{MinDistinct: cfg.HotspotMinReports})
 }
 
-// APIDeps is what the HTTP handlers need, with a fresh metrics registry.
+// APIDeps is what the HTTP handlers need, with a fresh metrics registry:
+// every service api.New requires, and alerts, its hub and the webhooks.
 func (s *Services) APIDeps() api.Deps {
 	return api.Deps{
 		Pool:           s.pool,
@@ -210,6 +217,7 @@ func (s *Services) APIDeps() api.Deps {
 		TrustedProxies: s.cfg.TrustedProxies,
 		Auth:           s.Auth,
 		Jurisdiction:   s.Jurisdiction,
+		Places:         s.Places,
 		Cases:          s.Cases,
 		Ingest:         s.Ingest,
 		PublicRate:     s.cfg.PublicRate,

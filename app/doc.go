@@ -2,7 +2,11 @@
 // on one pool (and a read pool for the reads that tolerate replication lag),
 // the handlers' api.Deps, and the River workers and periodic jobs. cmd/vikalp
 // builds it from the environment; app/apitest builds the same graph with test
-// settings, so HTTP and browser tests run the production wiring.
+// settings, so HTTP and browser tests run the production wiring. The graph is
+// built here only: api.New refuses Deps that lack a service instead of
+// building one, and services take their collaborators (alerts its webhooks)
+// from here; a test that needs its own router takes apitest.Deps and changes
+// only settings.
 //
 // The import direction (README Layout, layers_test.go) decides what is
 // injected here: notify sits below cases, ingest and alerts, which all queue

@@ -282,7 +282,7 @@ func (a *axeRunner) staffPages(t *testing.T, srv *apitest.Server) {
 	b := a.b
 	a.seedLead(t, srv)
 	// Two near-identical published ATRs give the quality page figures to open.
-	svc := b.casesService(t)
+	svc := b.api.Services.Cases // standing in for the worker that makes the digests
 	station, nodal := b.principal(t, "station.hzg"), b.principal(t, "nodal.lko")
 	const atr = "Both parties were called to the police station; the accused gave a written apology and was bound over."
 	b.answered(t, svc, station, nodal, atr)

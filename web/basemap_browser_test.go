@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,10 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb/encoding/wkb"
 
-	"github.com/vikalp/vikalp/analytics"
-	"github.com/vikalp/vikalp/api"
 	"github.com/vikalp/vikalp/app/apitest"
-	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
 	"github.com/vikalp/vikalp/internal/pmtilestest"
@@ -154,18 +150,9 @@ func (l *pathLog) with(prefix string) []string {
 // paths in log when it is not nil.
 func basemapRouter(t *testing.T, pool *pgxpool.Pool, archive string, log *pathLog) *httptest.Server {
 	t.Helper()
-	keyring, err := auth.ParseKeyring("test:" + strings.Repeat("ab", 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	quiet := slog.New(slog.DiscardHandler)
-	authSvc, err := auth.NewService(pool, auth.Config{Keyring: keyring}, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	router := api.New(api.Deps{Pool: pool, Logger: quiet, Auth: authSvc,
-		Hotspots: analytics.NewHotspotService(pool, pool, 3), PublicRate: api.RateLimit{PerMinute: -1},
-		BasemapPMTiles: archive})
+	deps := apitest.Deps(t, pool, apitest.Options{})
+	deps.BasemapPMTiles = archive
+	router := apitest.Router(t, deps)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if log != nil {
 			log.mu.Lock()

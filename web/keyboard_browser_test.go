@@ -167,7 +167,7 @@ func (b *bundle) publishATR(t *testing.T, code string) {
 	if err := b.pool.QueryRow(ctx, `SELECT id FROM complaints WHERE code = $1`, code).Scan(&id); err != nil {
 		t.Fatalf("complaint %s: %v", code, err)
 	}
-	svc := b.casesService(t)
+	svc := b.api.Services.Cases // standing in for the worker that makes the digests
 	station, nodal := b.principal(t, "station.hzg"), b.principal(t, "nodal.lko")
 	if _, err := svc.DraftATR(ctx, station, id, cases.ATRInput{Text: "The man was identified and warned", ActionTaken: "warned"}, cases.English); err != nil {
 		t.Fatal(err)

@@ -3,19 +3,15 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/cases"
-	"github.com/vikalp/vikalp/jurisdiction"
 )
 
 // atrQualityAndDigest: Hazratganj pastes an earlier ATR into a new case;
@@ -26,7 +22,7 @@ import (
 func (b *bundle) atrQualityAndDigest(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
-	svc := b.casesService(t)
+	svc := b.api.Services.Cases // standing in for the worker that makes the digests
 	station, nodal := b.principal(t, "station.hzg"), b.principal(t, "nodal.lko")
 	const first = "Both parties were called to the police station; the accused gave a written apology and was bound over. The beat constable will check on her every week."
 	earlier := b.answered(t, svc, station, nodal, first)
@@ -63,22 +59,6 @@ func (b *bundle) atrQualityAndDigest(t *testing.T) {
 	b.do(t, "open the complaints behind the near-copy figure", click(figure),
 		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-testid="quality-list"] li.overdue a[data-code=%s]`, js(pasted)))))
 	b.logout(t)
-}
-
-// casesService is a cases service on the test database, standing in for
-// the worker that makes the morning's digests.
-func (b *bundle) casesService(t *testing.T) *cases.Service {
-	t.Helper()
-	jobs, err := river.NewClient(riverpgxv5.New(b.pool), &river.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyring, err := auth.ParseKeyring("test:" + strings.Repeat("ab", 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cases.NewService(b.pool, cases.Deps{Jobs: jobs, Router: jurisdiction.New(b.pool), Keyring: keyring,
-		Logger: slog.New(slog.DiscardHandler)})
 }
 
 // principal is the seeded account username as the services see it.

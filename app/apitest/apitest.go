@@ -17,6 +17,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"gocloud.dev/blob"
 	"gocloud.dev/blob/memblob"
 
 	"github.com/vikalp/vikalp/alerts"
@@ -25,6 +26,7 @@ import (
 	"github.com/vikalp/vikalp/app"
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/ingest"
+	"github.com/vikalp/vikalp/internal/clock"
 	"github.com/vikalp/vikalp/internal/pg/pgtest"
 	"github.com/vikalp/vikalp/jurisdiction"
 	"github.com/vikalp/vikalp/leads"
@@ -64,7 +66,8 @@ type Server struct {
 	totpUsed map[string]int64
 }
 
-// Options turn on the parts of production that Start leaves out.
+// Options turn on the parts of production that Start leaves out and set
+// what the graph is built with.
 type Options struct {
 	// Workers starts a River client working every job cmd/vikalp's workers
 	// work (app.Services.Register), without the periodic jobs: the periodic
@@ -74,6 +77,12 @@ type Options struct {
 	// router and the workers (a privacy test searches it); by default
 	// everything is discarded.
 	Logger *slog.Logger
+	// Clock, when set, tells every service the time (a test's clock.Fake);
+	// by default the system clock.
+	Clock clock.Clock
+	// Bucket, when set, holds report and complaint photos (a test that
+	// counts its blobs); by default a fresh in-memory bucket.
+	Bucket *blob.Bucket
 }
 
 // Start seeds the jurisdictions, creates the accounts that users returns
@@ -90,17 +99,63 @@ func StartWith(t testing.TB, password string, users func(*jurisdiction.Service) 
 	t.Helper()
 	pool := pgtest.New(t)
 	seed(t, pool, password, users)
+	svc, sms := build(t, pool, opts)
+	out := &Server{Pool: pool, Services: svc, Auth: svc.Auth, Ingest: svc.Ingest, Alerts: svc.Alerts,
+		Leads: svc.Leads, Hotspots: svc.Hotspots, SMS: sms}
+	// Every request under /api/v1 (and the tiles and health checks) and its
+	// answer are checked against the OpenAPI document (contract.go);
+	// out.Router is the bare engine.
+	out.Router = Router(t, svc.APIDeps())
+	srv := httptest.NewServer(ValidateContract(t, out.Router))
+	t.Cleanup(srv.Close)
+	out.Server = srv
+	return out
+}
+
+// Deps returns the handlers' dependencies from the graph Start serves
+// (app.Build with test settings, the alert hub running) on pool, which the
+// caller has seeded. It is the one way a test gets an api.Deps: a test may
+// then change a setting (PublicRate, TrustedProxies, SMSInbound,
+// CookieSecure, Registry, Logger) or turn the alert routes off
+// (Alerts = nil), but never builds a service of its own for the router.
+func Deps(t testing.TB, pool *pgxpool.Pool, opts Options) api.Deps {
+	t.Helper()
+	svc, _ := build(t, pool, opts)
+	return svc.APIDeps()
+}
+
+// Router is api.New(deps), failing the test when deps lacks a required
+// service.
+func Router(t testing.TB, deps api.Deps) *gin.Engine {
+	t.Helper()
+	r, err := api.New(deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// build wires app's graph on pool with test settings (a test keyring, cheap
+// password hashing, a recording SMS provider, the public rate limit off),
+// runs its alert hub and, with opts.Workers, its workers until the test
+// ends.
+func build(t testing.TB, pool *pgxpool.Pool, opts Options) (*app.Services, *notify.RecordingProvider) {
+	t.Helper()
 	logger := slog.New(slog.DiscardHandler)
 	if opts.Logger != nil {
 		logger = opts.Logger
 	}
-	bucket := memblob.OpenBucket(nil)
-	t.Cleanup(func() { _ = bucket.Close() })
+	bucket := opts.Bucket
+	if bucket == nil {
+		bucket = memblob.OpenBucket(nil)
+		t.Cleanup(func() { _ = bucket.Close() })
+	}
 	sms := &notify.RecordingProvider{}
 	svc, err := app.Build(pool, pool, app.Config{
 		DataKeys: DataKeys,
 		Password: auth.PasswordParams{Memory: 8 * 1024, Iterations: 1, Parallelism: 1},
 		Logger:   logger,
+		Clock:    opts.Clock,
 		Bucket:   bucket,
 		SMS:      sms,
 		// Every test of the package shares this server and its one client
@@ -120,16 +175,7 @@ func StartWith(t testing.TB, password string, users func(*jurisdiction.Service) 
 		}
 		t.Cleanup(stop)
 	}
-	out := &Server{Pool: pool, Services: svc, Auth: svc.Auth, Ingest: svc.Ingest, Alerts: svc.Alerts,
-		Leads: svc.Leads, Hotspots: svc.Hotspots, SMS: sms}
-	// Every request under /api/v1 (and the tiles and health checks) and its
-	// answer are checked against the OpenAPI document (contract.go);
-	// out.Router is the bare engine.
-	out.Router = api.New(svc.APIDeps())
-	srv := httptest.NewServer(ValidateContract(t, out.Router))
-	t.Cleanup(srv.Close)
-	out.Server = srv
-	return out
+	return svc, sms
 }
 
 // seed adds the jurisdictions and the accounts users returns, each with
@@ -162,15 +208,6 @@ func seed(t testing.TB, pool *pgxpool.Pool, password string, users func(*jurisdi
 			}
 		}
 	}
-}
-
-// StartHub runs an alert hub (LISTEN/NOTIFY fan-out) on pool until the test
-// ends, and returns it once it listens.
-func StartHub(t testing.TB, pool *pgxpool.Pool, logger *slog.Logger) *alerts.Hub {
-	t.Helper()
-	hub := alerts.NewHub(pool, logger)
-	runHub(t, hub)
-	return hub
 }
 
 // runHub runs hub until the test ends and returns once it listens.

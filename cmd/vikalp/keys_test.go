@@ -83,7 +83,12 @@ func TestKeysRotate(t *testing.T) {
 		reportID); err != nil {
 		t.Fatal(err)
 	}
-	alertsA := alerts.NewService(srv.Pool, alerts.Deps{Keyring: ringA, Jobs: jobs})
+	hooksA := notify.NewWebhooks(srv.Pool, notify.WebhookDeps{Jobs: jobs, Keyring: ringA,
+		Renderer: alerts.NewWebhookRenderer(srv.Pool)})
+	alertsA, err := alerts.NewService(srv.Pool, alerts.Deps{Jobs: jobs, Webhooks: hooksA})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := alertsA.CreateSubscription(ctx, auth.Principal{UserID: 1, Role: auth.RoleAdmin},
 		alerts.NewSubscription{Unit: alerts.Unit{Kind: alerts.UnitMSP}, URL: "https://cad.example.org/hook"}); err != nil {
 		t.Fatal(err)

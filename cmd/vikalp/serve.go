@@ -67,7 +67,11 @@ func (a *cli) serve(ctx context.Context, workers bool) error {
 	}
 
 	deps := svc.APIDeps()
-	srv := newHTTPServer(a.cfg.Addr, api.New(deps))
+	router, err := api.New(deps)
+	if err != nil {
+		return err
+	}
+	srv := newHTTPServer(a.cfg.Addr, router)
 	if a.cfg.PprofAddr != "" {
 		go a.servePprof(ctx)
 	}
