@@ -6,8 +6,8 @@
 // by package notify).
 //
 // Tables owned: alerts, alert_events (append-only). Outbound messages are
-// package notify's: alerts queues escalation pages into sms_outbox and lists
-// the outbox for admins (SMSOutbox); it decides which units an event's
+// package notify's (so are their admin views): alerts queues escalation
+// pages into sms_outbox; it decides which units an event's
 // webhooks go to (the alert's unit and the unit it is escalated to) and
 // queues them through notify.Webhooks.QueueTx, checks a new subscription's
 // unit (CreateSubscription) and renders each delivery's body

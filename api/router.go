@@ -73,14 +73,17 @@ type Deps struct {
 	Hotspots *analytics.HotspotService
 	// Priority answers the forecast's priority places; required.
 	Priority *analytics.PriorityService
-	// Alerts runs alert consoles, webhook subscriptions' units and the SMS
-	// outbox view; AlertHub feeds the live alert streams. Alert routes are
-	// off when Alerts is nil.
+	// Alerts runs alert consoles and checks webhook subscriptions' units;
+	// AlertHub feeds the live alert streams. Alert routes are off when
+	// Alerts is nil.
 	Alerts   *alerts.Service
 	AlertHub *alerts.Hub
 	// Webhooks manages webhook subscriptions and deliveries for admins;
 	// the admin webhook routes are off when it (or Alerts) is nil.
 	Webhooks *notify.Webhooks
+	// Notify is the SMS outbox, listed for admins (with the alert routes);
+	// required.
+	Notify *notify.Service
 	// Leads serves trafficking leads and their workflow; required.
 	Leads *leads.Service
 	// BasemapPMTiles is the street base map archive served under /basemap
@@ -102,7 +105,7 @@ func (d Deps) missing() []string {
 		{"Pool", d.Pool != nil}, {"Auth", d.Auth != nil}, {"Jurisdiction", d.Jurisdiction != nil},
 		{"Places", d.Places != nil}, {"Cases", d.Cases != nil}, {"Ingest", d.Ingest != nil},
 		{"Tiles", d.Tiles != nil}, {"Hotspots", d.Hotspots != nil}, {"Priority", d.Priority != nil},
-		{"Leads", d.Leads != nil},
+		{"Leads", d.Leads != nil}, {"Notify", d.Notify != nil},
 	} {
 		if !dep.set {
 			out = append(out, dep.name)

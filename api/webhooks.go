@@ -130,7 +130,7 @@ func (h *Handler) listSMS(c *gin.Context) error {
 		return err
 	}
 	p, _ := principalOf(c)
-	list, err := h.deps.Alerts.SMSOutbox(c.Request.Context(), p, c.Query("status"), before, limit)
+	list, err := h.deps.Notify.Outbox(c.Request.Context(), p, c.Query("status"), before, limit)
 	if err != nil {
 		return err
 	}

@@ -229,6 +229,7 @@ func (s *Services) APIDeps() api.Deps {
 		Alerts:         s.Alerts,
 		AlertHub:       s.Hub,
 		Webhooks:       s.Webhooks,
+		Notify:         s.Notify,
 		BasemapPMTiles: s.cfg.BasemapPMTiles,
 	}
 }

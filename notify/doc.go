@@ -25,7 +25,8 @@
 //   - A sealed number is opened only by the PhoneOpener registered for the
 //     row's recipient kind (cases for "complainant", ingest for "reporter"),
 //     each time after an audit_log entry, just before it is handed to the
-//     gateway; it is never logged. The admin list never selects it.
+//     gateway; it is never logged. The admin list (Service.Outbox) never
+//     selects it.
 //   - Drains share the outbox (FOR UPDATE SKIP LOCKED); a drain that dies
 //     before commit leaves its rows queued, so a message may go twice,
 //     never not at all. A failed attempt is retried with a doubling backoff,
