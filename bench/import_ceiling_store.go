@@ -17,6 +17,7 @@ import (
 
 	"github.com/vikalp/vikalp/ingest"
 	"github.com/vikalp/vikalp/internal/pg"
+	"github.com/vikalp/vikalp/jurisdiction"
 )
 
 // ImportCeilings are the bulk import's two database ceilings over the same
@@ -83,11 +84,16 @@ const (
 // loads them. Plain is a COPY of every stored column into
 // bench_ceiling.reports; Routed COPYs the staging columns of the same rows
 // into ingest's staging table and runs ingest.LoadStagedBatch with
-// bench_ceiling first on the search_path, so its insert writes the copy.
+// bench_ceiling first on the search_path, so its insert writes the copy
+// (after jurisdiction.EnsureRouteCells, as the import).
 // The rows are dumped to temporary files first; only the loads are timed.
 func MeasureImport(ctx context.Context, pool *pgxpool.Pool, opts ImportOptions) (ImportCeilings, error) {
 	opts.Workers, opts.BatchRows = max(opts.Workers, 1), max(opts.BatchRows, 1)
 	var c ImportCeilings
+	// As the import does before its first batch (untimed there too).
+	if err := jurisdiction.EnsureRouteCells(ctx, pool); err != nil {
+		return c, err
+	}
 	if err := createCeilingTable(ctx, pool); err != nil {
 		return c, err
 	}

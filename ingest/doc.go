@@ -66,8 +66,15 @@
 //     viewer and the time.
 //   - Imports are idempotent by source_id (ON CONFLICT DO NOTHING) and
 //     load in batches, each one transaction: COPY into a staging table,
-//     then one set-wise routing INSERT … SELECT. Imported reports are
-//     approved, carry no code and are not duplicate-linked.
+//     then set-wise routing INSERT … SELECTs: first the rows whose h3_r8
+//     cell is in jurisdiction's route_cells (cells in which every point
+//     routes alike; a join, no geometry), then exact point-in-polygon SQL
+//     for the rows left (cells on a district, station-area, PCR-zone or
+//     PCR-Voronoi edge, or where a nearest-unit fallback decides). Both
+//     give the same routing (TestRouteCellsRouteLikeTheExactSQL). An
+//     import first rebuilds route_cells if a jurisdiction change emptied
+//     it. Imported reports are approved, carry no code and are not
+//     duplicate-linked.
 //   - Nothing here logs report or tip text, names, phones, coordinates,
 //     images or EXIF.
 package ingest

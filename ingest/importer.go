@@ -20,6 +20,7 @@ import (
 	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/internal/pg"
 	"github.com/vikalp/vikalp/internal/text"
+	"github.com/vikalp/vikalp/jurisdiction"
 )
 
 // Import formats.
@@ -94,8 +95,10 @@ type importRow struct {
 // GeoJSON FeatureCollection of Points (properties time, category, text,
 // source_id). Rows are validated and H3-indexed in Go and gathered into
 // batches; each batch is one transaction that COPYs it into a temporary
-// staging table, routes it set-wise in SQL and inserts it with one
-// INSERT … SELECT … ON CONFLICT (source_id) DO NOTHING. Up to
+// staging table, routes it set-wise in SQL (by H3 cell from route_cells
+// where the cell routes unambiguously, by exact point-in-polygon for the
+// rest; see LoadStagedBatch) and inserts it with INSERT … SELECT … ON
+// CONFLICT (source_id) DO NOTHING. Up to
 // opts.Workers batches load at once. A failed import may leave whole
 // earlier batches loaded; running it again loads the rest and duplicates
 // nothing. Imported reports are approved (they come from an operator, not
@@ -164,6 +167,11 @@ type importSource struct {
 // load reads the file in batches and hands them to opts.Workers loaders.
 // Parsing (and H3 indexing) overlaps with the database work.
 func (s *importSource) load(ctx context.Context, db pg.DBTX, opts ImportOptions) error {
+	// Rows route by their H3 cell where route_cells has one; a
+	// jurisdiction change empties it until rebuilt, here if not before.
+	if err := jurisdiction.EnsureRouteCells(ctx, db); err != nil {
+		return err
+	}
 	g, ctx := errgroup.WithContext(ctx)
 	batches := make(chan []importRow, opts.Workers)
 	g.Go(func() error {

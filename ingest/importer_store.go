@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/vikalp/vikalp/internal/pg"
+	"github.com/vikalp/vikalp/jurisdiction"
 )
 
 // importStagingSQL creates the staging table; geom is generated from
@@ -32,12 +33,42 @@ CREATE TEMP TABLE ingest_import (
 var ImportStagingColumns = []string{"line", "source_id", "occurred_at", "category", "body", "lat", "lon",
 	"h3_r5", "h3_r7", "h3_r8", "h3_r9"}
 
+// importCellRouteSQL routes the staged rows whose r8 cell is in
+// route_cells (jurisdiction.RebuildRouteCells: cells in which every point
+// routes alike under the rules of importRouteSQL) by a join on the cell,
+// inserts them, and takes them out of the staging table so the exact
+// routing below sees only the rows in cells on a boundary. The cells are
+// looked up by primary key for the batch's distinct cells first: joined
+// directly, the planner hashes all of route_cells (~300,000 rows for the
+// state) for every batch, 2–3 times the cost. It returns how many rows
+// were inserted.
+const importCellRouteSQL = `
+WITH hit AS (
+	DELETE FROM ingest_import s
+	USING (SELECT * FROM route_cells WHERE h3 IN (SELECT h3_r8 FROM ingest_import)) c
+	WHERE c.h3 = s.h3_r8
+	RETURNING s.source_id, s.category, s.body, s.occurred_at, s.geom, s.h3_r5, s.h3_r7, s.h3_r8, s.h3_r9,
+		c.district_id, c.station_id, c.pcr_unit_id, c.ahtu_id
+), ins AS (
+	INSERT INTO reports (code, source, source_id, status, category, body, happening_now, occurred_at,
+		received_at, event_at, location_source, geom, h3_r5, h3_r7, h3_r8, h3_r9,
+		district_id, station_id, pcr_unit_id, ahtu_id)
+	SELECT NULL, 'import', h.source_id, 'approved', h.category, h.body, false, h.occurred_at,
+		now(), h.occurred_at, 'import', h.geom, h.h3_r5, h.h3_r7, h.h3_r8, h.h3_r9,
+		h.district_id, h.station_id, h.pcr_unit_id, h.ahtu_id
+	FROM hit h
+	ORDER BY h.h3_r9
+	ON CONFLICT (source_id) DO NOTHING
+	RETURNING 1
+)
+SELECT count(*)::int FROM ins`
+
 // importIndexSQL makes the spatial joins below index-driven: each district,
 // station area, PCR zone or Voronoi cell probes the staging points inside
 // its box, and PostGIS reuses the prepared polygon across those probes.
 const importIndexSQL = `CREATE INDEX ON ingest_import USING gist (geom); ANALYZE ingest_import`
 
-// importRouteSQL routes every staged row set-wise, by the rules of
+// importRouteSQL routes every staged row left by importCellRouteSQL set-wise, by the rules of
 // jurisdiction.RouteStore.Route, and inserts the routed rows:
 //   - district: the one containing the point (lowest id on a shared edge),
 //     else the nearest within 5 km (few rows: a lateral KNN); none → the row
@@ -78,11 +109,7 @@ WITH dist_in AS (
 	SELECT DISTINCT ON (s.line) s.line, u.id AS pcr_unit_id
 	FROM ingest_import s JOIN dist USING (line) JOIN pcr_units u ON ST_Intersects(u.zone, s.geom)
 	ORDER BY s.line, u.district_id <> dist.district_id, u.id
-), pcr_cells AS (
-	SELECT u.id, c.cell
-	FROM (SELECT (ST_Dump(ST_VoronoiPolygons(ST_Collect(geom), 0,
-		(SELECT ST_Expand(ST_Extent(geom)::geometry, 2) FROM districts)))).geom AS cell FROM pcr_units) c
-	JOIN pcr_units u ON ST_Intersects(c.cell, u.geom)
+), pcr_cells AS (` + jurisdiction.PCRVoronoiCellsSQL + `
 ), pcr_cell AS (
 	SELECT DISTINCT ON (s.line) s.line, c.id AS pcr_unit_id
 	FROM ingest_import s JOIN pcr_cells c ON ST_Intersects(c.cell, s.geom)
@@ -149,8 +176,11 @@ type StagedBatch struct {
 
 // LoadStagedBatch loads one import batch in tx, the statements every
 // import runs: it creates the staging table, calls fill to COPY the batch
-// into it, indexes it, then routes every row set-wise and inserts the
-// routed rows into reports (importRouteSQL). JIT is off (its compile time
+// into it, routes and inserts the rows whose H3 cell has a precomputed
+// routing (importCellRouteSQL, route_cells), then indexes what is left and
+// routes it set-wise by the exact rules (importRouteSQL). Call
+// jurisdiction.EnsureRouteCells before the first batch, or every row takes
+// the exact path. JIT is off (its compile time
 // costs more than it saves here) and work_mem is raised so the sorts and
 // hashes of a batch stay in memory. The table written is the first
 // "reports" on tx's search_path.
@@ -167,12 +197,17 @@ func LoadStagedBatch(ctx context.Context, tx pgx.Tx, fill func(ctx context.Conte
 		return res, fmt.Errorf("copy rows: %w", pg.Interpret(err))
 	}
 	res.Staged = staged
+	var byCell int
+	if err := tx.QueryRow(ctx, importCellRouteSQL).Scan(&byCell); err != nil {
+		return res, fmt.Errorf("route and insert reports by cell: %w", pg.Interpret(err))
+	}
 	if _, err := tx.Exec(ctx, importIndexSQL); err != nil {
 		return res, fmt.Errorf("index staging table: %w", err)
 	}
 	if err := tx.QueryRow(ctx, importRouteSQL).Scan(&res.Inserted, &res.Outside); err != nil {
 		return res, fmt.Errorf("route and insert reports: %w", pg.Interpret(err))
 	}
+	res.Inserted += byCell
 	return res, nil
 }
 

@@ -9,6 +9,9 @@
 //   - ahtu_units and ahtu_districts: the 35 Anti-Human Trafficking Units and
 //     the one unit covering each district.
 //   - pcr_units: police control room units with a point and optional zone.
+//   - route_cells and route_cells_state: the bulk import's routing by H3
+//     cell (RouteCellResolution, r8), derived from the tables above by
+//     RebuildRouteCells (route_cells.go).
 //
 // Invariants:
 //   - Every geometry is SRID 4326 (lon/lat) and crosses pgx as WKB.
@@ -17,6 +20,15 @@
 //     every district but within NearDistrictMeters of one belongs to the
 //     nearest; anything else is "outside Uttar Pradesh" (a user-safe
 //     vikalp.ErrInvalid).
+//   - route_cells holds a cell only if every point whose h3_r8 is that
+//     cell routes to the same district, station, PCR unit and AHTU under
+//     the bulk import's exact rules. It is never stale: a statement-level
+//     trigger on districts, police_stations, pcr_units and ahtu_districts
+//     empties it (and clears route_cells_state.valid) in the writing
+//     transaction, whoever writes; `vikalp import` and `vikalp seed --demo`
+//     rebuild it after their change, and a bulk import rebuilds it first
+//     when it finds it invalid (EnsureRouteCells). A rebuild holds off
+//     jurisdiction writers (SHARE locks) until it commits.
 //   - Imports are transactional and idempotent: importing the same file twice
 //     changes nothing the second time, and a fatal error leaves no partial
 //     import. Invalid features are rejected one by one and reported.

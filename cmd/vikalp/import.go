@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -83,9 +84,27 @@ func newImportFileCmd(a *cli, strict *bool, kind, short, long string, run import
 			defer pool.Close()
 			rep, err := run(cmd.Context(), pool, f, jurisdiction.ImportOptions{Strict: *strict})
 			printImportReport(cmd.OutOrStdout(), rep)
-			return err
+			if err != nil {
+				return err
+			}
+			return rebuildRouteCells(cmd.Context(), pool, cmd.OutOrStdout())
 		},
 	}
+}
+
+// rebuildRouteCells recomputes the bulk import's routing by H3 cell after
+// a jurisdiction change. The change itself emptied route_cells in its own
+// transaction (a trigger), so nothing stale was ever readable; rebuilding
+// here spares the next bulk import the wait.
+func rebuildRouteCells(ctx context.Context, pool pg.DBTX, out io.Writer) error {
+	start := time.Now()
+	n, err := jurisdiction.RebuildRouteCells(ctx, pool)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "route cells: %d r%d cells route without point-in-polygon (rebuilt in %s)\n",
+		n, jurisdiction.RouteCellResolution, time.Since(start).Round(time.Millisecond))
+	return nil
 }
 
 // printImportReport writes the counts and every rejected feature.
