@@ -68,8 +68,9 @@ SELECT count(*)::int FROM ins`
 // its box, and PostGIS reuses the prepared polygon across those probes.
 const importIndexSQL = `CREATE INDEX ON ingest_import USING gist (geom); ANALYZE ingest_import`
 
-// importRouteSQL routes every staged row left by importCellRouteSQL set-wise, by the rules of
-// jurisdiction.RouteStore.Route, and inserts the routed rows:
+// importRouteSQL routes every staged row left by importCellRouteSQL set-wise,
+// by the rules of jurisdiction.RouteStore.Route (the station and PCR rules
+// written once, jurisdiction.RoutingRulesSQL), and inserts the routed rows:
 //   - district: the one containing the point (lowest id on a shared edge),
 //     else the nearest within 5 km (few rows: a lateral KNN); none → the row
 //     is refused as outside Uttar Pradesh;
@@ -85,7 +86,7 @@ const importIndexSQL = `CREATE INDEX ON ingest_import USING gist (geom); ANALYZE
 // COALESCE evaluates its KNN subqueries only for the rows that reach them.
 // It returns how many rows were inserted (ON CONFLICT skips source_ids
 // already stored) and the lines refused for lack of a district.
-const importRouteSQL = `
+var importRouteSQL = `
 WITH dist_in AS (
 	SELECT DISTINCT ON (s.line) s.line, d.id AS district_id
 	FROM ingest_import s JOIN districts d ON ST_Intersects(d.geom, s.geom)
@@ -99,39 +100,20 @@ WITH dist_in AS (
 	WHERE NOT EXISTS (SELECT 1 FROM dist_in i WHERE i.line = s.line)
 ), dist AS (
 	SELECT * FROM dist_in UNION ALL SELECT * FROM dist_near
-), station_area AS (
-	SELECT DISTINCT ON (s.line) s.line, st.id AS station_id
-	FROM ingest_import s JOIN dist USING (line) JOIN police_stations st ON ST_Intersects(st.area, s.geom)
-	ORDER BY s.line, st.district_id <> dist.district_id, st.id
-), station_one AS (
-	SELECT district_id, min(id) AS station_id FROM police_stations GROUP BY district_id HAVING count(*) = 1
-), pcr_zone AS (
-	SELECT DISTINCT ON (s.line) s.line, u.id AS pcr_unit_id
-	FROM ingest_import s JOIN dist USING (line) JOIN pcr_units u ON ST_Intersects(u.zone, s.geom)
-	ORDER BY s.line, u.district_id <> dist.district_id, u.id
 ), pcr_cells AS (` + jurisdiction.PCRVoronoiCellsSQL + `
-), pcr_cell AS (
-	SELECT DISTINCT ON (s.line) s.line, c.id AS pcr_unit_id
-	FROM ingest_import s JOIN pcr_cells c ON ST_Intersects(c.cell, s.geom)
-	ORDER BY s.line, c.id
-), ins AS (
+), ` + jurisdiction.RoutingRulesSQL("ingest_import", "line", "geom", "pcr_cells") + `, ins AS (
 	-- Inserting in H3 order keeps the B-tree and GiST insertions local.
 	INSERT INTO reports (code, source, source_id, status, category, body, happening_now, occurred_at,
 		received_at, event_at, location_source, geom, h3_r5, h3_r7, h3_r8, h3_r9,
 		district_id, station_id, pcr_unit_id, ahtu_id)
 	SELECT NULL, 'import', s.source_id, 'approved', s.category, s.body, false, s.occurred_at,
-		now(), s.occurred_at, 'import', s.geom, s.h3_r5, s.h3_r7, s.h3_r8, s.h3_r9, d.district_id,
-		COALESCE(sa.station_id, so.station_id, (SELECT st.id FROM police_stations st
-			WHERE st.district_id = d.district_id ORDER BY st.geom <-> s.geom LIMIT 1)),
-		COALESCE(pz.pcr_unit_id, pc.pcr_unit_id, (SELECT u.id FROM pcr_units u ORDER BY u.geom <-> s.geom LIMIT 1)),
-		ad.ahtu_id
+		now(), s.occurred_at, 'import', s.geom, s.h3_r5, s.h3_r7, s.h3_r8, s.h3_r9, r.district_id,
+		COALESCE(r.station_id, (SELECT st.id FROM police_stations st
+			WHERE st.district_id = r.district_id ORDER BY st.geom <-> s.geom LIMIT 1)),
+		COALESCE(r.pcr_unit_id, (SELECT u.id FROM pcr_units u ORDER BY u.geom <-> s.geom LIMIT 1)),
+		r.ahtu_id
 	FROM ingest_import s
-	JOIN dist d USING (line)
-	LEFT JOIN station_area sa USING (line)
-	LEFT JOIN station_one so ON so.district_id = d.district_id
-	LEFT JOIN pcr_zone pz USING (line)
-	LEFT JOIN pcr_cell pc USING (line)
-	LEFT JOIN ahtu_districts ad ON ad.district_id = d.district_id
+	JOIN routed r USING (line)
 	ORDER BY s.h3_r9
 	ON CONFLICT (source_id) DO NOTHING
 	RETURNING 1

@@ -3,6 +3,7 @@ package jurisdiction
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -79,42 +80,63 @@ DELETE FROM route_cell_candidates c WHERE c.h3 IN (
 	SELECT c.h3 FROM route_cell_edges e
 	JOIN route_cell_candidates c ON ST_DWithin(c.pt, e.g, $1) AND ST_DWithin(e.g, c.pt, c.r))`
 
-// routeCellsInsertSQL routes the remaining candidates' centres by the
-// import's rules (ingest's importRouteSQL) and stores the cells whose
-// routing cannot depend on where in the cell a point lies: district by
-// containment (lowest id), station by area (same district first) or the
-// district's only station, PCR unit by zone (same district first) or
-// Voronoi cell, AHTU by district. Cells outside every district, or whose
-// station or PCR unit would come from a nearest-unit search, are left out.
-const routeCellsInsertSQL = `
+// routingRulesSQL is the routing rules once a CTE "dist" ({key},
+// district_id) has placed the points of {src} ({key}, point {pt}) in
+// districts: station by area (same district first, then lowest id) or the
+// district's only station; PCR unit by zone (same district first) or the
+// Voronoi cell ({voronoi}: id, cell) that holds the point (lowest id on a
+// shared edge); AHTU by district. It ends in the CTE "routed" ({key},
+// district_id, station_id, pcr_unit_id, ahtu_id), NULL where only a
+// nearest-unit search could decide.
+const routingRulesSQL = `station_area AS (
+	SELECT DISTINCT ON (s.{key}) s.{key}, st.id AS station_id
+	FROM {src} s JOIN dist USING ({key}) JOIN police_stations st ON ST_Intersects(st.area, s.{pt})
+	ORDER BY s.{key}, st.district_id <> dist.district_id, st.id
+), station_one AS (
+	SELECT district_id, min(id) AS station_id FROM police_stations GROUP BY district_id HAVING count(*) = 1
+), pcr_zone AS (
+	SELECT DISTINCT ON (s.{key}) s.{key}, u.id AS pcr_unit_id
+	FROM {src} s JOIN dist USING ({key}) JOIN pcr_units u ON ST_Intersects(u.zone, s.{pt})
+	ORDER BY s.{key}, u.district_id <> dist.district_id, u.id
+), pcr_cell AS (
+	SELECT DISTINCT ON (s.{key}) s.{key}, v.id AS pcr_unit_id
+	FROM {src} s JOIN {voronoi} v ON ST_Intersects(v.cell, s.{pt})
+	ORDER BY s.{key}, v.id
+), routed AS (
+	SELECT d.{key}, d.district_id, COALESCE(sa.station_id, so.station_id) AS station_id,
+		COALESCE(pz.pcr_unit_id, pc.pcr_unit_id) AS pcr_unit_id, ad.ahtu_id
+	FROM dist d
+	LEFT JOIN station_area sa USING ({key})
+	LEFT JOIN station_one so ON so.district_id = d.district_id
+	LEFT JOIN pcr_zone pz USING ({key})
+	LEFT JOIN pcr_cell pc USING ({key})
+	LEFT JOIN ahtu_districts ad ON ad.district_id = d.district_id
+)`
+
+// RoutingRulesSQL returns the CTEs that route the points of relation src
+// (key column key, point column pt) by the routing rules, after a CTE
+// "dist" (key, district_id) has placed them in districts and with voronoi
+// (id, cell) the PCR units' Voronoi cells (PCRVoronoiCellsSQL). It ends in
+// the CTE "routed" (key, district_id, station_id, pcr_unit_id, ahtu_id),
+// NULL where only a nearest-unit search could decide. The bulk import's
+// exact routing and RebuildRouteCells both route with it, so the cell table
+// cannot route by other rules than the import. Arguments are identifiers
+// written by the caller, never input.
+func RoutingRulesSQL(src, key, pt, voronoi string) string {
+	return strings.NewReplacer("{src}", src, "{key}", key, "{pt}", pt, "{voronoi}", voronoi).Replace(routingRulesSQL)
+}
+
+// routeCellsInsertSQL routes the remaining candidates' centres
+// (RoutingRulesSQL, district by containment, lowest id) and stores the
+// cells whose routing cannot depend on where in the cell a point lies.
+// Cells outside every district, or whose station or PCR unit would come
+// from a nearest-unit search, are left out.
+var routeCellsInsertSQL = `
 WITH dist AS (
 	SELECT DISTINCT ON (c.h3) c.h3, d.id AS district_id
 	FROM route_cell_candidates c JOIN districts d ON ST_Intersects(d.geom, c.pt)
 	ORDER BY c.h3, d.id
-), station_area AS (
-	SELECT DISTINCT ON (c.h3) c.h3, st.id AS station_id
-	FROM route_cell_candidates c JOIN dist USING (h3) JOIN police_stations st ON ST_Intersects(st.area, c.pt)
-	ORDER BY c.h3, st.district_id <> dist.district_id, st.id
-), station_one AS (
-	SELECT district_id, min(id) AS station_id FROM police_stations GROUP BY district_id HAVING count(*) = 1
-), pcr_zone AS (
-	SELECT DISTINCT ON (c.h3) c.h3, u.id AS pcr_unit_id
-	FROM route_cell_candidates c JOIN dist USING (h3) JOIN pcr_units u ON ST_Intersects(u.zone, c.pt)
-	ORDER BY c.h3, u.district_id <> dist.district_id, u.id
-), pcr_cell AS (
-	SELECT DISTINCT ON (c.h3) c.h3, v.id AS pcr_unit_id
-	FROM route_cell_candidates c JOIN route_cell_voronoi v ON ST_Intersects(v.cell, c.pt)
-	ORDER BY c.h3, v.id
-), routed AS (
-	SELECT d.h3, d.district_id, COALESCE(sa.station_id, so.station_id) AS station_id,
-		COALESCE(pz.pcr_unit_id, pc.pcr_unit_id) AS pcr_unit_id, ad.ahtu_id
-	FROM dist d
-	LEFT JOIN station_area sa USING (h3)
-	LEFT JOIN station_one so ON so.district_id = d.district_id
-	LEFT JOIN pcr_zone pz USING (h3)
-	LEFT JOIN pcr_cell pc USING (h3)
-	LEFT JOIN ahtu_districts ad ON ad.district_id = d.district_id
-)
+), ` + RoutingRulesSQL("route_cell_candidates", "h3", "pt", "route_cell_voronoi") + `
 INSERT INTO route_cells (h3, district_id, station_id, pcr_unit_id, ahtu_id)
 SELECT h3, district_id, station_id, pcr_unit_id, ahtu_id FROM routed
 WHERE station_id IS NOT NULL AND pcr_unit_id IS NOT NULL
