@@ -39,12 +39,18 @@ type hubSub struct {
 // it (it reconnects with Last-Event-ID and loses nothing).
 const subBuffer = 512
 
-// NewHub returns a Hub reading from pool; Run starts it.
-func NewHub(pool *pgxpool.Pool, logger *slog.Logger) *Hub {
-	if logger == nil {
-		logger = slog.Default()
+// HubDeps are what a Hub needs besides the pool.
+type HubDeps struct {
+	Logger *slog.Logger // slog.Default() when nil
+}
+
+// NewHub returns a Hub reading from pool (a pool, not a DBTX: LISTEN holds
+// one of its connections); Run starts it.
+func NewHub(pool *pgxpool.Pool, d HubDeps) *Hub {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
 	}
-	return &Hub{pool: pool, logger: logger, subs: map[*hubSub]struct{}{}, ready: make(chan struct{})}
+	return &Hub{pool: pool, logger: d.Logger, subs: map[*hubSub]struct{}{}, ready: make(chan struct{})}
 }
 
 // Run listens until ctx ends, reconnecting with backoff after any error.

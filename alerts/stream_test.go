@@ -14,7 +14,7 @@ import (
 func (b *bundle) startHub(t *testing.T) *alerts.Hub {
 	t.Helper()
 	ctx, cancel := context.WithCancel(b.ctx)
-	hub := alerts.NewHub(b.db, nil)
+	hub := alerts.NewHub(b.db, alerts.HubDeps{})
 	done := make(chan struct{})
 	go func() { hub.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })

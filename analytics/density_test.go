@@ -78,7 +78,7 @@ func TestPipelineDensity(t *testing.T) {
 	reports := city.noise(0.1, 4)
 	reports = append(reports, city.plant(cluster, 20, 0, 1)...)
 	copyReports(t, b.db, reports)
-	sum, err := NewPipeline(b.db, Config{}, Deps{Jobs: b.jobs}).Run(ctx, testAsOf)
+	sum, err := NewPipeline(b.db, Deps{Jobs: b.jobs}).Run(ctx, testAsOf)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,13 +39,25 @@ type HotspotService struct {
 	PublicMinDistinct int
 }
 
+// HotspotDeps are what a HotspotService needs besides the database.
+type HotspotDeps struct {
+	// Read is where cells are read from: a streaming replica of db (db
+	// when nil).
+	Read pg.DBTX
+	// MinDistinct is the k of the public k-anonymity rule (3 when ≤ 0).
+	MinDistinct int
+}
+
 // NewHotspotService returns a service writing to db and reading cells from
-// read (db again without a replica); minDistinct ≤ 0 means 3.
-func NewHotspotService(db, read pg.DBTX, minDistinct int) *HotspotService {
-	if minDistinct <= 0 {
-		minDistinct = 3
+// d.Read.
+func NewHotspotService(db pg.DBTX, d HotspotDeps) *HotspotService {
+	if d.Read == nil {
+		d.Read = db
 	}
-	return &HotspotService{db: db, read: read, PublicMinDistinct: minDistinct}
+	if d.MinDistinct <= 0 {
+		d.MinDistinct = 3
+	}
+	return &HotspotService{db: db, read: d.Read, PublicMinDistinct: d.MinDistinct}
 }
 
 // StatsView is what one caller may learn from hotspot statistics.

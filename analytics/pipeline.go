@@ -19,7 +19,8 @@ import (
 // Deps are what a Pipeline needs besides the database.
 type Deps struct {
 	Jobs   pg.JobInserter // required: hotspot alerts are River jobs
-	Logger *slog.Logger
+	Logger *slog.Logger   // discards when nil
+	Config Config         // defaults when zero
 	// Progress, when set, is told each stage as it starts.
 	Progress func(stage string)
 }
@@ -37,14 +38,14 @@ type Pipeline struct {
 
 // NewPipeline returns a pipeline on db (a pool: Run uses several
 // transactions).
-func NewPipeline(db pg.DBTX, cfg Config, d Deps) *Pipeline {
+func NewPipeline(db pg.DBTX, d Deps) *Pipeline {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	if d.Progress == nil {
 		d.Progress = func(string) {}
 	}
-	return &Pipeline{cfg: cfg.withDefaults(), stats: NewHexStatStore(db), runs: NewAnalysisRunStore(db),
+	return &Pipeline{cfg: d.Config.withDefaults(), stats: NewHexStatStore(db), runs: NewAnalysisRunStore(db),
 		jobs: d.Jobs, logger: d.Logger, prog: d.Progress}
 }
 

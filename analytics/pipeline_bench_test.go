@@ -25,7 +25,7 @@ func BenchmarkPipeline1M(b *testing.B) {
 	bundle := setupPipeline(b)
 	const n = 1_000_000
 	copySyntheticReports(b, bundle, n)
-	p := NewPipeline(bundle.db, Config{}, Deps{Jobs: bundle.jobs})
+	p := NewPipeline(bundle.db, Deps{Jobs: bundle.jobs})
 	b.ResetTimer()
 	var sum RunSummary
 	for i := 0; i < b.N; i++ {
@@ -54,7 +54,7 @@ func BenchmarkForecast1M(b *testing.B) {
 	ctx := context.Background()
 	bundle := setupPipeline(b)
 	copySyntheticReports(b, bundle, 1_000_000)
-	p := NewPipeline(bundle.db, Config{}, Deps{Jobs: bundle.jobs})
+	p := NewPipeline(bundle.db, Deps{Jobs: bundle.jobs})
 	b.ResetTimer()
 	var sum ForecastSummary
 	for i := 0; i < b.N; i++ {

@@ -18,7 +18,7 @@ func TestMeasureIOWritesWhatRunWrites(t *testing.T) {
 	reports := city.noise(1, 12)
 	reports = append(reports, city.plant(city.center, 20, 0, 1, 2)...)
 	copyReports(t, b.db, reports)
-	p := NewPipeline(b.db, Config{}, Deps{Jobs: b.jobs})
+	p := NewPipeline(b.db, Deps{Jobs: b.jobs})
 	sum, err := p.Run(ctx, testAsOf)
 	if err != nil {
 		t.Fatal(err)

@@ -49,7 +49,7 @@ func TestPipelineOutputUnchanged(t *testing.T) {
 		{Config{HalfLife: 14 * 24 * time.Hour}, "ac7030d9369671739514c8f348d5b388"},
 	} {
 		cfg := c.cfg
-		if _, err := NewPipeline(b.db, cfg, Deps{Jobs: b.jobs}).Run(ctx, testAsOf); err != nil {
+		if _, err := NewPipeline(b.db, Deps{Config: cfg, Jobs: b.jobs}).Run(ctx, testAsOf); err != nil {
 			t.Fatal(err)
 		}
 		var got string
@@ -82,7 +82,7 @@ func TestForecastOutputUnchanged(t *testing.T) {
 		reports = append(reports, r)
 	}
 	copyReports(t, b.db, reports)
-	if _, err := NewPipeline(b.db, Config{}, Deps{Jobs: b.jobs}).Forecast(ctx, testAsOf); err != nil {
+	if _, err := NewPipeline(b.db, Deps{Jobs: b.jobs}).Forecast(ctx, testAsOf); err != nil {
 		t.Fatal(err)
 	}
 	var got string

@@ -60,7 +60,7 @@ func TestPipelinePlantedClusters(t *testing.T) {
 	reports = append(reports, city.plant(clusterB, 30, 0)...)
 	copyReports(t, b.db, reports)
 
-	p := NewPipeline(b.db, Config{}, Deps{Jobs: b.jobs})
+	p := NewPipeline(b.db, Deps{Jobs: b.jobs})
 	sum, err := p.Run(ctx, testAsOf)
 	if err != nil {
 		t.Fatal(err)
@@ -116,7 +116,7 @@ func TestPipelineUniformNoise(t *testing.T) {
 	b := setupPipeline(t)
 	city := newSyntheticCity(2, 10)
 	copyReports(t, b.db, city.noise(2, 12))
-	if _, err := NewPipeline(b.db, Config{}, Deps{Jobs: b.jobs}).Run(ctx, testAsOf); err != nil {
+	if _, err := NewPipeline(b.db, Deps{Jobs: b.jobs}).Run(ctx, testAsOf); err != nil {
 		t.Fatal(err)
 	}
 	for _, w := range DefaultWindows {
@@ -160,7 +160,7 @@ func TestAnalyzeWorkerRunsFollowUp(t *testing.T) {
 	copyReports(t, b.db, city.noise(1, 4))
 	followUpErr := errors.New("follow-up failed")
 	calls := 0
-	w := &AnalyzeWorker{Pipeline: NewPipeline(b.db, Config{}, Deps{Jobs: b.jobs}),
+	w := &AnalyzeWorker{Pipeline: NewPipeline(b.db, Deps{Jobs: b.jobs}),
 		Then: func(context.Context) error { calls++; return followUpErr }}
 	if err := w.Work(ctx, nil); !errors.Is(err, followUpErr) || calls != 1 {
 		t.Fatalf("Work: err %v after %d follow-ups, want the follow-up's error after 1", err, calls)

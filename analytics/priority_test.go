@@ -46,7 +46,7 @@ func TestForecastWritesPriorityPlaces(t *testing.T) {
 	ctx := context.Background()
 	b := setupPipeline(t)
 	hot := persistentPlaces(t, b)
-	p := NewPipeline(b.db, Config{}, Deps{Jobs: b.jobs})
+	p := NewPipeline(b.db, Deps{Jobs: b.jobs})
 	sum, err := p.Forecast(ctx, testAsOf)
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +102,7 @@ func TestBacktestForecast(t *testing.T) {
 	ctx := context.Background()
 	b := setupPipeline(t)
 	persistentPlaces(t, b)
-	p := NewPipeline(b.db, Config{}, Deps{Jobs: b.jobs})
+	p := NewPipeline(b.db, Deps{Jobs: b.jobs})
 	date := testAsOf.Add(-60 * 24 * time.Hour)
 	cfg := forecast.DefaultConfig()
 	bt, err := p.BacktestForecast(ctx, date, cfg, "")

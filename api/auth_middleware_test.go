@@ -18,7 +18,8 @@ func TestAuthMiddleware(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := pgtest.New(t)
-	svc, err := auth.NewService(pool, auth.Config{Password: auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1}}, nil)
+	svc, err := auth.NewService(pool, auth.Deps{Config: auth.Config{
+		Password: auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1}}})
 	if err != nil {
 		t.Fatal(err)
 	}

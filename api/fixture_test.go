@@ -37,7 +37,8 @@ func newFixture(t testing.TB) fixture {
 // newAuth returns an auth service on db with cheap password hashing.
 func newAuth(t testing.TB, db *pgxpool.Pool) *auth.Service {
 	t.Helper()
-	svc, err := auth.NewService(db, auth.Config{Password: auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1}}, nil)
+	svc, err := auth.NewService(db, auth.Deps{Config: auth.Config{
+		Password: auth.PasswordParams{Memory: 1024, Iterations: 1, Parallelism: 1}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -85,7 +85,7 @@ func newNIWorld(t *testing.T, asOf time.Time, extra func(*testing.T, *apitest.Se
 	if extra != nil {
 		extra(t, srv, asOf)
 	}
-	p := analytics.NewPipeline(srv.Pool, analytics.Config{}, analytics.Deps{Jobs: testkit.Jobs(t, srv.Pool)})
+	p := analytics.NewPipeline(srv.Pool, analytics.Deps{Jobs: testkit.Jobs(t, srv.Pool)})
 	if _, err := p.Run(context.Background(), asOf); err != nil {
 		t.Fatalf("analysis: %v", err)
 	}

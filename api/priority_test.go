@@ -26,7 +26,7 @@ func TestPriorityPlacesOverHTTP(t *testing.T) {
 			niReport(t, srv, testkit.Lucknow, "groping", asOf.Add(-time.Duration(d*24+2)*time.Hour), "approved")
 		}
 	}
-	p := analytics.NewPipeline(srv.Pool, analytics.Config{}, analytics.Deps{Jobs: testkit.Jobs(t, srv.Pool)})
+	p := analytics.NewPipeline(srv.Pool, analytics.Deps{Jobs: testkit.Jobs(t, srv.Pool)})
 	if _, err := p.Forecast(context.Background(), asOf); err != nil {
 		t.Fatal(err)
 	}

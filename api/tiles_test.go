@@ -219,7 +219,7 @@ func TestHeatTileOverHTTP(t *testing.T) {
 	for range 5 {
 		b.report(t, lat, lon)
 	}
-	pipeline := analytics.NewPipeline(b.db, analytics.Config{}, analytics.Deps{Jobs: testkit.Jobs(t, b.db)})
+	pipeline := analytics.NewPipeline(b.db, analytics.Deps{Jobs: testkit.Jobs(t, b.db)})
 	if _, err := pipeline.Run(b.ctx, time.Now()); err != nil {
 		t.Fatal(err)
 	}

@@ -137,8 +137,8 @@ func Build(pool *pgxpool.Pool, read pg.DBTX, cfg Config) (*Services, error) {
 	}
 	s := &Services{Keyring: keys.keyring, Jurisdiction: jurisdiction.New(pool),
 		Places: jurisdiction.NewDescriber(pool), pool: pool, cfg: cfg}
-	if s.Auth, err = auth.NewService(pool, auth.Config{SessionTTL: cfg.SessionTTL, Keyring: keys.keyring,
-		Password: cfg.Password}, cfg.Logger); err != nil {
+	if s.Auth, err = auth.NewService(pool, auth.Deps{Logger: cfg.Logger, Clock: cfg.Clock,
+		Config: auth.Config{SessionTTL: cfg.SessionTTL, Keyring: keys.keyring, Password: cfg.Password}}); err != nil {
 		return nil, fmt.Errorf("start auth service: %w", err)
 	}
 	// River announces inserted jobs at most once per FetchCooldown; 20 ms
@@ -151,7 +151,7 @@ func Build(pool *pgxpool.Pool, read pg.DBTX, cfg Config) (*Services, error) {
 		return nil, err
 	}
 	s.buildReads(read)
-	if s.Leads, err = leads.NewService(pool, read, leads.Deps{Jobs: s.Jobs, Logger: cfg.Logger,
+	if s.Leads, err = leads.NewService(pool, leads.Deps{Read: read, Jobs: s.Jobs, Logger: cfg.Logger,
 		Clock: cfg.Clock}); err != nil {
 		return nil, fmt.Errorf("start lead service: %w", err)
 	}
@@ -172,7 +172,7 @@ func (s *Services) buildDomain(keys derivedKeys) error {
 			AHTUAckTimeout: cfg.AHTUAckTimeout}}); err != nil {
 		return fmt.Errorf("start alert service: %w", err)
 	}
-	s.Hub = alerts.NewHub(pool, cfg.Logger.With(slog.String("component", "alert_hub")))
+	s.Hub = alerts.NewHub(pool, alerts.HubDeps{Logger: cfg.Logger.With(slog.String("component", "alert_hub"))})
 	if s.Ingest, err = ingest.NewService(pool, ingest.Deps{Bucket: cfg.Bucket, Keyring: keys.keyring,
 		Jobs: s.Jobs, Logger: cfg.Logger, Clock: cfg.Clock, FingerprintKey: keys.fingerprint,
 		Config: ingest.Config{PublicMinReports: cfg.HotspotMinReports}}); err != nil {
@@ -200,10 +200,10 @@ func (s *Services) buildDomain(keys derivedKeys) error {
 // buildReads wires the hotspot pipeline and the read-mostly services.
 func (s *Services) buildReads(read pg.DBTX) {
 	cfg, pool := s.cfg, s.pool
-	s.Pipeline = analytics.NewPipeline(pool, analytics.Config{}, analytics.Deps{Jobs: s.Jobs, Logger: cfg.Logger})
-	s.Hotspots = analytics.NewHotspotService(pool, read, cfg.HotspotMinReports)
+	s.Pipeline = analytics.NewPipeline(pool, analytics.Deps{Jobs: s.Jobs, Logger: cfg.Logger})
+	s.Hotspots = analytics.NewHotspotService(pool, analytics.HotspotDeps{Read: read, MinDistinct: cfg.HotspotMinReports})
 	s.Priority = analytics.NewPriorityService(read)
-	s.Tiles = tiles.NewReplicaService(pool, read, tiles.Config{MinDistinct: cfg.HotspotMinReports})
+	s.Tiles = tiles.NewService(pool, tiles.Deps{Read: read, Config: tiles.Config{MinDistinct: cfg.HotspotMinReports}})
 }
 
 // APIDeps is what the HTTP handlers need, with a fresh metrics registry:

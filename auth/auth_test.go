@@ -27,12 +27,11 @@ type testBundle struct {
 func setup(t *testing.T) *testBundle {
 	t.Helper()
 	pool := pgtest.New(t)
-	svc, err := NewService(pool, Config{Password: testPasswordParams}, nil)
+	fake := clock.NewFake(time.Now().UTC().Truncate(time.Microsecond))
+	svc, err := NewService(pool, Deps{Config: Config{Password: testPasswordParams}, Clock: fake})
 	if err != nil {
 		t.Fatalf("new service: %v", err)
 	}
-	fake := clock.NewFake(time.Now().UTC().Truncate(time.Microsecond))
-	svc.clock = fake
 	return &testBundle{ctx: context.Background(), pool: pool, svc: svc, clock: fake}
 }
 

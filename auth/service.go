@@ -96,24 +96,35 @@ type Service struct {
 	clock    clock.Clock
 }
 
-// NewService returns a Service on db (normally the pool).
-func NewService(db pg.DBTX, cfg Config, logger *slog.Logger) (*Service, error) {
-	cfg = cfg.withDefaults()
+// Deps are what a Service needs besides the database.
+type Deps struct {
+	Config Config       // defaults when zero
+	Logger *slog.Logger // discards when nil
+	Clock  clock.Clock  // the system clock when nil
+}
+
+// NewService returns a Service on db (normally the pool); it fails only on
+// Config.Password parameters the hasher refuses.
+func NewService(db pg.DBTX, d Deps) (*Service, error) {
+	cfg := d.Config.withDefaults()
 	hasher, err := NewHasher(cfg.Password)
 	if err != nil {
 		return nil, err
 	}
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Clock == nil {
+		d.Clock = clock.System{}
 	}
 	return &Service{
-		db: db, cfg: cfg, logger: logger, hasher: hasher,
+		db: db, cfg: cfg, logger: d.Logger, hasher: hasher,
 		users: NewUserStore(db), sessions: NewSessionStore(db), tokens: NewTokenStore(db),
 		totp:   NewTOTPStore(db),
 		byIP:   NewThrottle(cfg.IPFailures, cfg.Lockout.Window),
 		byUser: NewThrottle(cfg.Lockout.MaxFailures, cfg.Lockout.Window),
 		byPair: NewThrottle(cfg.PairFailures, cfg.Lockout.Window),
-		clock:  clock.System{},
+		clock:  d.Clock,
 	}, nil
 }
 

@@ -123,19 +123,17 @@ func TestServiceLogin(t *testing.T) {
 		b := setup(t)
 		testUser(t, b, nil)
 		cfg := Config{Password: testPasswordParams, Lockout: LockoutPolicy{MaxFailures: 3}}
-		first, err := NewService(b.pool, cfg, nil)
+		first, err := NewService(b.pool, Deps{Config: cfg, Clock: b.clock})
 		if err != nil {
 			t.Fatal(err)
 		}
-		first.clock = b.clock
 		for _, ip := range []string{"192.0.2.1", "192.0.2.2", "192.0.2.3"} {
 			_, _, _ = first.Login(b.ctx, "officer", "wrong password", ip, "")
 		}
-		other, err := NewService(b.pool, cfg, nil)
+		other, err := NewService(b.pool, Deps{Config: cfg, Clock: b.clock})
 		if err != nil {
 			t.Fatal(err)
 		}
-		other.clock = b.clock
 		if _, _, err := other.Login(b.ctx, "officer", "wrong password", "192.0.2.9", ""); !errors.Is(err, vikalp.ErrUnauthorized) {
 			t.Fatalf("first guess from a new address = %v, want ErrUnauthorized", err)
 		}
@@ -163,7 +161,7 @@ func TestServiceLogin(t *testing.T) {
 		t.Parallel()
 		b := setup(t)
 		testUser(t, b, nil)
-		svc, err := NewService(b.pool, Config{Password: testPasswordParams, IPFailures: 3}, nil)
+		svc, err := NewService(b.pool, Deps{Config: Config{Password: testPasswordParams, IPFailures: 3}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,7 +202,7 @@ func TestServiceLogin(t *testing.T) {
 		b := setup(t)
 		u := testUser(t, b, nil)
 		stronger := PasswordParams{Memory: 2048, Iterations: 1, Parallelism: 1}
-		svc, err := NewService(b.pool, Config{Password: stronger}, nil)
+		svc, err := NewService(b.pool, Deps{Config: Config{Password: stronger}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -41,6 +41,7 @@ func (c Config) withDefaults() Config {
 // Deps are the Service's collaborators.
 type Deps struct {
 	Jobs   pg.JobInserter // required: inserts AlertArgs in the lead's transaction
+	Read   pg.DBTX        // lead lists: a streaming replica of db; db when nil
 	Clock  clock.Clock    // the system clock when nil
 	Logger *slog.Logger   // slog.Default() when nil
 	Config Config         // defaults when zero
@@ -58,13 +59,16 @@ type Service struct {
 }
 
 // NewService returns a Service on db (normally the pool) that reads lead
-// lists from read (a streaming replica of db, or db again). Everything that
-// writes, audits or must see its own writes stays on db.
-func NewService(db, read pg.DBTX, d Deps) (*Service, error) {
-	if db == nil || read == nil || d.Jobs == nil {
-		return nil, errors.New("leads: db, read and Jobs are required")
+// lists from d.Read. Everything that writes, audits or must see its own
+// writes stays on db.
+func NewService(db pg.DBTX, d Deps) (*Service, error) {
+	if db == nil || d.Jobs == nil {
+		return nil, errors.New("leads: db and Jobs are required")
 	}
-	s := &Service{db: db, read: read, jobs: d.Jobs, clock: d.Clock, logger: d.Logger, cfg: d.Config.withDefaults()}
+	if d.Read == nil {
+		d.Read = db
+	}
+	s := &Service{db: db, read: d.Read, jobs: d.Jobs, clock: d.Clock, logger: d.Logger, cfg: d.Config.withDefaults()}
 	if s.clock == nil {
 		s.clock = clock.System{}
 	}

@@ -38,7 +38,7 @@ func setupLeads(t *testing.T) *leadBundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := leads.NewService(db, db, leads.Deps{Jobs: jobs, Logger: quiet})
+	svc, err := leads.NewService(db, leads.Deps{Jobs: jobs, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

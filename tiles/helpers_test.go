@@ -31,7 +31,8 @@ func setup(t *testing.T) *bundle {
 	ctx := context.Background()
 	db := pgtest.New(t)
 	testkit.SeedJurisdictions(ctx, t, db)
-	return &bundle{ctx: ctx, db: db, svc: tiles.NewService(db, tiles.Config{RunCheckInterval: time.Millisecond})}
+	svc := tiles.NewService(db, tiles.Deps{Config: tiles.Config{RunCheckInterval: time.Millisecond}})
+	return &bundle{ctx: ctx, db: db, svc: svc}
 }
 
 // user creates a staff account and returns its principal.

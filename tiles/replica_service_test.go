@@ -9,13 +9,14 @@ import (
 	"github.com/vikalp/vikalp/tiles"
 )
 
-// TestReplicaServiceReadsReplicaWritesPrimary gives the service two
+// TestServiceReadsReplicaWritesPrimary gives the service two
 // different databases: tiles and the hotspot run that keys the cache come
 // from the read side, the report rollup is rewritten on the primary.
-func TestReplicaServiceReadsReplicaWritesPrimary(t *testing.T) {
+func TestServiceReadsReplicaWritesPrimary(t *testing.T) {
 	t.Parallel()
 	primary, replica := setup(t), setup(t)
-	svc := tiles.NewReplicaService(primary.db, replica.db, tiles.Config{RunCheckInterval: time.Millisecond})
+	svc := tiles.NewService(primary.db, tiles.Deps{Read: replica.db,
+		Config: tiles.Config{RunCheckInterval: time.Millisecond}})
 	cells, err := geo.Index(lucknow[0], lucknow[1])
 	if err != nil {
 		t.Fatal(err)

@@ -67,21 +67,29 @@ type Service struct {
 	runs   *runWatcher
 }
 
-// NewService returns a tile service reading from and writing to db.
-func NewService(db pg.DBTX, cfg Config) *Service { return NewReplicaService(db, db, cfg) }
+// Deps are what a Service needs besides the database.
+type Deps struct {
+	// Read is where tiles are rendered from: a streaming replica of db (db
+	// when nil). The report rollup is always rewritten on db.
+	Read   pg.DBTX
+	Config Config // defaults when zero
+}
 
-// NewReplicaService returns a tile service that renders tiles from read (a
-// streaming replica of primary) and rewrites the report rollup on primary.
-// The newest hotspot run is read from read too: a replica that shows run N
-// also holds run N's hex_stats (WAL replays in commit order), so a cached
-// tile is never rendered from older rows than its key names.
-func NewReplicaService(primary, read pg.DBTX, cfg Config) *Service {
-	cfg = cfg.withDefaults()
-	store := NewTileStore(read)
+// NewService returns a tile service that renders tiles from d.Read and
+// rewrites the report rollup on db. The newest hotspot run is read from
+// d.Read too: a replica that shows run N also holds run N's hex_stats (WAL
+// replays in commit order), so a cached tile is never rendered from older
+// rows than its key names.
+func NewService(db pg.DBTX, d Deps) *Service {
+	if d.Read == nil {
+		d.Read = db
+	}
+	cfg := d.Config.withDefaults()
+	store := NewTileStore(d.Read)
 	return &Service{
 		cfg:    cfg,
 		store:  store,
-		rollup: NewTileStore(primary),
+		rollup: NewTileStore(db),
 		cache:  expirable.NewLRU[string, *Tile](cfg.CacheTiles, nil, cfg.CacheTTL),
 		runs:   &runWatcher{store: store, every: cfg.RunCheckInterval},
 	}

@@ -138,7 +138,7 @@ func BenchmarkHeatTiles(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := analytics.NewPipeline(db, analytics.Config{}, analytics.Deps{Jobs: jobs}).Run(ctx, time.Now()); err != nil {
+	if _, err := analytics.NewPipeline(db, analytics.Deps{Jobs: jobs}).Run(ctx, time.Now()); err != nil {
 		b.Fatal(err)
 	}
 	store := tiles.NewTileStore(db)

@@ -197,7 +197,7 @@ func (b *bundle) seedPriorityPlaces(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	p := analytics.NewPipeline(b.pool, analytics.Config{}, analytics.Deps{Jobs: testkit.Jobs(t, b.pool)})
+	p := analytics.NewPipeline(b.pool, analytics.Deps{Jobs: testkit.Jobs(t, b.pool)})
 	if _, err := p.Forecast(ctx, now); err != nil {
 		t.Fatal(err)
 	}

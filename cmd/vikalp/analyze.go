@@ -95,14 +95,15 @@ func (a *cli) analyze(cmd *cobra.Command, f analyzeFlags) error {
 func (a *cli) analyzeWith(cmd *cobra.Command, f analyzeFlags, pool *pgxpool.Pool, svc *app.Services) error {
 	ctx := cmd.Context()
 	out := cmd.OutOrStdout()
-	deps := analytics.Deps{Jobs: svc.Jobs, Logger: a.logger}
+	deps := analytics.Deps{Jobs: svc.Jobs, Logger: a.logger,
+		Config: analytics.Config{HalfLife: f.halfLife, RawBins: f.rawBins}}
 	if file, ok := out.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
 		started := time.Now()
 		deps.Progress = func(stage string) {
 			fmt.Fprintf(os.Stderr, "[%5.1fs] %s…\n", time.Since(started).Seconds(), stage)
 		}
 	}
-	p := analytics.NewPipeline(pool, analytics.Config{HalfLife: f.halfLife, RawBins: f.rawBins}, deps)
+	p := analytics.NewPipeline(pool, deps)
 	if f.backtest != "" {
 		bt, err := p.BacktestForecast(ctx, f.btDate, f.bt, f.model)
 		if err != nil {

@@ -227,7 +227,7 @@ func newCeilingAnalysisCmd(a *cli) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.withServices(cmd.Context(), func(pool *pgxpool.Pool, svc *app.Services) error {
-				p := analytics.NewPipeline(pool, analytics.Config{}, analytics.Deps{Jobs: svc.Jobs, Logger: a.logger})
+				p := analytics.NewPipeline(pool, analytics.Deps{Jobs: svc.Jobs, Logger: a.logger})
 				t, err := p.MeasureIO(cmd.Context(), time.Now())
 				if err != nil {
 					return err

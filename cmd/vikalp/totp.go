@@ -49,7 +49,7 @@ ahtu.up accounts. It refuses to run with VIKALP_ENV=production.`,
 				return err
 			}
 			defer pool.Close()
-			svc, err := auth.NewService(pool, auth.Config{}, a.logger)
+			svc, err := auth.NewService(pool, auth.Deps{Logger: a.logger})
 			if err != nil {
 				return err
 			}

@@ -211,7 +211,7 @@ func (a *cli) withAuth(ctx context.Context, fn func(*auth.Service) error) error 
 		return err
 	}
 	defer pool.Close()
-	svc, err := auth.NewService(pool, auth.Config{SessionTTL: a.cfg.SessionTTL}, a.logger)
+	svc, err := auth.NewService(pool, auth.Deps{Config: auth.Config{SessionTTL: a.cfg.SessionTTL}, Logger: a.logger})
 	if err != nil {
 		return err
 	}
