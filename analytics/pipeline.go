@@ -19,7 +19,7 @@ import (
 // Deps are what a Pipeline needs besides the database.
 type Deps struct {
 	Jobs   pg.JobInserter // required: hotspot alerts are River jobs
-	Logger *slog.Logger   // discards when nil
+	Logger *slog.Logger   // slog.Default() when nil
 	Config Config         // defaults when zero
 	// Progress, when set, is told each stage as it starts.
 	Progress func(stage string)
@@ -40,7 +40,7 @@ type Pipeline struct {
 // transactions).
 func NewPipeline(db pg.DBTX, d Deps) *Pipeline {
 	if d.Logger == nil {
-		d.Logger = slog.New(slog.DiscardHandler)
+		d.Logger = slog.Default()
 	}
 	if d.Progress == nil {
 		d.Progress = func(string) {}

@@ -99,7 +99,7 @@ type Service struct {
 // Deps are what a Service needs besides the database.
 type Deps struct {
 	Config Config       // defaults when zero
-	Logger *slog.Logger // discards when nil
+	Logger *slog.Logger // slog.Default() when nil
 	Clock  clock.Clock  // the system clock when nil
 }
 
@@ -112,7 +112,7 @@ func NewService(db pg.DBTX, d Deps) (*Service, error) {
 		return nil, err
 	}
 	if d.Logger == nil {
-		d.Logger = slog.New(slog.DiscardHandler)
+		d.Logger = slog.Default()
 	}
 	if d.Clock == nil {
 		d.Clock = clock.System{}
