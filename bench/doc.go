@@ -11,4 +11,8 @@
 // production statements through their owners' exported functions
 // (ingest.LoadStagedBatch); its one statement of its own is the
 // pg_tileserv-shape tile the report tiles are compared with.
+//
+// Beside it, partitions.sql is the one-off comparison of monthly
+// partitions of reports with the plain table at 5 M reports (psql, in the
+// scratch schema part_exp; results in NOTES.md, "Partitions at 5 M").
 package bench

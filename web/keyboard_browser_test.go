@@ -189,9 +189,16 @@ func (b *bundle) rateByKeyboard(t *testing.T, code, secret string) {
 	b.typeKeys(t, secret)
 	b.press(t, kb.Enter) // submits the form
 	b.do(t, "awaiting her rating", waitJS(`document.querySelector('[data-testid="track-status"]')?.dataset.status === 'awaiting_feedback'`))
+	// The result moves the focus to its heading once it has painted (an
+	// effect); tabbing before that would lose the focus to it midway.
+	b.do(t, "result focused", waitJS(`document.activeElement?.tagName === 'H1'`))
 	b.tabTo(t, `input[name="rating"]`)
+	// Space checks the focused radio, an arrow moves to the other one and
+	// checks it; after each press wait until the page shows it (a loaded
+	// machine may still be handling the key when the next check runs).
+	const satisfied = `document.querySelector('input[name="rating"][value="SATISFIED"]')?.checked === true`
 	for range 3 {
-		if eval[bool](t, b, `document.activeElement.value === 'SATISFIED' && document.activeElement.checked`) {
+		if eval[bool](t, b, satisfied) {
 			break
 		}
 		if eval[bool](t, b, `document.activeElement.value === 'SATISFIED'`) {
@@ -199,6 +206,10 @@ func (b *bundle) rateByKeyboard(t *testing.T, code, secret string) {
 		} else {
 			b.press(t, kb.ArrowUp)
 		}
+		b.do(t, "radio checked", waitJS(`document.activeElement?.name === 'rating' && document.activeElement.checked`))
+	}
+	if !eval[bool](t, b, satisfied) {
+		t.Fatal("the keys did not check \"satisfied\"")
 	}
 	b.tabTo(t, `[data-testid="rate-submit"]`)
 	b.press(t, kb.Enter)
