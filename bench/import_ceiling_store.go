@@ -91,7 +91,7 @@ func MeasureImport(ctx context.Context, pool *pgxpool.Pool, opts ImportOptions) 
 	opts.Workers, opts.BatchRows = max(opts.Workers, 1), max(opts.BatchRows, 1)
 	var c ImportCeilings
 	// As the import does before its first batch (untimed there too).
-	if err := jurisdiction.EnsureRouteCells(ctx, pool); err != nil {
+	if _, _, err := jurisdiction.EnsureRouteCells(ctx, pool); err != nil {
 		return c, err
 	}
 	if err := createCeilingTable(ctx, pool); err != nil {

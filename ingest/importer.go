@@ -169,7 +169,7 @@ type importSource struct {
 func (s *importSource) load(ctx context.Context, db pg.DBTX, opts ImportOptions) error {
 	// Rows route by their H3 cell where route_cells has one; a
 	// jurisdiction change empties it until rebuilt, here if not before.
-	if err := jurisdiction.EnsureRouteCells(ctx, db); err != nil {
+	if _, _, err := jurisdiction.EnsureRouteCells(ctx, db); err != nil {
 		return err
 	}
 	g, ctx := errgroup.WithContext(ctx)

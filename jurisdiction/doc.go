@@ -26,8 +26,8 @@
 //     trigger on districts, police_stations, pcr_units and ahtu_districts
 //     empties it (and clears route_cells_state.valid) in the writing
 //     transaction, whoever writes; `vikalp import` and `vikalp seed --demo`
-//     rebuild it after their change, and a bulk import rebuilds it first
-//     when it finds it invalid (EnsureRouteCells). A rebuild holds off
+//     after their change, and a bulk import before its first batch, rebuild
+//     it when they find it invalid (EnsureRouteCells). A rebuild holds off
 //     jurisdiction writers (SHARE locks) until it commits.
 //   - Imports are transactional and idempotent: importing the same file twice
 //     changes nothing the second time, and a fatal error leaves no partial

@@ -52,24 +52,27 @@ type cellCircle struct {
 // which of them are unambiguous, and their routing, is decided set-wise in
 // SQL (fillRouteCells).
 func RebuildRouteCells(ctx context.Context, db pg.DBTX) (int, error) {
-	return rebuildRouteCells(ctx, db, false)
+	n, _, err := rebuildRouteCells(ctx, db, false)
+	return n, err
 }
 
 // EnsureRouteCells rebuilds route_cells when a jurisdiction change has
 // invalidated it (any write to the routing tables does, in the writing
-// transaction) and does nothing otherwise. A bulk import calls it first.
-func EnsureRouteCells(ctx context.Context, db pg.DBTX) error {
+// transaction) and does nothing otherwise; rebuilt says which, n how many
+// cells were stored by a rebuild. A bulk import calls it first, and so do
+// `vikalp import` and `seed --demo` after their changes.
+func EnsureRouteCells(ctx context.Context, db pg.DBTX) (n int, rebuilt bool, err error) {
 	valid, err := NewRouteCellStore(db).Valid(ctx)
 	if err != nil || valid {
-		return err
+		return 0, false, err
 	}
-	_, err = rebuildRouteCells(ctx, db, true)
-	return err
+	return rebuildRouteCells(ctx, db, true)
 }
 
-func rebuildRouteCells(ctx context.Context, db pg.DBTX, onlyInvalid bool) (int, error) {
-	var n int
-	err := pg.WithTx(ctx, db, func(tx pgx.Tx) error {
+// rebuildRouteCells rebuilds route_cells, or with onlyInvalid leaves it
+// when it is valid once locked (another process rebuilt it meanwhile).
+func rebuildRouteCells(ctx context.Context, db pg.DBTX, onlyInvalid bool) (n int, rebuilt bool, err error) {
+	err = pg.WithTx(ctx, db, func(tx pgx.Tx) error {
 		valid, err := lockRouteCells(ctx, tx)
 		if err != nil || (valid && onlyInvalid) {
 			return err
@@ -79,12 +82,13 @@ func rebuildRouteCells(ctx context.Context, db pg.DBTX, onlyInvalid bool) (int, 
 			return err
 		}
 		n, err = fillRouteCells(ctx, tx, candidateCells(shapes))
+		rebuilt = err == nil
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("rebuild route cells: %w", err)
+		return 0, false, fmt.Errorf("rebuild route cells: %w", err)
 	}
-	return n, nil
+	return n, rebuilt, nil
 }
 
 // candidateResolution is the coarse resolution candidates are found at:

@@ -41,7 +41,7 @@ func TestRouteCells(t *testing.T) {
 		if valid(ctx, t, db) {
 			t.Fatal("route cells valid before any rebuild")
 		}
-		if err := jurisdiction.EnsureRouteCells(ctx, db); err != nil {
+		if _, _, err := jurisdiction.EnsureRouteCells(ctx, db); err != nil {
 			t.Fatal(err)
 		}
 		// The square is ~40 km a side: ~2,300 r8 cells, less a band along
@@ -99,7 +99,7 @@ func TestRouteCells(t *testing.T) {
 			if n := cellCount(ctx, t, db); n != 0 || valid(ctx, t, db) {
 				t.Fatalf("after %s: %d cells, valid %v; want none and invalid", name, n, valid(ctx, t, db))
 			}
-			if err := jurisdiction.EnsureRouteCells(ctx, db); err != nil {
+			if _, _, err := jurisdiction.EnsureRouteCells(ctx, db); err != nil {
 				t.Fatal(err)
 			}
 			if !valid(ctx, t, db) {

@@ -87,23 +87,28 @@ func newImportFileCmd(a *cli, strict *bool, kind, short, long string, run import
 			if err != nil {
 				return err
 			}
-			return rebuildRouteCells(cmd.Context(), pool, cmd.OutOrStdout())
+			return ensureRouteCells(cmd.Context(), pool, cmd.OutOrStdout())
 		},
 	}
 }
 
-// rebuildRouteCells recomputes the bulk import's routing by H3 cell after
-// a jurisdiction change. The change itself emptied route_cells in its own
-// transaction (a trigger), so nothing stale was ever readable; rebuilding
-// here spares the next bulk import the wait.
-func rebuildRouteCells(ctx context.Context, pool pg.DBTX, out io.Writer) error {
+// ensureRouteCells recomputes the bulk import's routing by H3 cell when a
+// jurisdiction change invalidated it. The change itself emptied
+// route_cells in its own transaction (a trigger), so nothing stale was ever
+// readable; rebuilding here spares the next bulk import the wait, and a
+// run that changed nothing (a repeated seed) rebuilds nothing.
+func ensureRouteCells(ctx context.Context, pool pg.DBTX, out io.Writer) error {
 	start := time.Now()
-	n, err := jurisdiction.RebuildRouteCells(ctx, pool)
-	if err != nil {
+	n, rebuilt, err := jurisdiction.EnsureRouteCells(ctx, pool)
+	switch {
+	case err != nil:
 		return err
+	case rebuilt:
+		fmt.Fprintf(out, "route cells: %d r%d cells route without point-in-polygon (rebuilt in %s)\n",
+			n, jurisdiction.RouteCellResolution, time.Since(start).Round(time.Millisecond))
+	default:
+		fmt.Fprintln(out, "route cells: up to date")
 	}
-	fmt.Fprintf(out, "route cells: %d r%d cells route without point-in-polygon (rebuilt in %s)\n",
-		n, jurisdiction.RouteCellResolution, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

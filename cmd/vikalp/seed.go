@@ -97,7 +97,7 @@ func seedDemo(ctx context.Context, a *cli, pool *pgxpool.Pool, out io.Writer) er
 		return err
 	}
 	printSeedResult(out, res)
-	if err := rebuildRouteCells(ctx, pool, out); err != nil {
+	if err := ensureRouteCells(ctx, pool, out); err != nil {
 		return err
 	}
 	if err := seedTransit(ctx, a, pool, out); err != nil {
