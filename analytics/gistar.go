@@ -104,20 +104,30 @@ func HotSpots(x []float64, w *Weights, fdr bool) ([]GiResult, error) {
 
 // classify turns z-scores into GiResults.
 func classify(z []float64, fdr bool) []GiResult {
+	adj, bins := binScores(z, fdr)
+	out := make([]GiResult, len(z))
+	for i := range z {
+		out[i] = GiResult{Z: z[i], P: PValue(z[i]), PFDR: adj[i], Bin: int(bins[i])}
+	}
+	return out
+}
+
+// binScores returns the Benjamini–Hochberg adjusted p of every z-score and
+// its confidence bin: on the adjusted p when fdr, else on the raw p.
+func binScores(z []float64, fdr bool) (pFDR []float64, bins []int8) {
 	p := make([]float64, len(z))
 	for i, v := range z {
 		p[i] = PValue(v)
 	}
-	adj := BenjaminiHochberg(p)
-	out := make([]GiResult, len(z))
+	pFDR, bins = BenjaminiHochberg(p), make([]int8, len(z))
 	for i := range z {
 		binP := p[i]
 		if fdr {
-			binP = adj[i]
+			binP = pFDR[i]
 		}
-		out[i] = GiResult{Z: z[i], P: p[i], PFDR: adj[i], Bin: ConfidenceBin(z[i], binP)}
+		bins[i] = int8(ConfidenceBin(z[i], binP))
 	}
-	return out
+	return pFDR, bins
 }
 
 // PValue returns the two-sided standard normal p-value of z, 2·(1 − Φ(|z|)).

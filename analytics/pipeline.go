@@ -233,39 +233,55 @@ func (p *Pipeline) read(ctx context.Context, asOf time.Time) (runInput, error) {
 // room for every batch. Levels and the emerging cube are computed
 // concurrently; hexagons (cgo, the costliest part) and statistics are
 // separate tasks so that both cores share the big r9 level.
+//
+// What a run holds at once sets the worker's memory (issue 20), so the
+// order is chosen for it: the finest level first, then the density
+// surfaces (their transient grids are the largest single allocation, and
+// they need only the r9 level and its hexagons), then the coarser levels,
+// each rolled up from r9 only when its turn comes. COPY drains the r9
+// batches meanwhile, so their rows and hexagons are let go before the
+// coarse levels are built.
 func (p *Pipeline) compute(in runInput, asOf time.Time, runID int64, sum *RunSummary,
 	ready chan<- hexRowBatch) ([]*windowBatch, []densitySurface, error) {
 	r9 := newR9Level(len(p.cfg.Windows), in.reports)
-	levels := make([]*gridLevel, len(p.cfg.Resolutions))
-	for li, res := range p.cfg.Resolutions {
-		levels[li] = rollUp(r9, res)
-	}
+	periods := in.periods
 	var em emergingSet
 	emDone := make(chan struct{})
 	g := errgroup.Group{}
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	g.Go(func() error {
 		defer close(emDone)
-		em = newEmergingSet(p.cfg, in.periods)
+		em = newEmergingSet(p.cfg, periods)
 		return nil
 	})
-	hexes := make([]*hexBoundaries, len(levels))
 	// The density surfaces take the r9 cell centres from the r9 hexagons
 	// (nil: compute them) rather than asking H3 (cgo) a second time.
 	r9hex := make(chan *hexBoundaries, 1)
-	if !slices.Contains(p.cfg.Resolutions, 9) {
-		r9hex <- nil
+	var dens []densitySurface
+	var densTime time.Duration
+	density := func() {
+		g.Go(func() error {
+			start := time.Now()
+			dens = densitySurfaces(r9, <-r9hex, p.cfg.Windows, p.cfg.DensityCell, p.cfg.DensityBandwidth)
+			densTime = time.Since(start)
+			return nil
+		})
 	}
-	stats := make([][]*windowBatch, len(levels))
-	failed := make([]bool, len(levels))
-	var senders sync.WaitGroup
-	order := make([]int, len(levels)) // biggest level first
+	order := make([]int, len(p.cfg.Resolutions)) // finest (biggest) level first
 	for li := range order {
 		order[li] = li
 	}
-	slices.SortFunc(order, func(a, b int) int { return len(levels[b].cells) - len(levels[a].cells) })
-	for _, li := range order {
-		l := levels[li]
+	slices.SortStableFunc(order, func(a, b int) int { return p.cfg.Resolutions[b] - p.cfg.Resolutions[a] })
+	if !slices.Contains(p.cfg.Resolutions, r9.res) {
+		r9hex <- nil
+		density()
+	}
+	stats := make([][]*windowBatch, len(order))
+	failed := make([]bool, len(order))
+	var senders sync.WaitGroup
+	for n, li := range order {
+		l := rollUp(r9, p.cfg.Resolutions[li])
+		var hex *hexBoundaries
 		var done sync.WaitGroup
 		done.Add(2)
 		g.Go(func() error {
@@ -273,17 +289,17 @@ func (p *Pipeline) compute(in runInput, asOf time.Time, runID int64, sum *RunSum
 			if l == r9 {
 				defer func() { // nil when it failed; the first of duplicate levels wins
 					select {
-					case r9hex <- hexes[li]:
+					case r9hex <- hex:
 					default:
 					}
 				}()
 			}
-			hex, err := newHexBoundaries(l.cells)
+			h, err := newHexBoundaries(l.cells)
 			if err != nil {
 				failed[li] = true
 				return err
 			}
-			hexes[li] = hex
+			hex = h
 			return nil
 		})
 		g.Go(func() error {
@@ -291,6 +307,9 @@ func (p *Pipeline) compute(in runInput, asOf time.Time, runID int64, sum *RunSum
 			stats[li] = p.windows(l, newNeighbourIndex(l.cells, p.cfg.K), asOf, runID)
 			return nil
 		})
+		if n == 0 && l == r9 {
+			density()
+		}
 		senders.Add(1)
 		go func() {
 			defer senders.Done()
@@ -301,28 +320,16 @@ func (p *Pipeline) compute(in runInput, asOf time.Time, runID int64, sum *RunSum
 			if failed[li] {
 				return
 			}
-			hex := hexes[li]
-			hexes[li] = nil // the batches hold it until they are copied
 			for _, b := range stats[li] {
-				b.hex = hex
+				b.hex = hex // the batches hold it until they are copied
 				if l.res == p.cfg.EmergingResolution {
 					b.emerging = &em
 				}
 				ready <- b
 			}
+			hex = nil
 		}()
 	}
-	// The density surfaces need only the r9 level and its hexagons; queued
-	// last, they fill the cores while the last levels' batches are sent and
-	// copied.
-	var dens []densitySurface
-	var densTime time.Duration
-	g.Go(func() error {
-		start := time.Now()
-		dens = densitySurfaces(r9, <-r9hex, p.cfg.Windows, p.cfg.DensityCell, p.cfg.DensityBandwidth)
-		densTime = time.Since(start)
-		return nil
-	})
 	err := g.Wait()
 	senders.Wait()
 	if err != nil {
@@ -346,26 +353,26 @@ func (p *Pipeline) compute(in runInput, asOf time.Time, runID int64, sum *RunSum
 func (p *Pipeline) windows(l *gridLevel, ix neighbourIndex, asOf time.Time, runID int64) []*windowBatch {
 	var out []*windowBatch
 	for wi, w := range p.cfg.Windows {
-		var members []int32
-		var x []float64
+		n := 0 // members, counted first: the slices are held until copied
+		for i := range l.cells {
+			if l.acc[i*l.nw+wi].nReports > 0 {
+				n++
+			}
+		}
+		if n < 2 {
+			continue
+		}
+		members, x := make([]int32, 0, n), make([]float64, 0, n)
 		for i := range l.cells {
 			if a := l.acc[i*l.nw+wi]; a.nReports > 0 {
 				members = append(members, int32(i))
 				x = append(x, a.score)
 			}
 		}
-		if len(members) < 2 {
-			continue
-		}
-		b := &windowBatch{level: l, wi: wi, key: w.Key, runID: runID,
-			start: asOf.Add(-time.Duration(w.Days) * 24 * time.Hour), end: asOf, members: members, x: x,
-			results: classify(giStarSubset(members, x, ix, len(l.cells)), !p.cfg.RawBins),
-			alerts:  w.Key == p.cfg.AlertWindow && l.res == p.cfg.AlertResolution}
-		for _, r := range b.results {
-			if r.Bin != 0 {
-				b.significant++
-			}
-		}
+		b := newWindowBatch(windowBatch{level: l, wi: wi, key: w.Key, runID: runID,
+			start: asOf.Add(-time.Duration(w.Days) * 24 * time.Hour), end: asOf, members: members,
+			alerts: w.Key == p.cfg.AlertWindow && l.res == p.cfg.AlertResolution},
+			giStarSubset(members, x, ix, len(l.cells)), !p.cfg.RawBins)
 		out = append(out, b)
 	}
 	return out
@@ -384,13 +391,13 @@ func (p *Pipeline) emitAlerts(ctx context.Context, tx pgx.Tx, batches []*windowB
 		if !b.alerts {
 			continue
 		}
-		for i, r := range b.results {
+		for i, bin := range b.bin {
 			m := b.members[i]
 			cell := b.level.cells[m]
-			if r.Bin < p.cfg.AlertMinBin || prev[cell] {
+			if int(bin) < p.cfg.AlertMinBin || prev[cell] {
 				continue
 			}
-			args := HotspotDetectedArgs{Cell: cell, WindowKey: b.key, Bin: r.Bin, GiZ: r.Z,
+			args := HotspotDetectedArgs{Cell: cell, WindowKey: b.key, Bin: int(bin), GiZ: b.z[i],
 				DistrictID: int(b.level.district[m]), RunID: b.runID}
 			if _, err := p.jobs.InsertTx(ctx, tx, args, nil); err != nil {
 				return n, fmt.Errorf("insert hotspot alert job: %w", err)

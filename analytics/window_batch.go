@@ -12,9 +12,14 @@ type windowBatch struct {
 	runID      int64
 	start, end time.Time
 	members    []int32 // level positions of the window's cells
-	x          []float64
-	results    []GiResult
-	emerging   *emergingSet // on the emerging resolution only
+	// The Gi* result of member i is z[i], pFDR[i] and bin[i], held as
+	// three arrays (17 bytes a row rather than GiResult's 32): a run holds
+	// about a million rows until they are copied. The raw p is PValue(z),
+	// recomputed as a row is encoded; the score is the level's.
+	z        []float64
+	pFDR     []float64
+	bin      []int8
+	emerging *emergingSet // on the emerging resolution only
 	// significant counts the results with a bin; alerts marks the batch
 	// of the alert window and resolution, which emitAlerts reads after
 	// the copy.
@@ -22,14 +27,27 @@ type windowBatch struct {
 	alerts      bool
 }
 
+// newWindowBatch classifies the Gi* z-scores of b's members (z is kept,
+// not copied) as classify does.
+func newWindowBatch(b windowBatch, z []float64, fdr bool) *windowBatch {
+	b.z = z
+	b.pFDR, b.bin = binScores(z, fdr)
+	for _, bin := range b.bin {
+		if bin != 0 {
+			b.significant++
+		}
+	}
+	return &b
+}
+
 // copied drops what only the copy needed, once the batch is in the
 // staging table: the level's hexagons go when its last batch is copied,
 // so a run does not hold every row it computed until the swap. The alert
-// batch keeps its results for emitAlerts; members stay (Len).
+// batch keeps its z-scores and bins for emitAlerts; members stay (Len).
 func (b *windowBatch) copied() {
-	b.hex, b.x, b.emerging = nil, nil, nil
+	b.hex, b.pFDR, b.emerging = nil, nil, nil
 	if !b.alerts {
-		b.results = nil
+		b.z, b.bin = nil, nil
 	}
 }
 
@@ -37,10 +55,10 @@ func (b *windowBatch) Len() int { return len(b.members) }
 
 func (b *windowBatch) Row(i int) hexRow {
 	m, l := b.members[i], b.level
-	a, r := l.acc[int(m)*l.nw+b.wi], b.results[i]
+	a := l.acc[int(m)*l.nw+b.wi]
 	h := hexRow{windowKey: b.key, res: int16(l.res), cell: l.cells[m], runID: b.runID, start: b.start, end: b.end,
-		nReports: a.nReports, nDistinct: a.nDistinct, score: b.x[i],
-		z: r.Z, p: r.P, pFDR: r.PFDR, bin: int16(r.Bin), district: l.district[m],
+		nReports: a.nReports, nDistinct: a.nDistinct, score: a.score,
+		z: b.z[i], p: PValue(b.z[i]), pFDR: b.pFDR[i], bin: int16(b.bin[i]), district: l.district[m],
 		hexagon: b.hex.vertices(int(m))}
 	if b.emerging != nil {
 		e := b.emerging.of(h.cell)
