@@ -22,13 +22,16 @@
 //     vikalp.ErrInvalid).
 //   - route_cells holds a cell only if every point whose h3_r8 is that
 //     cell routes to the same district, station, PCR unit and AHTU under
-//     the bulk import's exact rules. It is never stale: a statement-level
-//     trigger on districts, police_stations, pcr_units and ahtu_districts
-//     empties it (and clears route_cells_state.valid) in the writing
-//     transaction, whoever writes; `vikalp import` and `vikalp seed --demo`
-//     after their change, and a bulk import before its first batch, rebuild
-//     it when they find it invalid (EnsureRouteCells). A rebuild holds off
-//     jurisdiction writers (SHARE locks) until it commits.
+//     the bulk import's exact rules. It is never stale: statement-level
+//     triggers on districts, police_stations, pcr_units and ahtu_districts
+//     empty it (and clear route_cells_state.valid) in the writing
+//     transaction, whoever writes, when the statement inserted or deleted a
+//     row, changed any column of one, or truncated the table. A statement
+//     that changes nothing (a repeated seed's upserts) keeps it.
+//     `vikalp import` and `vikalp seed --demo` after their change, and a
+//     bulk import before its first batch, rebuild it when they find it
+//     invalid (EnsureRouteCells). A rebuild holds off jurisdiction writers
+//     (SHARE locks) until it commits.
 //   - Imports are transactional and idempotent: importing the same file twice
 //     changes nothing the second time, and a fatal error leaves no partial
 //     import. Invalid features are rejected one by one and reported.

@@ -57,10 +57,11 @@ func RebuildRouteCells(ctx context.Context, db pg.DBTX) (int, error) {
 }
 
 // EnsureRouteCells rebuilds route_cells when a jurisdiction change has
-// invalidated it (any write to the routing tables does, in the writing
-// transaction) and does nothing otherwise; rebuilt says which, n how many
-// cells were stored by a rebuild. A bulk import calls it first, and so do
-// `vikalp import` and `seed --demo` after their changes.
+// invalidated it (any statement that changes a row of the routing tables
+// does, in the writing transaction) and does nothing otherwise; rebuilt
+// says which, n how many cells were stored by a rebuild. A bulk import
+// calls it first, and so do `vikalp import` and `seed --demo` after their
+// changes.
 func EnsureRouteCells(ctx context.Context, db pg.DBTX) (n int, rebuilt bool, err error) {
 	valid, err := NewRouteCellStore(db).Valid(ctx)
 	if err != nil || valid {

@@ -154,11 +154,23 @@ func TestSeedDemoApproximate(t *testing.T) {
 		assertKnownDistricts(ctx, t, jurisdiction.New(db))
 	})
 	t.Run("ReseedUnchanged", func(t *testing.T) {
+		if _, rebuilt, err := jurisdiction.EnsureRouteCells(ctx, db); err != nil || !rebuilt {
+			t.Fatalf("route cells after the first seed: rebuilt %v (%v), want a rebuild", rebuilt, err)
+		}
 		res, err := jurisdiction.SeedDemo(ctx, db, missing, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		wantSeedUnchanged(t, res)
+		// The repeated seed's statements write no row, so the route cells
+		// survive it (migration 00046) and nothing needs rebuilding.
+		ok, err := jurisdiction.NewRouteCellStore(db).Valid(ctx)
+		if n := cellCount(ctx, t, db); n == 0 || !ok || err != nil {
+			t.Fatalf("after a repeated seed: %d route cells, valid %v (%v); want the cells kept", n, ok, err)
+		}
+		if _, rebuilt, err := jurisdiction.EnsureRouteCells(ctx, db); err != nil || rebuilt {
+			t.Fatalf("route cells after a repeated seed: rebuilt %v (%v), want none", rebuilt, err)
+		}
 	})
 	t.Run("RealFileReplacesApproximate", func(t *testing.T) {
 		rep := importRealDistricts(ctx, t, db)

@@ -4,9 +4,17 @@ import (
 	"context"
 	"net/url"
 	"os"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+
 	"github.com/vikalp/vikalp/internal/pg"
+	"github.com/vikalp/vikalp/internal/pg/pgtest"
 	"github.com/vikalp/vikalp/migrations"
 )
 
@@ -76,4 +84,69 @@ func withDatabase(t *testing.T, raw, name string) string {
 	}
 	u.Path = "/" + name
 	return u.String()
+}
+
+// routeCellsTriggers00045 is how 00045 left the route cell triggers: every
+// statement on a routing table invalidates.
+var routeCellsTriggers00045 = []string{
+	"CREATE TRIGGER ahtu_districts_route_cells AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.ahtu_districts FOR EACH STATEMENT EXECUTE FUNCTION route_cells_invalidate()",
+	"CREATE TRIGGER districts_route_cells AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.districts FOR EACH STATEMENT EXECUTE FUNCTION route_cells_invalidate()",
+	"CREATE TRIGGER pcr_units_route_cells AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.pcr_units FOR EACH STATEMENT EXECUTE FUNCTION route_cells_invalidate()",
+	"CREATE TRIGGER police_stations_route_cells AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.police_stations FOR EACH STATEMENT EXECUTE FUNCTION route_cells_invalidate()",
+}
+
+// TestRouteCellsRealChangesDownUp takes 00046 down and up again: down
+// restores 00045's triggers exactly, up brings back the per-event ones.
+func TestRouteCellsRealChangesDownUp(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pgtest.New(t)
+	db := stdlib.OpenDBFromPool(pool)
+	defer db.Close()
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, migrations.Files())
+	if err != nil {
+		t.Fatal(err)
+	}
+	latest := routeCellsTriggers(ctx, t, pool)
+	if len(latest) != 16 {
+		t.Fatalf("%d route cell triggers at the latest version, want 16 (4 tables × 4 events):\n%s",
+			len(latest), strings.Join(latest, "\n"))
+	}
+
+	if _, err := provider.DownTo(ctx, 45); err != nil {
+		t.Fatalf("down to 00045: %v", err)
+	}
+	if got := routeCellsTriggers(ctx, t, pool); !slices.Equal(got, routeCellsTriggers00045) {
+		t.Fatalf("triggers after down:\n%s\nwant 00045's:\n%s",
+			strings.Join(got, "\n"), strings.Join(routeCellsTriggers00045, "\n"))
+	}
+	var fn *string
+	if err := pool.QueryRow(ctx, `SELECT to_regproc('route_cells_invalidate_changed')::text`).Scan(&fn); err != nil || fn != nil {
+		t.Fatalf("route_cells_invalidate_changed after down: %v (%v), want gone", fn, err)
+	}
+
+	if _, err := provider.Up(ctx); err != nil {
+		t.Fatalf("up again: %v", err)
+	}
+	if got := routeCellsTriggers(ctx, t, pool); !slices.Equal(got, latest) {
+		t.Fatalf("triggers after up again:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(latest, "\n"))
+	}
+}
+
+// routeCellsTriggers returns the definitions of the triggers that call a
+// route_cells_invalidate function, sorted.
+func routeCellsTriggers(ctx context.Context, t *testing.T, pool *pgxpool.Pool) []string {
+	t.Helper()
+	rows, err := pool.Query(ctx, `SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t
+		JOIN pg_proc p ON p.oid = t.tgfoid
+		WHERE NOT t.tgisinternal AND p.proname LIKE 'route\_cells\_invalidate%'
+		ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return defs
 }
