@@ -70,9 +70,14 @@ func densitySurfaces(l *gridLevel, hex *hexBoundaries, windows []Window, cell, h
 	}
 	g := densityGrid(pts, cell, h)
 	nw := len(windows)
-	acc := make([]float64, g.NX*g.NY*nw)
+	// acc holds the kernel sums of the district being processed, over the
+	// part of the grid its kernels can reach (a district is a few hundred
+	// cells across; the state's grid, times the windows, is tens of MB);
+	// sum holds every cell's total over the districts, for the reference
+	// level.
+	var acc []float64
+	var seen []bool
 	sum := make([]float64, g.NX*g.NY*nw)
-	seen := make([]bool, g.NX*g.NY)
 	var touched []int32
 	surf := make([]densitySurface, nw)
 	for wi, w := range windows {
@@ -86,13 +91,18 @@ func densitySurfaces(l *gridLevel, hex *hexBoundaries, windows []Window, cell, h
 		for hi < len(pts) && pts[hi].district == pts[lo].district {
 			hi++
 		}
+		win := kernelWindow(g, h, pts[lo:hi])
+		if n := win.w * win.h; n > len(seen) {
+			acc, seen = make([]float64, n*nw), make([]bool, n)
+		}
 		touched = touched[:0]
 		for _, p := range pts[lo:hi] {
 			a := l.acc[int(p.pos)*l.nw : int(p.pos)*l.nw+nw]
 			for wi := range ws {
 				ws[wi] = a[wi].score
 			}
-			kernelCells(g, h, p.x, p.y, func(i int, k float64) {
+			kernelCells(g, h, p.x, p.y, func(gi int, k float64) {
+				i := win.local(gi, g.NX)
 				if !seen[i] {
 					seen[i] = true
 					touched = append(touched, int32(i))
@@ -104,11 +114,12 @@ func densitySurfaces(l *gridLevel, hex *hexBoundaries, windows []Window, cell, h
 		}
 		for _, i := range touched {
 			seen[i] = false
-			x, y := ix0+i%int32(g.NX), iy0+i/int32(g.NX)
+			gx, gy := win.i0+int(i)%win.w, win.j0+int(i)/win.w
+			x, y, gi := ix0+int32(gx), iy0+int32(gy), gy*g.NX+gx
 			for wi := range surf {
 				v := acc[int(i)*nw+wi] * perKm2
 				acc[int(i)*nw+wi] = 0
-				sum[int(i)*nw+wi] += v
+				sum[gi*nw+wi] += v
 				if v > densityEpsilon {
 					surf[wi].rows = append(surf[wi].rows, densityRow{x: x, y: y, district: pts[lo].district, density: v})
 				}
@@ -132,6 +143,27 @@ func densitySurfaces(l *gridLevel, hex *hexBoundaries, windows []Window, cell, h
 	}
 	slices.SortFunc(out, func(a, b densitySurface) int { return strings.Compare(a.key, b.key) })
 	return out
+}
+
+// gridWindow is the rectangle of grid cells i0 ≤ i < i0+w, j0 ≤ j < j0+h.
+type gridWindow struct{ i0, j0, w, h int }
+
+// kernelWindow returns the cells of g that kernelCells can reach from pts.
+func kernelWindow(g Grid, h float64, pts []densityPoint) gridWindow {
+	span := int(math.Ceil(h/g.Cell)) + 1 // as kernelCells
+	i0, j0, i1, j1 := g.NX, g.NY, -1, -1
+	for _, p := range pts {
+		ci, cj := int(math.Floor((p.x-g.X0)/g.Cell)), int(math.Floor((p.y-g.Y0)/g.Cell))
+		i0, i1 = min(i0, ci-span), max(i1, ci+span)
+		j0, j1 = min(j0, cj-span), max(j1, cj+span)
+	}
+	i0, j0, i1, j1 = max(i0, 0), max(j0, 0), min(i1, g.NX-1), min(j1, g.NY-1)
+	return gridWindow{i0: i0, j0: j0, w: max(i1-i0+1, 0), h: max(j1-j0+1, 0)}
+}
+
+// local returns the position in w of g's cell gi (row-major, nx columns).
+func (w gridWindow) local(gi, nx int) int {
+	return (gi/nx-w.j0)*w.w + gi%nx - w.i0
 }
 
 // densityPoints returns the centres of l's cells in EPSG:3857, sorted by
