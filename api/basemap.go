@@ -1,7 +1,7 @@
 package api
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -11,14 +11,14 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/protomaps/go-pmtiles/pmtiles"
 
 	"github.com/vikalp/vikalp"
+	"github.com/vikalp/vikalp/internal/pmtiles"
 	"github.com/vikalp/vikalp/tiles"
 )
 
-// basemapCacheMB bounds the in-process cache of the archive's header and
-// directories (go-pmtiles keeps them; tiles themselves are read per request).
+// basemapCacheMB bounds the in-process cache of the archive's leaf
+// directories (tiles themselves are read per request).
 const basemapCacheMB = 64
 
 // basemapMaxAge is how long browsers and shared caches keep a street tile:
@@ -29,60 +29,42 @@ var errNoBasemap = &vikalp.UserError{Kind: vikalp.ErrNotFound, Code: "no_basemap
 	Message: "no street base map is configured"}
 
 // basemap serves the vector tiles of a PMTiles archive (a local file, an
-// http(s) URL or a gocloud bucket URL such as s3://…) as plain
-// /basemap/{z}/{x}/{y}.mvt tiles. go-pmtiles reads the archive with range
-// requests (header, directories, then one range per tile), so the archive
-// is never loaded whole and may live in an object store; clients get
-// ordinary tiles and need no pmtiles:// protocol, no extra JavaScript and no
-// access to the archive.
+// http(s) URL or s3://bucket/key?region=…) as plain
+// /basemap/{z}/{x}/{y}.mvt tiles. internal/pmtiles reads the archive with
+// range requests (header and root once, leaf directories through a cache,
+// then one range per tile), so the archive is never loaded whole and may
+// live in an object store; clients get ordinary tiles and need no
+// pmtiles:// protocol, no extra JavaScript and no access to the archive.
 type basemap struct {
-	server *pmtiles.Server
-	name   string // archive key without ".pmtiles"
+	archive *pmtiles.Archive
+	name    string // archive file name, for the log
 }
 
 // newBasemap opens the archive at location for serving.
-func newBasemap(location string, logger *slog.Logger) (*basemap, error) {
-	bucketURL, key, err := splitArchiveLocation(location)
+func newBasemap(ctx context.Context, location string) (*basemap, error) {
+	name, err := archiveName(location)
 	if err != nil {
 		return nil, err
 	}
-	logs := slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
-	srv, err := pmtiles.NewServer(bucketURL, "", logs, basemapCacheMB, "/basemap")
+	ar, err := pmtiles.Open(ctx, location, pmtiles.Options{CacheBytes: basemapCacheMB << 20})
 	if err != nil {
 		return nil, fmt.Errorf("open base map archive: %w", err)
 	}
-	srv.Start()
-	return &basemap{server: srv, name: strings.TrimSuffix(key, ".pmtiles")}, nil
+	return &basemap{archive: ar, name: name}, nil
 }
 
-// splitArchiveLocation splits VIKALP_BASEMAP_PMTILES into the bucket URL
-// go-pmtiles opens and the archive's key in it.
-func splitArchiveLocation(location string) (bucketURL, key string, err error) {
-	u, err := url.Parse(location)
-	switch {
-	case err == nil && (u.Scheme == "http" || u.Scheme == "https"):
-		if u.RawQuery != "" {
-			return "", "", fmt.Errorf("base map archive URL %q: a query string is not supported", u.Redacted())
-		}
-		dir, file := path.Split(u.Path)
-		bucketURL, key = u.Scheme+"://"+u.Host+strings.TrimSuffix(dir, "/"), file
-	case err == nil && len(u.Scheme) > 1 && u.Scheme != "file": // s3://bucket/dir/x.pmtiles?region=…
-		q := ""
-		if u.RawQuery != "" {
-			q = "?" + u.RawQuery
-		}
-		bucketURL, key = u.Scheme+"://"+u.Host+q, strings.TrimPrefix(u.Path, "/")
-	default:
-		abs, err := filepath.Abs(strings.TrimPrefix(location, "file://"))
-		if err != nil {
-			return "", "", fmt.Errorf("base map archive path: %w", err)
-		}
-		bucketURL, key = "file://"+filepath.ToSlash(filepath.Dir(abs)), filepath.Base(abs)
+// archiveName is the file name VIKALP_BASEMAP_PMTILES ends in, which must
+// be *.pmtiles (an .mbtiles file given by mistake fails here, clearly).
+func archiveName(location string) (string, error) {
+	p := location
+	if u, err := url.Parse(location); err == nil && len(u.Scheme) > 1 {
+		p = u.Path
 	}
-	if !strings.HasSuffix(key, ".pmtiles") || key == ".pmtiles" {
-		return "", "", fmt.Errorf("base map archive %q: the name must end in .pmtiles", location)
+	name := path.Base(filepath.ToSlash(p))
+	if !strings.HasSuffix(name, ".pmtiles") || name == ".pmtiles" {
+		return "", fmt.Errorf("base map archive %q: the name must end in .pmtiles", location)
 	}
-	return bucketURL, key, nil
+	return name, nil
 }
 
 // registerBasemapRoutes mounts /basemap/tiles.json and
@@ -91,11 +73,11 @@ func splitArchiveLocation(location string) (bucketURL, key string, err error) {
 // Vikalp's own tiles instead.
 func (h *Handler) registerBasemapRoutes(r *gin.Engine) {
 	if h.deps.BasemapPMTiles != "" {
-		bm, err := newBasemap(h.deps.BasemapPMTiles, h.deps.Logger)
+		bm, err := newBasemap(context.Background(), h.deps.BasemapPMTiles)
 		if err != nil {
 			h.deps.Logger.Error("Street base map disabled", slog.String("error", err.Error()))
 		} else {
-			h.deps.Logger.Info("Street base map enabled", slog.String("archive", bm.name+".pmtiles"))
+			h.deps.Logger.Info("Street base map enabled", slog.String("archive", bm.name))
 		}
 		h.basemap = bm
 	}
@@ -113,15 +95,10 @@ func (h *Handler) getBasemapTileJSON(c *gin.Context) error {
 	if h.basemap == nil {
 		return errNoBasemap
 	}
-	status, _, body := h.basemap.server.Get(c.Request.Context(), "/"+h.basemap.name+".json")
-	if status != http.StatusOK {
-		return fmt.Errorf("base map tilejson: archive answered %d: %w", status, errNoBasemap)
+	doc, err := h.basemap.tileJSON(c.Request.Context(), requestOrigin(c)+"/basemap/{z}/{x}/{y}.mvt")
+	if err != nil {
+		return err
 	}
-	var doc map[string]any
-	if err := json.Unmarshal(body, &doc); err != nil {
-		return fmt.Errorf("base map tilejson: %w", err)
-	}
-	doc["tiles"] = []string{requestOrigin(c) + "/basemap/{z}/{x}/{y}.mvt"}
 	setCacheControl(c, "public, max-age=300")
 	c.JSON(http.StatusOK, doc)
 	return nil
@@ -142,25 +119,50 @@ func (h *Handler) getBasemapTile(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	status, hdr, body := h.basemap.server.Get(c.Request.Context(), "/"+h.basemap.name+"/"+a.String()+".mvt")
 	setCacheControl(c, basemapMaxAge)
-	switch status {
-	case http.StatusOK:
-	case http.StatusNoContent, http.StatusNotFound: // outside the archive's zooms or area
+	ref, found, err := h.basemap.archive.Find(c.Request.Context(), uint8(a.Z), uint32(a.X), uint32(a.Y))
+	if err != nil {
+		return fmt.Errorf("base map tile %s: %w", a, err)
+	}
+	if !found { // outside the archive's zooms or area
 		c.AbortWithStatus(http.StatusNoContent)
 		return nil
-	default:
-		return fmt.Errorf("base map tile %s: archive answered %d", a, status)
 	}
-	for _, k := range []string{"ETag", "Content-Encoding"} {
-		if v := hdr[k]; v != "" {
-			c.Header(k, v)
-		}
+	c.Header("ETag", ref.ETag)
+	if enc := h.basemap.archive.Header().TileCompression.ContentEncoding(); enc != "" {
+		c.Header("Content-Encoding", enc)
 	}
-	if inm := c.GetHeader("If-None-Match"); inm != "" && inm == hdr["ETag"] {
+	if c.GetHeader("If-None-Match") == ref.ETag {
 		c.AbortWithStatus(http.StatusNotModified)
 		return nil
 	}
+	body, err := h.basemap.archive.Read(c.Request.Context(), ref)
+	if err != nil {
+		return fmt.Errorf("base map tile %s: %w", a, err)
+	}
 	c.Data(http.StatusOK, mvtContentType, body)
 	return nil
+}
+
+// tileJSON is the archive's TileJSON 3.0.0 with tileURL, the same document
+// go-pmtiles' server made: header bounds, centre and zooms, and the
+// metadata's vector_layers, attribution, description, name and version.
+func (bm *basemap) tileJSON(ctx context.Context, tileURL string) (map[string]any, error) {
+	meta, err := bm.archive.Metadata(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("base map tilejson: %w", err)
+	}
+	h := bm.archive.Header()
+	doc := map[string]any{"tilejson": "3.0.0", "scheme": "xyz", "tiles": []string{tileURL},
+		"bounds": h.Bounds[:], "center": []any{h.Center[0], h.Center[1], h.CenterZoom},
+		"minzoom": h.MinZoom, "maxzoom": h.MaxZoom}
+	if h.TileType == pmtiles.MVT {
+		doc["vector_layers"] = meta["vector_layers"]
+	}
+	for _, k := range []string{"attribution", "description", "name", "version"} {
+		if v, ok := meta[k]; ok {
+			doc[k] = v
+		}
+	}
+	return doc, nil
 }
