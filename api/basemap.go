@@ -120,7 +120,14 @@ func (h *Handler) getBasemapTile(c *gin.Context) error {
 		return err
 	}
 	setCacheControl(c, basemapMaxAge)
-	ref, found, err := h.basemap.archive.Find(c.Request.Context(), uint8(a.Z), uint32(a.X), uint32(a.Y))
+	return h.basemap.serveTile(c, a)
+}
+
+// serveTile answers one tile: 204 when the archive lacks it, 304 when the
+// client's If-None-Match is its ETag (found in the directories, so no tile
+// bytes are read), else the stored bytes with their Content-Encoding.
+func (bm *basemap) serveTile(c *gin.Context, a tiles.Address) error {
+	ref, found, err := bm.archive.Find(c.Request.Context(), uint8(a.Z), uint32(a.X), uint32(a.Y))
 	if err != nil {
 		return fmt.Errorf("base map tile %s: %w", a, err)
 	}
@@ -129,14 +136,14 @@ func (h *Handler) getBasemapTile(c *gin.Context) error {
 		return nil
 	}
 	c.Header("ETag", ref.ETag)
-	if enc := h.basemap.archive.Header().TileCompression.ContentEncoding(); enc != "" {
+	if enc := bm.archive.Header().TileCompression.ContentEncoding(); enc != "" {
 		c.Header("Content-Encoding", enc)
 	}
 	if c.GetHeader("If-None-Match") == ref.ETag {
 		c.AbortWithStatus(http.StatusNotModified)
 		return nil
 	}
-	body, err := h.basemap.archive.Read(c.Request.Context(), ref)
+	body, err := bm.archive.Read(c.Request.Context(), ref)
 	if err != nil {
 		return fmt.Errorf("base map tile %s: %w", a, err)
 	}
