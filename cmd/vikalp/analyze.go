@@ -62,6 +62,7 @@ Examples:
   vikalp analyze --backtest 2025-02-01 --model decayed-180d+kde-400m --top-share 0.05`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			a.limitWorkerMemory()
 			return a.analyze(cmd, f)
 		},
 	}
@@ -182,11 +183,13 @@ func printRunSummary(w io.Writer, s analytics.RunSummary) {
 }
 
 // printPeakRSS prints the process's resident set high-water mark since the
-// last resetPeakRSS: what the step before it needed, start-up included.
+// last resetPeakRSS (what the step before it needed, start-up included) and
+// the share of the step's CPU time spent collecting garbage.
 func printPeakRSS(w io.Writer, step string) {
 	if b := peakRSS(); b > 0 {
 		fmt.Fprintf(w, "  peak RSS of the %s: %d MB\n", step, b>>20)
 	}
+	fmt.Fprintf(w, "  garbage collection: %.0f %% of its CPU time\n", 100*gcShare())
 }
 
 func printForecastSummary(w io.Writer, s analytics.ForecastSummary) {

@@ -50,6 +50,14 @@ type Config struct {
 	// (VIKALP_HOTSPOT_MIN_REPORTS, default 3) is the k public hotspot cells need.
 	AnalyticsInterval time.Duration
 	HotspotMinReports int
+	// WorkerMemoryLimitMB (VIKALP_WORKER_MEMORY_LIMIT_MB, MiB, default 230;
+	// "off": 0, none) is the Go soft memory limit of `vikalp work` and `vikalp
+	// analyze`, the processes that run the analysis: the collector works
+	// harder near it instead of letting the heap grow to twice the live
+	// data. Sized for about a million reports in the analysis window
+	// (docs/OPERATIONS.md, "Processes and memory"); GOMEMLIMIT, when set,
+	// wins.
+	WorkerMemoryLimitMB int
 	// PCRAckTimeout (VIKALP_ALERT_PCR_ACK_TIMEOUT, default 10m) and
 	// AHTUAckTimeout (VIKALP_ALERT_AHTU_ACK_TIMEOUT, default 60m) are how long
 	// a unit has to acknowledge an alert before it escalates.
@@ -152,6 +160,11 @@ func LoadConfig() (Config, error) {
 	}
 	if c.HotspotMinReports, err = envInt("VIKALP_HOTSPOT_MIN_REPORTS", 3); err != nil {
 		return c, err
+	}
+	if !strings.EqualFold(strings.TrimSpace(os.Getenv("VIKALP_WORKER_MEMORY_LIMIT_MB")), "off") {
+		if c.WorkerMemoryLimitMB, err = envInt("VIKALP_WORKER_MEMORY_LIMIT_MB", 230); err != nil {
+			return c, err
+		}
 	}
 	if c.PCRAckTimeout, err = envDuration("VIKALP_ALERT_PCR_ACK_TIMEOUT", 10*time.Minute); err != nil {
 		return c, err

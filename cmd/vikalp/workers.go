@@ -34,6 +34,7 @@ one worker. Stops gracefully on SIGINT/SIGTERM.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			a.limitWorkerMemory()
 			if a.cfg.PprofAddr != "" {
 				go a.servePprof(ctx)
 			}
