@@ -72,8 +72,9 @@ const importIndexSQL = `CREATE INDEX ON ingest_import USING gist (geom); ANALYZE
 // by the rules of jurisdiction.RouteStore.Route (the station and PCR rules
 // written once, jurisdiction.RoutingRulesSQL), and inserts the routed rows:
 //   - district: the one containing the point (lowest id on a shared edge),
-//     else the nearest within 5 km (few rows: a lateral KNN); none → the row
-//     is refused as outside Uttar Pradesh;
+//     else the nearest within 5 km (few rows: a lateral KNN over the
+//     districts' pieces, migration 00047); none → the row is refused as
+//     outside Uttar Pradesh;
 //   - station: the one whose area contains the point (same district first),
 //     else the nearest station of the district: its only one when it has
 //     one (a hash join), else a KNN subquery for that row alone;
@@ -94,7 +95,7 @@ WITH dist_in AS (
 ), dist_near AS (
 	SELECT s.line, n.id AS district_id
 	FROM ingest_import s
-	CROSS JOIN LATERAL (SELECT d.id FROM districts d
+	CROSS JOIN LATERAL (SELECT d.district_id AS id FROM district_pieces d
 		WHERE ST_DWithin(d.geom, s.geom, 0.06) AND ST_DWithin(d.geom::geography, s.geom::geography, 5000)
 		ORDER BY d.geom <-> s.geom LIMIT 1) n
 	WHERE NOT EXISTS (SELECT 1 FROM dist_in i WHERE i.line = s.line)

@@ -27,15 +27,18 @@ const pointSQL = `SELECT ST_SetSRID(ST_MakePoint($2::float8, $1::float8), 4326) 
 
 // districtHitSQL selects the id of the district for the point pt.g: the one
 // containing it (lowest id on a shared edge), else the nearest one within
-// NearDistrictMeters. Both branches use districts_geom_idx: ST_Intersects
-// and ST_DWithin on geometry are index-assisted, and the 0.06° prefilter
-// (≥ 5 km anywhere in UP) keeps the geodesic distance to a few candidates.
+// NearDistrictMeters. Both branches are index-assisted (ST_Intersects on
+// districts_geom_idx, ST_DWithin on district_pieces_geom_idx), and the
+// 0.06° prefilter (≥ 5 km anywhere in UP) keeps the geodesic distance to a
+// few candidates. The nearest district is searched among the districts'
+// pieces (migration 00047): the same district, without a geodesic distance
+// to a whole boundary of thousands of vertices per candidate.
 // UNION ALL … LIMIT 1 stops after the first branch that finds a row.
 const districtHitSQL = `
 	SELECT hit.id FROM (
 		(SELECT d.id FROM districts d WHERE ST_Intersects(d.geom, pt.g) ORDER BY d.id LIMIT 1)
 		UNION ALL
-		(SELECT d.id FROM districts d
+		(SELECT d.district_id FROM district_pieces d
 		  WHERE ST_DWithin(d.geom, pt.g, 0.06)
 		    AND ST_DWithin(d.geom::geography, pt.g::geography, 5000)
 		  ORDER BY d.geom <-> pt.g LIMIT 1)
