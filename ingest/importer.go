@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -94,11 +95,12 @@ type importRow struct {
 // time, lat, lon, category, text, source_id in any order, by header) or a
 // GeoJSON FeatureCollection of Points (properties time, category, text,
 // source_id). Rows are validated and H3-indexed in Go and gathered into
-// batches; each batch is one transaction that COPYs it into a temporary
-// staging table, routes it set-wise in SQL (by H3 cell from route_cells
-// where the cell routes unambiguously, by exact point-in-polygon for the
-// rest; see LoadStagedBatch) and inserts it with INSERT … SELECT … ON
-// CONFLICT (source_id) DO NOTHING. Up to
+// batches; each batch is one transaction. Rows in r8 cells that route
+// unambiguously (route_cells, read once per import and checked in each
+// batch) are routed in Go and COPYed straight into reports; the rest are
+// COPYed into a temporary staging table, routed set-wise by exact
+// point-in-polygon SQL (LoadStagedBatch) and inserted with INSERT … SELECT
+// … ON CONFLICT (source_id) DO NOTHING (importer_cells.go). Up to
 // opts.Workers batches load at once. A failed import may leave whole
 // earlier batches loaded; running it again loads the rest and duplicates
 // nothing. Imported reports are approved (they come from an operator, not
@@ -162,6 +164,11 @@ type importSource struct {
 	sum           *ImportSummary
 	maxRejections int
 	seen          map[string]int // source_id → line, to refuse repeats within the file
+	// routes is route_cells as read at the start (nil or empty: every row
+	// takes the staged path); routesStale asks the loaders to read it
+	// again after a batch found it out of force (importer_cells.go).
+	routes      atomic.Pointer[jurisdiction.RouteCellSet]
+	routesStale atomic.Bool
 }
 
 // load reads the file in batches and hands them to opts.Workers loaders.
@@ -170,6 +177,9 @@ func (s *importSource) load(ctx context.Context, db pg.DBTX, opts ImportOptions)
 	// Rows route by their H3 cell where route_cells has one; a
 	// jurisdiction change empties it until rebuilt, here if not before.
 	if _, _, err := jurisdiction.EnsureRouteCells(ctx, db); err != nil {
+		return err
+	}
+	if err := s.loadRoutes(ctx, db); err != nil {
 		return err
 	}
 	g, ctx := errgroup.WithContext(ctx)
@@ -191,6 +201,11 @@ func (s *importSource) load(ctx context.Context, db pg.DBTX, opts ImportOptions)
 	for range opts.Workers {
 		g.Go(func() error {
 			for batch := range batches {
+				if s.routesStale.Swap(false) {
+					if err := s.loadRoutes(ctx, db); err != nil {
+						return err
+					}
+				}
 				if err := pg.WithTx(ctx, db, func(tx pgx.Tx) error { return s.loadBatch(ctx, tx, batch) }); err != nil {
 					return err
 				}
@@ -199,6 +214,17 @@ func (s *importSource) load(ctx context.Context, db pg.DBTX, opts ImportOptions)
 		})
 	}
 	return g.Wait()
+}
+
+// loadRoutes reads route_cells for the loaders (empty when it is not
+// valid: a jurisdiction change since EnsureRouteCells, not rebuilt yet).
+func (s *importSource) loadRoutes(ctx context.Context, db pg.DBTX) error {
+	set, _, err := jurisdiction.NewRouteCellStore(db).Load(ctx)
+	if err != nil {
+		return err
+	}
+	s.routes.Store(&set)
+	return nil
 }
 
 // readBatch returns up to n valid rows (none at the end of the file).

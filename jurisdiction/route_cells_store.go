@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -33,7 +34,7 @@ const routeCellsLockSQL = `LOCK TABLE districts, police_stations, pcr_units, aht
 const (
 	routeCellsValidSQL       = `SELECT valid FROM route_cells_state`
 	routeCellsValidLockedSQL = `SELECT valid FROM route_cells_state FOR UPDATE`
-	routeCellsDoneSQL        = `UPDATE route_cells_state SET valid = true`
+	routeCellsDoneSQL        = `UPDATE route_cells_state SET valid = true, generation = generation + 1`
 	districtShapesSQL        = `SELECT ST_AsBinary(geom) FROM districts`
 )
 
@@ -148,6 +149,66 @@ type RouteCellStore struct{ db pg.DBTX }
 
 // NewRouteCellStore returns a RouteCellStore on db (a pool or a transaction).
 func NewRouteCellStore(db pg.DBTX) *RouteCellStore { return &RouteCellStore{db: db} }
+
+// CellRouting is the routing route_cells holds for one cell: every point
+// whose h3_r8 is the cell routes to these units. AHTUID 0 is none (a
+// district no AHTU covers).
+type CellRouting struct {
+	DistrictID, StationID, PCRUnitID, AHTUID int32
+}
+
+// RouteCellSet is route_cells as one snapshot saw it, with the rebuild
+// that made it (route_cells_state.generation).
+type RouteCellSet struct {
+	Generation int64
+	Cells      map[int64]CellRouting
+}
+
+// routeCellsLoadSQL reads the state and the cells in one statement, so one
+// snapshot: no cells when the table is not valid.
+const routeCellsLoadSQL = `
+SELECT s.generation, c.h3, c.district_id, c.station_id, c.pcr_unit_id, COALESCE(c.ahtu_id, 0)
+FROM route_cells_state s LEFT JOIN route_cells c ON s.valid`
+
+// Load reads route_cells for routing outside the database (a bulk import
+// keeps it for its whole run); ok is false when the table is not valid.
+// Check the set with InForce in the transaction that uses it.
+func (s *RouteCellStore) Load(ctx context.Context) (set RouteCellSet, ok bool, err error) {
+	rows, err := s.db.Query(ctx, routeCellsLoadSQL)
+	if err != nil {
+		return set, false, fmt.Errorf("load route cells: %w", err)
+	}
+	defer rows.Close()
+	set.Cells = map[int64]CellRouting{}
+	var h3 *int64
+	var r CellRouting
+	_, err = pgx.ForEachRow(rows, []any{&set.Generation, &h3, &r.DistrictID, &r.StationID, &r.PCRUnitID, &r.AHTUID}, func() error {
+		if h3 != nil {
+			set.Cells[*h3] = r
+		}
+		return nil
+	})
+	if err != nil {
+		return RouteCellSet{}, false, fmt.Errorf("load route cells: %w", err)
+	}
+	return set, len(set.Cells) > 0, nil
+}
+
+// routeCellsInForceSQL says whether generation $1 is the valid table, and
+// the transaction's start time.
+const routeCellsInForceSQL = `SELECT valid AND generation = $1, now() FROM route_cells_state`
+
+// InForce reports whether set is the route_cells in force as db (the
+// transaction that routes by it) sees it, and returns that transaction's
+// now(): a jurisdiction change committed since Load makes it false.
+func (s *RouteCellStore) InForce(ctx context.Context, set RouteCellSet) (bool, time.Time, error) {
+	var ok bool
+	var now time.Time
+	if err := s.db.QueryRow(ctx, routeCellsInForceSQL, set.Generation).Scan(&ok, &now); err != nil {
+		return false, now, fmt.Errorf("check route cells: %w", err)
+	}
+	return ok, now, nil
+}
 
 // Valid reports whether route_cells matches the jurisdiction tables as db
 // sees them now.
