@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/vikalp/vikalp/internal/pg"
@@ -379,14 +380,15 @@ func (p *Pipeline) windows(l *gridLevel, ix neighbourIndex, asOf time.Time, runI
 }
 
 // emitAlerts inserts a HotspotDetectedArgs job for every alert-window cell
-// at bin ≥ AlertMinBin that was below it in the run being replaced. It runs
-// on the swap transaction, before the swap, so it reads the previous run.
+// at bin ≥ AlertMinBin that was below it in the run being replaced, all in
+// one InsertManyTx. It runs on the swap transaction, before the swap, so it
+// reads the previous run.
 func (p *Pipeline) emitAlerts(ctx context.Context, tx pgx.Tx, batches []*windowBatch) (int, error) {
 	prev, err := NewHexStatStore(tx).SignificantCells(ctx, p.cfg.AlertWindow, p.cfg.AlertResolution, p.cfg.AlertMinBin)
 	if err != nil {
 		return 0, err
 	}
-	n := 0
+	var jobs []river.InsertManyParams
 	for _, b := range batches {
 		if !b.alerts {
 			continue
@@ -397,13 +399,15 @@ func (p *Pipeline) emitAlerts(ctx context.Context, tx pgx.Tx, batches []*windowB
 			if int(bin) < p.cfg.AlertMinBin || prev[cell] {
 				continue
 			}
-			args := HotspotDetectedArgs{Cell: cell, WindowKey: b.key, Bin: int(bin), GiZ: b.z[i],
-				DistrictID: int(b.level.district[m]), RunID: b.runID}
-			if _, err := p.jobs.InsertTx(ctx, tx, args, nil); err != nil {
-				return n, fmt.Errorf("insert hotspot alert job: %w", err)
-			}
-			n++
+			jobs = append(jobs, river.InsertManyParams{Args: HotspotDetectedArgs{Cell: cell, WindowKey: b.key,
+				Bin: int(bin), GiZ: b.z[i], DistrictID: int(b.level.district[m]), RunID: b.runID}})
 		}
 	}
-	return n, nil
+	if len(jobs) == 0 {
+		return 0, nil
+	}
+	if _, err := p.jobs.InsertManyTx(ctx, tx, jobs); err != nil {
+		return 0, fmt.Errorf("insert hotspot alert jobs: %w", err)
+	}
+	return len(jobs), nil
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/vikalp/vikalp"
 	"github.com/vikalp/vikalp/auth"
@@ -27,10 +26,7 @@ type SystemClock = clock.System
 
 // JobInserter inserts River jobs inside a caller's transaction; cases
 // gathers a transaction's jobs and inserts them with one InsertManyTx.
-type JobInserter interface {
-	pg.JobInserter
-	InsertManyTx(ctx context.Context, tx pgx.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
-}
+type JobInserter = pg.JobInserter
 
 // Router finds the district and station for a place; *jurisdiction.Service
 // and *jurisdiction.RouteStore satisfy it.

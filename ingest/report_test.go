@@ -121,6 +121,10 @@ func (failingJobs) InsertTx(context.Context, pgx.Tx, river.JobArgs, *river.Inser
 	return nil, errors.New("queue unavailable")
 }
 
+func (failingJobs) InsertManyTx(context.Context, pgx.Tx, []river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
+	return nil, errors.New("queue unavailable")
+}
+
 func TestSubmitReportLateFailureRemovesBlobs(t *testing.T) {
 	t.Parallel()
 	b := setup(t)

@@ -259,13 +259,16 @@ func (w *Webhooks) QueueTx(ctx context.Context, tx pgx.Tx, targets []WebhookTarg
 		return nil
 	}
 	ids, err := NewWebhookStore(tx).QueueDeliveries(ctx, targets, w.now())
-	if err != nil {
+	if err != nil || len(ids) == 0 { // River refuses an empty InsertManyTx
 		return err
 	}
-	for _, id := range ids {
-		if err := w.insertDeliveryJob(ctx, tx, id); err != nil {
-			return err
-		}
+	opts := &river.InsertOpts{MaxAttempts: w.cfg.MaxAttempts}
+	jobs := make([]river.InsertManyParams, len(ids))
+	for i, id := range ids {
+		jobs[i] = river.InsertManyParams{Args: WebhookDeliverArgs{DeliveryID: id}, InsertOpts: opts}
+	}
+	if _, err := w.jobs.InsertManyTx(ctx, tx, jobs); err != nil {
+		return fmt.Errorf("schedule webhook deliveries: %w", err)
 	}
 	return nil
 }

@@ -126,10 +126,12 @@ func Unavailable(err error) bool {
 
 // JobInserter inserts River jobs inside a caller's transaction, so a job
 // exists exactly when the data it serves was committed (transactional
-// outbox). A *river.Client[pgx.Tx] satisfies it; an insert-only client, made
+// outbox): one with InsertTx, several in one statement with InsertManyTx.
+// A *river.Client[pgx.Tx] satisfies it; an insert-only client, made
 // without Workers, is enough.
 type JobInserter interface {
 	InsertTx(ctx context.Context, tx pgx.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	InsertManyTx(ctx context.Context, tx pgx.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
 }
 
 // QueryOne runs a query expected to return exactly one row and scans it with
