@@ -242,6 +242,11 @@ cmd="vikalp bench tiles --template $BASE/tiles/hotspots/{z}/{x}/{y}.mvt?window=3
 o=$(run "staff hotspot tiles" tiles hotspots '?window=365d' --duration "$DUR" --concurrency 2 --header "Authorization: Bearer $MSP")
 record "hotspot tiles, uncached (staff), zooms 8–14" "p99 < 50 ms" "p99 $(all_field "$o" 6), $(all_field "$o" 3) tiles/s" "$cmd" "$o"
 path=$(all_field "$o" 3)
+# Issue 20 states the hotspot tiles' latency target at 8 clients: on two
+# cores that p99 includes queueing behind three other clients' tiles a core.
+cmd="vikalp bench tiles --template $BASE/tiles/hotspots/{z}/{x}/{y}.mvt?window=365d --zooms 8-14 --duration $DUR --concurrency 8 --header 'Authorization: Bearer …(MSP)'"
+o8=$(run "staff hotspot tiles, 8 clients" tiles hotspots '?window=365d' --duration "$DUR" --concurrency 8 --header "Authorization: Bearer $MSP")
+record "hotspot tiles, uncached (staff), zooms 8–14, 8 clients" "p99 ≤ 50 ms" "p99 $(all_field "$o8" 6), $(all_field "$o8" 3) tiles/s" "$cmd" "$o8"
 cmd="vikalp bench ceiling tiles --layer hotspots --window 365d --zooms 8-14 --duration $DUR --concurrency 2"
 o=$(run "staff hotspot tiles ceiling" $BIN bench ceiling tiles --layer hotspots --window 365d --zooms 8-14 --duration "$DUR" --concurrency 2)
 record "hotspot tile statement alone (TileStore.Hotspots loop), zooms 8–14" "—" "p99 $(all_field "$o" 6), $(all_field "$o" 3) tiles/s" "$cmd" "$o"
