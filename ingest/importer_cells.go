@@ -50,6 +50,32 @@ type routedRow struct {
 	route jurisdiction.CellRouting
 }
 
+// copyByCell COPYs the rows of batch whose cells s.routes holds, when that
+// copy of route_cells is still in force in tx (else it asks for a new copy
+// before the next batch), and returns what it did (Staged: the rows it
+// handled, Inserted: those it inserted) and the rows left for the staged
+// path.
+func (s *importSource) copyByCell(ctx context.Context, tx pgx.Tx, batch []importRow) (StagedBatch, []importRow, error) {
+	routes := s.routes.Load()
+	if routes == nil || len(routes.Cells) == 0 {
+		return StagedBatch{}, batch, nil
+	}
+	inForce, now, err := jurisdiction.NewRouteCellStore(tx).InForce(ctx, *routes)
+	if err != nil {
+		return StagedBatch{}, nil, err
+	}
+	if !inForce {
+		s.routesStale.Store(true) // read again before the next batch
+		return StagedBatch{}, batch, nil
+	}
+	hits, rest := splitByCell(batch, *routes)
+	inserted, stored, retry, err := copyRouted(ctx, tx, hits, now)
+	if err != nil {
+		return StagedBatch{}, nil, err
+	}
+	return StagedBatch{Staged: int64(inserted + stored), Inserted: inserted}, append(rest, retry...), nil
+}
+
 // splitByCell returns the rows of batch whose r8 cell routes is
 // routes.Cells, with their routing, and the others.
 func splitByCell(batch []importRow, routes jurisdiction.RouteCellSet) (hits []routedRow, rest []importRow) {

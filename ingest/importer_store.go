@@ -124,29 +124,12 @@ SELECT (SELECT count(*) FROM ins)::int,
 		WHERE NOT EXISTS (SELECT 1 FROM dist d WHERE d.line = s.line)), '{}')`
 
 // loadBatch loads one batch in tx: the rows of cells s.routes holds by
-// COPY with their routing (copyRouted), when that copy of route_cells is
-// still in force, and the rest through LoadStagedBatch, COPYing them into
-// the staging table from Go.
+// COPY with their routing (copyByCell), the rest through LoadStagedBatch,
+// COPYing them into the staging table from Go.
 func (s *importSource) loadBatch(ctx context.Context, tx pgx.Tx, batch []importRow) error {
-	var res StagedBatch
-	rest := batch
-	if routes := s.routes.Load(); routes != nil && len(routes.Cells) > 0 {
-		inForce, now, err := jurisdiction.NewRouteCellStore(tx).InForce(ctx, *routes)
-		if err != nil {
-			return err
-		}
-		if inForce {
-			var hits []routedRow
-			hits, rest = splitByCell(batch, *routes)
-			inserted, stored, retry, err := copyRouted(ctx, tx, hits, now)
-			if err != nil {
-				return err
-			}
-			res.Inserted, res.Staged = inserted, int64(inserted+stored)
-			rest = append(rest, retry...)
-		} else {
-			s.routesStale.Store(true) // reloaded before the next batch
-		}
+	res, rest, err := s.copyByCell(ctx, tx, batch)
+	if err != nil {
+		return err
 	}
 	if len(rest) > 0 {
 		staged, err := LoadStagedBatch(ctx, tx, func(ctx context.Context, tx pgx.Tx) (int64, error) {
