@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/uber/h3-go/v4"
@@ -39,7 +40,7 @@ func newEmergingSet(cfg Config, scores []periodScore) emergingSet {
 		}
 		rows = append(rows, cp{cellParent(s.Cell, cfg.EmergingResolution), p, s.Score})
 	}
-	slices.SortFunc(rows, func(a, b cp) int { return cmpInt64(a.cell, b.cell) })
+	slices.SortFunc(rows, func(a, b cp) int { return cmp.Compare(a.cell, b.cell) })
 	var e emergingSet
 	var series []float64
 	for i, r := range rows {

@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/uber/h3-go/v4"
@@ -32,7 +33,7 @@ func newR9Level(nw int, reports []windowCount) *gridLevel {
 	}
 	slices.SortFunc(rows, func(a, b *windowCount) int {
 		if a.Cell != b.Cell {
-			return cmpInt64(a.Cell, b.Cell)
+			return cmp.Compare(a.Cell, b.Cell)
 		}
 		return int(a.DistrictID) - int(b.DistrictID)
 	})
@@ -84,16 +85,6 @@ func hasData(acc []cellAcc) bool {
 		}
 	}
 	return false
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // rollUp returns the parents at res of r9's cells with summed accumulators.

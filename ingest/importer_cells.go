@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -115,7 +116,7 @@ func copyRouted(ctx context.Context, tx pgx.Tx, hits []routedRow, now time.Time)
 		}
 		fresh = slices.DeleteFunc(slices.Clone(hits), func(h routedRow) bool { return skip[h.row.sourceID] })
 	}
-	slices.SortFunc(fresh, func(a, b routedRow) int { return cmpInt64(a.row.cells.R9, b.row.cells.R9) })
+	slices.SortFunc(fresh, func(a, b routedRow) int { return cmp.Compare(a.row.cells.R9, b.row.cells.R9) })
 	sp, err := tx.Begin(ctx) // a savepoint: a conflict undoes the COPY alone
 	if err != nil {
 		return 0, 0, nil, fmt.Errorf("savepoint before routed copy: %w", err)
@@ -155,14 +156,4 @@ func (h routedRow) values(now time.Time) ([]any, error) {
 	return []any{"import", r.sourceID, "approved", string(r.category), r.body, false,
 		r.occurredAt, now, r.occurredAt, "import", geom, r.cells.R5, r.cells.R7, r.cells.R8, r.cells.R9,
 		h.route.DistrictID, h.route.StationID, h.route.PCRUnitID, ahtu}, nil
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
