@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -67,13 +68,20 @@ func archiveName(location string) (string, error) {
 	return name, nil
 }
 
+// basemapOpenTimeout bounds reading a remote archive's header and root
+// directory at start-up.
+const basemapOpenTimeout = 30 * time.Second
+
 // registerBasemapRoutes mounts /basemap/tiles.json and
 // /basemap/{z}/{x}/{y}.mvt. Without an archive (or when it cannot be
 // opened, which is logged) both answer 404 and maps draw the base layer of
 // Vikalp's own tiles instead.
 func (h *Handler) registerBasemapRoutes(r *gin.Engine) {
 	if h.deps.BasemapPMTiles != "" {
-		bm, err := newBasemap(context.Background(), h.deps.BasemapPMTiles)
+		// A remote archive that does not answer must not hold up start-up.
+		ctx, cancel := context.WithTimeout(context.Background(), basemapOpenTimeout)
+		bm, err := newBasemap(ctx, h.deps.BasemapPMTiles)
+		cancel()
 		if err != nil {
 			h.deps.Logger.Error("Street base map disabled", slog.String("error", err.Error()))
 		} else {

@@ -323,6 +323,26 @@ func TestHTTPSourceRefusesServerWithoutRange(t *testing.T) {
 	}
 }
 
+// TestOpenGivesUpOnASilentServer: a server that never answers fails Open
+// when the caller's deadline passes (start-up bounds it), not never.
+func TestOpenGivesUpOnASilentServer(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	t.Cleanup(func() { close(release); srv.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err := pmtiles.Open(ctx, srv.URL+"/up.pmtiles", pmtiles.Options{})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("open: %v, want the deadline's error", err)
+	}
+}
+
 func TestChangedErrorNamesTheCause(t *testing.T) {
 	t.Parallel()
 	// The origin changes its ETag on every request, so the retry after the

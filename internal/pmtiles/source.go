@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ErrChanged reports that a remote archive was replaced while it was
@@ -38,13 +39,19 @@ func openSource(ctx context.Context, location string) (source, error) {
 	}
 	switch u.Scheme {
 	case "http", "https":
-		return &httpSource{url: u, client: http.DefaultClient}, nil
+		return &httpSource{url: u, client: httpClient}, nil
 	case "s3":
 		return openS3(ctx, u)
 	}
 	return nil, fmt.Errorf("archive location scheme %q is not supported: use a path, file://, http://, https:// or s3://",
 		u.Scheme)
 }
+
+// httpClient reads remote archives. Requests carry their caller's context
+// (a tile request's, or start-up's bounded one); the timeout is the
+// backstop for a caller without a deadline. A range is at most a leaf
+// directory or a tile: small.
+var httpClient = &http.Client{Timeout: time.Minute}
 
 // fileSource reads a local file through one descriptor held open, so an
 // archive replaced by rename (the way to update one) keeps serving the old
