@@ -403,10 +403,7 @@ func (p *Pipeline) emitAlerts(ctx context.Context, tx pgx.Tx, batches []*windowB
 				Bin: int(bin), GiZ: b.z[i], DistrictID: int(b.level.district[m]), RunID: b.runID}})
 		}
 	}
-	if len(jobs) == 0 {
-		return 0, nil
-	}
-	if _, err := p.jobs.InsertManyTx(ctx, tx, jobs); err != nil {
+	if err := pg.InsertJobsTx(ctx, p.jobs, tx, jobs); err != nil {
 		return 0, fmt.Errorf("insert hotspot alert jobs: %w", err)
 	}
 	return len(jobs), nil

@@ -173,10 +173,7 @@ func (s *Service) inTx(ctx context.Context, fn func(t *txn) error) error {
 				return fmt.Errorf("raise complaint alerts: %w", err)
 			}
 		}
-		if len(t.jobs) == 0 {
-			return nil
-		}
-		if _, err := s.jobs.InsertManyTx(ctx, tx, t.jobs); err != nil {
+		if err := pg.InsertJobsTx(ctx, s.jobs, tx, t.jobs); err != nil {
 			return fmt.Errorf("insert %d jobs: %w", len(t.jobs), err)
 		}
 		return nil

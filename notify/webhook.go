@@ -259,7 +259,7 @@ func (w *Webhooks) QueueTx(ctx context.Context, tx pgx.Tx, targets []WebhookTarg
 		return nil
 	}
 	ids, err := NewWebhookStore(tx).QueueDeliveries(ctx, targets, w.now())
-	if err != nil || len(ids) == 0 { // River refuses an empty InsertManyTx
+	if err != nil {
 		return err
 	}
 	opts := &river.InsertOpts{MaxAttempts: w.cfg.MaxAttempts}
@@ -267,7 +267,7 @@ func (w *Webhooks) QueueTx(ctx context.Context, tx pgx.Tx, targets []WebhookTarg
 	for i, id := range ids {
 		jobs[i] = river.InsertManyParams{Args: WebhookDeliverArgs{DeliveryID: id}, InsertOpts: opts}
 	}
-	if _, err := w.jobs.InsertManyTx(ctx, tx, jobs); err != nil {
+	if err := pg.InsertJobsTx(ctx, w.jobs, tx, jobs); err != nil {
 		return fmt.Errorf("schedule webhook deliveries: %w", err)
 	}
 	return nil

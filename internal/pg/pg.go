@@ -134,6 +134,16 @@ type JobInserter interface {
 	InsertManyTx(ctx context.Context, tx pgx.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
 }
 
+// InsertJobsTx inserts the jobs of params in tx with one InsertManyTx; no
+// params is no insert (River refuses an empty batch).
+func InsertJobsTx(ctx context.Context, jobs JobInserter, tx pgx.Tx, params []river.InsertManyParams) error {
+	if len(params) == 0 {
+		return nil
+	}
+	_, err := jobs.InsertManyTx(ctx, tx, params)
+	return err
+}
+
 // QueryOne runs a query expected to return exactly one row and scans it with
 // scan (pgx.RowToStructByName[T] or a hand-written scanner for geometry
 // columns). No row is vikalp.ErrNotFound, via Interpret.
