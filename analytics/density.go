@@ -150,10 +150,9 @@ type gridWindow struct{ i0, j0, w, h int }
 
 // kernelWindow returns the cells of g that kernelCells can reach from pts.
 func kernelWindow(g Grid, h float64, pts []densityPoint) gridWindow {
-	span := int(math.Ceil(h/g.Cell)) + 1 // as kernelCells
 	i0, j0, i1, j1 := g.NX, g.NY, -1, -1
 	for _, p := range pts {
-		ci, cj := int(math.Floor((p.x-g.X0)/g.Cell)), int(math.Floor((p.y-g.Y0)/g.Cell))
+		ci, cj, span := kernelSquare(g, h, p.x, p.y)
 		i0, i1 = min(i0, ci-span), max(i1, ci+span)
 		j0, j1 = min(j0, cj-span), max(j1, cj+span)
 	}

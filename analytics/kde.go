@@ -56,16 +56,20 @@ func KDE(pts []WeightedPoint, g Grid, h float64) ([]float64, error) {
 	return out, nil
 }
 
+// kernelSquare returns the cell (ci, cj) of g holding (x, y) and how many
+// cells either side of it kernelCells visits (before clipping to g).
+func kernelSquare(g Grid, h, x, y float64) (ci, cj, span int) {
+	return int(math.Floor((x - g.X0) / g.Cell)), int(math.Floor((y - g.Y0) / g.Cell)), int(math.Ceil(h/g.Cell)) + 1
+}
+
 // kernelCells calls fn with the index (j·NX+i) and the quartic kernel value
 // of every cell of g whose centre lies within h of (x, y). Only the cells
 // of the kernel's bounding square are visited, on squared distances (no
 // square root per cell).
 func kernelCells(g Grid, h, x, y float64, fn func(i int, k float64)) {
-	span := int(math.Ceil(h/g.Cell)) + 1
+	ci, cj, span := kernelSquare(g, h, x, y)
 	h2 := h * h
 	norm := 3 / (math.Pi * h2)
-	ci := int(math.Floor((x - g.X0) / g.Cell))
-	cj := int(math.Floor((y - g.Y0) / g.Cell))
 	for j := max(cj-span, 0); j <= min(cj+span, g.NY-1); j++ {
 		dy := g.Y0 + (float64(j)+0.5)*g.Cell - y
 		if dy*dy >= h2 {
