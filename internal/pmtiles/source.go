@@ -104,21 +104,26 @@ func (s *httpSource) readRange(ctx context.Context, off, n int64, version string
 		return nil, "", fmt.Errorf("read %s: %w", s, err)
 	}
 	defer res.Body.Close()
-	etag := res.Header.Get("ETag")
 	if res.StatusCode != http.StatusPartialContent {
 		// 200 would be the whole archive: a server that ignores Range
 		// cannot serve one, and is refused rather than downloaded.
 		return nil, "", fmt.Errorf("read %s bytes %d-%d: status %d, want 206 Partial Content (the server must honour Range)",
 			s, off, off+n-1, res.StatusCode)
 	}
+	return rangeBody(s, res.Body, res.Header.Get("ETag"), res.Header.Get("Content-Range"), version, off, n)
+}
+
+// rangeBody checks a ranged answer from s for bytes off… (its ETag against
+// the version expected, "" for any; its Content-Range against off) and
+// reads its body, refusing more than the n bytes asked for.
+func rangeBody(s source, body io.Reader, etag, contentRange, version string, off, n int64) ([]byte, string, error) {
 	if version != "" && etag != version {
 		return nil, etag, fmt.Errorf("read %s: %w (ETag %s, was %s)", s, ErrChanged, etag, version)
 	}
-	start, err := contentRangeStart(res.Header.Get("Content-Range"))
-	if err != nil || start != off {
-		return nil, "", fmt.Errorf("read %s: Content-Range %q does not start at %d", s, res.Header.Get("Content-Range"), off)
+	if start, err := contentRangeStart(contentRange); err != nil || start != off {
+		return nil, "", fmt.Errorf("read %s: Content-Range %q does not start at %d", s, contentRange, off)
 	}
-	b, err := io.ReadAll(io.LimitReader(res.Body, n+1))
+	b, err := io.ReadAll(io.LimitReader(body, n+1))
 	if err != nil {
 		return nil, "", fmt.Errorf("read %s bytes %d-%d: %w", s, off, off+n-1, err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -69,21 +68,7 @@ func (s *s3Source) readRange(ctx context.Context, off, n int64, version string) 
 		return nil, "", fmt.Errorf("read %s bytes %d-%d: %w", s, off, off+n-1, err)
 	}
 	defer out.Body.Close()
-	etag := aws.ToString(out.ETag)
-	if version != "" && etag != version {
-		return nil, etag, fmt.Errorf("read %s: %w (ETag %s, was %s)", s, ErrChanged, etag, version)
-	}
-	if start, err := contentRangeStart(aws.ToString(out.ContentRange)); err != nil || start != off {
-		return nil, "", fmt.Errorf("read %s: Content-Range %q does not start at %d", s, aws.ToString(out.ContentRange), off)
-	}
-	b, err := io.ReadAll(io.LimitReader(out.Body, n+1))
-	if err != nil {
-		return nil, "", fmt.Errorf("read %s bytes %d-%d: %w", s, off, off+n-1, err)
-	}
-	if int64(len(b)) > n {
-		return nil, "", fmt.Errorf("read %s: more than the %d bytes asked for", s, n)
-	}
-	return b, etag, nil
+	return rangeBody(s, out.Body, aws.ToString(out.ETag), aws.ToString(out.ContentRange), version, off, n)
 }
 
 func (s *s3Source) String() string { return "s3://" + s.bucket + "/" + s.key }
