@@ -116,6 +116,9 @@ func copyRouted(ctx context.Context, tx pgx.Tx, hits []routedRow, now time.Time)
 		}
 		fresh = slices.DeleteFunc(slices.Clone(hits), func(h routedRow) bool { return skip[h.row.sourceID] })
 	}
+	if len(fresh) == 0 { // a re-import: nothing to COPY
+		return 0, len(hits), nil, nil
+	}
 	slices.SortFunc(fresh, func(a, b routedRow) int { return cmp.Compare(a.row.cells.R9, b.row.cells.R9) })
 	sp, err := tx.Begin(ctx) // a savepoint: a conflict undoes the COPY alone
 	if err != nil {
