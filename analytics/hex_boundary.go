@@ -53,26 +53,18 @@ func (h *hexBoundaries) centre3857(i int) (x, y float64) {
 	return x / n, y / n
 }
 
-// appendHexagonValues appends the hexagon with vertices ll as the two COPY
-// values of hex_stats (each with its length): geom, the EWKB polygon in
-// EPSG:3857 (tiles clip in Web Mercator: project once here, not per tile
-// request), then geom_4326. ring is scratch space, returned for reuse.
-func appendHexagonValues(buf []byte, ll []float64, ring []orb.Point) ([]byte, []orb.Point) {
+// appendHexagonValue appends the hexagon with vertices ll as hex_stats'
+// geom COPY value (with its length): the EWKB polygon in EPSG:3857 (tiles
+// clip in Web Mercator: project once here, not per tile request). ring is
+// scratch space, returned for reuse.
+func appendHexagonValue(buf []byte, ll []float64, ring []orb.Point) ([]byte, []orb.Point) {
 	ring = ring[:0]
 	for k := 0; k < len(ll); k += 2 {
 		ring = append(ring, project.WGS84.ToMercator(orb.Point{ll[k], ll[k+1]}))
 	}
 	ring = append(ring, ring[0])
-	size := ewkbPolygonSize(len(ring))
-	buf = binary.BigEndian.AppendUint32(buf, uint32(size))
-	buf = appendEWKBPolygon(buf, 3857, ring)
-	ring = ring[:0]
-	for k := 0; k < len(ll); k += 2 {
-		ring = append(ring, orb.Point{ll[k], ll[k+1]})
-	}
-	ring = append(ring, ring[0])
-	buf = binary.BigEndian.AppendUint32(buf, uint32(size))
-	return appendEWKBPolygon(buf, 4326, ring), ring
+	buf = binary.BigEndian.AppendUint32(buf, uint32(ewkbPolygonSize(len(ring))))
+	return appendEWKBPolygon(buf, 3857, ring), ring
 }
 
 // ewkbPolygonSize is the length of a one-ring EWKB polygon of n points.

@@ -110,7 +110,7 @@ func hexRowsOf(b hexRowBatch) func(buf []byte, limit int) ([]byte, bool) {
 			} else {
 				buf = appendInt(buf, 4, uint64(h.district))
 			}
-			buf, ring = appendHexagonValues(buf, h.hexagon, ring)
+			buf, ring = appendHexagonValue(buf, h.hexagon, ring)
 		}
 		return buf, i < b.Len()
 	}

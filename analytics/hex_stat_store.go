@@ -22,7 +22,7 @@ func NewHexStatStore(db pg.DBTX) *HexStatStore { return &HexStatStore{db: db} }
 // hexStatColumns are the hex_stats columns the pipeline writes, in COPY order.
 var hexStatColumns = []string{"window_key", "resolution", "cell", "run_id", "window_start", "window_end",
 	"n_reports", "n_distinct", "score", "gi_z", "gi_p", "gi_p_fdr", "bin",
-	"emerging", "emerging_cold", "district_id", "geom", "geom_4326"}
+	"emerging", "emerging_cold", "district_id", "geom"}
 
 // The staging table mirrors hex_stats (columns, defaults, CHECKs) without
 // indexes; indexes are built in bulk after COPY, two at a time on separate
@@ -42,7 +42,6 @@ const (
 DROP TABLE hex_stats;
 ALTER TABLE %[1]s RENAME TO hex_stats;
 ALTER TABLE hex_stats ADD CONSTRAINT hex_stats_pkey PRIMARY KEY USING INDEX %[1]s_pkey;
-ALTER INDEX %[1]s_geom_idx RENAME TO hex_stats_geom_idx;
 ALTER INDEX %[1]s_significant_idx RENAME TO hex_stats_significant_idx;
 ALTER INDEX %[1]s_district_idx RENAME TO hex_stats_district_idx;
 ALTER TABLE hex_stats ADD CONSTRAINT hex_stats_run_id_fkey
@@ -54,7 +53,6 @@ ALTER TABLE hex_stats ADD CONSTRAINT hex_stats_district_id_fkey
 // stageIndexSQL are the staging table's indexes, slowest first so that the
 // two build connections finish together.
 var stageIndexSQL = []string{
-	`CREATE INDEX %[1]s_geom_idx ON %[1]s USING gist (geom)`,
 	`CREATE UNIQUE INDEX %[1]s_pkey ON %[1]s (window_key, resolution, cell)`,
 	`CREATE INDEX %[1]s_district_idx ON %[1]s (district_id)`,
 	`CREATE INDEX %[1]s_significant_idx ON %[1]s (window_key, resolution, bin) WHERE bin <> 0`,

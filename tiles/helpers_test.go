@@ -128,9 +128,9 @@ func (b *bundle) hex(t *testing.T, run, cell int64, nDistinct int, district int)
 		t.Fatal(err)
 	}
 	_, err = b.db.Exec(b.ctx, `INSERT INTO hex_stats (window_key, resolution, cell, run_id, window_start, window_end,
-		n_reports, n_distinct, score, gi_z, gi_p, gi_p_fdr, bin, emerging, district_id, geom, geom_4326)
+		n_reports, n_distinct, score, gi_z, gi_p, gi_p_fdr, bin, emerging, district_id, geom)
 		VALUES ('30d', $1, $2, $3, now() - interval '30 days', now(), $4::int, $4::int, $4::float8, 2.7, 0.007, 0.02, 3, 'new', $5,
-		ST_Transform(ST_GeomFromWKB($6, 4326), 3857), ST_GeomFromWKB($6, 4326))
+		ST_Transform(ST_GeomFromWKB($6, 4326), 3857))
 		ON CONFLICT (window_key, resolution, cell) DO UPDATE SET run_id = EXCLUDED.run_id,
 		n_reports = EXCLUDED.n_reports, n_distinct = EXCLUDED.n_distinct`,
 		geo.Resolution(cell), cell, run, nDistinct, district, poly)

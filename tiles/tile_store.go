@@ -51,7 +51,9 @@ func (s *TileStore) render(ctx context.Context, layer, sql string, args ...any) 
 // key (window_key, resolution, cell) beats any spatial index here: a GiST on
 // geom alone matches every window's and resolution's hexagons in the tile,
 // and one that also indexes window and resolution takes the pipeline ten
-// times longer to rebuild on each run than the plain one.
+// times longer to rebuild on each run than the plain one. So hex_stats has
+// no spatial index (migration 00049); the && test only drops the cells of
+// the covering that miss the tile.
 const hotspotsTileSQL = `
 SELECT ST_AsMVT(m, 'hotspots', 4096, 'geom' ORDER BY m.cell) FROM (
 	SELECT ST_AsMVTGeom(h.geom, ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,

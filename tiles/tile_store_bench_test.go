@@ -100,9 +100,9 @@ func fillHexStats(ctx context.Context, b *testing.B, db pg.DBTX) {
 		cells, ns, polys = append(cells, c), append(ns, n), append(polys, poly)
 	}
 	_, err = db.Exec(ctx, `INSERT INTO hex_stats (window_key, resolution, cell, run_id, window_start, window_end,
-		n_reports, n_distinct, score, gi_z, gi_p, gi_p_fdr, bin, geom, geom_4326)
+		n_reports, n_distinct, score, gi_z, gi_p, gi_p_fdr, bin, geom)
 		SELECT '30d', res, t.cell, $1, now() - interval '30 days', now(), t.n, t.n, t.n,
-			0, 0.5, 0.5, 0, ST_Transform(ST_GeomFromWKB(t.poly, 4326), 3857), ST_GeomFromWKB(t.poly, 4326)
+			0, 0.5, 0.5, 0, ST_Transform(ST_GeomFromWKB(t.poly, 4326), 3857)
 		FROM unnest($2::bigint[], $3::int[], $4::bytea[], $5::smallint[]) AS t(cell, n, poly, res)`,
 		run, cells, ns, polys, resolutions(cells))
 	if err != nil {

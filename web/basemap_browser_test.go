@@ -118,9 +118,9 @@ func basemapDatabase(t *testing.T) *pgxpool.Pool {
 			VALUES ('hotspots', 'done', now(), now()) RETURNING id),
 		g AS (SELECT ST_GeomFromWKB($2, 4326) AS geom)
 		INSERT INTO hex_stats (window_key, resolution, cell, run_id, window_start, window_end, n_reports,
-			n_distinct, score, gi_z, gi_p, gi_p_fdr, bin, district_id, geom, geom_4326)
+			n_distinct, score, gi_z, gi_p, gi_p_fdr, bin, district_id, geom)
 		SELECT '30d', 8, $1, run.id, now() - interval '30 days', now(), 6, 6, 6, 3.5, 0.0005, 0.001, 3, 162,
-			ST_Transform(g.geom, 3857), g.geom FROM run, g`, cells.R8, hexagon); err != nil {
+			ST_Transform(g.geom, 3857) FROM run, g`, cells.R8, hexagon); err != nil {
 		t.Fatalf("seed a hot cell: %v", err)
 	}
 	return pool

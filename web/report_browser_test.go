@@ -311,9 +311,9 @@ func (b *bundle) seedCell(t *testing.T, window string, cell int64, nReports int)
 			VALUES ('hotspots', 'done', now(), now()) RETURNING id),
 		g AS (SELECT ST_GeomFromWKB($3, 4326) AS geom)
 		INSERT INTO hex_stats (window_key, resolution, cell, run_id, window_start, window_end, n_reports,
-			n_distinct, score, gi_z, gi_p, gi_p_fdr, bin, district_id, geom, geom_4326)
+			n_distinct, score, gi_z, gi_p, gi_p_fdr, bin, district_id, geom)
 		SELECT $1, 5, $2, run.id, now() - ($4 || ' days')::interval, now(), $5::int, $5::int, $5::float8, 3.5, 0.0005, 0.001, 3, 162,
-			ST_Transform(g.geom, 3857), g.geom FROM run, g
+			ST_Transform(g.geom, 3857) FROM run, g
 		ON CONFLICT (window_key, resolution, cell) DO NOTHING`,
 		window, cell, hexagon, strings.TrimSuffix(window, "d"), nReports); err != nil {
 		t.Fatalf("seed a hot cell: %v", err)

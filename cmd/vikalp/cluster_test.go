@@ -519,9 +519,9 @@ func insertHotspot(t *testing.T, db *pgxpool.Pool, cell int64) {
 		t.Fatal(err)
 	}
 	if _, err := db.Exec(ctx, `INSERT INTO hex_stats (window_key, resolution, cell, run_id, window_start, window_end,
-		n_reports, n_distinct, score, gi_z, gi_p, gi_p_fdr, bin, emerging, district_id, geom, geom_4326)
+		n_reports, n_distinct, score, gi_z, gi_p, gi_p_fdr, bin, emerging, district_id, geom)
 		VALUES ('30d', 8, $1, $2, now() - interval '30 days', now(), 5, 5, 5, 2.7, 0.007, 0.02, 3, 'new', NULL,
-		ST_Transform(ST_GeomFromWKB($3, 4326), 3857), ST_GeomFromWKB($3, 4326))`, cell, run, poly); err != nil {
+		ST_Transform(ST_GeomFromWKB($3, 4326), 3857))`, cell, run, poly); err != nil {
 		t.Fatal(err)
 	}
 }
