@@ -2,11 +2,12 @@ package tiles
 
 import (
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"sync"
 	"time"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // Tile is one rendered tile and how HTTP may cache it. It is immutable once
@@ -74,7 +75,9 @@ func (t *Tile) Gzipped() []byte {
 // its compressor's ~800 KB of tables; staff tiles are compressed on every
 // request (they are never cached), where that allocation and the
 // collections it caused were a third of the server's CPU on point tiles
-// at z14 (bench/NOTES.md). Reset writers produce the same bytes.
+// at z14 (bench/NOTES.md). Reset writers produce the same bytes. The
+// compressor is klauspost/compress's: on a 70 KB hotspot tile it takes
+// half the time of the standard library's for 2 % more bytes.
 var gzipWriters = sync.Pool{New: func() any {
 	zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed) // the level is valid
 	return zw

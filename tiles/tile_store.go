@@ -3,7 +3,9 @@ package tiles
 import (
 	"context"
 	"fmt"
+	"strconv"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/vikalp/vikalp/geo"
@@ -40,10 +42,11 @@ func (s *TileStore) render(ctx context.Context, layer, sql string, args ...any) 
 	return mvt, nil
 }
 
-// hotspotsTileSQL clips hex_stats hexagons, stored in EPSG:3857, to the tile.
-// Features are in cell order: the same cells give the same bytes, whatever
-// the table's physical order (the statistics non-interference test compares
-// tiles byte for byte).
+// hotspotsTileSQL selects the hex_stats rows of one hotspot tile, in cell
+// order (the same cells give the same bytes, whatever the table's physical
+// order: the statistics non-interference test compares tiles byte for
+// byte), with their hexagons (stored in EPSG:3857) as WKB; Hotspots clips
+// and encodes them (mvt.go).
 // $4 window, $5 resolution, $6 minimum distinct reports (k for the public,
 // 0 for staff); $7–$11 the scope (all, district, AHTU, station, PCR unit),
 // a district-level jurisdiction for every staff scope kind; $12 the cells
@@ -55,30 +58,93 @@ func (s *TileStore) render(ctx context.Context, layer, sql string, args ...any) 
 // no spatial index (migration 00049); the && test only drops the cells of
 // the covering that miss the tile.
 const hotspotsTileSQL = `
-SELECT ST_AsMVT(m, 'hotspots', 4096, 'geom' ORDER BY m.cell) FROM (
-	SELECT ST_AsMVTGeom(h.geom, ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
-		to_hex(h.cell) AS cell, h.n_reports AS count, h.score, h.gi_z AS z, h.bin,
-		CASE WHEN h.emerging IS NULL THEN NULL
-			WHEN h.emerging_cold THEN h.emerging || '_cold' ELSE h.emerging || '_hot' END AS class
-	FROM hex_stats h
-	WHERE h.window_key = $4 AND h.resolution = $5::smallint AND h.cell = ANY($12::bigint[])
-		AND h.geom && ST_TileEnvelope($1, $2, $3)
-		AND h.n_distinct >= $6::int
-		AND ($7::boolean OR h.district_id = $8::int
-			OR h.district_id IN (SELECT ad.district_id FROM ahtu_districts ad WHERE ad.ahtu_id = $9::int)
-			OR h.district_id = (SELECT st.district_id FROM police_stations st WHERE st.id = $10::bigint)
-			OR h.district_id = (SELECT u.district_id FROM pcr_units u WHERE u.id = $11::bigint))
-) m`
+SELECT h.cell, h.n_reports, h.score, h.gi_z, h.bin,
+	CASE WHEN h.emerging IS NULL THEN NULL
+		WHEN h.emerging_cold THEN h.emerging || '_cold' ELSE h.emerging || '_hot' END,
+	ST_AsBinary(h.geom)
+FROM hex_stats h
+WHERE h.window_key = $4 AND h.resolution = $5::smallint AND h.cell = ANY($12::bigint[])
+	AND h.geom && ST_TileEnvelope($1, $2, $3)
+	AND h.n_distinct >= $6::int
+	AND ($7::boolean OR h.district_id = $8::int
+		OR h.district_id IN (SELECT ad.district_id FROM ahtu_districts ad WHERE ad.ahtu_id = $9::int)
+		OR h.district_id = (SELECT st.district_id FROM police_stations st WHERE st.id = $10::bigint)
+		OR h.district_id = (SELECT u.district_id FROM pcr_units u WHERE u.id = $11::bigint))
+ORDER BY h.cell`
 
-// Hotspots renders the hotspots layer for q.Window at q.Res.
+// Hotspots renders the hotspots layer for q.Window at q.Res: one hexagon
+// per cell with its cell id (hex), count, score, z, bin and emerging class.
 func (s *TileStore) Hotspots(ctx context.Context, q Query) ([]byte, error) {
 	a, sc := q.Address, q.Scope
-	cells := geo.CellsCovering(a.Bound(), q.Res)
+	cells := cellsCovering(a, q.Res)
 	if len(cells) == 0 {
 		return nil, nil // outside Uttar Pradesh: nothing to draw
 	}
-	return s.render(ctx, LayerHotspots, hotspotsTileSQL, a.Z, a.X, a.Y, q.Window, q.Res, q.MinDistinct,
+	rows, err := s.db.Query(ctx, hotspotsTileSQL, a.Z, a.X, a.Y, q.Window, q.Res, q.MinDistinct,
 		sc.All, sc.DistrictID, sc.AHTUID, sc.StationID, sc.PCRUnitID, cells)
+	if err != nil {
+		return nil, fmt.Errorf("render %s tile: %w", LayerHotspots, pg.Interpret(err))
+	}
+	minX, _, maxX, maxY := tileEnvelope(a)
+	unit := (maxX - minX) / Extent
+	l := newMVTLayer(LayerHotspots)
+	var (
+		cell     int64
+		n, bin   int32
+		score, z float64
+		class    *string
+		wkb      []byte
+		ring     []point
+	)
+	_, err = pgx.ForEachRow(rows, []any{&cell, &n, &score, &z, &bin, &class, &wkb}, func() error {
+		var err error
+		if ring, err = wkbRing(wkb, ring, minX, maxY, unit); err != nil {
+			return fmt.Errorf("cell %x: %w", cell, err)
+		}
+		l.attr("cell", mvtString(strconv.FormatInt(cell, 16)))
+		l.attr("count", mvtInt(int64(n)))
+		l.attr("score", mvtDouble(score))
+		l.attr("z", mvtDouble(z))
+		l.attr("bin", mvtInt(int64(bin)))
+		if class != nil {
+			l.attr("class", mvtString(*class))
+		}
+		l.polygon(ring)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("render %s tile: %w", LayerHotspots, pg.Interpret(err))
+	}
+	return l.bytes(), nil
+}
+
+// coverings holds geo.CellsCovering of recently drawn tiles. The cells
+// covering a tile are a pure function of its address and resolution, but
+// asking H3 (cgo) for up to a thousand of them cost a third of a hotspot
+// tile server's CPU (bench/NOTES.md, "Hotspot tiles encoded in Go"); a map
+// shows the same tiles to many users all day. At most maxCoverings tiles
+// (≤ 1,100 cells, 9 KB, each) are kept; the slices are shared, read only.
+var coverings = func() *lru.Cache[coverKey, []int64] {
+	c, _ := lru.New[coverKey, []int64](maxCoverings) // fails only for a size ≤ 0
+	return c
+}()
+
+const maxCoverings = 4096
+
+type coverKey struct {
+	a   Address
+	res int
+}
+
+// cellsCovering returns geo.CellsCovering of tile a at res, memoized.
+func cellsCovering(a Address, res int) []int64 {
+	k := coverKey{a, res}
+	if cells, ok := coverings.Get(k); ok {
+		return cells
+	}
+	cells := geo.CellsCovering(a.Bound(), res)
+	coverings.Add(k, cells)
+	return cells
 }
 
 // heatTileSQL draws the density surface of window $4 (density_grids,
