@@ -42,51 +42,36 @@ func tileEnvelope(a Address) (minX, minY, maxX, maxY float64) {
 	return minX, maxY - size, minX + size, maxY
 }
 
-// mvtValue is one attribute value of a layer; values are stored once per
-// layer, so equal values share an index.
-type mvtValue struct {
-	kind byte // 's' string, 'u' uint, 'i' sint, 'd' double
-	s    string
-	u    uint64
-	d    float64
+// earthRadius is EPSG:3857's sphere radius, the WGS 84 semi-major axis.
+const earthRadius = 6378137.0
+
+// mercator projects lon, lat (degrees) to EPSG:3857, as ST_Transform.
+func mercator(lon, lat float64) (x, y float64) {
+	return earthRadius * lon * math.Pi / 180, earthRadius * math.Log(math.Tan(math.Pi/4+lat*math.Pi/360))
 }
 
-func mvtString(s string) mvtValue  { return mvtValue{kind: 's', s: s} }
-func mvtDouble(f float64) mvtValue { return mvtValue{kind: 'd', d: f} }
-func mvtInt(i int64) mvtValue {
-	if i < 0 {
-		return mvtValue{kind: 'i', u: protowire.EncodeZigZag(i)}
-	}
-	return mvtValue{kind: 'u', u: uint64(i)}
+// mvtNumber is a numeric attribute value: an MVT Value field (5 uint, 6
+// sint, 3 double) and its bits (zigzag for sint, IEEE for double).
+type mvtNumber struct {
+	field protowire.Number
+	bits  uint64
 }
 
-// append encodes v as an MVT Value message body.
-func (v mvtValue) append(b []byte) []byte {
-	switch v.kind {
-	case 's':
-		b = protowire.AppendTag(b, 1, protowire.BytesType)
-		return protowire.AppendString(b, v.s)
-	case 'd':
-		b = protowire.AppendTag(b, 3, protowire.Fixed64Type)
-		return protowire.AppendFixed64(b, math.Float64bits(v.d))
-	case 'u':
-		b = protowire.AppendTag(b, 5, protowire.VarintType)
-		return protowire.AppendVarint(b, v.u)
-	}
-	b = protowire.AppendTag(b, 6, protowire.VarintType)
-	return protowire.AppendVarint(b, v.u)
-}
-
-// mvtLayer builds one MVT layer of polygon features.
+// mvtLayer builds one MVT layer of polygon or point features. Keys and
+// values are stored once per layer, so equal values share an index; the
+// string and number indexes are separate maps because hashing one struct
+// of both was a fifth of a point tile's CPU.
 type mvtLayer struct {
 	name     string
 	keys     []string
-	keyIndex map[string]uint64
-	values   []mvtValue
-	valIndex map[mvtValue]uint64
+	values   []byte // encoded Value messages, each with its field tag
+	nValues  uint64
+	strings  map[string]uint64
+	numbers  map[mvtNumber]uint64
 	features []byte // encoded Feature messages, each with its field tag
 	n        int
 
+	buf  []byte   // scratch: the current feature's encoding
 	tags []uint64 // scratch: the current feature's key, value pairs
 	geom []uint64 // scratch: the current feature's commands
 	ring []point  // scratch: the clipped ring
@@ -94,24 +79,87 @@ type mvtLayer struct {
 }
 
 func newMVTLayer(name string) *mvtLayer {
-	return &mvtLayer{name: name, keyIndex: map[string]uint64{}, valIndex: map[mvtValue]uint64{}}
+	return &mvtLayer{name: name, strings: map[string]uint64{}, numbers: map[mvtNumber]uint64{}}
 }
 
-// attr adds one attribute to the feature being built.
-func (l *mvtLayer) attr(key string, v mvtValue) {
-	k, ok := l.keyIndex[key]
-	if !ok {
-		k = uint64(len(l.keys))
-		l.keys = append(l.keys, key)
-		l.keyIndex[key] = k
+// key returns the index of key (a layer has a handful: a linear search).
+func (l *mvtLayer) key(key string) uint64 {
+	for i, k := range l.keys {
+		if k == key {
+			return uint64(i)
+		}
 	}
-	vi, ok := l.valIndex[v]
+	l.keys = append(l.keys, key)
+	return uint64(len(l.keys) - 1)
+}
+
+// value appends one Value message (its body made by body) and returns its
+// index.
+func (l *mvtLayer) value(body []byte) uint64 {
+	l.values = protowire.AppendTag(l.values, 4, protowire.BytesType)
+	l.values = protowire.AppendBytes(l.values, body)
+	l.nValues++
+	return l.nValues - 1
+}
+
+// attrString adds a text attribute to the feature being built.
+func (l *mvtLayer) attrString(key string, v string) {
+	vi, ok := l.strings[v]
 	if !ok {
-		vi = uint64(len(l.values))
-		l.values = append(l.values, v)
-		l.valIndex[v] = vi
+		vi = l.newString(v)
 	}
-	l.tags = append(l.tags, k, vi)
+	l.tags = append(l.tags, l.key(key), vi)
+}
+
+// attrBytes adds a text attribute, given as bytes, to the feature being
+// built (looked up without copying them).
+func (l *mvtLayer) attrBytes(key string, v []byte) {
+	vi, ok := l.strings[string(v)]
+	if !ok {
+		vi = l.newString(string(v))
+	}
+	l.tags = append(l.tags, l.key(key), vi)
+}
+
+// newString stores the string value v and returns its index.
+func (l *mvtLayer) newString(v string) uint64 {
+	b := protowire.AppendTag(l.buf[:0], 1, protowire.BytesType)
+	l.buf = protowire.AppendString(b, v)
+	vi := l.value(l.buf)
+	l.strings[v] = vi
+	return vi
+}
+
+// attrInt adds an integer attribute: uint_value, sint_value when negative.
+func (l *mvtLayer) attrInt(key string, v int64) {
+	if v < 0 {
+		l.attrNumber(key, mvtNumber{6, protowire.EncodeZigZag(v)})
+		return
+	}
+	l.attrNumber(key, mvtNumber{5, uint64(v)})
+}
+
+// attrDouble adds a double_value attribute.
+func (l *mvtLayer) attrDouble(key string, v float64) {
+	l.attrNumber(key, mvtNumber{3, math.Float64bits(v)})
+}
+
+func (l *mvtLayer) attrNumber(key string, v mvtNumber) {
+	vi, ok := l.numbers[v]
+	if !ok {
+		b := l.buf[:0]
+		if v.field == 3 {
+			b = protowire.AppendTag(b, 3, protowire.Fixed64Type)
+			b = protowire.AppendFixed64(b, v.bits)
+		} else {
+			b = protowire.AppendTag(b, v.field, protowire.VarintType)
+			b = protowire.AppendVarint(b, v.bits)
+		}
+		l.buf = b
+		vi = l.value(b)
+		l.numbers[v] = vi
+	}
+	l.tags = append(l.tags, l.key(key), vi)
 }
 
 // point is a vertex in tile units (x right, y down).
@@ -169,15 +217,42 @@ func (l *mvtLayer) polygon(ring []point) bool {
 	}
 	l.geom = append(l.geom, 7|1<<3) // ClosePath
 
-	var f []byte
+	l.feature(nil, 3) // POLYGON
+	return true
+}
+
+// point ends the feature being built, with feature id id, as the point p
+// (tile units), snapped; it reports false, and drops the feature's
+// attributes, when p lies outside the tile grown by the buffer.
+func (l *mvtLayer) point(id uint64, p point) bool {
+	defer func() { l.tags = l.tags[:0] }()
+	x, y := math.RoundToEven(p.x), math.RoundToEven(p.y)
+	lo, hi := float64(-mvtBuffer), float64(Extent+mvtBuffer)
+	if x < lo || x > hi || y < lo || y > hi {
+		return false
+	}
+	l.geom = append(l.geom[:0], 1|1<<3, // MoveTo, one point
+		protowire.EncodeZigZag(int64(x)), protowire.EncodeZigZag(int64(y)))
+	l.feature(&id, 1) // POINT
+	return true
+}
+
+// feature appends the feature of l.tags and l.geom, of MVT geometry type
+// geomType, with feature id id when not nil.
+func (l *mvtLayer) feature(id *uint64, geomType uint64) {
+	f := l.buf[:0]
+	if id != nil {
+		f = protowire.AppendTag(f, 1, protowire.VarintType)
+		f = protowire.AppendVarint(f, *id)
+	}
 	f = appendPacked(f, 2, l.tags)
 	f = protowire.AppendTag(f, 3, protowire.VarintType)
-	f = protowire.AppendVarint(f, 3) // POLYGON
+	f = protowire.AppendVarint(f, geomType)
 	f = appendPacked(f, 4, l.geom)
 	l.features = protowire.AppendTag(l.features, 2, protowire.BytesType)
 	l.features = protowire.AppendBytes(l.features, f)
+	l.buf = f
 	l.n++
-	return true
 }
 
 // bytes returns the tile: nil when the layer has no feature (an empty
@@ -196,12 +271,7 @@ func (l *mvtLayer) bytes() []byte {
 		b = protowire.AppendTag(b, 3, protowire.BytesType)
 		b = protowire.AppendString(b, k)
 	}
-	var v []byte
-	for _, val := range l.values {
-		v = val.append(v[:0])
-		b = protowire.AppendTag(b, 4, protowire.BytesType)
-		b = protowire.AppendBytes(b, v)
-	}
+	b = append(b, l.values...)
 	b = protowire.AppendTag(b, 5, protowire.VarintType)
 	b = protowire.AppendVarint(b, Extent)
 	tile := protowire.AppendTag(nil, 3, protowire.BytesType)

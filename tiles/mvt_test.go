@@ -115,3 +115,83 @@ func sameRing(got, want orb.Geometry) error {
 	}
 	return fmt.Errorf("ring %v, PostGIS %v", gp[0], wp[0])
 }
+
+// postgisReportPointsSQL is the reports layer's point tile as PostGIS
+// encoded it before TileStore.Reports encoded points in Go.
+const postgisReportPointsSQL = `
+SELECT ST_AsMVT(m, 'reports', 4096, 'geom', 'id') FROM (
+	SELECT ST_AsMVTGeom(ST_Transform(r.geom, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
+		r.id, 1 AS count, r.category, r.status,
+		to_char(r.event_at AT TIME ZONE 'Asia/Kolkata', 'YYYY-MM') AS month
+	FROM reports r
+	WHERE r.geom && ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326)
+		AND ($4::boolean OR r.status <> 'rejected')
+	ORDER BY r.event_at DESC
+	LIMIT 5000
+) m`
+
+// TestReportPointEncoding holds the Go encoding of report point tiles to
+// PostGIS's over the same rows: the same features (ids, attributes,
+// points) in the same order, with and without rejected reports, on the
+// tiles around a z14 tile over Lucknow and at z15–16 inside it, points in
+// the clip buffer and beyond it included.
+func TestReportPointEncoding(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	base := tiles.TileOf(lucknow[0], lucknow[1], 14)
+	bound := base.Bound()
+	statuses := []string{"approved", "pending", "rejected"}
+	for i := range 24 {
+		for j := range 24 {
+			// A grid from a third of a tile outside it to a third beyond, with
+			// an irregular offset so that points fall between tile units.
+			lon := bound.Min[0] + (bound.Max[0]-bound.Min[0])*(float64(i)-8+0.37*float64(j%3))/8
+			lat := bound.Min[1] + (bound.Max[1]-bound.Min[1])*(float64(j)-8+0.29*float64(i%5))/8
+			b.report(t, lat, lon, statuses[(i+j)%3])
+		}
+	}
+	if _, err := b.db.Exec(b.ctx, `UPDATE reports SET event_at = now() - id * interval '37 hours',
+		category = (ARRAY['stalking', 'groping', 'catcalling_comments'])[id % 3 + 1]`); err != nil {
+		t.Fatal(err)
+	}
+	store := tiles.NewTileStore(b.db)
+	var addrs []tiles.Address
+	for dx := -1; dx <= 1; dx++ {
+		for dy := -1; dy <= 1; dy++ {
+			addrs = append(addrs, tiles.Address{Z: 14, X: base.X + dx, Y: base.Y + dy})
+		}
+	}
+	for z := 15; z <= 16; z++ {
+		c := tiles.TileOf(lucknow[0], lucknow[1], z)
+		addrs = append(addrs, c, tiles.Address{Z: z, X: c.X + 1, Y: c.Y})
+	}
+	features := 0
+	for _, moderation := range []bool{false, true} {
+		for _, a := range addrs {
+			got, err := store.Reports(b.ctx, tiles.Query{Address: a, Scope: tiles.Scope{All: true, Moderation: moderation}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []byte
+			if err := b.db.QueryRow(b.ctx, postgisReportPointsSQL, a.Z, a.X, a.Y, moderation).Scan(&want); err != nil {
+				t.Fatal(err)
+			}
+			gf, wf := decode(t, got, tiles.LayerReports), decode(t, want, tiles.LayerReports)
+			if len(gf) != len(wf) {
+				t.Fatalf("%s: %d features, PostGIS %d", a, len(gf), len(wf))
+			}
+			for i := range gf {
+				if gf[i].ID != wf[i].ID || !reflect.DeepEqual(gf[i].Properties, wf[i].Properties) ||
+					gf[i].Geometry != wf[i].Geometry {
+					t.Fatalf("%s feature %d: %v %v %v, PostGIS %v %v %v", a, i, gf[i].ID, gf[i].Properties,
+						gf[i].Geometry, wf[i].ID, wf[i].Properties, wf[i].Geometry)
+				}
+			}
+			features += len(gf)
+		}
+	}
+	if features < 500 {
+		t.Fatalf("compared only %d features", features)
+	}
+	t.Logf("%d features equal to PostGIS's", features)
+}
