@@ -26,10 +26,12 @@ type gridLevel struct {
 // district with most of its weighted reports in the lookback (ties: the
 // smaller id); cells without data in any window and invalid cells are left
 // out.
-func newR9Level(nw int, reports []windowCount) *gridLevel {
-	rows := make([]*windowCount, len(reports))
-	for i := range reports {
-		rows[i] = &reports[i]
+func newR9Level(nw int, parts [][]windowCount) *gridLevel {
+	var rows []*windowCount
+	for _, reports := range parts {
+		for i := range reports {
+			rows = append(rows, &reports[i])
+		}
 	}
 	slices.SortFunc(rows, func(a, b *windowCount) int {
 		if a.Cell != b.Cell {

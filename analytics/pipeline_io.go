@@ -50,7 +50,7 @@ func (p *Pipeline) measureIO(ctx context.Context, runID int64, asOf time.Time, s
 		return times, err
 	}
 	times.Read = time.Since(lap)
-	sum.Inputs = len(in.reports) + len(in.periods)
+	sum.Inputs = in.groups()
 	ready := make(chan hexRowBatch, len(p.cfg.Resolutions)*len(p.cfg.Windows))
 	batches, dens, err := p.compute(in, asOf, runID, sum, ready)
 	close(ready)
