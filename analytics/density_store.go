@@ -20,9 +20,10 @@ var densityCellColumns = []string{"window_key", "district_id", "x", "y", "densit
 // COPY, index and analyze it outside any lock, then drop and rename inside
 // the swap transaction. Names come from the run id only.
 const (
-	createDensityStageSQL = `CREATE TABLE %s (LIKE density_cells INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`
-	indexDensityStageSQL  = `CREATE INDEX %[1]s_xy_idx ON %[1]s (window_key, x, y)`
-	swapDensitySQL        = `
+	createDensityStageSQL = `CREATE TABLE %s (LIKE density_cells INCLUDING DEFAULTS INCLUDING CONSTRAINTS) WITH (` +
+		noAutovacuum + `)`
+	indexDensityStageSQL = `CREATE INDEX %[1]s_xy_idx ON %[1]s (window_key, x, y)`
+	swapDensitySQL       = `
 DROP TABLE density_cells;
 ALTER TABLE %[1]s RENAME TO density_cells;
 ALTER INDEX %[1]s_xy_idx RENAME TO density_cells_xy_idx`

@@ -24,13 +24,21 @@ var hexStatColumns = []string{"window_key", "resolution", "cell", "run_id", "win
 	"n_reports", "n_distinct", "score", "gi_z", "gi_p", "gi_p_fdr", "bin",
 	"emerging", "emerging_cold", "district_id", "geom"}
 
+// noAutovacuum keeps autovacuum off the tables a run writes: they are
+// written once, analyzed by the run and replaced whole by the next, so
+// there is nothing to vacuum, and a vacuum of the million rows just
+// swapped in held the next run's swap for a second and more (it yields
+// only after deadlock_timeout) when runs came back to back (migration
+// 00050 sets the same on the tables the migrations created).
+const noAutovacuum = `autovacuum_enabled = false, toast.autovacuum_enabled = false`
+
 // The staging table mirrors hex_stats (columns, defaults, CHECKs) without
 // indexes; indexes are built in bulk after COPY, two at a time on separate
-// connections, which is far cheaper than maintaining a GiST index row by
-// row. Names come from the run id only.
+// connections, which is far cheaper than maintaining an index row by row.
+// Names come from the run id only.
 const (
 	dropStageSQL    = `DROP TABLE IF EXISTS %s`
-	createStageSQL  = `CREATE TABLE %s (LIKE hex_stats INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`
+	createStageSQL  = `CREATE TABLE %s (LIKE hex_stats INCLUDING DEFAULTS INCLUDING CONSTRAINTS) WITH (` + noAutovacuum + `)`
 	analyzeStageSQL = `ANALYZE %s`
 	lockHexStatsSQL = `LOCK TABLE hex_stats IN ACCESS EXCLUSIVE MODE`
 	// swapSQL replaces hex_stats by the staging table and gives its
