@@ -34,13 +34,18 @@ const mvtBuffer = 64
 // bounds ST_TileEnvelope divides by default.
 const worldHalf = 20037508.342789244
 
-// tileEnvelope returns the tile's extent in EPSG:3857, as ST_TileEnvelope.
-func tileEnvelope(a Address) (minX, minY, maxX, maxY float64) {
+// tileFrame maps EPSG:3857 into one tile's units (0…Extent, y down): the
+// tile's north-west corner, as ST_TileEnvelope places it, and the size of
+// one unit.
+type tileFrame struct{ minX, maxY, unit float64 }
+
+func newTileFrame(a Address) tileFrame {
 	size := 2 * worldHalf / float64(int(1)<<a.Z)
-	minX = -worldHalf + float64(a.X)*size
-	maxY = worldHalf - float64(a.Y)*size
-	return minX, maxY - size, minX + size, maxY
+	return tileFrame{minX: -worldHalf + float64(a.X)*size, maxY: worldHalf - float64(a.Y)*size, unit: size / Extent}
 }
+
+// at returns EPSG:3857 x, y in tile units.
+func (f tileFrame) at(x, y float64) point { return point{(x - f.minX) / f.unit, (f.maxY - y) / f.unit} }
 
 // earthRadius is EPSG:3857's sphere radius, the WGS 84 semi-major axis.
 const earthRadius = 6378137.0
@@ -345,10 +350,9 @@ func clipConvex(ring, buf []point, lo, hi float64) ([]point, []point) {
 }
 
 // wkbRing reads the exterior ring of a little- or big-endian WKB polygon
-// (ST_AsBinary) into ring as tile units of the tile whose EPSG:3857 extent
-// starts at minX, maxY with size units per tile unit, dropping the closing
-// point.
-func wkbRing(wkb []byte, ring []point, minX, maxY, unit float64) ([]point, error) {
+// (ST_AsBinary) in EPSG:3857 into ring as tile units of f, dropping the
+// closing point.
+func wkbRing(wkb []byte, ring []point, f tileFrame) ([]point, error) {
 	if len(wkb) < 13 {
 		return nil, fmt.Errorf("hexagon: %d bytes of WKB", len(wkb))
 	}
@@ -367,7 +371,7 @@ func wkbRing(wkb []byte, ring []point, minX, maxY, unit float64) ([]point, error
 	for i := range n - 1 {
 		x := math.Float64frombits(order.Uint64(wkb[13+16*i:]))
 		y := math.Float64frombits(order.Uint64(wkb[21+16*i:]))
-		ring = append(ring, point{(x - minX) / unit, (maxY - y) / unit})
+		ring = append(ring, f.at(x, y))
 	}
 	return ring, nil
 }

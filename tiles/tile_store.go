@@ -83,14 +83,6 @@ func (s *TileStore) Hotspots(ctx context.Context, q Query) ([]byte, error) {
 	if len(cells) == 0 {
 		return nil, nil // outside Uttar Pradesh: nothing to draw
 	}
-	rows, err := s.db.Query(ctx, hotspotsTileSQL, a.Z, a.X, a.Y, q.Window, q.Res, q.MinDistinct,
-		sc.All, sc.DistrictID, sc.AHTUID, sc.StationID, sc.PCRUnitID, cells)
-	if err != nil {
-		return nil, fmt.Errorf("render %s tile: %w", LayerHotspots, pg.Interpret(err))
-	}
-	minX, _, maxX, maxY := tileEnvelope(a)
-	unit := (maxX - minX) / Extent
-	l := newMVTLayer(LayerHotspots)
 	var (
 		cell     int64
 		n, bin   int32
@@ -100,9 +92,9 @@ func (s *TileStore) Hotspots(ctx context.Context, q Query) ([]byte, error) {
 		ring     []point
 		hexBuf   [16]byte
 	)
-	_, err = pgx.ForEachRow(rows, []any{&cell, &n, &score, &z, &bin, &class, &wkb}, func() error {
+	row := func(l *mvtLayer, f tileFrame) error {
 		var err error
-		if ring, err = wkbRing(wkb, ring, minX, maxY, unit); err != nil {
+		if ring, err = wkbRing(wkb, ring, f); err != nil {
 			return fmt.Errorf("cell %x: %w", cell, err)
 		}
 		l.attrBytes("cell", strconv.AppendInt(hexBuf[:0], cell, 16))
@@ -115,9 +107,24 @@ func (s *TileStore) Hotspots(ctx context.Context, q Query) ([]byte, error) {
 		}
 		l.polygon(ring)
 		return nil
-	})
+	}
+	return s.encode(ctx, LayerHotspots, a, []any{&cell, &n, &score, &z, &bin, &class, &wkb}, row,
+		hotspotsTileSQL, a.Z, a.X, a.Y, q.Window, q.Res, q.MinDistinct,
+		sc.All, sc.DistrictID, sc.AHTUID, sc.StationID, sc.PCRUnitID, cells)
+}
+
+// encode runs a tile's row statement and builds layer's tile in Go
+// (mvt.go): each row is scanned into dest and added to the layer by row,
+// given the tile's frame.
+func (s *TileStore) encode(ctx context.Context, layer string, a Address, dest []any,
+	row func(*mvtLayer, tileFrame) error, sql string, args ...any) ([]byte, error) {
+	rows, err := s.db.Query(ctx, sql, args...)
 	if err != nil {
-		return nil, fmt.Errorf("render %s tile: %w", LayerHotspots, pg.Interpret(err))
+		return nil, fmt.Errorf("render %s tile: %w", layer, pg.Interpret(err))
+	}
+	l, f := newMVTLayer(layer), newTileFrame(a)
+	if _, err := pgx.ForEachRow(rows, dest, func() error { return row(l, f) }); err != nil {
+		return nil, fmt.Errorf("render %s tile: %w", layer, pg.Interpret(err))
 	}
 	return l.bytes(), nil
 }
@@ -289,14 +296,6 @@ LIMIT $9`
 // microseconds a point transforming, clipping and encoding them, four
 // times what finding them took (bench/NOTES.md).
 func (s *TileStore) reportPoints(ctx context.Context, a Address, sc Scope) ([]byte, error) {
-	rows, err := s.db.Query(ctx, reportPointsTileSQL, a.Z, a.X, a.Y, sc.Moderation,
-		sc.All, sc.DistrictID, sc.StationID, sc.PCRUnitID, maxPoints)
-	if err != nil {
-		return nil, fmt.Errorf("render %s tile: %w", LayerReports, pg.Interpret(err))
-	}
-	minX, _, maxX, maxY := tileEnvelope(a)
-	unit := (maxX - minX) / Extent
-	l := newMVTLayer(LayerReports)
 	var (
 		id               int64
 		lon, lat         float64
@@ -305,7 +304,7 @@ func (s *TileStore) reportPoints(ctx context.Context, a Address, sc Scope) ([]by
 		month            = make([]byte, 0, 7) // YYYY-MM of the IST day
 		day              = int64(math.MinInt64)
 	)
-	_, err = pgx.ForEachRow(rows, []any{&id, &lon, &lat, &category, &status, &at}, func() error {
+	row := func(l *mvtLayer, f tileFrame) error {
 		l.attrInt("count", 1)
 		l.attrString("category", category)
 		l.attrString("status", status)
@@ -313,14 +312,11 @@ func (s *TileStore) reportPoints(ctx context.Context, a Address, sc Scope) ([]by
 			day, month = d, at.In(vikalp.IST).AppendFormat(month[:0], "2006-01")
 		}
 		l.attrBytes("month", month)
-		x, y := mercator(lon, lat)
-		l.point(uint64(id), point{(x - minX) / unit, (maxY - y) / unit})
+		l.point(uint64(id), f.at(mercator(lon, lat)))
 		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("render %s tile: %w", LayerReports, pg.Interpret(err))
 	}
-	return l.bytes(), nil
+	return s.encode(ctx, LayerReports, a, []any{&id, &lon, &lat, &category, &status, &at}, row,
+		reportPointsTileSQL, a.Z, a.X, a.Y, sc.Moderation, sc.All, sc.DistrictID, sc.StationID, sc.PCRUnitID, maxPoints)
 }
 
 // istDay numbers the days of IST (UTC+5:30, no daylight saving): one IST
