@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -52,22 +53,30 @@ func (s *TileStore) render(ctx context.Context, layer, sql string, args ...any) 
 // and encodes them (mvt.go).
 // $4 window, $5 resolution, $6 minimum distinct reports (k for the public,
 // 0 for staff); $7–$11 the scope (all, district, AHTU, station, PCR unit),
-// a district-level jurisdiction for every staff scope kind; $12 the cells
-// that may overlap the tile (geo.CellsCovering). Looking those up by primary
-// key (window_key, resolution, cell) beats any spatial index here: a GiST on
-// geom alone matches every window's and resolution's hexagons in the tile,
-// and one that also indexes window and resolution takes the pipeline ten
-// times longer to rebuild on each run than the plain one. So hex_stats has
-// no spatial index (migration 00049); the && test only drops the cells of
-// the covering that miss the tile.
+// a district-level jurisdiction for every staff scope kind; $12, $13 the
+// ranges of cell ids that hold every cell that may overlap the tile
+// (coverRanges). Scanning those on the primary key (window_key,
+// resolution, cell) beats any spatial index here: a GiST on geom alone
+// matches every window's and resolution's hexagons in the tile, and one
+// that also indexes window and resolution takes the pipeline ten times
+// longer to rebuild on each run than the plain one. So hex_stats has no
+// spatial index (migration 00049); the && test drops the cells of the
+// ranges that miss the tile. Without the OFFSET 0 fence the planner, not
+// knowing the ranges (a generic plan), scanned the whole window and
+// resolution: 20× slower.
 const hotspotsTileSQL = `
 SELECT h.cell, h.n_reports, h.score, h.gi_z, h.bin,
 	CASE WHEN h.emerging IS NULL THEN NULL
 		WHEN h.emerging_cold THEN h.emerging || '_cold' ELSE h.emerging || '_hot' END,
 	ST_AsBinary(h.geom)
-FROM hex_stats h
-WHERE h.window_key = $4 AND h.resolution = $5::smallint AND h.cell = ANY($12::bigint[])
-	AND h.geom && ST_TileEnvelope($1, $2, $3)
+FROM unnest($12::bigint[], $13::bigint[]) AS g(lo, hi)
+CROSS JOIN LATERAL (
+	SELECT s.cell, s.n_reports, s.n_distinct, s.score, s.gi_z, s.bin, s.emerging, s.emerging_cold, s.district_id, s.geom
+	FROM hex_stats s
+	WHERE s.window_key = $4 AND s.resolution = $5::smallint AND s.cell BETWEEN g.lo AND g.hi
+	OFFSET 0 -- a fence: one index range scan per range, whatever the plan cache guesses
+) h
+WHERE h.geom && ST_TileEnvelope($1, $2, $3)
 	AND h.n_distinct >= $6::int
 	AND ($7::boolean OR h.district_id = $8::int
 		OR h.district_id IN (SELECT ad.district_id FROM ahtu_districts ad WHERE ad.ahtu_id = $9::int)
@@ -79,8 +88,8 @@ ORDER BY h.cell`
 // per cell with its cell id (hex), count, score, z, bin and emerging class.
 func (s *TileStore) Hotspots(ctx context.Context, q Query) ([]byte, error) {
 	a, sc := q.Address, q.Scope
-	cells := cellsCovering(a, q.Res)
-	if len(cells) == 0 {
+	cover := coverRanges(a, q.Res)
+	if len(cover.lo) == 0 {
 		return nil, nil // outside Uttar Pradesh: nothing to draw
 	}
 	var (
@@ -110,7 +119,7 @@ func (s *TileStore) Hotspots(ctx context.Context, q Query) ([]byte, error) {
 	}
 	return s.encode(ctx, LayerHotspots, a, []any{&cell, &n, &score, &z, &bin, &class, &wkb}, row,
 		hotspotsTileSQL, a.Z, a.X, a.Y, q.Window, q.Res, q.MinDistinct,
-		sc.All, sc.DistrictID, sc.AHTUID, sc.StationID, sc.PCRUnitID, cells)
+		sc.All, sc.DistrictID, sc.AHTUID, sc.StationID, sc.PCRUnitID, cover.lo, cover.hi)
 }
 
 // encode runs a tile's row statement and builds layer's tile in Go
@@ -129,14 +138,38 @@ func (s *TileStore) encode(ctx context.Context, layer string, a Address, dest []
 	return l.bytes(), nil
 }
 
-// coverings holds geo.CellsCovering of recently drawn tiles. The cells
+// cellRanges are the cells covering a tile as ranges of cell ids [lo[i],
+// hi[i]]: one per grandparent cell (two resolutions coarser), from its
+// first covering grandchild to its last. A grandparent's grandchildren are
+// consecutive ids at their resolution, so each range is one short index
+// scan, where probing the covering cell by cell cost a thousand index
+// descents for a z9 tile (3.2–5.8 → 1.4–2.1 ms; bench/NOTES.md). A range
+// may hold grandchildren that miss the tile; the statement's && drops them.
+type cellRanges struct{ lo, hi []int64 }
+
+// rangesOf groups cells (all at resolution res) into cellRanges.
+func rangesOf(cells []int64, res int) cellRanges {
+	cells = slices.Sorted(slices.Values(cells))
+	shift := 3 * (17 - res) // below: the digits of resolutions res−1 and res
+	var r cellRanges
+	for i, c := range cells {
+		if i > 0 && c>>shift == cells[i-1]>>shift {
+			r.hi[len(r.hi)-1] = c
+			continue
+		}
+		r.lo, r.hi = append(r.lo, c), append(r.hi, c)
+	}
+	return r
+}
+
+// coverings holds the cellRanges of recently drawn tiles. The cells
 // covering a tile are a pure function of its address and resolution, but
 // asking H3 (cgo) for up to a thousand of them cost a third of a hotspot
 // tile server's CPU (bench/NOTES.md, "Hotspot tiles encoded in Go"); a map
 // shows the same tiles to many users all day. At most maxCoverings tiles
-// (≤ 1,100 cells, 9 KB, each) are kept; the slices are shared, read only.
-var coverings = func() *lru.Cache[coverKey, []int64] {
-	c, _ := lru.New[coverKey, []int64](maxCoverings) // fails only for a size ≤ 0
+// (≤ 200 ranges each) are kept; the slices are shared, read only.
+var coverings = func() *lru.Cache[coverKey, cellRanges] {
+	c, _ := lru.New[coverKey, cellRanges](maxCoverings) // fails only for a size ≤ 0
 	return c
 }()
 
@@ -147,15 +180,16 @@ type coverKey struct {
 	res int
 }
 
-// cellsCovering returns geo.CellsCovering of tile a at res, memoized.
-func cellsCovering(a Address, res int) []int64 {
+// coverRanges returns the cellRanges of geo.CellsCovering of tile a at
+// res, memoized.
+func coverRanges(a Address, res int) cellRanges {
 	k := coverKey{a, res}
-	if cells, ok := coverings.Get(k); ok {
-		return cells
+	if r, ok := coverings.Get(k); ok {
+		return r
 	}
-	cells := geo.CellsCovering(a.Bound(), res)
-	coverings.Add(k, cells)
-	return cells
+	r := rangesOf(geo.CellsCovering(a.Bound(), res), res)
+	coverings.Add(k, r)
+	return r
 }
 
 // heatTileSQL draws the density surface of window $4 (density_grids,
