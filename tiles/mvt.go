@@ -8,22 +8,24 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
-// The hotspots layer is encoded here rather than by ST_AsMVT: a hotspot
-// tile is up to a thousand hexagons, and PostGIS spent two thirds of such a
-// tile's statement clipping them (ST_AsMVTGeom: a GEOS round trip per
-// feature) and encoding them (ST_AsMVT) — work that is a few affine
-// operations per vertex for a convex hexagon. PostgreSQL now only finds
-// the rows (bench/NOTES.md, "Hotspot tiles encoded in Go").
+// The hotspots layer and the report points are encoded here rather than
+// by ST_AsMVT: a hotspot tile is up to a thousand hexagons, and PostGIS
+// spent two thirds of such a tile's statement clipping them (ST_AsMVTGeom:
+// a GEOS round trip per feature) and encoding them (ST_AsMVT) — work that
+// is a few affine operations per vertex for a convex hexagon; a point tile
+// cost it ten microseconds a point. PostgreSQL now only finds the rows
+// (bench/NOTES.md, "Hotspot tiles encoded in Go", "Report point tiles
+// encoded in Go").
 //
 // What it writes is what ST_AsMVT(ST_AsMVTGeom(geom, envelope, 4096, 64,
 // true)) wrote for the same rows, feature for feature (TestHotspotEncoding
-// compares the two on thousands of hexagons, clipped ones included, vertex
-// for vertex): version 2, extent 4096, one polygon feature per row in row
-// order; vertices snapped to the integer grid (half to even, PostGIS's
+// and TestReportPointEncoding compare the two on thousands of features,
+// clipped ones included, vertex for vertex): version 2, extent 4096, one
+// feature per row in row order; vertices snapped to the integer grid (half to even, PostGIS's
 // rint), then clipped to the tile grown by 64 units, the new vertices
 // truncated toward zero (as PostGIS writes them); no repeated points;
 // exterior ring clockwise with y down; a hexagon that degenerates to less
-// than a triangle is left out. Integer attributes are uint_value (sint
+// than a triangle, or a point outside the buffer, is left out. Integer attributes are uint_value (sint
 // when negative), floats double_value, text string_value, as PostGIS encodes
 // them; a NULL attribute is left out.
 
@@ -76,11 +78,12 @@ type mvtLayer struct {
 	features []byte // encoded Feature messages, each with its field tag
 	n        int
 
-	buf  []byte   // scratch: the current feature's encoding
-	tags []uint64 // scratch: the current feature's key, value pairs
-	geom []uint64 // scratch: the current feature's commands
-	ring []point  // scratch: the clipped ring
-	tmp  []point  // scratch: the clipper's other buffer
+	buf      []byte   // scratch: the current feature's encoding
+	tags     []uint64 // scratch: the current feature's key, value pairs
+	geom     []uint64 // scratch: the current feature's commands
+	geomType uint64   // the current feature's geometry type
+	ring     []point  // scratch: the clipped ring
+	tmp      []point  // scratch: the clipper's other buffer
 }
 
 func newMVTLayer(name string) *mvtLayer {
@@ -170,11 +173,11 @@ func (l *mvtLayer) attrNumber(key string, v mvtNumber) {
 // point is a vertex in tile units (x right, y down).
 type point struct{ x, y float64 }
 
-// polygon ends the feature being built with the convex polygon ring (in
-// tile units, not closed), clipped and snapped; it reports false, and
-// drops the feature's attributes, when nothing of it is left to draw.
+// polygon sets the geometry of the next feature to the convex polygon
+// ring (tile units, not closed), snapped and clipped; it reports false when
+// nothing of it is left to draw. Check it before adding the feature's
+// attributes, so that a feature left out leaves no values in the layer.
 func (l *mvtLayer) polygon(ring []point) bool {
-	defer func() { l.tags = l.tags[:0] }()
 	lo, hi := float64(-mvtBuffer), float64(Extent+mvtBuffer)
 	for i, p := range ring { // snapped before clipping, as PostGIS does
 		ring[i] = point{math.RoundToEven(p.x), math.RoundToEven(p.y)}
@@ -222,15 +225,14 @@ func (l *mvtLayer) polygon(ring []point) bool {
 	}
 	l.geom = append(l.geom, 7|1<<3) // ClosePath
 
-	l.feature(nil, 3) // POLYGON
+	l.geomType = 3 // POLYGON
 	return true
 }
 
-// point ends the feature being built, with feature id id, as the point p
-// (tile units), snapped; it reports false, and drops the feature's
-// attributes, when p lies outside the tile grown by the buffer.
-func (l *mvtLayer) point(id uint64, p point) bool {
-	defer func() { l.tags = l.tags[:0] }()
+// point sets the geometry of the next feature to the point p (tile
+// units), snapped; it reports false when p lies outside the tile grown by
+// the buffer. Check it before adding the feature's attributes.
+func (l *mvtLayer) point(p point) bool {
 	x, y := math.RoundToEven(p.x), math.RoundToEven(p.y)
 	lo, hi := float64(-mvtBuffer), float64(Extent+mvtBuffer)
 	if x < lo || x > hi || y < lo || y > hi {
@@ -238,13 +240,13 @@ func (l *mvtLayer) point(id uint64, p point) bool {
 	}
 	l.geom = append(l.geom[:0], 1|1<<3, // MoveTo, one point
 		protowire.EncodeZigZag(int64(x)), protowire.EncodeZigZag(int64(y)))
-	l.feature(&id, 1) // POINT
+	l.geomType = 1 // POINT
 	return true
 }
 
-// feature appends the feature of l.tags and l.geom, of MVT geometry type
-// geomType, with feature id id when not nil.
-func (l *mvtLayer) feature(id *uint64, geomType uint64) {
+// add appends the feature of the attributes added since the last one and
+// the geometry polygon or point set, with feature id id when not nil.
+func (l *mvtLayer) add(id *uint64) {
 	f := l.buf[:0]
 	if id != nil {
 		f = protowire.AppendTag(f, 1, protowire.VarintType)
@@ -252,11 +254,12 @@ func (l *mvtLayer) feature(id *uint64, geomType uint64) {
 	}
 	f = appendPacked(f, 2, l.tags)
 	f = protowire.AppendTag(f, 3, protowire.VarintType)
-	f = protowire.AppendVarint(f, geomType)
+	f = protowire.AppendVarint(f, l.geomType)
 	f = appendPacked(f, 4, l.geom)
 	l.features = protowire.AppendTag(l.features, 2, protowire.BytesType)
 	l.features = protowire.AppendBytes(l.features, f)
 	l.buf = f
+	l.tags = l.tags[:0]
 	l.n++
 }
 

@@ -106,6 +106,9 @@ func (s *TileStore) Hotspots(ctx context.Context, q Query) ([]byte, error) {
 		if ring, err = wkbRing(wkb, ring, f); err != nil {
 			return fmt.Errorf("cell %x: %w", cell, err)
 		}
+		if !l.polygon(ring) {
+			return nil // a sliver of the buffer: nothing to draw
+		}
 		l.attrBytes("cell", strconv.AppendInt(hexBuf[:0], cell, 16))
 		l.attrInt("count", int64(n))
 		l.attrDouble("score", score)
@@ -114,7 +117,7 @@ func (s *TileStore) Hotspots(ctx context.Context, q Query) ([]byte, error) {
 		if class != nil {
 			l.attrString("class", *class)
 		}
-		l.polygon(ring)
+		l.add(nil)
 		return nil
 	}
 	return s.encode(ctx, LayerHotspots, a, []any{&cell, &n, &score, &z, &bin, &class, &wkb}, row,
@@ -339,6 +342,9 @@ func (s *TileStore) reportPoints(ctx context.Context, a Address, sc Scope) ([]by
 		day              = int64(math.MinInt64)
 	)
 	row := func(l *mvtLayer, f tileFrame) error {
+		if !l.point(f.at(mercator(lon, lat))) {
+			return nil // beyond the buffer
+		}
 		l.attrInt("count", 1)
 		l.attrString("category", category)
 		l.attrString("status", status)
@@ -346,7 +352,8 @@ func (s *TileStore) reportPoints(ctx context.Context, a Address, sc Scope) ([]by
 			day, month = d, at.In(vikalp.IST).AppendFormat(month[:0], "2006-01")
 		}
 		l.attrBytes("month", month)
-		l.point(uint64(id), f.at(mercator(lon, lat)))
+		u := uint64(id)
+		l.add(&u)
 		return nil
 	}
 	return s.encode(ctx, LayerReports, a, []any{&id, &lon, &lat, &category, &status, &at}, row,
