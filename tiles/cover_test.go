@@ -11,7 +11,7 @@ import (
 func TestCoverRanges(t *testing.T) {
 	t.Parallel()
 	lucknow := [2]float64{26.85, 80.95}
-	for z := 7; z <= 14; z++ {
+	for z := 4; z <= 16; z++ {
 		a := TileOf(lucknow[0], lucknow[1], z)
 		res := geo.ResolutionForZoom(z)
 		cells := geo.CellsCovering(a.Bound(), res)
