@@ -2,10 +2,10 @@
 // describes each layer with a TileJSON 3.0 document, in the manner of
 // pg_tileserv: every tile is one SQL statement, ST_TileEnvelope →
 // ST_AsMVTGeom → ST_AsMVT, run only after the z/x/y address is validated,
-// with every value a bound parameter. The hotspots layer and the report
-// points are the exception in one respect: their statements return the
-// hexagons or points and Go clips and encodes them (mvt.go), to the same
-// features PostGIS wrote.
+// with every value a bound parameter. The hotspots and heat layers and the
+// report points are the exception in one respect: their statements return
+// the hexagons, squares or points and Go clips and encodes them (mvt.go),
+// to the same features PostGIS wrote.
 //
 // Invariants:
 //

@@ -195,3 +195,87 @@ func TestReportPointEncoding(t *testing.T) {
 	}
 	t.Logf("%d features equal to PostGIS's", features)
 }
+
+// postgisHeatSQL is the heat tile as PostGIS encoded it before
+// TileStore.Heat encoded its squares in Go (state scope).
+const postgisHeatSQL = `WITH g AS (
+	SELECT gr.cell_size AS c, gr.ref_density AS ref, e.e,
+		greatest(0, ceil(log(2, ((ST_XMax(e.e) - ST_XMin(e.e)) / (gr.cell_size * 64))::numeric)))::int AS k
+	FROM density_grids gr, (SELECT ST_TileEnvelope($1, $2, $3) AS e) e
+	WHERE gr.window_key = $4
+), cells AS (
+	SELECT d.x, d.y, sum(d.density) AS density
+	FROM g JOIN density_cells d ON d.window_key = $4
+		AND d.x BETWEEN (floor(ST_XMin(g.e) / g.c)::int >> g.k) << g.k
+			AND (((floor(ST_XMax(g.e) / g.c)::int >> g.k) + 1) << g.k) - 1
+		AND d.y BETWEEN (floor(ST_YMin(g.e) / g.c)::int >> g.k) << g.k
+			AND (((floor(ST_YMax(g.e) / g.c)::int >> g.k) + 1) << g.k) - 1
+	WHERE $5::boolean OR d.district_id = $6::int
+	GROUP BY d.x, d.y
+), blocks AS (
+	SELECT c.x >> g.k AS bx, c.y >> g.k AS by, sum(c.density) / (1 << (2 * g.k)) AS density,
+		max(c.density) AS peak
+	FROM cells c, g
+	GROUP BY 1, 2, g.k
+)
+SELECT ST_AsMVT(m, 'heat', 4096, 'geom') FROM (
+	SELECT ST_AsMVTGeom(ST_MakeEnvelope(b.bx * s.s, b.by * s.s, (b.bx + 1) * s.s, (b.by + 1) * s.s, 3857),
+			g.e, 4096, 64, true) AS geom,
+		round(b.density::numeric, 2)::float8 AS density, round(least(b.peak / g.ref, 1)::numeric, 2)::float8 AS level
+	FROM blocks b, g, LATERAL (SELECT g.c * (1 << g.k) AS s) s
+	ORDER BY b.bx, b.by
+) m`
+
+// TestHeatEncoding holds the Go encoding of heat tiles to PostGIS's over
+// the same blocks: the same squares (clipped ones included) with the same
+// density and level, in the same order, for the state and a district, at
+// every zoom the layer is drawn at around Lucknow, where the 1 km cells are
+// merged into blocks up to zoom 9.
+func TestHeatEncoding(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	run := b.run(t)
+	lko := b.districtAt(t, lucknow[0], lucknow[1])
+	agra := b.districtAt(t, agra[0], agra[1])
+	for i := range 30 {
+		lat, lon := lucknow[0]+float64(i%6)*0.11-0.3, lucknow[1]+float64(i/6)*0.13-0.3
+		b.density(t, run, lat, lon, lko, 10+float64(i), 20)
+		if i%4 == 0 {
+			b.density(t, run, lat+0.004, lon, agra, 3+float64(i)/7, 20)
+		}
+	}
+	store := tiles.NewTileStore(b.db)
+	features := 0
+	for _, sc := range []tiles.Scope{{All: true}, {DistrictID: lko}} {
+		for z := 4; z <= 14; z++ {
+			c := tiles.TileOf(lucknow[0], lucknow[1], z)
+			for _, a := range []tiles.Address{c, {Z: z, X: c.X + 1, Y: c.Y}, {Z: z, X: c.X, Y: c.Y - 1}} {
+				got, err := store.Heat(b.ctx, tiles.Query{Address: a, Window: "30d", Scope: sc})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var want []byte
+				if err := b.db.QueryRow(b.ctx, postgisHeatSQL, a.Z, a.X, a.Y, "30d", sc.All, sc.DistrictID).Scan(&want); err != nil {
+					t.Fatal(err)
+				}
+				gf, wf := decode(t, got, tiles.LayerHeat), decode(t, want, tiles.LayerHeat)
+				if len(gf) != len(wf) {
+					t.Fatalf("%s: %d features, PostGIS %d", a, len(gf), len(wf))
+				}
+				for i := range gf {
+					if !reflect.DeepEqual(gf[i].Properties, wf[i].Properties) {
+						t.Fatalf("%s feature %d: %v, PostGIS %v", a, i, gf[i].Properties, wf[i].Properties)
+					}
+					if err := sameRing(gf[i].Geometry, wf[i].Geometry); err != nil {
+						t.Fatalf("%s feature %d: %v", a, i, err)
+					}
+				}
+				features += len(gf)
+			}
+		}
+	}
+	if features < 500 {
+		t.Fatalf("compared only %d features", features)
+	}
+	t.Logf("%d features equal to PostGIS's", features)
+}

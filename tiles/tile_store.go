@@ -195,10 +195,10 @@ func coverRanges(a Address, res int) cellRanges {
 	return r
 }
 
-// heatTileSQL draws the density surface of window $4 (density_grids,
-// density_cells; written by analytics) as squares: grid cell (x, y) is
-// [x·s, (x+1)·s) × [y·s, (y+1)·s) in EPSG:3857, s the stored cell size, so
-// the squares are built here and nothing is transformed. Cells are merged
+// heatTileSQL selects the density surface of window $4 (density_grids,
+// density_cells; written by analytics) as blocks, each with its side s;
+// Heat draws block (bx, by) as the square [bx·s, (bx+1)·s) × [by·s,
+// (by+1)·s) in EPSG:3857, so nothing is transformed. Cells are merged
 // into blocks of 2^k × 2^k, k the smallest that leaves at most 64 blocks
 // across the tile (from zoom 10 at 1 km cells: none), so a low-zoom tile
 // stays small (≤ 4096 squares); the block's density is its mean, its level
@@ -232,19 +232,36 @@ WITH g AS (
 	FROM cells c, g
 	GROUP BY 1, 2, g.k
 )
-SELECT ST_AsMVT(m, 'heat', 4096, 'geom') FROM (
-	SELECT ST_AsMVTGeom(ST_MakeEnvelope(b.bx * s.s, b.by * s.s, (b.bx + 1) * s.s, (b.by + 1) * s.s, 3857),
-			g.e, 4096, 64, true) AS geom,
-		round(b.density::numeric, 2)::float8 AS density, round(least(b.peak / g.ref, 1)::numeric, 2)::float8 AS level
-	FROM blocks b, g, LATERAL (SELECT g.c * (1 << g.k) AS s) s
-	ORDER BY b.bx, b.by
-) m`
+SELECT b.bx, b.by, g.c * (1 << g.k),
+	round(b.density::numeric, 2)::float8, round(least(b.peak / g.ref, 1)::numeric, 2)::float8
+FROM blocks b, g
+ORDER BY b.bx, b.by`
 
-// Heat renders the heat layer: the kernel density surface of q.Window.
+// Heat renders the heat layer: the kernel density surface of q.Window, as
+// squares with their density and level. Like the hotspots, the squares are
+// clipped and encoded in Go (mvt.go): up to 4,096 a tile, a GEOS round trip
+// each in ST_AsMVTGeom.
 func (s *TileStore) Heat(ctx context.Context, q Query) ([]byte, error) {
 	a, sc := q.Address, q.Scope
-	return s.render(ctx, LayerHeat, heatTileSQL, a.Z, a.X, a.Y, q.Window,
-		sc.All, sc.DistrictID, sc.AHTUID, sc.StationID, sc.PCRUnitID)
+	var (
+		bx, by         int64
+		size           float64
+		density, level float64
+		square         = make([]point, 4)
+	)
+	row := func(l *mvtLayer, f tileFrame) error {
+		x0, y0, x1, y1 := float64(bx)*size, float64(by)*size, float64(bx+1)*size, float64(by+1)*size
+		square[0], square[1], square[2], square[3] = f.at(x0, y0), f.at(x1, y0), f.at(x1, y1), f.at(x0, y1)
+		if !l.polygon(square) {
+			return nil // a sliver of the buffer: nothing to draw
+		}
+		l.attrDouble("density", density)
+		l.attrDouble("level", level)
+		l.add(nil)
+		return nil
+	}
+	return s.encode(ctx, LayerHeat, a, []any{&bx, &by, &size, &density, &level}, row,
+		heatTileSQL, a.Z, a.X, a.Y, q.Window, sc.All, sc.DistrictID, sc.AHTUID, sc.StationID, sc.PCRUnitID)
 }
 
 // reportClustersTileSQL groups the reports inside the tile by the H3 cell at
