@@ -237,7 +237,7 @@ func (w *Webhooks) Resend(ctx context.Context, p auth.Principal, id int64) (Deli
 		if _, err = auth.Append(ctx, tx, auth.EntryBy(p, "webhook.resend", "delivery", id, nil)); err != nil {
 			return err
 		}
-		return w.insertDeliveryJob(ctx, tx, id)
+		return w.insertDeliveryJobs(ctx, tx, id)
 	})
 	return d, err
 }
@@ -262,6 +262,12 @@ func (w *Webhooks) QueueTx(ctx context.Context, tx pgx.Tx, targets []WebhookTarg
 	if err != nil {
 		return err
 	}
+	return w.insertDeliveryJobs(ctx, tx, ids...)
+}
+
+// insertDeliveryJobs inserts, in tx, the River job that sends each of the
+// deliveries ids, in one statement.
+func (w *Webhooks) insertDeliveryJobs(ctx context.Context, tx pgx.Tx, ids ...int64) error {
 	opts := &river.InsertOpts{MaxAttempts: w.cfg.MaxAttempts}
 	jobs := make([]river.InsertManyParams, len(ids))
 	for i, id := range ids {
@@ -269,14 +275,6 @@ func (w *Webhooks) QueueTx(ctx context.Context, tx pgx.Tx, targets []WebhookTarg
 	}
 	if err := pg.InsertJobsTx(ctx, w.jobs, tx, jobs); err != nil {
 		return fmt.Errorf("schedule webhook deliveries: %w", err)
-	}
-	return nil
-}
-
-func (w *Webhooks) insertDeliveryJob(ctx context.Context, tx pgx.Tx, id int64) error {
-	opts := &river.InsertOpts{MaxAttempts: w.cfg.MaxAttempts}
-	if _, err := w.jobs.InsertTx(ctx, tx, WebhookDeliverArgs{DeliveryID: id}, opts); err != nil {
-		return fmt.Errorf("schedule webhook delivery: %w", err)
 	}
 	return nil
 }
