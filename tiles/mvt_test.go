@@ -167,6 +167,19 @@ func TestReportPointEncoding(t *testing.T) {
 		category = (ARRAY['stalking', 'groping', 'catcalling_comments'])[id % 3 + 1]`); err != nil {
 		t.Fatal(err)
 	}
+	// Two reports in the z14 tile (grid points 8,8 and 8,9) one second either
+	// side of IST midnight at a month's end, in January and in February IST
+	// though on the same UTC day.
+	if _, err := b.db.Exec(b.ctx, `UPDATE reports SET event_at = CASE id - (SELECT min(id) FROM reports)
+		WHEN 200 THEN timestamptz '2026-01-31 18:29:59Z' ELSE timestamptz '2026-01-31 18:30:00Z' END
+		WHERE id - (SELECT min(id) FROM reports) IN (200, 201)`); err != nil {
+		t.Fatal(err)
+	}
+	var first int64
+	if err := b.db.QueryRow(b.ctx, `SELECT min(id) FROM reports`).Scan(&first); err != nil {
+		t.Fatal(err)
+	}
+	months := map[int64]string{} // grid point 200, 201 → their month in the tiles
 	store := tiles.NewTileStore(b.db)
 	var addrs []tiles.Address
 	for dx := -1; dx <= 1; dx++ {
@@ -190,10 +203,15 @@ func TestReportPointEncoding(t *testing.T) {
 				t.Fatal(err)
 			}
 			features += sameFeatures(t, a, tiles.LayerReports, got, want)
+			for _, f := range decode(t, got, tiles.LayerReports) {
+				if id, ok := f.ID.(float64); ok && (int64(id) == first+200 || int64(id) == first+201) {
+					months[int64(id)-first] = f.Properties["month"].(string)
+				}
+			}
 		}
 	}
-	if features < 500 {
-		t.Fatalf("compared only %d features", features)
+	if features < 500 || months[200] != "2026-01" || months[201] != "2026-02" {
+		t.Fatalf("compared only %d features, months %v", features, months)
 	}
 	t.Logf("%d features equal to PostGIS's", features)
 }

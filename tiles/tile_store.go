@@ -3,7 +3,6 @@ package tiles
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -355,8 +354,9 @@ func (s *TileStore) reportPoints(ctx context.Context, a Address, sc Scope) ([]by
 		lon, lat         float64
 		category, status string
 		at               time.Time
-		month            = make([]byte, 0, 7) // YYYY-MM of the IST day
-		day              = int64(math.MinInt64)
+		month            []byte // YYYY-MM of year, mon
+		year             int
+		mon              time.Month
 	)
 	row := func(l *mvtLayer, f tileFrame) error {
 		if !l.point(f.at(mercator(lon, lat))) {
@@ -365,8 +365,8 @@ func (s *TileStore) reportPoints(ctx context.Context, a Address, sc Scope) ([]by
 		l.attrInt("count", 1)
 		l.attrString("category", category)
 		l.attrString("status", status)
-		if d := istDay(at); d != day { // rows come newest first: days repeat
-			day, month = d, at.In(vikalp.IST).AppendFormat(month[:0], "2006-01")
+		if y, m, _ := at.In(vikalp.IST).Date(); y != year || m != mon { // rows come newest first: months repeat
+			year, mon, month = y, m, at.In(vikalp.IST).AppendFormat(month[:0], "2006-01")
 		}
 		l.attrBytes("month", month)
 		u := uint64(id)
@@ -375,17 +375,6 @@ func (s *TileStore) reportPoints(ctx context.Context, a Address, sc Scope) ([]by
 	}
 	return s.encode(ctx, LayerReports, a, []any{&id, &lon, &lat, &category, &status, &at}, row,
 		reportPointsTileSQL, a.Z, a.X, a.Y, sc.Moderation, sc.All, sc.DistrictID, sc.StationID, sc.PCRUnitID, maxPoints)
-}
-
-// istDay numbers the days of IST (UTC+5:30, no daylight saving): one IST
-// day lies in one month.
-func istDay(t time.Time) int64 {
-	_, off := t.In(vikalp.IST).Zone()
-	s := t.Unix() + int64(off)
-	if s < 0 {
-		return (s - 86399) / 86400 // floor: before 1970 too
-	}
-	return s / 86400
 }
 
 // Reports renders the reports layer: clusters at q.Res (from the rollup up
