@@ -27,7 +27,11 @@ type gridLevel struct {
 // smaller id); cells without data in any window and invalid cells are left
 // out.
 func newR9Level(nw int, parts [][]windowCount) *gridLevel {
-	var rows []*windowCount
+	total := 0
+	for _, reports := range parts {
+		total += len(reports)
+	}
+	rows := make([]*windowCount, 0, total)
 	for _, reports := range parts {
 		for i := range reports {
 			rows = append(rows, &reports[i])

@@ -236,10 +236,10 @@ func (p *Pipeline) read(ctx context.Context, asOf time.Time) (runInput, error) {
 	} else {
 		g.SetLimit(1) // one at a time on a single connection
 	}
+	rq := q
+	rq.Weights = p.cfg.ReportWeights
 	for k := range readParts {
 		g.Go(func() (err error) {
-			rq := q
-			rq.Weights = p.cfg.ReportWeights
 			in.reports[k], err = p.stats.windowCounts(gctx, reportInputPart(k, readParts), rq)
 			return err
 		})
