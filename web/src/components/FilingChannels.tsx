@@ -2,6 +2,7 @@ import { api } from '../api';
 import { useAsync } from '../hooks';
 import { label, t } from '../i18n';
 import { Notice } from './form';
+import { TableWrap } from './TableWrap';
 
 interface ChannelStats {
   days: number;
@@ -22,7 +23,7 @@ export function FilingChannels({ days = 90 }: { days?: number }) {
       <p class="muted">{t('outreach.channelsIntro', { days })}</p>
       {st.error && <Notice kind="error">{st.error}</Notice>}
       {st.data && (
-        <div class="table-wrap">
+        <TableWrap label={t('outreach.channelsTitle')}>
         <table class="districts">
           <thead>
             <tr>
@@ -45,7 +46,7 @@ export function FilingChannels({ days = 90 }: { days?: number }) {
             </tr>
           </tfoot>
         </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );

@@ -411,6 +411,7 @@ export const en = {
   'common.retry': 'Try again',
   'common.yes': 'Yes',
   'common.no': 'No',
+  'common.table': '{name} (table)',
   'notFound.title': 'Page not found',
   'notFound.home': 'Go to the home page',
 

@@ -411,6 +411,7 @@ export const hi: Dict = {
   'common.retry': 'फिर से कोशिश करें',
   'common.yes': 'हाँ',
   'common.no': 'नहीं',
+  'common.table': '{name} (तालिका)',
   'notFound.title': 'पृष्ठ नहीं मिला',
   'notFound.home': 'मुख्य पृष्ठ पर जाएँ',
 

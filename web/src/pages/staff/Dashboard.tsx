@@ -7,6 +7,7 @@ import { t } from '../../i18n';
 import { name } from '../../reference';
 import { Link } from '../../router';
 import type { Dashboard as DashboardData } from '../../types';
+import { TableWrap } from '../../components/TableWrap';
 
 /** Dashboard is the MSP monitoring view: totals, SLA compliance, median time to ATR, and districts. */
 export function Dashboard() {
@@ -62,7 +63,7 @@ export function Dashboard() {
         {districts.length === 0 ? (
           <p>{t('dash.empty')}</p>
         ) : (
-          <div class="table-wrap">
+          <TableWrap label={t('dash.byDistrict')}>
             <table class="districts">
               <thead>
                 <tr>
@@ -99,7 +100,7 @@ export function Dashboard() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
       </section>
       <FilingChannels />

@@ -7,6 +7,7 @@ import { type Key, label, t } from '../../i18n';
 import { name } from '../../reference';
 import { Link, type PageProps } from '../../router';
 import type { Bilingual } from '../../types';
+import { TableWrap } from '../../components/TableWrap';
 
 /** The ATR quality figures, as GET /dashboard/quality names them. */
 const metrics = ['time_to_submit', 'time_to_publish', 'returned', 'dissatisfied', 'near_copy', 'closed_after_escalation'] as const;
@@ -110,7 +111,7 @@ export function Quality() {
             {units.length === 0 ? (
               <p data-testid="quality-empty">{t('quality.empty')}</p>
             ) : (
-              <div class="table-wrap">
+              <TableWrap label={t(('quality.l.' + level) as Key)}>
                 <table class="districts" data-testid="quality-table">
                   <thead>
                     <tr>
@@ -135,7 +136,7 @@ export function Quality() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
             )}
             <p class="muted small">{t('quality.tooFewNote', { n: q.data.min_sample })}</p>
           </section>
@@ -144,7 +145,7 @@ export function Quality() {
             {q.data.near_copies.length === 0 ? (
               <p>{t('quality.noPairs')}</p>
             ) : (
-              <div class="table-wrap">
+              <TableWrap label={t('quality.pairs')}>
                 <table data-testid="near-copies">
                   <thead>
                     <tr>
@@ -171,7 +172,7 @@ export function Quality() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
             )}
           </section>
         </>
