@@ -63,8 +63,8 @@ type densityPoint struct {
 // Points are processed district by district, emitting and clearing only the
 // cells each district touched. Rows come out sorted by (x, y) and surfaces
 // by key, the order of the tile index, so its build sorts presorted input.
-func densitySurfaces(l *gridLevel, hex *hexBoundaries, windows []Window, cell, h float64) []densitySurface {
-	pts := densityPoints(l, hex)
+func densitySurfaces(l *gridLevel, centres []orb.Point, windows []Window, cell, h float64) []densitySurface {
+	pts := densityPoints(l, centres)
 	if len(pts) == 0 {
 		return nil
 	}
@@ -166,21 +166,19 @@ func (w gridWindow) local(gi, nx int) int {
 }
 
 // densityPoints returns the centres of l's cells in EPSG:3857, sorted by
-// district (stable, so cell order within a district is kept). hex, when
-// set, holds the cells' hexagons: the mean of a hexagon's vertices is the
-// centre to well under a metre at r9, without cgo.
-func densityPoints(l *gridLevel, hex *hexBoundaries) []densityPoint {
+// district (stable, so cell order within a district is kept): centres[i]
+// when given (cellCentres), else H3's centre.
+func densityPoints(l *gridLevel, centres []orb.Point) []densityPoint {
 	pts := make([]densityPoint, len(l.cells))
 	for i, c := range l.cells {
-		var x, y float64
-		if hex != nil {
-			x, y = hex.centre3857(i)
+		var p orb.Point
+		if centres != nil {
+			p = centres[i]
 		} else {
 			ll := h3.Cell(c).LatLng()
-			p := project.WGS84.ToMercator(orb.Point{ll.Lng, ll.Lat})
-			x, y = p[0], p[1]
+			p = project.WGS84.ToMercator(orb.Point{ll.Lng, ll.Lat})
 		}
-		pts[i] = densityPoint{x: x, y: y, district: l.district[i], pos: int32(i)}
+		pts[i] = densityPoint{x: p[0], y: p[1], district: l.district[i], pos: int32(i)}
 	}
 	slices.SortStableFunc(pts, func(a, b densityPoint) int { return int(a.district) - int(b.district) })
 	return pts

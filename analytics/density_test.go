@@ -34,18 +34,18 @@ func TestDensitySurfacesIntegrate(t *testing.T) {
 		t.Fatalf("surfaces %+v", surf)
 	}
 	// The hexagons' vertex means stand in for H3's centres.
-	hex, err := newHexBoundaries(l.cells)
+	centres, err := cellCentres(l.cells)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, c := range l.cells {
 		ll := h3.Cell(c).LatLng()
 		want := project.WGS84.ToMercator(orb.Point{ll.Lng, ll.Lat})
-		if x, y := hex.centre3857(i); math.Hypot(x-want[0], y-want[1]) > 1 {
-			t.Fatalf("cell %x: vertex mean (%.1f, %.1f), centre %v", c, x, y, want)
+		if got := centres[i]; math.Hypot(got[0]-want[0], got[1]-want[1]) > 1 {
+			t.Fatalf("cell %x: vertex mean %v, centre %v", c, got, want)
 		}
 	}
-	if again := densitySurfaces(l, hex, []Window{{"30d", 30}}, DefaultDensityCell, DefaultDensityBandwidth); len(again[0].rows) != len(surf[0].rows) {
+	if again := densitySurfaces(l, centres, []Window{{"30d", 30}}, DefaultDensityCell, DefaultDensityBandwidth); len(again[0].rows) != len(surf[0].rows) {
 		t.Errorf("%d rows from hexagon centres, %d from H3 centres", len(again[0].rows), len(surf[0].rows))
 	}
 	km2 := DefaultDensityCell * DefaultDensityCell / 1e6

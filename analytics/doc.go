@@ -24,9 +24,8 @@
 //     weighted records per km², one row per grid cell and district.
 //   - Cells are H3 indexes as int64 at resolutions 5–9; analysis defaults to
 //     r8 with k = 1. Gi* weights include the focal cell.
-//   - hex_stats.geom is the hexagon in EPSG:3857, for tiles (which find
-//     cells by primary key, not spatially); the API and exports draw a cell
-//     from its H3 index (geo.HexPolygon).
+//   - hex_stats holds no geometry (migration 00051): tiles, the API and
+//     exports draw a cell from its H3 index (geo.HexPolygon).
 //   - Rejected reports never count. Hotspot alerts carry cells, bins and ids,
 //     never text or exact points.
 //   - Readers see either the previous run or the new one, never a mix.

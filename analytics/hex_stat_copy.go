@@ -11,7 +11,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/paulmach/orb"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/vikalp/vikalp/internal/pg"
@@ -28,8 +27,7 @@ type hexRow struct {
 	bin                 int16
 	emerging            EmergingClass
 	cold                bool
-	district            int32     // 0: NULL
-	hexagon             []float64 // the cell's vertices (hexBoundaries.vertices)
+	district            int32 // 0: NULL
 }
 
 // hexRowBatch is a run of rows COPYed as one statement.
@@ -82,7 +80,6 @@ var pgEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 // hexRowsOf returns copyStream's appendRows for batch b.
 func hexRowsOf(b hexRowBatch) func(buf []byte, limit int) ([]byte, bool) {
 	i := 0
-	var ring []orb.Point
 	return func(buf []byte, limit int) ([]byte, bool) {
 		for ; i < b.Len() && len(buf) < limit; i++ {
 			h := b.Row(i)
@@ -110,7 +107,6 @@ func hexRowsOf(b hexRowBatch) func(buf []byte, limit int) ([]byte, bool) {
 			} else {
 				buf = appendInt(buf, 4, uint64(h.district))
 			}
-			buf, ring = appendHexagonValue(buf, h.hexagon, ring)
 		}
 		return buf, i < b.Len()
 	}

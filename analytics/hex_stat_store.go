@@ -22,7 +22,7 @@ func NewHexStatStore(db pg.DBTX) *HexStatStore { return &HexStatStore{db: db} }
 // hexStatColumns are the hex_stats columns the pipeline writes, in COPY order.
 var hexStatColumns = []string{"window_key", "resolution", "cell", "run_id", "window_start", "window_end",
 	"n_reports", "n_distinct", "score", "gi_z", "gi_p", "gi_p_fdr", "bin",
-	"emerging", "emerging_cold", "district_id", "geom"}
+	"emerging", "emerging_cold", "district_id"}
 
 // noAutovacuum keeps autovacuum off the tables a run writes: they are
 // written once, analyzed by the run and replaced whole by the next, so
@@ -68,16 +68,7 @@ var stageIndexSQL = []string{
 
 // Replace rewrites hex_stats with rows as run runID (see replace).
 func (s *HexStatStore) Replace(ctx context.Context, runID int64, rows []HexStat, inTx func(pgx.Tx) error) error {
-	cells := make([]int64, len(rows))
-	for i, r := range rows {
-		cells[i] = r.Cell
-	}
-	hex, err := newHexBoundaries(cells)
-	if err != nil {
-		return err
-	}
-	b := hexStatRows{rows: rows, hex: hex}
-	return s.replace(ctx, runID, []hexRowBatch{b}, inTx, func(string) {})
+	return s.replace(ctx, runID, []hexRowBatch{hexStatRows(rows)}, inTx, func(string) {})
 }
 
 // replace rewrites hex_stats with the batches as run runID (see
@@ -172,20 +163,17 @@ func (st *hexStatStage) discard(ctx context.Context) {
 	}
 }
 
-// hexStatRows feeds HexStat values with their hexagons to COPY.
-type hexStatRows struct {
-	rows []HexStat
-	hex  *hexBoundaries
-}
+// hexStatRows feeds HexStat values to COPY.
+type hexStatRows []HexStat
 
-func (b hexStatRows) Len() int { return len(b.rows) }
+func (b hexStatRows) Len() int { return len(b) }
 
 func (b hexStatRows) Row(i int) hexRow {
-	r := b.rows[i]
+	r := b[i]
 	return hexRow{windowKey: r.WindowKey, res: int16(r.Resolution), cell: r.Cell, runID: r.RunID,
 		start: r.WindowStart, end: r.WindowEnd, nReports: int32(r.NReports),
 		nDistinct: int32(r.NDistinct), score: r.Score, z: r.GiZ, p: r.GiP, pFDR: r.GiPFDR, bin: int16(r.Bin),
-		emerging: r.Emerging, cold: r.EmergingCold, district: int32(r.DistrictID), hexagon: b.hex.vertices(i)}
+		emerging: r.Emerging, cold: r.EmergingCold, district: int32(r.DistrictID)}
 }
 
 const significantCellsSQL = `

@@ -255,17 +255,15 @@ func (p *Pipeline) read(ctx context.Context, asOf time.Time) (runInput, error) {
 // and resolution, with the emerging classes on the emerging resolution's
 // rows, and sends each level's batches to ready as soon as the level (and,
 // for the emerging resolution, the emerging cube) is done. ready must have
-// room for every batch. Levels and the emerging cube are computed
-// concurrently; hexagons (cgo, the costliest part) and statistics are
-// separate tasks so that both cores share the big r9 level.
+// room for every batch. Levels, the emerging cube and the density surfaces
+// are computed concurrently, one task each.
 //
 // What a run holds at once sets the worker's memory (issue 20), so the
 // order is chosen for it: the finest level first, then the density
 // surfaces (their transient grids are the largest single allocation, and
-// they need only the r9 level and its hexagons), then the coarser levels,
-// each rolled up from r9 only when its turn comes. COPY drains the r9
-// batches meanwhile, so their rows and hexagons are let go before the
-// coarse levels are built.
+// they need only the r9 level), then the coarser levels, each rolled up
+// from r9 only when its turn comes. COPY drains the r9 batches meanwhile,
+// so their rows are let go before the coarse levels are built.
 func (p *Pipeline) compute(in runInput, asOf time.Time, runID int64, sum *RunSummary,
 	ready chan<- hexRowBatch) ([]*windowBatch, []densitySurface, error) {
 	r9 := newR9Level(len(p.cfg.Windows), in.reports)
@@ -279,80 +277,49 @@ func (p *Pipeline) compute(in runInput, asOf time.Time, runID int64, sum *RunSum
 		em = newEmergingSet(p.cfg, periods)
 		return nil
 	})
-	// The density surfaces take the r9 cell centres from the r9 hexagons
-	// (nil: compute them) rather than asking H3 (cgo) a second time.
-	r9hex := make(chan *hexBoundaries, 1)
 	var dens []densitySurface
 	var densTime time.Duration
-	density := func() {
-		g.Go(func() error {
-			start := time.Now()
-			dens = densitySurfaces(r9, <-r9hex, p.cfg.Windows, p.cfg.DensityCell, p.cfg.DensityBandwidth)
-			densTime = time.Since(start)
-			return nil
-		})
+	density := func() error {
+		start := time.Now()
+		centres, err := cellCentres(r9.cells)
+		if err != nil {
+			return err
+		}
+		dens = densitySurfaces(r9, centres, p.cfg.Windows, p.cfg.DensityCell, p.cfg.DensityBandwidth)
+		densTime = time.Since(start)
+		return nil
 	}
 	order := make([]int, len(p.cfg.Resolutions)) // finest (biggest) level first
 	for li := range order {
 		order[li] = li
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return p.cfg.Resolutions[b] - p.cfg.Resolutions[a] })
-	if !slices.Contains(p.cfg.Resolutions, r9.res) {
-		r9hex <- nil
-		density()
-	}
 	stats := make([][]*windowBatch, len(order))
-	failed := make([]bool, len(order))
 	var senders sync.WaitGroup
 	for n, li := range order {
 		l := rollUp(r9, p.cfg.Resolutions[li])
-		var hex *hexBoundaries
-		var done sync.WaitGroup
-		done.Add(2)
+		done := make(chan struct{})
 		g.Go(func() error {
-			defer done.Done()
-			if l == r9 {
-				defer func() { // nil when it failed; the first of duplicate levels wins
-					select {
-					case r9hex <- hex:
-					default:
-					}
-				}()
-			}
-			h, err := newHexBoundaries(l.cells)
-			if err != nil {
-				failed[li] = true
-				return err
-			}
-			hex = h
-			return nil
-		})
-		g.Go(func() error {
-			defer done.Done()
+			defer close(done)
 			stats[li] = p.windows(l, newNeighbourIndex(l.cells, p.cfg.K), asOf, runID)
 			return nil
 		})
-		if n == 0 && l == r9 {
-			density()
+		if n == 0 {
+			g.Go(density)
 		}
 		senders.Add(1)
 		go func() {
 			defer senders.Done()
-			done.Wait()
+			<-done
 			if l.res == p.cfg.EmergingResolution {
 				<-emDone
 			}
-			if failed[li] {
-				return
-			}
 			for _, b := range stats[li] {
-				b.hex = hex // the batches hold it until they are copied
 				if l.res == p.cfg.EmergingResolution {
 					b.emerging = &em
 				}
 				ready <- b
 			}
-			hex = nil
 		}()
 	}
 	err := g.Wait()

@@ -6,7 +6,6 @@ import "time"
 // one statement.
 type windowBatch struct {
 	level      *gridLevel
-	hex        *hexBoundaries // the level's hexagons
 	wi         int
 	key        string
 	runID      int64
@@ -41,11 +40,11 @@ func newWindowBatch(b windowBatch, z []float64, fdr bool) *windowBatch {
 }
 
 // copied drops what only the copy needed, once the batch is in the
-// staging table: the level's hexagons go when its last batch is copied,
-// so a run does not hold every row it computed until the swap. The alert
+// staging table, so a run does not hold every row it computed until the
+// swap. The alert
 // batch keeps its z-scores and bins for emitAlerts; members stay (Len).
 func (b *windowBatch) copied() {
-	b.hex, b.pFDR, b.emerging = nil, nil, nil
+	b.pFDR, b.emerging = nil, nil
 	if !b.alerts {
 		b.z, b.bin = nil, nil
 	}
@@ -58,8 +57,7 @@ func (b *windowBatch) Row(i int) hexRow {
 	a := l.acc[int(m)*l.nw+b.wi]
 	h := hexRow{windowKey: b.key, res: int16(l.res), cell: l.cells[m], runID: b.runID, start: b.start, end: b.end,
 		nReports: a.nReports, nDistinct: a.nDistinct, score: a.score,
-		z: b.z[i], p: PValue(b.z[i]), pFDR: b.pFDR[i], bin: int16(b.bin[i]), district: l.district[m],
-		hexagon: b.hex.vertices(int(m))}
+		z: b.z[i], p: PValue(b.z[i]), pFDR: b.pFDR[i], bin: int16(b.bin[i]), district: l.district[m]}
 	if b.emerging != nil {
 		e := b.emerging.of(h.cell)
 		h.emerging, h.cold = e.Class, e.Cold

@@ -20,8 +20,8 @@
 //   - Layers are an allow-list (Layers); a name outside it is not found.
 //   - Tile coordinates are EPSG:3857 (Web Mercator) with extent 4096 and a
 //     64-unit buffer. Stored geometry is SRID 4326; tables with a 3857 copy
-//     (hex_stats.geom, districts.geom_3857 …) are clipped without a per-row
-//     ST_Transform, and point layers filter on their 4326 GIST index with
+//     (districts.geom_3857 …) are clipped without a per-row ST_Transform,
+//     hotspot hexagons are drawn from their H3 ids (hexagon.go), and point layers filter on their 4326 GIST index with
 //     the envelope transformed once, transforming only the features a tile
 //     emits.
 //   - H3: hotspots show the resolution ARCHITECTURE §6 picks for the zoom

@@ -1,8 +1,6 @@
 package tiles
 
 import (
-	"encoding/binary"
-	"fmt"
 	"math"
 
 	"google.golang.org/protobuf/encoding/protowire"
@@ -350,31 +348,4 @@ func clipConvex(ring, buf []point, lo, hi float64) ([]point, []point) {
 		}
 	}
 	return in, buf
-}
-
-// wkbRing reads the exterior ring of a little- or big-endian WKB polygon
-// (ST_AsBinary) in EPSG:3857 into ring as tile units of f, dropping the
-// closing point.
-func wkbRing(wkb []byte, ring []point, f tileFrame) ([]point, error) {
-	if len(wkb) < 13 {
-		return nil, fmt.Errorf("hexagon: %d bytes of WKB", len(wkb))
-	}
-	var order binary.ByteOrder = binary.LittleEndian
-	if wkb[0] == 0 {
-		order = binary.BigEndian
-	}
-	if typ, rings := order.Uint32(wkb[1:]), order.Uint32(wkb[5:]); typ != 3 || rings < 1 {
-		return nil, fmt.Errorf("hexagon: WKB type %d with %d rings, want a polygon", typ, rings)
-	}
-	n := int(order.Uint32(wkb[9:]))
-	if n < 4 || len(wkb) < 13+16*n {
-		return nil, fmt.Errorf("hexagon: ring of %d points in %d bytes", n, len(wkb))
-	}
-	ring = ring[:0]
-	for i := range n - 1 {
-		x := math.Float64frombits(order.Uint64(wkb[13+16*i:]))
-		y := math.Float64frombits(order.Uint64(wkb[21+16*i:]))
-		ring = append(ring, f.at(x, y))
-	}
-	return ring, nil
 }

@@ -13,16 +13,17 @@ import (
 )
 
 // postgisHotspotsSQL is the hotspots tile as PostGIS encoded it before
-// TileStore.Hotspots encoded it in Go (tiles/mvt.go): the reference the Go
-// encoder is held to.
+// TileStore.Hotspots encoded it in Go (tiles/mvt.go), and before hex_stats
+// dropped its hexagons (migration 00051): the reference the Go encoder is
+// held to. The hexagons, projected by PostGIS, are test_hexagons' (b.hex).
 const postgisHotspotsSQL = `
 SELECT ST_AsMVT(m, 'hotspots', 4096, 'geom' ORDER BY m.cell) FROM (
-	SELECT ST_AsMVTGeom(h.geom, ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
+	SELECT ST_AsMVTGeom(x.geom, ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
 		to_hex(h.cell) AS cell, h.n_reports AS count, h.score, h.gi_z AS z, h.bin,
 		CASE WHEN h.emerging IS NULL THEN NULL
 			WHEN h.emerging_cold THEN h.emerging || '_cold' ELSE h.emerging || '_hot' END AS class
-	FROM hex_stats h
-	WHERE h.window_key = '30d' AND h.resolution = $4::smallint AND h.geom && ST_TileEnvelope($1, $2, $3)
+	FROM hex_stats h JOIN test_hexagons x USING (cell)
+	WHERE h.window_key = '30d' AND h.resolution = $4::smallint AND x.geom && ST_TileEnvelope($1, $2, $3)
 ) m`
 
 // TestHotspotEncoding holds the Go encoding of hotspot tiles to PostGIS's

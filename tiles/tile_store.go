@@ -48,39 +48,35 @@ func (s *TileStore) render(ctx context.Context, layer, sql string, args ...any) 
 // hotspotsTileSQL selects the hex_stats rows of one hotspot tile, in cell
 // order (the same cells give the same bytes, whatever the table's physical
 // order: the statistics non-interference test compares tiles byte for
-// byte), with their hexagons (stored in EPSG:3857) as WKB; Hotspots clips
-// and encodes them (mvt.go).
+// byte); Hotspots draws each cell's hexagon from its id (hexagonRing),
+// drops those that miss the tile, clips and encodes the rest (mvt.go).
 // $4 window, $5 resolution, $6 minimum distinct reports (k for the public,
 // 0 for staff); $7–$11 the scope (all, district, AHTU, station, PCR unit),
 // a district-level jurisdiction for every staff scope kind; $12, $13 the
 // ranges of cell ids that hold every cell that may overlap the tile
 // (coverRanges). Scanning those on the primary key (window_key,
-// resolution, cell) beats any spatial index here: a GiST on geom alone
-// matches every window's and resolution's hexagons in the tile, and one
-// that also indexes window and resolution takes the pipeline ten times
-// longer to rebuild on each run than the plain one. So hex_stats has no
-// spatial index (migration 00049); the && test drops the cells of the
-// ranges that miss the tile. Without the OFFSET 0 fence the planner, not
-// knowing the ranges (a generic plan), scanned the whole window and
-// resolution: 20× slower.
+// resolution, cell) beats any spatial index here: a GiST on the hexagons
+// alone matched every window's and resolution's hexagons in the tile, and
+// one that also indexed window and resolution took the pipeline ten times
+// longer to rebuild on each run than the plain one (migrations 00049,
+// 00051). Without the OFFSET 0 fence the planner, not knowing the ranges
+// (a generic plan), scanned the whole window and resolution: 20× slower.
 const hotspotsTileSQL = `
 SELECT h.cell, h.n_reports, h.score, h.gi_z, h.bin,
 	CASE WHEN h.emerging IS NULL THEN NULL
-		WHEN h.emerging_cold THEN h.emerging || '_cold' ELSE h.emerging || '_hot' END,
-	ST_AsBinary(h.geom)
-FROM unnest($12::bigint[], $13::bigint[]) AS g(lo, hi)
+		WHEN h.emerging_cold THEN h.emerging || '_cold' ELSE h.emerging || '_hot' END
+FROM unnest($9::bigint[], $10::bigint[]) AS g(lo, hi)
 CROSS JOIN LATERAL (
-	SELECT s.cell, s.n_reports, s.n_distinct, s.score, s.gi_z, s.bin, s.emerging, s.emerging_cold, s.district_id, s.geom
+	SELECT s.cell, s.n_reports, s.n_distinct, s.score, s.gi_z, s.bin, s.emerging, s.emerging_cold, s.district_id
 	FROM hex_stats s
-	WHERE s.window_key = $4 AND s.resolution = $5::smallint AND s.cell BETWEEN g.lo AND g.hi
+	WHERE s.window_key = $1 AND s.resolution = $2::smallint AND s.cell BETWEEN g.lo AND g.hi
 	OFFSET 0 -- a fence: one index range scan per range, whatever the plan cache guesses
 ) h
-WHERE h.geom && ST_TileEnvelope($1, $2, $3)
-	AND h.n_distinct >= $6::int
-	AND ($7::boolean OR h.district_id = $8::int
-		OR h.district_id IN (SELECT ad.district_id FROM ahtu_districts ad WHERE ad.ahtu_id = $9::int)
-		OR h.district_id = (SELECT st.district_id FROM police_stations st WHERE st.id = $10::bigint)
-		OR h.district_id = (SELECT u.district_id FROM pcr_units u WHERE u.id = $11::bigint))
+WHERE h.n_distinct >= $3::int
+	AND ($4::boolean OR h.district_id = $5::int
+		OR h.district_id IN (SELECT ad.district_id FROM ahtu_districts ad WHERE ad.ahtu_id = $6::int)
+		OR h.district_id = (SELECT st.district_id FROM police_stations st WHERE st.id = $7::bigint)
+		OR h.district_id = (SELECT u.district_id FROM pcr_units u WHERE u.id = $8::bigint))
 ORDER BY h.cell`
 
 // Hotspots renders the hotspots layer for q.Window at q.Res: one hexagon
@@ -96,14 +92,15 @@ func (s *TileStore) Hotspots(ctx context.Context, q Query) ([]byte, error) {
 		n, bin   int32
 		score, z float64
 		class    *string
-		wkb      []byte
 		ring     []point
 		hexBuf   [16]byte
 	)
+	env := tileEnvelope32(a)
 	row := func(l *mvtLayer, f tileFrame) error {
+		var ok bool
 		var err error
-		if ring, err = wkbRing(wkb, ring, f); err != nil {
-			return fmt.Errorf("cell %x: %w", cell, err)
+		if ring, ok, err = hexagonRing(cell, env, f, ring); err != nil || !ok {
+			return err // !ok: the hexagon misses the tile
 		}
 		if !l.polygon(ring) {
 			return nil // a sliver of the buffer: nothing to draw
@@ -119,8 +116,8 @@ func (s *TileStore) Hotspots(ctx context.Context, q Query) ([]byte, error) {
 		l.add(nil)
 		return nil
 	}
-	return s.encode(ctx, LayerHotspots, a, []any{&cell, &n, &score, &z, &bin, &class, &wkb}, row,
-		hotspotsTileSQL, a.Z, a.X, a.Y, q.Window, q.Res, q.MinDistinct,
+	return s.encode(ctx, LayerHotspots, a, []any{&cell, &n, &score, &z, &bin, &class}, row,
+		hotspotsTileSQL, q.Window, q.Res, q.MinDistinct,
 		sc.All, sc.DistrictID, sc.AHTUID, sc.StationID, sc.PCRUnitID, cover.lo, cover.hi)
 }
 
@@ -141,18 +138,20 @@ func (s *TileStore) encode(ctx context.Context, layer string, a Address, dest []
 }
 
 // cellRanges are the cells covering a tile as ranges of cell ids [lo[i],
-// hi[i]]: one per grandparent cell (two resolutions coarser), from its
-// first covering grandchild to its last. A grandparent's grandchildren are
-// consecutive ids at their resolution, so each range is one short index
-// scan, where probing the covering cell by cell cost a thousand index
-// descents for a z9 tile (3.2–5.8 → 1.4–2.1 ms; bench/NOTES.md). A range
-// may hold grandchildren that miss the tile; the statement's && drops them.
+// hi[i]]: one per parent cell, from its first covering child to its last.
+// A parent's children are consecutive ids at their resolution, so each
+// range is one short index scan, where probing the covering cell by cell
+// cost a thousand index descents for a z9 tile (3.2–5.8 → 1.4–2.1 ms with
+// ranges per grandparent; bench/NOTES.md). A range may hold cells that
+// miss the tile, which Hotspots reads and drops: ranges per grandparent
+// held several times the tile's cells at zooms 8–9 once the statement
+// could no longer drop them by geometry (migration 00051).
 type cellRanges struct{ lo, hi []int64 }
 
 // rangesOf groups cells (all at resolution res) into cellRanges.
 func rangesOf(cells []int64, res int) cellRanges {
 	cells = slices.Sorted(slices.Values(cells))
-	shift := 3 * (17 - res) // below: the digits of resolutions res−1 and res
+	shift := 3 * (16 - res) // below: the digit of resolution res
 	var r cellRanges
 	for i, c := range cells {
 		if i > 0 && c>>shift == cells[i-1]>>shift {
@@ -169,7 +168,7 @@ func rangesOf(cells []int64, res int) cellRanges {
 // asking H3 (cgo) for up to a thousand of them cost a third of a hotspot
 // tile server's CPU (bench/NOTES.md, "Hotspot tiles encoded in Go"); a map
 // shows the same tiles to many users all day. At most maxCoverings tiles
-// (≤ 200 ranges each) are kept; the slices are shared, read only.
+// (a few KB each) are kept; the slices are shared, read only.
 var coverings = func() *lru.Cache[coverKey, cellRanges] {
 	c, _ := lru.New[coverKey, cellRanges](maxCoverings) // fails only for a size ≤ 0
 	return c

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
@@ -91,20 +90,14 @@ func fillHexStats(ctx context.Context, b *testing.B, db pg.DBTX) {
 	}
 	var cells []int64
 	var ns []int
-	var polys [][]byte
 	for c, n := range counts {
-		poly, err := wkb.Marshal(geo.HexPolygon(c))
-		if err != nil {
-			b.Fatal(err)
-		}
-		cells, ns, polys = append(cells, c), append(ns, n), append(polys, poly)
+		cells, ns = append(cells, c), append(ns, n)
 	}
 	_, err = db.Exec(ctx, `INSERT INTO hex_stats (window_key, resolution, cell, run_id, window_start, window_end,
-		n_reports, n_distinct, score, gi_z, gi_p, gi_p_fdr, bin, geom)
-		SELECT '30d', res, t.cell, $1, now() - interval '30 days', now(), t.n, t.n, t.n,
-			0, 0.5, 0.5, 0, ST_Transform(ST_GeomFromWKB(t.poly, 4326), 3857)
-		FROM unnest($2::bigint[], $3::int[], $4::bytea[], $5::smallint[]) AS t(cell, n, poly, res)`,
-		run, cells, ns, polys, resolutions(cells))
+		n_reports, n_distinct, score, gi_z, gi_p, gi_p_fdr, bin)
+		SELECT '30d', res, t.cell, $1, now() - interval '30 days', now(), t.n, t.n, t.n, 0, 0.5, 0.5, 0
+		FROM unnest($2::bigint[], $3::int[], $4::smallint[]) AS t(cell, n, res)`,
+		run, cells, ns, resolutions(cells))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -17,7 +17,6 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
-	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/uber/h3-go/v4"
 
 	"github.com/vikalp/vikalp/geo"
@@ -305,17 +304,15 @@ func (b *bundle) seedHotCell(t *testing.T, window string, nReports int) {
 // seedCell stores one hot r5 cell.
 func (b *bundle) seedCell(t *testing.T, window string, cell int64, nReports int) {
 	t.Helper()
-	hexagon := wkb.Value(geo.HexPolygon(cell))
 	if _, err := b.pool.Exec(context.Background(), `
 		WITH run AS (INSERT INTO analysis_runs (kind, status, started_at, finished_at)
-			VALUES ('hotspots', 'done', now(), now()) RETURNING id),
-		g AS (SELECT ST_GeomFromWKB($3, 4326) AS geom)
+			VALUES ('hotspots', 'done', now(), now()) RETURNING id)
 		INSERT INTO hex_stats (window_key, resolution, cell, run_id, window_start, window_end, n_reports,
-			n_distinct, score, gi_z, gi_p, gi_p_fdr, bin, district_id, geom)
-		SELECT $1, 5, $2, run.id, now() - ($4 || ' days')::interval, now(), $5::int, $5::int, $5::float8, 3.5, 0.0005, 0.001, 3, 162,
-			ST_Transform(g.geom, 3857) FROM run, g
+			n_distinct, score, gi_z, gi_p, gi_p_fdr, bin, district_id)
+		SELECT $1, 5, $2, run.id, now() - ($3 || ' days')::interval, now(), $4::int, $4::int, $4::float8, 3.5, 0.0005, 0.001, 3, 162
+		FROM run
 		ON CONFLICT (window_key, resolution, cell) DO NOTHING`,
-		window, cell, hexagon, strings.TrimSuffix(window, "d"), nReports); err != nil {
+		window, cell, strings.TrimSuffix(window, "d"), nReports); err != nil {
 		t.Fatalf("seed a hot cell: %v", err)
 	}
 }
