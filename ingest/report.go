@@ -279,11 +279,11 @@ func (s *Service) insertReport(ctx context.Context, tx pgx.Tx, batch *blobBatch,
 		}
 		row.Open311Token = &token
 	}
-	id, err := store.Insert(ctx, row)
+	secret, reporter, err := s.newReporter(code, d.phone)
 	if err != nil {
 		return 0, ReportReceipt{}, err
 	}
-	secret, err := s.insertReporter(ctx, tx, id, code, d.phone)
+	id, err := store.InsertFiled(ctx, row, reporter)
 	if err != nil {
 		return 0, ReportReceipt{}, err
 	}

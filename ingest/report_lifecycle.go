@@ -98,27 +98,25 @@ func hashReporterSecret(code, secret string) []byte {
 // reporterSecretAAD binds a sealed secret to its report code.
 func reporterSecretAAD(code string) []byte { return []byte("ingest.report_secret:" + code) }
 
-// insertReporter stores the hashed and sealed secret of new report id.
-func (s *Service) insertReporter(ctx context.Context, tx pgx.Tx, id int64, code, phone string) (string, error) {
+// newReporter returns the reporter's secret for report code, and the row
+// that stores it hashed and sealed with her sealed phone (empty: she wants
+// no SMS); the report's insert stores the row (ReportStore.InsertFiled).
+func (s *Service) newReporter(code, phone string) (string, reporterRow, error) {
 	secret, err := newReporterSecret()
 	if err != nil {
-		return "", err
+		return "", reporterRow{}, err
 	}
-	sealed, err := s.keyring.Seal([]byte(secret), reporterSecretAAD(code))
-	if err != nil {
-		return "", fmt.Errorf("seal report secret: %w", err)
+	rep := reporterRow{Hash: hashReporterSecret(code, secret)}
+	if rep.Sealed, err = s.keyring.Seal([]byte(secret), reporterSecretAAD(code)); err != nil {
+		return "", reporterRow{}, fmt.Errorf("seal report secret: %w", err)
 	}
-	var phoneSealed []byte
 	if phone != "" {
 		// Sealed as outbox numbers are, so each notification copies it.
-		if phoneSealed, err = s.keyring.Seal([]byte(phone), vikalp.OutboxPhoneAAD(code)); err != nil {
-			return "", fmt.Errorf("seal reporter phone: %w", err)
+		if rep.PhoneSealed, err = s.keyring.Seal([]byte(phone), vikalp.OutboxPhoneAAD(code)); err != nil {
+			return "", reporterRow{}, fmt.Errorf("seal reporter phone: %w", err)
 		}
 	}
-	if err := NewReportStore(tx).InsertReporter(ctx, id, hashReporterSecret(code, secret), sealed, phoneSealed); err != nil {
-		return "", err
-	}
-	return secret, nil
+	return secret, rep, nil
 }
 
 // replayReporter adds the secret and Open311 token of report id to a

@@ -72,16 +72,10 @@ func (s *ReportStore) PublicEvents(ctx context.Context, id int64) ([]ReportEvent
 	return list, nil
 }
 
-const insertReporterSQL = `INSERT INTO report_reporters (report_id, secret_hash, secret_sealed, phone_sealed)
-	VALUES ($1, $2, $3, $4)`
-
-// InsertReporter stores the reporter's hashed and sealed secret of report
-// id, and her sealed phone (nil: she wants no SMS).
-func (s *ReportStore) InsertReporter(ctx context.Context, id int64, hash, sealed, phoneSealed []byte) error {
-	if _, err := s.db.Exec(ctx, insertReporterSQL, id, hash, sealed, phoneSealed); err != nil {
-		return fmt.Errorf("insert reporter of report %d: %w", id, pg.Interpret(err))
-	}
-	return nil
+// reporterRow is a report_reporters row: the reporter's hashed and sealed
+// secret, and her sealed phone (nil: she wants no SMS).
+type reporterRow struct {
+	Hash, Sealed, PhoneSealed []byte
 }
 
 const reporterSealedSQL = `SELECT p.secret_sealed, COALESCE(r.open311_token, '')

@@ -45,23 +45,32 @@ type reportRow struct {
 	Open311Token   *string
 }
 
-const insertReportSQL = `
-INSERT INTO reports (code, source, source_id, status, category, body, happening_now, occurred_at,
-	received_at, event_at, location_source, geom, h3_r5, h3_r7, h3_r8, h3_r9,
-	district_id, station_id, pcr_unit_id, ahtu_id, duplicate_of, attributes, open311_token)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ST_GeomFromWKB($12, 4326), $13, $14, $15, $16,
-	$17, NULLIF($18, 0), NULLIF($19, 0), NULLIF($20, 0), $21, COALESCE($22::jsonb, '{}'), $23)
-RETURNING id`
+// insertFiledSQL inserts a report and its reporter's row in one statement
+// ($24–$26: report_reporters' secret_hash, secret_sealed, phone_sealed),
+// one round trip; the foreign key's check, at the statement's end, sees
+// the report.
+const insertFiledSQL = `
+WITH r AS (
+	INSERT INTO reports (code, source, source_id, status, category, body, happening_now, occurred_at,
+		received_at, event_at, location_source, geom, h3_r5, h3_r7, h3_r8, h3_r9,
+		district_id, station_id, pcr_unit_id, ahtu_id, duplicate_of, attributes, open311_token)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ST_GeomFromWKB($12, 4326), $13, $14, $15, $16,
+		$17, NULLIF($18, 0), NULLIF($19, 0), NULLIF($20, 0), $21, COALESCE($22::jsonb, '{}'), $23)
+	RETURNING id)
+INSERT INTO report_reporters (report_id, secret_hash, secret_sealed, phone_sealed)
+SELECT r.id, $24, $25, $26 FROM r
+RETURNING report_id`
 
-// Insert stores r and returns its id. Zero station, PCR unit and AHTU ids
-// are stored as NULL (no such unit configured).
-func (s *ReportStore) Insert(ctx context.Context, r reportRow) (int64, error) {
+// InsertFiled stores a filed report r with its reporter rep and returns
+// the report's id. Zero station, PCR unit and AHTU ids are stored as NULL
+// (no such unit configured).
+func (s *ReportStore) InsertFiled(ctx context.Context, r reportRow, rep reporterRow) (int64, error) {
 	var id int64
-	err := s.db.QueryRow(ctx, insertReportSQL, r.Code, r.Source, r.SourceID, r.Status, string(r.Category),
+	err := s.db.QueryRow(ctx, insertFiledSQL, r.Code, r.Source, r.SourceID, r.Status, string(r.Category),
 		r.Body, r.HappeningNow, r.OccurredAt, r.ReceivedAt, r.EventAt, r.LocationSource,
 		wkb.Value(orb.Point{r.Lon, r.Lat}), r.Cells.R5, r.Cells.R7, r.Cells.R8, r.Cells.R9,
 		r.Routing.DistrictID, r.Routing.StationID, r.Routing.PCRUnitID, r.Routing.AHTUID,
-		r.DuplicateOf, r.Attributes, r.Open311Token).Scan(&id)
+		r.DuplicateOf, r.Attributes, r.Open311Token, rep.Hash, rep.Sealed, rep.PhoneSealed).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert report: %w", pg.Interpret(err))
 	}
@@ -75,7 +84,7 @@ type DuplicateLink struct {
 }
 
 // MaxDuplicateRadius (metres) is the largest Config.DuplicateRadius: the
-// most for which lockDuplicateCells is sound (see there).
+// most for which the locks of duplicateLockCells are sound (see there).
 const MaxDuplicateRadius = 250
 
 // lockCellsSQL takes one transaction-scoped advisory lock per r8 cell of
@@ -84,7 +93,8 @@ const lockCellsSQL = `
 SELECT pg_advisory_xact_lock(hashtextextended('ingest.reports.r8:' || c || ':' || $2::text, 0))
 FROM unnest($1::bigint[]) AS c`
 
-// lockDuplicateCells serializes the reports of one category that could be
+// duplicateLockCells returns the cells whose locks (lockCellsSQL, taken by
+// LinkDuplicate) serialize the reports of one category that could be
 // duplicates of each other until the transaction ends, so two simultaneous
 // reports of the same thing cannot both become originals (each would look
 // for the other before it is committed). A report locks its r8 cell and
@@ -97,10 +107,10 @@ FROM unnest($1::bigint[]) AS c`
 // so two sets that overlap cannot deadlock; seven keys a report is cheap,
 // and reports of the same category within a few hundred metres are rare
 // enough that the queueing costs nothing.
-func (s *ReportStore) lockDuplicateCells(ctx context.Context, lat, lon float64, c Category) error {
+func duplicateLockCells(lat, lon float64) ([]int64, error) {
 	cells, err := geo.Index(lat, lon)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	disk := h3.Cell(cells.R8).GridDisk(1)
 	ids := make([]int64, len(disk))
@@ -108,10 +118,7 @@ func (s *ReportStore) lockDuplicateCells(ctx context.Context, lat, lon float64, 
 		ids[i] = int64(cell)
 	}
 	slices.Sort(ids)
-	if _, err := s.db.Exec(ctx, lockCellsSQL, ids, string(c)); err != nil {
-		return fmt.Errorf("lock report cells: %w", pg.Interpret(err))
-	}
-	return nil
+	return ids, nil
 }
 
 // earlierReportSQL finds the first standing report (not itself a duplicate,
@@ -147,21 +154,23 @@ func searchBox(lat, radius float64) (dLon, dLat float64) {
 // at lat, lon and time at duplicates: the earliest standing report of c
 // within radius metres and ±window. It raises that report's "also reported"
 // count. Call it in the transaction that inserts the new report: the locks
-// it takes (lockDuplicateCells) last until that transaction ends.
+// it takes (duplicateLockCells) last until that transaction ends.
 func (s *ReportStore) LinkDuplicate(ctx context.Context, lat, lon float64, c Category, at time.Time, window time.Duration, radius float64) (DuplicateLink, error) {
 	radius = min(radius, MaxDuplicateRadius)
-	if err := s.lockDuplicateCells(ctx, lat, lon, c); err != nil {
+	cells, err := duplicateLockCells(lat, lon)
+	if err != nil {
 		return DuplicateLink{}, err
 	}
+	// The locks and the search go in one round trip as two statements: the
+	// search's snapshot is taken after the locks are held, so it sees a
+	// report that the lock holder committed.
 	dLon, dLat := searchBox(lat, radius)
-	rows, err := s.db.Query(ctx, earlierReportSQL, lon, lat, dLon, dLat, radius, string(c),
-		at.Add(-window), at.Add(window))
-	if err != nil {
-		return DuplicateLink{}, fmt.Errorf("find earlier report: %w", err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	var b pgx.Batch
+	b.Queue(lockCellsSQL, cells, string(c))
+	b.Queue(earlierReportSQL, lon, lat, dLon, dLat, radius, string(c), at.Add(-window), at.Add(window))
+	ids, err := lockAndFindEarlier(s.db.SendBatch(ctx, &b))
 	if err != nil || len(ids) == 0 {
-		return DuplicateLink{}, pg.Interpret(err)
+		return DuplicateLink{}, err
 	}
 	link := DuplicateLink{EarlierID: &ids[0]}
 	if err := s.db.QueryRow(ctx, bumpAlsoReportedSQL, ids[0]).Scan(&link.AlsoReported); err != nil {
@@ -170,12 +179,37 @@ func (s *ReportStore) LinkDuplicate(ctx context.Context, lat, lon float64, c Cat
 	return link, nil
 }
 
+// lockAndFindEarlier reads LinkDuplicate's batch: the locks, then the ids
+// of the earlier report found (none or one).
+func lockAndFindEarlier(br pgx.BatchResults) (ids []int64, err error) {
+	defer func() {
+		if cerr := br.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("find earlier report: %w", pg.Interpret(cerr))
+		}
+	}()
+	if _, err := br.Exec(); err != nil {
+		return nil, fmt.Errorf("lock report cells: %w", pg.Interpret(err))
+	}
+	rows, err := br.Query()
+	if err != nil {
+		return nil, fmt.Errorf("find earlier report: %w", pg.Interpret(err))
+	}
+	ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("find earlier report: %w", pg.Interpret(err))
+	}
+	return ids, nil
+}
+
 const attachReportMediaSQL = `
 INSERT INTO report_media (report_id, n, media_id)
 SELECT $1, t.n, t.media_id FROM unnest($2::bigint[]) WITH ORDINALITY AS t(media_id, n)`
 
 // AttachMedia links photos to a report, numbered 1… in the given order.
 func (s *ReportStore) AttachMedia(ctx context.Context, reportID int64, mediaIDs []int64) error {
+	if len(mediaIDs) == 0 {
+		return nil // a JSON report: no statement, no round trip
+	}
 	if _, err := s.db.Exec(ctx, attachReportMediaSQL, reportID, mediaIDs); err != nil {
 		return fmt.Errorf("attach media to report %d: %w", reportID, pg.Interpret(err))
 	}
