@@ -60,23 +60,33 @@ LEFT JOIN (SELECT district_id, ST_Union(geom) AS g FROM district_pieces GROUP BY
 
 	// Points in no district within ~9 km of one: the nearest district by
 	// pieces (the import's and the lookup's rule) against whole boundaries.
+	// The points are a fixed low-discrepancy (R2) sequence over the state's
+	// box, the same every run: with random() a CI run failed on one point
+	// of 2,214 (2026-12-08). A district's distance is its nearest piece's,
+	// so the searches can disagree only where two districts are equally
+	// near and each breaks the tie its own way; such a tie (distances equal
+	// to 1e-9°) is not a difference.
 	const compareSQL = `
 WITH pts AS (
-	SELECT ST_SetSRID(ST_MakePoint(77 + 8 * random(), 23.8 + 7 * random()), 4326) AS g
-	FROM generate_series(1, 40000)
+	SELECT ST_SetSRID(ST_MakePoint(77 + 8 * ((i * 0.7548776662466927) % 1),
+		23.8 + 7 * ((i * 0.5698402909980532) % 1)), 4326) AS g
+	FROM generate_series(1, 40000) AS i
 ), near AS (
 	SELECT g FROM pts p
 	WHERE NOT EXISTS (SELECT 1 FROM districts d WHERE ST_Intersects(d.geom, p.g))
 	  AND EXISTS (SELECT 1 FROM districts d WHERE ST_DWithin(d.geom, p.g, 0.08))
 )
-SELECT count(*), count(w.id), count(*) FILTER (WHERE w.id IS DISTINCT FROM c.id)
+SELECT count(*), count(w.id), count(*) FILTER (WHERE w.id IS DISTINCT FROM c.id
+	AND NOT abs(ST_Distance(dw.geom, p.g) - ST_Distance(dc.geom, p.g)) < 1e-9)
 FROM near p
 LEFT JOIN LATERAL (SELECT d.id FROM districts d
 	WHERE ST_DWithin(d.geom, p.g, 0.06) AND ST_DWithin(d.geom::geography, p.g::geography, 5000)
 	ORDER BY d.geom <-> p.g LIMIT 1) w ON true
 LEFT JOIN LATERAL (SELECT d.district_id AS id FROM district_pieces d
 	WHERE ST_DWithin(d.geom, p.g, 0.06) AND ST_DWithin(d.geom::geography, p.g::geography, 5000)
-	ORDER BY d.geom <-> p.g LIMIT 1) c ON true`
+	ORDER BY d.geom <-> p.g LIMIT 1) c ON true
+LEFT JOIN districts dw ON dw.id = w.id
+LEFT JOIN districts dc ON dc.id = c.id`
 	var n, routed, differ int
 	if err := db.QueryRow(ctx, compareSQL).Scan(&n, &routed, &differ); err != nil {
 		t.Fatal(err)
