@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/project"
-	"github.com/uber/h3-go/v4"
 )
 
 // Density surface defaults (docs/ANALYTICS.md, "Kernel density"). Lengths
@@ -165,19 +163,12 @@ func (w gridWindow) local(gi, nx int) int {
 	return (gi/nx-w.j0)*w.w + gi%nx - w.i0
 }
 
-// densityPoints returns the centres of l's cells in EPSG:3857, sorted by
-// district (stable, so cell order within a district is kept): centres[i]
-// when given (cellCentres), else H3's centre.
+// densityPoints returns l's cells as points at centres (EPSG:3857, one per
+// cell: cellCentres), sorted by district (stable, so cell order within a
+// district is kept).
 func densityPoints(l *gridLevel, centres []orb.Point) []densityPoint {
 	pts := make([]densityPoint, len(l.cells))
-	for i, c := range l.cells {
-		var p orb.Point
-		if centres != nil {
-			p = centres[i]
-		} else {
-			ll := h3.Cell(c).LatLng()
-			p = project.WGS84.ToMercator(orb.Point{ll.Lng, ll.Lat})
-		}
+	for i, p := range centres {
 		pts[i] = densityPoint{x: p[0], y: p[1], district: l.district[i], pos: int32(i)}
 	}
 	slices.SortStableFunc(pts, func(a, b densityPoint) int { return int(a.district) - int(b.district) })

@@ -41,8 +41,8 @@ func newWindowBatch(b windowBatch, z []float64, fdr bool) *windowBatch {
 
 // copied drops what only the copy needed, once the batch is in the
 // staging table, so a run does not hold every row it computed until the
-// swap. The alert
-// batch keeps its z-scores and bins for emitAlerts; members stay (Len).
+// swap. The alert batch keeps its z-scores and bins for emitAlerts;
+// members stay (Len).
 func (b *windowBatch) copied() {
 	b.pFDR, b.emerging = nil, nil
 	if !b.alerts {

@@ -21,9 +21,9 @@
 //   - Tile coordinates are EPSG:3857 (Web Mercator) with extent 4096 and a
 //     64-unit buffer. Stored geometry is SRID 4326; tables with a 3857 copy
 //     (districts.geom_3857 …) are clipped without a per-row ST_Transform,
-//     hotspot hexagons are drawn from their H3 ids (hexagon.go), and point layers filter on their 4326 GIST index with
-//     the envelope transformed once, transforming only the features a tile
-//     emits.
+//     hotspot hexagons are drawn from their H3 ids (hexagon.go), and point
+//     layers filter on their 4326 GIST index with the envelope transformed
+//     once, transforming only the features a tile emits.
 //   - H3: hotspots show the resolution ARCHITECTURE §6 picks for the zoom
 //     (geo.ResolutionForZoom); public callers get only cells with at least
 //     k distinct reports and nothing finer than r8 (geo.ResPublicFinest).

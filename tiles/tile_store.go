@@ -50,9 +50,9 @@ func (s *TileStore) render(ctx context.Context, layer, sql string, args ...any) 
 // order: the statistics non-interference test compares tiles byte for
 // byte); Hotspots draws each cell's hexagon from its id (hexagonRing),
 // drops those that miss the tile, clips and encodes the rest (mvt.go).
-// $4 window, $5 resolution, $6 minimum distinct reports (k for the public,
-// 0 for staff); $7–$11 the scope (all, district, AHTU, station, PCR unit),
-// a district-level jurisdiction for every staff scope kind; $12, $13 the
+// $1 window, $2 resolution, $3 minimum distinct reports (k for the public,
+// 0 for staff); $4–$8 the scope (all, district, AHTU, station, PCR unit),
+// a district-level jurisdiction for every staff scope kind; $9, $10 the
 // ranges of cell ids that hold every cell that may overlap the tile
 // (coverRanges). Scanning those on the primary key (window_key,
 // resolution, cell) beats any spatial index here: a GiST on the hexagons
@@ -364,8 +364,9 @@ func (s *TileStore) reportPoints(ctx context.Context, a Address, sc Scope) ([]by
 		l.attrInt("count", 1)
 		l.attrString("category", category)
 		l.attrString("status", status)
-		if y, m, _ := at.In(vikalp.IST).Date(); y != year || m != mon { // rows come newest first: months repeat
-			year, mon, month = y, m, at.In(vikalp.IST).AppendFormat(month[:0], "2006-01")
+		ist := at.In(vikalp.IST)
+		if y, m, _ := ist.Date(); y != year || m != mon { // rows come newest first: months repeat
+			year, mon, month = y, m, ist.AppendFormat(month[:0], "2006-01")
 		}
 		l.attrBytes("month", month)
 		u := uint64(id)
