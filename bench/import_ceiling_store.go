@@ -57,6 +57,14 @@ const ceilingForeignKeysSQL = `
 SELECT format('ALTER TABLE bench_ceiling.reports ADD CONSTRAINT %I %s', conname, pg_get_constraintdef(oid))
 FROM pg_constraint WHERE conrelid = 'public.reports'::regclass AND contype = 'f'`
 
+// ceilingTriggersSQL lists reports' insert-only triggers (the rollup's
+// cell marking, migration 00052) as CREATE statements for the copy, so an
+// import into it pays them too. Triggers on other events are left out: the
+// truncate trigger would empty the real rollup.
+const ceilingTriggersSQL = `
+SELECT replace(pg_get_triggerdef(oid), ' ON public.reports ', ' ON bench_ceiling.reports ')
+FROM pg_trigger WHERE tgrelid = 'public.reports'::regclass AND NOT tgisinternal AND tgtype & (4 | 8 | 16 | 32) = 4`
+
 // ceilingColumnsSQL lists the stored (not generated) columns of reports.
 const ceilingColumnsSQL = `
 SELECT quote_ident(attname) FROM pg_attribute
@@ -134,22 +142,28 @@ func MeasureImport(ctx context.Context, pool *pgxpool.Pool, opts ImportOptions) 
 	return c, nil
 }
 
-// createCeilingTable creates bench_ceiling.reports with reports' foreign keys.
+// createCeilingTable creates bench_ceiling.reports with reports' foreign
+// keys and insert triggers.
 func createCeilingTable(ctx context.Context, pool *pgxpool.Pool) error {
 	if _, err := pool.Exec(ctx, ceilingSchemaSQL); err != nil {
 		return fmt.Errorf("create ceiling table: %w", pg.Interpret(err))
 	}
-	rows, err := pool.Query(ctx, ceilingForeignKeysSQL)
-	if err != nil {
-		return fmt.Errorf("list foreign keys of reports: %w", err)
-	}
-	fks, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return fmt.Errorf("list foreign keys of reports: %w", err)
-	}
-	for _, fk := range fks {
-		if _, err := pool.Exec(ctx, fk); err != nil {
-			return fmt.Errorf("add foreign key to ceiling table: %w", pg.Interpret(err))
+	for _, copy := range []struct{ what, sql string }{
+		{"foreign keys", ceilingForeignKeysSQL},
+		{"insert triggers", ceilingTriggersSQL},
+	} {
+		rows, err := pool.Query(ctx, copy.sql)
+		if err != nil {
+			return fmt.Errorf("list %s of reports: %w", copy.what, err)
+		}
+		stmts, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return fmt.Errorf("list %s of reports: %w", copy.what, err)
+		}
+		for _, stmt := range stmts {
+			if _, err := pool.Exec(ctx, stmt); err != nil {
+				return fmt.Errorf("copy %s to ceiling table: %w", copy.what, pg.Interpret(err))
+			}
 		}
 	}
 	return nil

@@ -41,6 +41,16 @@ func TestRoutedCeilingRoutesLikeTheImport(t *testing.T) {
 	if err := createCeilingTable(ctx, db); err != nil {
 		t.Fatal(err)
 	}
+	// The copy pays reports' insert trigger (the rollup's cell marking) and
+	// has none that could touch the real rollup.
+	var triggers string
+	if err := db.QueryRow(ctx, `SELECT string_agg(tgname, ',' ORDER BY tgname) FROM pg_trigger
+		WHERE tgrelid = 'bench_ceiling.reports'::regclass AND NOT tgisinternal`).Scan(&triggers); err != nil {
+		t.Fatal(err)
+	}
+	if triggers != "reports_tile_dirty_insert" {
+		t.Errorf("ceiling table triggers %q, want reports_tile_dirty_insert alone", triggers)
+	}
 	staging, err := dump(ctx, db, "COPY (SELECT "+stagingSelect()+" FROM public.reports WHERE source = 'import' ORDER BY id) TO STDOUT")
 	if err != nil {
 		t.Fatal(err)

@@ -12,11 +12,13 @@
 //   - Tiles read other packages' tables: hex_stats, density_grids,
 //     density_cells and leads (analytics),
 //     reports and tips (ingest), complaints (cases) and the jurisdiction
-//     tables. The one table it owns and writes is tile_report_cells, a
+//     tables. The tables it owns and writes are tile_report_cells, a
 //     rollup of reports per H3 cell (r5, r7, r8) for the low-zoom report
-//     clusters, rewritten by RefreshLoop. Its migration (00009_tiles.sql)
-//     also adds EPSG:3857 copies of the jurisdiction geometries and
-//     indexes for tile queries.
+//     clusters, and tile_report_dirty, the r5 cells whose reports changed
+//     since (marked by triggers on reports, migration 00052); RefreshLoop
+//     regroups the marked cells. Migration 00009_tiles.sql also adds
+//     EPSG:3857 copies of the jurisdiction geometries and indexes for tile
+//     queries.
 //   - Layers are an allow-list (Layers); a name outside it is not found.
 //   - Tile coordinates are EPSG:3857 (Web Mercator) with extent 4096 and a
 //     64-unit buffer. Stored geometry is SRID 4326; tables with a 3857 copy
