@@ -12,6 +12,8 @@ import (
 	"github.com/vikalp/vikalp/auth"
 	"github.com/vikalp/vikalp/cases"
 	"github.com/vikalp/vikalp/geo"
+	"github.com/vikalp/vikalp/ingest"
+	"github.com/vikalp/vikalp/ingest/ingesttest"
 	"github.com/vikalp/vikalp/testkit"
 )
 
@@ -84,6 +86,49 @@ func TestRouting(t *testing.T) {
 			t.Errorf("lead alert to %s %d, want ahtu %d", a.UnitKind, a.UnitID, ahtu)
 		}
 	})
+}
+
+// TestHappeningNowRaisedWithTheReport: wired as ingest's AlertRaiser, the
+// alerts service raises a happening-now report's alert, its "raised" event
+// and its acknowledgement escalation in the report's own transaction: the
+// alert exists when SubmitReport returns, with no worker running and no
+// happening-now job queued, exactly as the job would have raised it.
+func TestHappeningNowRaisedWithTheReport(t *testing.T) {
+	b := setup(t)
+	in, err := ingest.NewService(b.db, ingest.Deps{Bucket: ingesttest.Bucket(t), Keyring: b.keyring,
+		Jobs: b.jobs, Alerts: b.svc, Logger: b.quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lat, lon := lucknow[0], lucknow[1]
+	rec, err := in.SubmitReport(b.ctx, ingest.NewReport{Category: "stalking", Lat: &lat, Lon: &lon,
+		HappeningNow: true, WithoutPhotos: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var args ingest.HappeningNowArgs
+	if err := b.db.QueryRow(b.ctx, `SELECT id, pcr_unit_id, district_id, h3_r8 FROM reports WHERE code = $1`, rec.Code).
+		Scan(&args.ReportID, &args.PCRUnitID, &args.DistrictID, &args.H3R8); err != nil {
+		t.Fatal(err)
+	}
+	var alertID, unitID, events, jobs int64
+	var unitKind string
+	if err := b.db.QueryRow(b.ctx, `SELECT a.id, a.unit_kind, a.unit_id,
+			(SELECT count(*) FROM alert_events e WHERE e.alert_id = a.id),
+			(SELECT count(*) FROM river_job j WHERE j.kind = 'ingest.happening_now')
+		FROM alerts a WHERE a.subject_kind = 'report' AND a.subject_id = $1`, args.ReportID).
+		Scan(&alertID, &unitKind, &unitID, &events, &jobs); err != nil {
+		t.Fatalf("no alert when the report was stored: %v", err)
+	}
+	if unitKind != string(alerts.UnitPCR) || unitID != args.PCRUnitID || events != 1 || jobs != 0 {
+		t.Errorf("alert to %s %d with %d events and %d happening-now jobs; want PCR unit %d, 1 event, no job",
+			unitKind, unitID, events, jobs, args.PCRUnitID)
+	}
+	// The job, were it to run anyway, finds the same alert.
+	a, err := b.svc.RaiseHappeningNow(b.ctx, args)
+	if err != nil || a.ID != alertID {
+		t.Errorf("the job's raise gave alert %d (%v), want the one raised with the report, %d", a.ID, err, alertID)
+	}
 }
 
 func TestDedup(t *testing.T) {

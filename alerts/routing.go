@@ -56,24 +56,38 @@ func cellPlace(ctx context.Context, db pg.DBTX, cell int64, district int) (en, h
 // contrast, come from approved reports only (docs/PRIVACY.md). The alert
 // names the report's category, time and police station area.
 func (s *Service) RaiseHappeningNow(ctx context.Context, args ingest.HappeningNowArgs) (Alert, error) {
-	unit := Unit{Kind: UnitPCR, ID: args.PCRUnitID}
-	if args.PCRUnitID == 0 {
-		unit = Unit{Kind: UnitDistrictControlRoom, ID: int64(args.DistrictID)}
-	}
 	var a Alert
-	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) error {
-		r, err := s.happeningNowRaise(ctx, tx, args)
-		if err != nil {
-			return err
-		}
-		r.Unit = unit
-		a, _, err = s.RaiseTx(ctx, tx, r)
+	err := pg.WithTx(ctx, s.db, func(tx pgx.Tx) (err error) {
+		a, err = s.raiseHappeningNowTx(ctx, tx, args)
 		return err
 	})
 	if err != nil {
 		return Alert{}, fmt.Errorf("raise happening-now alert for report %d: %w", args.ReportID, err)
 	}
 	return a, nil
+}
+
+// RaiseHappeningNowTx is RaiseHappeningNow in tx, the transaction that
+// stores the report (ingest.AlertRaiser): the console hears of the alert
+// when the report commits.
+func (s *Service) RaiseHappeningNowTx(ctx context.Context, tx pgx.Tx, args ingest.HappeningNowArgs) error {
+	if _, err := s.raiseHappeningNowTx(ctx, tx, args); err != nil {
+		return fmt.Errorf("raise happening-now alert for report %d: %w", args.ReportID, err)
+	}
+	return nil
+}
+
+func (s *Service) raiseHappeningNowTx(ctx context.Context, tx pgx.Tx, args ingest.HappeningNowArgs) (Alert, error) {
+	r, err := s.happeningNowRaise(ctx, tx, args)
+	if err != nil {
+		return Alert{}, err
+	}
+	r.Unit = Unit{Kind: UnitPCR, ID: args.PCRUnitID}
+	if args.PCRUnitID == 0 {
+		r.Unit = Unit{Kind: UnitDistrictControlRoom, ID: int64(args.DistrictID)}
+	}
+	a, _, err := s.RaiseTx(ctx, tx, r)
+	return a, err
 }
 
 // happeningNowRaise is the alert for a "happening now" report, unit aside.

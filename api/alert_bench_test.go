@@ -22,7 +22,7 @@ import (
 
 // BenchmarkReportToConsole measures report → console latency under load:
 // 4 clients POST "happening now" reports (with a photo) as fast as they
-// can; a River worker turns each into an alert; the hub's LISTEN/NOTIFY
+// can; each filing raises its alert in its own transaction; the hub's LISTEN/NOTIFY
 // fan-out delivers it to an SSE console. It reports p50/p99 from the start
 // of the POST (post_to_console) and from its response, i.e. the commit
 // (commit_to_console). Run:
@@ -31,8 +31,8 @@ import (
 func BenchmarkReportToConsole(b *testing.B) {
 	f := newFixture(b)
 	ctx, db := f.ctx, f.db
-	// The workers of cmd/vikalp (with its short FetchCooldown) turn each
-	// report into an alert.
+	// The workers of cmd/vikalp (with its short FetchCooldown) raise an
+	// alert whose raise failed in the filing transaction.
 	deps := apitest.Deps(b, db, apitest.Options{Workers: true})
 	srv := httptest.NewServer(apitest.Router(b, deps))
 	defer srv.Close()

@@ -93,12 +93,12 @@ const maxDescribedAhead = 4
 
 // describeAhead describes the centre of cell, the H3 r8 cell of a
 // happening-now report's alert (0: none), in the background while the
-// worker raises the alert, so the description is in the describer's cache
-// when the alert's event reaches this process's consoles. placeAlerts
-// would otherwise look it up between the event's commit and the console,
-// on a database the submissions keep busy (bench/NOTES.md). What a
-// console sees is the same description either way; a failure only leaves
-// the lookup to placeAlerts.
+// report and its alert are being stored, so the description is in the
+// describer's cache when the alert's event reaches this process's
+// consoles. placeAlerts would otherwise look it up between the event's
+// commit and the console, on a database the submissions keep busy
+// (bench/NOTES.md). What a console sees is the same description either
+// way; a failure only leaves the lookup to placeAlerts.
 func (h *Handler) describeAhead(cell int64) {
 	if cell == 0 {
 		return

@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/vikalp/vikalp"
+	"github.com/vikalp/vikalp/geo"
 	"github.com/vikalp/vikalp/ingest"
 )
 
@@ -98,11 +99,12 @@ func (h *Handler) submitReport(c *gin.Context) error {
 		return err
 	}
 	in.IdempotencyKey = idempotencyKey(c)
+	described := h.describeAheadOf(in)
 	rec, err := h.deps.Ingest.SubmitReport(c.Request.Context(), in)
 	if err != nil {
 		return err
 	}
-	h.describeAhead(rec.AlertCell)
+	h.describeAfter(rec, described)
 	c.JSON(createdOrReplayed(rec.Replayed), newReportReceiptResponse(rec))
 	return nil
 }
@@ -134,15 +136,42 @@ func (h *Handler) submitJSONReport(c *gin.Context) error {
 		return vikalp.InvalidField("body", "bad_json",
 			"send the report as a JSON object with category, text, lat, lon, occurred_at and happening_now")
 	}
-	rec, err := h.deps.Ingest.SubmitReport(c.Request.Context(), ingest.NewReport{Source: ingest.SourceWeb,
+	in := ingest.NewReport{Source: ingest.SourceWeb,
 		Category: req.Category, Text: req.Text, Lat: req.Lat, Lon: req.Lon, OccurredAt: req.OccurredAt,
-		HappeningNow: req.HappeningNow, WithoutPhotos: true, IdempotencyKey: idempotencyKey(c), Phone: req.Phone})
+		HappeningNow: req.HappeningNow, WithoutPhotos: true, IdempotencyKey: idempotencyKey(c), Phone: req.Phone}
+	described := h.describeAheadOf(in)
+	rec, err := h.deps.Ingest.SubmitReport(c.Request.Context(), in)
 	if err != nil {
 		return err
 	}
-	h.describeAhead(rec.AlertCell)
+	h.describeAfter(rec, described)
 	c.JSON(createdOrReplayed(rec.Replayed), newReportReceiptResponse(rec))
 	return nil
+}
+
+// describeAheadOf starts describeAhead for the r8 cell of a happening-now
+// report's given position before the report is filed: its alert is raised
+// in the filing's own transaction, so a lookup started after the filing
+// would race the alert to the consoles. It returns the cell (0: none); a
+// report located by its photo is described once filed (describeAfter).
+func (h *Handler) describeAheadOf(in ingest.NewReport) int64 {
+	if !in.HappeningNow || in.Lat == nil || in.Lon == nil {
+		return 0
+	}
+	c, err := geo.Index(*in.Lat, *in.Lon)
+	if err != nil {
+		return 0 // filing will refuse the position
+	}
+	h.describeAhead(c.R8)
+	return c.R8
+}
+
+// describeAfter describes a filed report's alert cell unless
+// describeAheadOf already did.
+func (h *Handler) describeAfter(rec ingest.ReportReceipt, described int64) {
+	if rec.AlertCell != described {
+		h.describeAhead(rec.AlertCell)
+	}
 }
 
 // idempotencyKey is the request's Idempotency-Key header, trimmed; the

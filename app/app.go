@@ -174,7 +174,7 @@ func (s *Services) buildDomain(keys derivedKeys) error {
 	}
 	s.Hub = alerts.NewHub(pool, alerts.HubDeps{Logger: cfg.Logger.With(slog.String("component", "alert_hub"))})
 	if s.Ingest, err = ingest.NewService(pool, ingest.Deps{Bucket: cfg.Bucket, Keyring: keys.keyring,
-		Jobs: s.Jobs, Logger: cfg.Logger, Clock: cfg.Clock, FingerprintKey: keys.fingerprint,
+		Jobs: s.Jobs, Alerts: s.Alerts, Logger: cfg.Logger, Clock: cfg.Clock, FingerprintKey: keys.fingerprint,
 		Config: ingest.Config{PublicMinReports: cfg.HotspotMinReports}}); err != nil {
 		return fmt.Errorf("start ingest service: %w", err)
 	}

@@ -297,10 +297,33 @@ func (s *Service) insertReport(ctx context.Context, tx pgx.Tx, batch *blobBatch,
 		AlsoReported: link.AlsoReported, Secret: secret, Open311Token: token}
 	if d.happeningNow {
 		args := HappeningNowArgs{ReportID: id, PCRUnitID: routing.PCRUnitID, DistrictID: routing.DistrictID, H3R8: d.cells.R8}
-		if _, err := s.jobs.InsertTx(ctx, tx, args, nil); err != nil {
-			return 0, ReportReceipt{}, fmt.Errorf("insert happening-now job: %w", err)
+		if err := s.alertHappeningNow(ctx, tx, args); err != nil {
+			return 0, ReportReceipt{}, err
 		}
 		rec.AlertCell = d.cells.R8
 	}
 	return id, rec, nil
+}
+
+// alertHappeningNow raises a happening-now report's alert in tx, the
+// report's transaction. It is tried under a savepoint: should raising fail
+// (a unit gone, a lock timeout), the report is still stored and a job,
+// inserted in its place, raises the alert later with retries. Without an
+// AlertRaiser the job is inserted at once.
+func (s *Service) alertHappeningNow(ctx context.Context, tx pgx.Tx, args HappeningNowArgs) error {
+	if s.alerts != nil {
+		err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error { return s.alerts.RaiseHappeningNowTx(ctx, sp, args) })
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("raise happening-now alert: %w", err)
+		}
+		s.logger.WarnContext(ctx, "Happening-now alert left to a job", slog.Int64("report_id", args.ReportID),
+			slog.String("error", err.Error()))
+	}
+	if _, err := s.jobs.InsertTx(ctx, tx, args, nil); err != nil {
+		return fmt.Errorf("insert happening-now job: %w", err)
+	}
+	return nil
 }

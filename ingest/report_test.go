@@ -3,6 +3,8 @@ package ingest_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"math"
 	"strings"
 	"testing"
@@ -163,6 +165,76 @@ func TestSubmitReportHappeningNowJob(t *testing.T) {
 	}
 	if n := b.count(t, `SELECT count(*) FROM river_job WHERE args::text LIKE '%26.76%'`); n != 0 {
 		t.Error("job args carry the exact coordinates")
+	}
+}
+
+// raiserFunc is an ingest.AlertRaiser from a function.
+type raiserFunc func(ctx context.Context, tx pgx.Tx, args ingest.HappeningNowArgs) error
+
+func (f raiserFunc) RaiseHappeningNowTx(ctx context.Context, tx pgx.Tx, args ingest.HappeningNowArgs) error {
+	return f(ctx, tx, args)
+}
+
+// TestSubmitReportHappeningNowRaisedInItsTransaction: with an AlertRaiser
+// the alert is raised in the report's own transaction (the raiser sees the
+// uncommitted report) and no job is queued; when raising fails, even with
+// an SQL error inside the transaction, the report is stored all the same
+// and the job is queued in its place.
+func TestSubmitReportHappeningNowRaisedInItsTransaction(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	jobs := testkit.Jobs(t, b.db)
+	withRaiser := func(r ingest.AlertRaiser) *ingest.Service {
+		svc, err := ingest.NewService(b.db, ingest.Deps{Bucket: b.bucket, Keyring: testkit.Keyring(t), Jobs: jobs,
+			Alerts: r, Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return svc
+	}
+	happeningNowJobs := func(reportID int64) int {
+		return b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'ingest.happening_now'
+			AND (args->>'report_id')::bigint = $1`, reportID)
+	}
+	reportID := func(code string) int64 {
+		return int64(b.count(t, `SELECT id FROM reports WHERE code = $1`, code))
+	}
+	file := func(svc *ingest.Service) ingest.ReportReceipt {
+		t.Helper()
+		lat, lon := testkit.Lucknow[0], testkit.Lucknow[1]
+		rec, err := svc.SubmitReport(b.ctx, ingest.NewReport{Category: "groping", HappeningNow: true,
+			Lat: &lat, Lon: &lon, WithoutPhotos: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec
+	}
+
+	var raised []ingest.HappeningNowArgs
+	rec := file(withRaiser(raiserFunc(func(ctx context.Context, tx pgx.Tx, args ingest.HappeningNowArgs) error {
+		var seen int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM reports WHERE id = $1`, args.ReportID).Scan(&seen); err != nil || seen != 1 {
+			return fmt.Errorf("the raiser does not see the report it alerts (%d rows, %v)", seen, err)
+		}
+		raised = append(raised, args)
+		return nil
+	})))
+	id := reportID(rec.Code)
+	if len(raised) != 1 || raised[0].ReportID != id || raised[0].H3R8 != rec.AlertCell {
+		t.Errorf("raised %+v, want one alert for report %d in cell %x", raised, id, rec.AlertCell)
+	}
+	if n := happeningNowJobs(id); n != 0 {
+		t.Errorf("%d happening-now jobs queued for an alert already raised, want 0", n)
+	}
+
+	rec = file(withRaiser(raiserFunc(func(ctx context.Context, tx pgx.Tx, _ ingest.HappeningNowArgs) error {
+		_, err := tx.Exec(ctx, `SELECT 1 / 0`) // aborts the transaction but for the savepoint
+		return err
+	})))
+	id = reportID(rec.Code)
+	if id == 0 || happeningNowJobs(id) != 1 {
+		t.Errorf("after a failed raise: report %d stored with %d happening-now jobs, want the report and 1 job",
+			id, happeningNowJobs(id))
 	}
 }
 

@@ -58,6 +58,7 @@ type Deps struct {
 	Bucket  *blob.Bucket  // required: where media blobs go
 	Keyring *auth.Keyring // required: seals originals and tip contacts
 	Jobs    JobInserter   // required: River client used with InsertTx
+	Alerts  AlertRaiser   // happening-now alerts in the report's transaction; by job when nil
 	Clock   clock.Clock   // clock.System when nil
 	Logger  *slog.Logger  // slog.Default() when nil
 	Config  Config        // defaults when zero
@@ -75,6 +76,7 @@ type Service struct {
 	bucket   *blob.Bucket
 	keyring  *auth.Keyring
 	jobs     JobInserter
+	alerts   AlertRaiser
 	clock    clock.Clock
 	logger   *slog.Logger
 	cfg      Config
@@ -88,7 +90,7 @@ func NewService(db pg.DBTX, d Deps) (*Service, error) {
 	if db == nil || d.Bucket == nil || d.Keyring == nil || d.Jobs == nil {
 		return nil, errors.New("ingest: db, Bucket, Keyring and Jobs are required")
 	}
-	s := &Service{db: db, bucket: d.Bucket, keyring: d.Keyring, jobs: d.Jobs,
+	s := &Service{db: db, bucket: d.Bucket, keyring: d.Keyring, jobs: d.Jobs, alerts: d.Alerts,
 		clock: d.Clock, logger: d.Logger, cfg: d.Config.withDefaults(), fpKey: d.FingerprintKey}
 	if s.fpKey == nil {
 		s.fpKey = make([]byte, 32)

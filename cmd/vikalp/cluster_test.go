@@ -241,10 +241,13 @@ func checkClusterJobs(t *testing.T, db *pgxpool.Pool, m marks, nReports, nCompla
 	if n := count(`SELECT count(*) FROM complaints WHERE id > $1`, m.complaint); n != nComplaints {
 		t.Errorf("%d complaints stored, want %d", n, nComplaints)
 	}
-	// The transactional outbox: one alert job per report.
-	if n := count(`SELECT count(DISTINCT args->>'report_id') FROM river_job
-		WHERE id > $1 AND kind = 'ingest.happening_now'`, m.job); n != nReports {
-		t.Errorf("%d reports have a happening-now job, want %d", n, nReports)
+	// Every report's alert committed with it: raised in its transaction or,
+	// should that have failed, queued there as a job.
+	if n := count(`SELECT count(*) FROM reports r WHERE r.id > $1 AND r.happening_now
+		AND (EXISTS (SELECT 1 FROM alerts a WHERE a.kind = 'report.happening_now' AND a.subject_id = r.id)
+			OR EXISTS (SELECT 1 FROM river_job j WHERE j.id > $2 AND j.kind = 'ingest.happening_now'
+				AND (j.args->>'report_id')::bigint = r.id))`, m.report, m.job); n != nReports {
+		t.Errorf("%d reports have a happening-now alert or job, want %d", n, nReports)
 	}
 	// Every job ran once, or once more per time the worker running it died.
 	var bad []string
