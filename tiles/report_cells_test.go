@@ -1,7 +1,10 @@
 package tiles_test
 
 import (
+	"sync"
 	"testing"
+
+	"github.com/vikalp/vikalp/geo"
 )
 
 // rollupDiffSQL counts the rows in which tile_report_cells differs from the
@@ -109,4 +112,83 @@ func TestReportCellsRefreshByCell(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after TRUNCATE")
+}
+
+// TestReportCellsRefreshUnderConcurrentWrites: refreshes running while
+// reports are being filed and moderated lose nothing. Each refresh sees
+// some of the writes; a cell marked after a refresh's snapshot stays marked,
+// so one last refresh, once the writers stop, leaves the rollup equal to a
+// fresh grouping.
+func TestReportCellsRefreshUnderConcurrentWrites(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	type place struct {
+		lat, lon float64
+		district int
+	}
+	places := []place{{lat: lucknow[0], lon: lucknow[1]}, {lat: agra[0], lon: agra[1]}}
+	for i := range places {
+		places[i].district = b.districtAt(t, places[i].lat, places[i].lon)
+	}
+	const writers, perWriter = 4, 40
+	errs := make(chan error, writers)
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for i := range perWriter {
+				p := places[(w+i)%len(places)]
+				lat, lon := p.lat+float64(i%7)*0.004, p.lon+float64(w)*0.004
+				c, err := geo.Index(lat, lon)
+				if err != nil {
+					errs <- err
+					return
+				}
+				var id int64
+				if err := b.db.QueryRow(b.ctx, `INSERT INTO reports (source, status, category, received_at,
+					event_at, location_source, geom, h3_r5, h3_r7, h3_r8, h3_r9, district_id)
+					VALUES ('import', 'pending', 'stalking', now(), now(), 'import', ST_SetSRID(ST_MakePoint($2, $1), 4326),
+					$3, $4, $5, $6, $7) RETURNING id`, lat, lon, c.R5, c.R7, c.R8, c.R9, p.district).Scan(&id); err != nil {
+					errs <- err
+					return
+				}
+				if i%3 == 0 {
+					if _, err := b.db.Exec(b.ctx, `UPDATE reports SET status = 'approved' WHERE id = $1`, id); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}
+		})
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	refreshes := 0
+	for running := true; running; refreshes++ {
+		select {
+		case <-done:
+			running = false
+		default:
+		}
+		if err := b.svc.RefreshReportCells(b.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if refreshes < 3 {
+		t.Logf("only %d refreshes ran beside the writers", refreshes)
+	}
+	var diff, n int
+	if err := b.db.QueryRow(b.ctx, rollupDiffSQL).Scan(&diff); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.db.QueryRow(b.ctx, `SELECT coalesce(sum(n), 0) FROM tile_report_cells WHERE resolution = 5`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if diff != 0 || n != writers*perWriter {
+		t.Errorf("after %d refreshes beside the writers: %d rollup rows differ from a fresh grouping, %d reports counted, want 0 and %d",
+			refreshes, diff, n, writers*perWriter)
+	}
 }
